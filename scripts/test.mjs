@@ -1,0 +1,21 @@
+// The README's test command: builds, compiles the tests, and runs every suite.
+// `npm test -- unit server` runs only the named suites.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const all = ['unit', 'server', 'go'];
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const suites = wanted.length ? wanted : all;
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+run(process.execPath, ['scripts/build.mjs']);
+run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+const dirs = suites.map((s) => join('out', 'test', s)).filter((d) => existsSync(join(root, d)));
+run(process.execPath, ['--test', '--test-reporter=spec', ...dirs]);

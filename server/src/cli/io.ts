@@ -1,0 +1,27 @@
+/** Where the CLI writes and which directory it works in; injected so tests can capture output. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The process's own stdout, stderr, cwd and environment. */
+export function nodeIo(): Io {
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+/** An error the CLI reports as one line, exiting with `exitCode` (2: bad usage or input). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
