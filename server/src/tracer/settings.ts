@@ -1,0 +1,23 @@
+/**
+ * The recorder's settings travel to traced processes in these environment variables.
+ * The recorder reads them once through the original syscall functions, never traces
+ * them, and hides them from Environ(). Keep in sync with server/go/.
+ */
+export const SETTINGS = {
+  /** Absolute run directory; tracing is on only when this is set. */
+  dir: 'ENVTRACE_DIR',
+  /** Run id, copied into each process record. */
+  run: 'ENVTRACE_RUN',
+  /** Frames per stack (default 16). */
+  stack: 'ENVTRACE_STACK',
+  /** Extra key patterns to redact, newline-separated regular expressions (subset: see server/go). */
+  redact: 'ENVTRACE_REDACT',
+  /** "1" stores values in clear (the explicit opt-out of redaction). */
+  noRedact: 'ENVTRACE_NO_REDACT',
+  /** Hex key for the keyed hash of redacted values (from the workspace's .envtrace/key). */
+  hashKey: 'ENVTRACE_KEY',
+  /** "1" turns on the precise race mode (shadow accesses for the race detector). */
+  race: 'ENVTRACE_RACE',
+  /** Pid of the nearest traced ancestor; set by the recorder for its children. */
+  parent: 'ENVTRACE_PARENT',
+} as const;
