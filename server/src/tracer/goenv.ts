@@ -11,6 +11,8 @@ export interface GoEnv {
   goVersion: string;
   goos: string;
   goarch: string;
+  /** Module cache; Go 1.25+ refuses overlays of files beneath it (downloaded toolchains live there). */
+  gomodcache: string;
 }
 
 /** Oldest Go release the recorder supports. */
@@ -60,7 +62,7 @@ export function goEnv(go: string, cwd: string, env: NodeJS.ProcessEnv): Promise<
   return new Promise((resolvePromise, reject) => {
     execFile(
       go,
-      ['env', '-json', 'GOROOT', 'GOVERSION', 'GOOS', 'GOARCH'],
+      ['env', '-json', 'GOROOT', 'GOVERSION', 'GOOS', 'GOARCH', 'GOMODCACHE'],
       { cwd, env, maxBuffer: 1 << 20, windowsHide: true },
       (err, stdout, stderr) => {
         if (err) {
@@ -89,7 +91,7 @@ export function goEnv(go: string, cwd: string, env: NodeJS.ProcessEnv): Promise<
           reject(new GoToolchainError(`${go} reports no GOROOT`));
           return;
         }
-        resolvePromise({ go, goroot: j.GOROOT, goVersion, goos: j.GOOS, goarch: j.GOARCH });
+        resolvePromise({ go, goroot: j.GOROOT, goVersion, goos: j.GOOS, goarch: j.GOARCH, gomodcache: j.GOMODCACHE ?? '' });
       },
     );
   });

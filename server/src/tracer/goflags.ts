@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import { SETTINGS } from './settings';
 
 /** Splits GOFLAGS as the go command does: whitespace-separated, a field may be wrapped in ' or ". */
@@ -68,6 +69,8 @@ export interface TraceEnvOptions {
   hashKey?: string;
   /** Precise race mode: adds -race to GOFLAGS and ENVTRACE_RACE=1. */
   race?: boolean;
+  /** PreparedOverlay.toolchain, when set: GOROOT, GOTOOLCHAIN=local and PATH for a mirrored toolchain. */
+  toolchain?: { goroot: string; bin: string };
 }
 
 /** Just the variables a traced command needs (GOFLAGS + ENVTRACE_*), e.g. for `envtrace env`. */
@@ -82,6 +85,10 @@ export function traceSettings(o: TraceEnvOptions, userGoFlags: string | undefine
   if (o.noRedact) s[SETTINGS.noRedact] = '1';
   if (o.hashKey) s[SETTINGS.hashKey] = o.hashKey;
   if (o.race) s[SETTINGS.race] = '1';
+  if (o.toolchain) {
+    s.GOROOT = o.toolchain.goroot;
+    s.GOTOOLCHAIN = 'local';
+  }
   return s;
 }
 
@@ -89,5 +96,10 @@ export function traceSettings(o: TraceEnvOptions, userGoFlags: string | undefine
 export function traceEnv(o: TraceEnvOptions, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) if (!k.toUpperCase().startsWith('ENVTRACE_')) env[k] = v;
-  return { ...env, ...traceSettings(o, base.GOFLAGS) };
+  const out: NodeJS.ProcessEnv = { ...env, ...traceSettings(o, base.GOFLAGS) };
+  if (o.toolchain) {
+    const pathKey = Object.keys(out).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+    out[pathKey] = o.toolchain.bin + delimiter + (out[pathKey] ?? '');
+  }
+  return out;
 }

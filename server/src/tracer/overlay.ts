@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findGo, goEnv, GoToolchainError } from './goenv';
 import { userOverlay } from './goflags';
 import { applyPatch, PATCHES } from './patches';
@@ -39,6 +39,12 @@ export interface PreparedOverlay {
   goarch: string;
   /** True when the overlay was generated now, false when reused from the cache. */
   fresh: boolean;
+  /**
+   * Set when the toolchain lives in the module cache (a GOTOOLCHAIN download): Go 1.25+
+   * refuses overlays there, so envtrace runs it through a mirror GOROOT of symlinks. Pass it
+   * on to traceEnv (it sets GOROOT, GOTOOLCHAIN=local and puts `bin` first on PATH).
+   */
+  toolchain?: { goroot: string; bin: string };
 }
 
 /** Default cache directory for overlays. */
@@ -77,7 +83,15 @@ function recorderHash(goSrc: string): string {
 export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<PreparedOverlay> {
   const env = opts.env ?? process.env;
   const go = findGo(opts.go, env, opts.cwd);
-  const ge = await goEnv(go, opts.cwd, stripOverlayFlag(env));
+  let ge = await goEnv(go, opts.cwd, stripOverlayFlag(env));
+  let toolchain: PreparedOverlay['toolchain'];
+  if (ge.gomodcache && isBeneath(ge.goroot, ge.gomodcache)) {
+    const cacheBase = opts.cacheDir ?? defaultCacheDir(env);
+    const mirror = mirrorGoroot(ge.goroot, join(cacheBase, 'goroot', `${ge.goVersion}-${sha(ge.goroot).slice(0, 8)}`));
+    toolchain = { goroot: mirror, bin: join(mirror, 'bin') };
+    const mirrorGo = join(mirror, 'bin', process.platform === 'win32' ? 'go.exe' : 'go');
+    ge = await goEnv(mirrorGo, opts.cwd, { ...stripOverlayFlag(env), GOROOT: mirror, GOTOOLCHAIN: 'local' });
+  }
   const goSrc = opts.goSourceDir ?? findGoSourceDir();
   const originals = PATCHES.map((p) => {
     const path = join(ge.goroot, ...p.file.split('/'));
@@ -115,7 +129,28 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
     fresh = true;
   }
   const overlayPath = mergeUserOverlay(base, dir, env.GOFLAGS, opts.cwd);
-  return { overlayPath, go, goroot: ge.goroot, goVersion: ge.goVersion, goos: ge.goos, goarch: ge.goarch, fresh };
+  return { overlayPath, go: ge.go, goroot: ge.goroot, goVersion: ge.goVersion, goos: ge.goos, goarch: ge.goarch, fresh, toolchain };
+}
+
+function isBeneath(p: string, dir: string): boolean {
+  const rel = relative(dir, p);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** A directory of symlinks to each entry of goroot, so the go command sees a GOROOT outside the module cache. */
+function mirrorGoroot(goroot: string, mirror: string): string {
+  if (existsSync(join(mirror, 'src'))) return mirror;
+  const tmp = `${mirror}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  for (const e of readdirSync(goroot)) symlinkSync(join(goroot, e), join(tmp, e));
+  try {
+    renameSync(tmp, mirror);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(mirror, 'src'))) throw e;
+  }
+  return mirror;
 }
 
 function stripOverlayFlag(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -17,6 +17,7 @@ const (
 
 var (
 	etStacks    map[uint64]uint64 // hash of frame-pointer PCs → stack id
+	etStackText map[string]uint64 // symbolised stack → id (two call sites on one line share it)
 	etStackNext uint64
 )
 
@@ -51,11 +52,24 @@ func etStackID(op string) uint64 {
 		return id
 	}
 	if etStacks == nil {
-		etStacks = make(map[uint64]uint64)
+		etStacks, etStackText = make(map[uint64]uint64), make(map[string]uint64)
 	}
-	etStackNext++
-	id = etStackNext
-	etWriteStack(id, logical[:m])
+	api, frames := etSymbolize(logical[:m])
+	text := api + "|" + string(frames)
+	if id = etStackText[text]; id == 0 {
+		etStackNext++
+		id = etStackNext
+		b := make([]byte, 0, len(frames)+64)
+		b = append(b, `{"t":"S","id":`...)
+		b = etAppendUint(b, id)
+		b = append(b, `,"api":`...)
+		b = etAppendStr(b, api)
+		b = append(b, `,"f":[`...)
+		b = append(b, frames...)
+		b = append(b, "]}\n"...)
+		etSys.write(etFd, b)
+		etStackText[text] = id
+	}
 	etStacks[h] = id
 	return id
 }
@@ -86,13 +100,10 @@ func etIsOwn(fn string) bool {
 	return len(fn) > 10 && (fn[8:10] == "et" || (len(fn) > 16 && fn[8:16] == "envtrace"))
 }
 
-// etWriteStack symbolises pcs (innermost first), drops the recorder's own frames and
-// writes {"t":"S","id":…,"api":…,"f":[[function,file,line],…]}.
-func etWriteStack(id uint64, pcs []uintptr) {
+// etSymbolize turns pcs (innermost first) into the api name and the JSON frames
+// [function,file,line],… without the recorder's own frames.
+func etSymbolize(pcs []uintptr) (string, []byte) {
 	frames := etruntime.CallersFrames(pcs)
-	b := make([]byte, 0, 2048)
-	b = append(b, `{"t":"S","id":`...)
-	b = etAppendUint(b, id)
 	var fb []byte
 	api, leading, own, count, sysName := "", true, true, 0, ""
 	for count < etDepth {
@@ -139,10 +150,5 @@ func etWriteStack(id uint64, pcs []uintptr) {
 	if api == "" {
 		api = sysName
 	}
-	b = append(b, `,"api":`...)
-	b = etAppendStr(b, api)
-	b = append(b, `,"f":[`...)
-	b = append(b, fb...)
-	b = append(b, "]}\n"...)
-	etSys.write(etFd, b)
+	return api, fb
 }
