@@ -66,7 +66,7 @@ export async function workspaceKey(root: string): Promise<string> {
   } catch {
     // missing: create below
   }
-  const key = randomBytes(32).toString('hex');
+  const key = randomBytes(16).toString('hex');
   await writeFile(file, key + '\n', { mode: 0o600 });
   await chmod(file, 0o600);
   return key;
