@@ -1,0 +1,63 @@
+/**
+ * The static scanner's public API (the only module other code should import from scan/).
+ *
+ *   const scanner = await createScanner();              // loads the wasm once
+ *   const index = scanner.createIndex('/abs/workspace');
+ *   index.setFile('/abs/workspace/go.mod', text);      // go.mod files: module line → package dirs
+ *   index.setFile('/abs/workspace/main.go', text);     // .go files: stored, parsed lazily
+ *   index.deleteFile(path);
+ *   const changed = index.refresh();                     // brings sites up to date; returns the
+ *                                                        // .go files whose sites changed
+ *   index.sitesOf(path); index.allSites();               // Site[] (scan JSON shape, types.ts)
+ *   await loadTree(index, { onProgress });               // walks the root from disk (walk.ts)
+ *   await scanTree(root, options);                       // one-shot: ScanResult for CLI/bench
+ *
+ * Paths are absolute file-system paths; `Site.file` is relative to the index root with `/`.
+ * The index keeps each file's text (it needs it to re-filter files when helper functions or
+ * constants appear elsewhere), parses only files whose text mentions an env API, a helper
+ * function or a needed constant, and parses only the top-level declarations that matter.
+ * An edit re-parses that one file; constants and helpers across files are re-resolved from
+ * per-file facts without re-parsing. Nothing here throws on bad Go.
+ *
+ * Runtime data can be attached to sites later through `siteId(site)` (file + range + key),
+ * which stays stable while the text of the file does not change.
+ */
+import { type WasmPaths, loadGoLanguage } from './parser';
+import { WorkspaceIndex } from './workspace';
+import type { ScanResult, Site } from './types';
+import { loadTree, scanTreeWith, type ScanOptions } from './walk';
+
+export type { Site, SiteKind, ScanResult } from './types';
+export { WorkspaceIndex } from './workspace';
+export { loadTree, type LoadOptions, type ScanOptions } from './walk';
+
+/** Loads tree-sitter once and makes workspace indexes. */
+export interface Scanner {
+  /** A new, empty index whose `Site.file` paths are relative to `root` (absolute). */
+  createIndex(root: string): WorkspaceIndex;
+  /** Reads every Go file under `root` (skipping vendor/, testdata/, .git/, node_modules/) and scans it. */
+  scanTree(root: string, options?: ScanOptions): Promise<ScanResult>;
+}
+
+/** Loads web-tree-sitter and tree-sitter-go (from beside the bundle, else node_modules). */
+export async function createScanner(wasm: WasmPaths = {}): Promise<Scanner> {
+  const language = await loadGoLanguage(wasm);
+  return {
+    createIndex: (root) => new WorkspaceIndex(language, root),
+    scanTree: (root, options) => scanTreeWith(new WorkspaceIndex(language, root), options),
+  };
+}
+
+/** One-shot scan of a tree from disk: what `envtrace scan --json` prints. */
+export async function scanTree(root: string, options: ScanOptions & { wasm?: WasmPaths } = {}): Promise<ScanResult> {
+  const scanner = await createScanner(options.wasm);
+  return scanner.scanTree(root, options);
+}
+
+/** A stable identity for a site within its file's current text (to attach runtime data). */
+export function siteId(site: Site): string {
+  return `${site.file}:${site.line}:${site.column}-${site.endLine}:${site.endColumn}:${site.kind}:${site.key ?? site.pattern ?? ''}`;
+}
+
+// Re-exported so callers need a single import for the one-shot path as well.
+export { loadTree as loadWorkspace };

@@ -1,0 +1,327 @@
+/**
+ * The workspace index: every Go file's text, per-file facts from tree-sitter, and the sites
+ * resolved across files (constants, helper functions). No IO.
+ *
+ * Work per refresh: files changed since the last refresh are pre-filtered by text and, when
+ * they mention an env API or a helper, parsed (only their relevant top-level declarations).
+ * Then helpers are found from the facts of all parsed files; when the set of helpers changed,
+ * every file is re-filtered for calls of them. Constants that keys need and that no parsed
+ * file declares are looked up by name in the files of their package, which are then parsed
+ * for their const declarations only. Finally sites are rebuilt from facts (cheap).
+ */
+import type { Language, Parser, Range } from 'web-tree-sitter';
+import { basename, dirname, relative, sep } from 'node:path';
+import { API_WORDS, mentionsEnvApi } from './apis';
+import { lineStarts, pointAt, topLevelChunks } from './chunks';
+import { FactExtractor, type FileFacts } from './facts';
+import { ModuleMap, modulePath } from './modules';
+import { newGoParser } from './parser';
+import { Resolver, type ResolvedFile } from './resolve';
+import type { Site } from './types';
+
+interface Entry {
+  path: string;
+  dir: string;
+  text: string;
+  test: boolean;
+  pkgName: string;
+  env: boolean;
+  /** Helper names the facts were extracted for (sorted, comma-joined). */
+  words: string;
+  constOnly: boolean;
+  facts: FileFacts | null;
+  sites: Site[];
+  sitesJson: string;
+}
+
+const MAX_ROUNDS = 5;
+
+function packageName(text: string): string {
+  return /^package\s+([A-Za-z_]\w*)/m.exec(text)?.[1] ?? '';
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** All env sites of a set of Go files, kept up to date one file at a time. */
+export class WorkspaceIndex {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byDir = new Map<string, Set<Entry>>();
+  private readonly modules = new ModuleMap();
+  private readonly parser: Parser;
+  private dirty = new Set<string>();
+  private deleted: string[] = [];
+  private helperSig = '';
+  private recheckAll = false;
+
+  constructor(
+    language: Language,
+    /** Absolute root; `Site.file` is relative to it. */
+    readonly root: string,
+  ) {
+    this.parser = newGoParser(language);
+  }
+
+  /** Adds or replaces a file (`.go`, or `go.mod` for its module line); the work happens at the next refresh. */
+  setFile(path: string, text: string): void {
+    if (basename(path) === 'go.mod') {
+      if (this.modules.set(dirname(path), modulePath(text))) this.recheckAll = true;
+      return;
+    }
+    if (!path.endsWith('.go')) return;
+    const old = this.entries.get(path);
+    if (old && old.text === text) return;
+    const dir = dirname(path);
+    const entry: Entry = old ?? { path, dir, text, test: path.endsWith('_test.go'), pkgName: '', env: false, words: '', constOnly: false, facts: null, sites: [], sitesJson: '[]' };
+    entry.text = text;
+    if (!old) {
+      this.entries.set(path, entry);
+      const set = this.byDir.get(dir) ?? new Set();
+      set.add(entry);
+      this.byDir.set(dir, set);
+    }
+    this.dirty.add(path);
+  }
+
+  /** Forgets a file (a `.go` file or a `go.mod`). */
+  deleteFile(path: string): void {
+    if (basename(path) === 'go.mod') {
+      if (this.modules.set(dirname(path), null)) this.recheckAll = true;
+      return;
+    }
+    const e = this.entries.get(path);
+    if (!e) return;
+    this.entries.delete(path);
+    this.byDir.get(e.dir)?.delete(e);
+    this.dirty.delete(path);
+    if (e.sites.length) this.deleted.push(path);
+    this.recheckAll ||= !!e.facts;
+  }
+
+  /** The Go files the index holds. */
+  goFiles(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** `path` relative to the root with `/` separators (the form of `Site.file`). */
+  relativePath(path: string): string {
+    return relative(this.root, path).split(sep).join('/');
+  }
+
+  /** The sites of one file (refreshing first if needed), in source order. */
+  sitesOf(path: string): Site[] {
+    this.refresh();
+    return this.entries.get(path)?.sites ?? [];
+  }
+
+  /** Every site of the workspace, ordered by file then position. */
+  allSites(): Site[] {
+    this.refresh();
+    const withSites = [...this.entries.values()].filter((e) => e.sites.length);
+    withSites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return withSites.flatMap((e) => e.sites);
+  }
+
+  /** Brings every site up to date; returns the .go files whose sites changed since the last refresh. */
+  refresh(): string[] {
+    if (!this.dirty.size && !this.recheckAll && !this.deleted.length) return [];
+    const dirty = [...this.dirty].map((p) => this.entries.get(p)).filter((e): e is Entry => !!e);
+    this.dirty = new Set();
+    for (const e of dirty) {
+      e.pkgName = packageName(e.text);
+      e.env = mentionsEnvApi(e.text);
+      e.facts = null;
+      e.words = '';
+      e.constOnly = false;
+    }
+    let resolver = this.findHelpers(dirty);
+    if (this.parseMissingConstants(resolver)) resolver = this.resolver();
+    const changed = this.deleted;
+    this.deleted = [];
+    for (const e of this.entries.values()) {
+      const sites = e.facts?.calls.length ? resolver.sitesOf(this.resolved(e), this.relativePath(e.path), e.test) : [];
+      const json = sites.length ? JSON.stringify(sites) : '[]';
+      if (json !== e.sitesJson) changed.push(e.path);
+      e.sites = sites;
+      e.sitesJson = json;
+    }
+    return changed;
+  }
+
+  /** Parses what mentions env APIs or helpers until the set of helpers stops growing. */
+  private findHelpers(dirty: Entry[]): Resolver {
+    for (const e of dirty) if (e.env) this.parse(e, new Set());
+    let resolver = this.resolver();
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      resolver.findHelpers();
+      const names = resolver.helperNamesByPackage();
+      const sig = [...names].map(([k, v]) => `${k}:${[...v].sort().join(',')}`).sort().join(';');
+      const candidates = sig !== this.helperSig || this.recheckAll ? [...this.entries.values()] : dirty;
+      this.helperSig = sig;
+      this.recheckAll = false;
+      const byPkg = this.helperPatterns(names);
+      let parsed = false;
+      for (const e of candidates) {
+        const words = this.helperWordsIn(e, byPkg);
+        const w = [...words].sort().join(',');
+        if (e.env || words.size) {
+          if (!e.facts || e.constOnly || e.words !== w) {
+            this.parse(e, words);
+            parsed = true;
+          }
+        } else if (e.facts && !e.constOnly) {
+          e.facts = null;
+          parsed = true;
+        }
+      }
+      if (!parsed) break;
+      resolver = this.resolver();
+    }
+    return resolver;
+  }
+
+  /** Per helper package: its import path (to find importing files) and a regex of its helper names. */
+  private helperPatterns(names: Map<string, Set<string>>): { pkgKey: string; importPath: string | null; re: RegExp }[] {
+    return [...names].map(([pkgKey, set]) => {
+      const dir = pkgKey.slice(0, pkgKey.indexOf('\0'));
+      const importPath = this.modules.importPathOf(dir);
+      return { pkgKey, importPath, re: new RegExp(`\\b(?:${[...set].map(escapeRe).join('|')})\\b`, 'g') };
+    });
+  }
+
+  /** The helper names a file's text mentions, counting only helpers of its own or an imported package. */
+  private helperWordsIn(e: Entry, byPkg: { pkgKey: string; importPath: string | null; re: RegExp }[]): Set<string> {
+    const words = new Set<string>();
+    const own = `${e.dir}\0${e.pkgName}`;
+    for (const p of byPkg) {
+      if (p.pkgKey !== own && !(p.importPath && e.text.includes(`"${p.importPath}"`))) continue;
+      p.re.lastIndex = 0;
+      for (let m = p.re.exec(e.text); m; m = p.re.exec(e.text)) words.add(m[0]);
+    }
+    return words;
+  }
+
+  /** Parses files declaring constants that resolution found missing; true if any was parsed. */
+  private parseMissingConstants(resolver: Resolver): boolean {
+    let any = false;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const missing = new Map<string, Set<string>>();
+      this.onMissing = (pkgKey, name) => {
+        const set = missing.get(pkgKey) ?? new Set();
+        set.add(name);
+        missing.set(pkgKey, set);
+      };
+      for (const e of this.entries.values()) if (e.facts?.calls.length) resolver.sitesOf(this.resolved(e), '', false);
+      this.onMissing = undefined;
+      let parsed = false;
+      for (const [pkgKey, names] of missing) {
+        const re = new RegExp(`\\b(?:${[...names].map(escapeRe).join('|')})\\b`);
+        for (const e of this.packageEntries(pkgKey)) {
+          if (e.facts || !re.test(e.text)) continue;
+          this.parse(e, new Set(), true);
+          parsed = true;
+        }
+      }
+      if (!parsed) return any;
+      any = true;
+      resolver = this.resolver();
+      resolver.findHelpers();
+    }
+    return any;
+  }
+
+  private onMissing: ((pkgKey: string, name: string) => void) | undefined;
+
+  private packageEntries(pkgKey: string): Entry[] {
+    const i = pkgKey.indexOf('\0');
+    const dir = pkgKey.slice(0, i);
+    const pkg = pkgKey.slice(i + 1);
+    return [...(this.byDir.get(dir) ?? [])].filter((e) => e.pkgName === pkg);
+  }
+
+  private resolved(e: Entry): ResolvedFile {
+    return { path: e.path, dir: e.dir, pkgKey: `${e.dir}\0${e.pkgName}`, facts: e.facts! };
+  }
+
+  private resolver(): Resolver {
+    const files = [...this.entries.values()].filter((e) => e.facts).map((e) => this.resolved(e));
+    const nameOfDir = new Map<string, string | null>();
+    const pkgOfDir = (dir: string): string | null => {
+      if (!nameOfDir.has(dir)) {
+        const names = [...(this.byDir.get(dir) ?? [])].map((e) => e.pkgName).filter((n) => n && !n.endsWith('_test'));
+        nameOfDir.set(dir, names.sort()[0] ?? null);
+      }
+      return nameOfDir.get(dir)!;
+    };
+    return new Resolver(files, {
+      importedPackage: (importPath) => {
+        const dir = this.modules.dirOf(importPath);
+        const name = dir ? pkgOfDir(dir) : null;
+        return dir && name ? `${dir}\0${name}` : null;
+      },
+      packageNameOfImport: (importPath) => {
+        const dir = this.modules.dirOf(importPath);
+        return dir ? pkgOfDir(dir) : null;
+      },
+      filesOf: (pkgKey) => this.packageEntries(pkgKey).filter((e) => e.facts).map((e) => this.resolved(e)),
+      missing: (pkgKey, name) => this.onMissing?.(pkgKey, name),
+    });
+  }
+
+  /** Parses the declarations of a file that matter and stores its facts; never throws. */
+  private parse(e: Entry, words: Set<string>, constOnly = false): void {
+    e.words = [...words].sort().join(',');
+    e.constOnly = constOnly;
+    const wordsRe = words.size ? new RegExp(`\\b(?:${[...words].map(escapeRe).join('|')})\\b`, 'g') : null;
+    const text = e.text;
+    const hits: number[] = [];
+    if (!constOnly) {
+      for (const re of wordsRe ? [API_WORDS, wordsRe] : [API_WORDS]) {
+        re.lastIndex = 0;
+        for (let m = re.exec(text); m; m = re.exec(text)) hits.push(m.index);
+      }
+      hits.sort((a, b) => a - b);
+    }
+    const chunks = topLevelChunks(text);
+    const wanted: { start: number; end: number }[] = [];
+    const searched: { start: number; end: number }[] = [];
+    let h = 0;
+    for (const c of chunks) {
+      let hit = false;
+      while (h < hits.length && hits[h] < c.end) {
+        if (hits[h] >= c.start) hit = true;
+        h++;
+      }
+      if (hit) searched.push(c);
+      if (hit || c.kind === 'package' || c.kind === 'import' || c.kind === 'const') {
+        const last = wanted[wanted.length - 1];
+        if (last && last.end === c.start) last.end = c.end;
+        else wanted.push({ start: c.start, end: c.end });
+      }
+    }
+    const size = wanted.reduce((n, r) => n + r.end - r.start, 0);
+    try {
+      let tree;
+      if (size > 0.8 * text.length) tree = this.parser.parse(text);
+      else {
+        const starts = lineStarts(text);
+        const ranges: Range[] = wanted.map((r) => ({ startIndex: r.start, endIndex: r.end, startPosition: pointAt(starts, r.start), endPosition: pointAt(starts, r.end) }));
+        tree = this.parser.parse(text, null, { includedRanges: ranges });
+      }
+      if (!tree) {
+        e.facts = null;
+        return;
+      }
+      try {
+        e.facts = new FactExtractor(tree, text).run(searched, wordsRe);
+      } finally {
+        tree.delete();
+      }
+    } catch {
+      // NOTE: tree-sitter recovers from any syntax error; this guards against surprises in
+      // the extraction itself, so one strange file costs its own sites and nothing else.
+      e.facts = null;
+    }
+  }
+}
