@@ -1,0 +1,239 @@
+/**
+ * What the editor features keep of one or more runs: per distinct (run, stack, op, key,
+ * found, value-or-hash) a count with the processes, goroutines and tests that made it; the
+ * interned stacks; the processes; per run its races and what could not be read.
+ * A run of a million events becomes a few thousand entries, never a million objects.
+ */
+import { RaceCollector } from './races';
+import type { Frame } from '../runs/frames';
+import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from '../runs/reader';
+import type { Op } from '../runs/records';
+import type { ReportRace } from '../runs/report';
+
+/** Distinct values kept per (run, stack, op, key) before the rest is lumped into one entry. */
+export const MAX_VALUES_PER_SLOT = 50;
+/** Goroutines remembered per entry (the count stays exact up to here, then is a lower bound). */
+export const MAX_GOROUTINES = 4096;
+
+/** What could not be read in a run, and a one-line explanation when the whole source failed. */
+export interface RunProblems {
+  badLines: number;
+  lostEvents: number;
+  unreadableFiles: number;
+  /** Set when the source could not be read at all (missing, not a run, unknown version). */
+  message?: string;
+}
+
+/** One loaded run (a run directory or an imported JSON report). */
+export interface ObservedRun {
+  /** Position in `Observations.runs`. */
+  index: number;
+  id: string;
+  label: string | null;
+  /** The run directory or report file it was read from. */
+  source: string;
+  kind: 'dir' | 'report';
+  command: string[];
+  cwd: string;
+  /** ISO time of the start, or '' when unknown. */
+  start: string;
+  exitCode: number | null;
+  goVersion: string | null;
+  /** True when any process of the run ran on Windows (keys then compare case-insensitively). */
+  windows: boolean;
+  events: number;
+  problems: RunProblems;
+  /** Races per key, from the run's analysis (or from the report). */
+  races: Map<string, ReportRace>;
+}
+
+/** A traced process of a loaded run. */
+export interface ObservedProcess {
+  run: number;
+  pid: number;
+  parent: number;
+  argv: string[];
+  cwd: string;
+  goos: string;
+}
+
+/** Counts of one distinct (run, stack, op, key, found, value). */
+export interface Entry {
+  run: number;
+  /** Index into `Observations.stacks`, or -1 (the runtime's early reads). */
+  stack: number;
+  op: Op;
+  api: string;
+  key: string | null;
+  found: boolean;
+  redacted: boolean;
+  value?: string;
+  hash?: string;
+  length?: number;
+  /** Stands for the values beyond MAX_VALUES_PER_SLOT of its slot. */
+  other?: boolean;
+  /** The event came from a Windows process: its key compares case-insensitively. */
+  windows: boolean;
+  count: number;
+  /** Indexes into `Observations.processes`. */
+  processes: Set<number>;
+  /** process index * 2^32 + goroutine id (at most MAX_GOROUTINES). */
+  goroutines: Set<number>;
+  tests: Set<string>;
+}
+
+/** Everything loaded from the shown runs. */
+export interface Observations {
+  runs: ObservedRun[];
+  processes: ObservedProcess[];
+  /** Interned stacks, innermost frame first, files as the reader resolved them. */
+  stacks: Frame[][];
+  entries: Entry[];
+  /** Entries per stack index (stackless entries are not listed). */
+  byStack: Map<number, Entry[]>;
+}
+
+/** Run facts known before its events are read. */
+export type RunMeta = Omit<ObservedRun, 'index' | 'events' | 'problems' | 'races' | 'windows'>;
+
+/** An empty set of observations. */
+export function emptyObservations(): Observations {
+  return { runs: [], processes: [], stacks: [], entries: [], byStack: new Map() };
+}
+
+/** Builds Observations from one or more runs, each streamed through `beginRun(...)`'s visitor. */
+export class ObservationsBuilder {
+  readonly obs: Observations = emptyObservations();
+  private readonly stackIds = new Map<string, number>();
+
+  /** Starts a run; feed its content to the returned visitor, then call `finish`. */
+  beginRun(meta: RunMeta): RunObserver {
+    const run: ObservedRun = {
+      ...meta,
+      index: this.obs.runs.length,
+      windows: false,
+      events: 0,
+      problems: { badLines: 0, lostEvents: 0, unreadableFiles: 0 },
+      races: new Map(),
+    };
+    this.obs.runs.push(run);
+    return new RunObserver(this.obs, run, this.stackIds);
+  }
+
+  /** Records a source that could not be read at all. */
+  failedRun(meta: RunMeta, message: string): ObservedRun {
+    const r = this.beginRun(meta).run;
+    r.problems.message = message;
+    r.problems.unreadableFiles++;
+    return r;
+  }
+}
+
+/** The RunVisitor of one run. */
+export class RunObserver implements RunVisitor {
+  private readonly localStacks = new Map<string, number>();
+  private readonly procIndex = new Map<number, number>();
+  private readonly slots = new Map<string, Map<string, Entry>>();
+  private readonly races: RaceCollector | null = new RaceCollector();
+
+  constructor(
+    private readonly obs: Observations,
+    readonly run: ObservedRun,
+    private readonly stackIds: Map<string, number>,
+  ) {}
+
+  process(p: ProcessInfo): void {
+    this.procIndex.set(p.index, this.obs.processes.length);
+    this.obs.processes.push({ run: this.run.index, pid: p.pid, parent: p.parent, argv: p.argv, cwd: p.cwd, goos: p.goos });
+    if (p.goos === 'windows') this.run.windows = true;
+  }
+
+  stack(id: string, frames: Frame[]): void {
+    const text = JSON.stringify(frames);
+    let g = this.stackIds.get(text);
+    if (g === undefined) {
+      g = this.obs.stacks.length;
+      this.obs.stacks.push(frames);
+      this.stackIds.set(text, g);
+    }
+    this.localStacks.set(id, g);
+  }
+
+  goroutine(pid: number, g: number, pg: number, start?: number): void {
+    this.races?.goroutine(pid, g, pg, start);
+  }
+
+  event(e: RunEvent, p: ProcessInfo): void {
+    this.run.events++;
+    this.races?.add(e);
+    const stack = e.stack === null ? -1 : (this.localStacks.get(e.stack) ?? -1);
+    const slotId = `${stack}|${e.op}|${e.key ?? ''}|${stack < 0 ? e.api : ''}`;
+    let slot = this.slots.get(slotId);
+    if (!slot) this.slots.set(slotId, (slot = new Map()));
+    let vid = e.redacted ? 'h' + e.hash + ':' + e.length : e.value !== undefined ? 'v' + e.value : e.found ? 'f' : 'u';
+    if (!e.found && e.op === 'getenv') vid = 'u';
+    let entry = slot.get(vid);
+    if (!entry && slot.size >= MAX_VALUES_PER_SLOT) {
+      vid = 'other';
+      entry = slot.get(vid);
+    }
+    if (!entry) {
+      entry = this.newEntry(e, stack, p, vid === 'other');
+      slot.set(vid, entry);
+      this.obs.entries.push(entry);
+      if (stack >= 0) {
+        const list = this.obs.byStack.get(stack);
+        if (list) list.push(entry);
+        else this.obs.byStack.set(stack, [entry]);
+      }
+    }
+    entry.count++;
+    const proc = this.procIndex.get(p.index) ?? 0;
+    entry.processes.add(proc);
+    if (entry.goroutines.size < MAX_GOROUTINES) entry.goroutines.add(proc * 4294967296 + e.goroutine);
+    if (e.test !== undefined) entry.tests.add(e.test);
+  }
+
+  private newEntry(e: RunEvent, stack: number, p: ProcessInfo, other: boolean): Entry {
+    const entry: Entry = {
+      run: this.run.index,
+      stack,
+      op: e.op,
+      api: e.api,
+      key: e.key ?? null,
+      found: e.found,
+      redacted: !other && e.redacted,
+      windows: p.goos === 'windows',
+      count: 0,
+      processes: new Set(),
+      goroutines: new Set(),
+      tests: new Set(),
+    };
+    if (other) entry.other = true;
+    else if (e.redacted) {
+      entry.hash = e.hash;
+      entry.length = e.length ?? 0;
+    } else if (e.value !== undefined && (e.found || e.op !== 'getenv')) {
+      entry.value = e.value;
+      entry.length = Buffer.byteLength(e.value);
+    }
+    return entry;
+  }
+
+  /** Ends the run: its reading problems, and its races (given by a report, else analysed). */
+  finish(stats: Pick<ReadStats, 'badLines' | 'lostEvents' | 'unreadableFiles'>, races?: Map<string, ReportRace>): ObservedRun {
+    this.run.problems.badLines += stats.badLines;
+    this.run.problems.lostEvents += stats.lostEvents;
+    this.run.problems.unreadableFiles += stats.unreadableFiles;
+    this.run.races = races ?? this.races?.races() ?? new Map();
+    this.slots.clear();
+    return this.run;
+  }
+}
+
+/** The number of distinct goroutines in a set of entries. */
+export function goroutineCount(entries: Iterable<Entry>): number {
+  const all = new Set<number>();
+  for (const e of entries) for (const g of e.goroutines) all.add(g);
+  return all.size;
+}
