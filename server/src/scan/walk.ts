@@ -2,8 +2,8 @@
  * The scanner's only IO: walks a directory tree for Go files and go.mod files and feeds
  * them to a WorkspaceIndex.
  */
-import { promises as fsp, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, promises as fsp, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { ScanResult } from './types';
 import type { WorkspaceIndex } from './workspace';
 
@@ -16,6 +16,8 @@ export interface LoadOptions {
   onProgress?(done: number, total: number): void;
   /** Stops the walk early when aborted (files read so far stay in the index). */
   signal?: AbortSignal;
+  /** Walk this directory or file instead of the index root (go.mod files above it are read too). */
+  from?: string;
 }
 
 /** Options for a one-shot scan. */
@@ -76,8 +78,15 @@ async function readAll(paths: string[], each: (path: string, text: string) => vo
 
 /** Reads every go.mod and Go file under the index root into the index (does not refresh it). */
 export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {}): Promise<number> {
-  const { goFiles, goMods } = await listGoFiles(index.root);
-  await readAll(goMods, (p, t) => index.setFile(p, t), {});
+  const from = resolve(options.from ?? index.root);
+  const { goFiles, goMods } = await listGoFiles(from);
+  // The go.mod of a module that encloses the walked directory maps its import paths too.
+  const mods = new Set(goMods);
+  for (let d = statSync(from).isDirectory() ? from : dirname(from); ; d = dirname(d)) {
+    if (existsSync(join(d, 'go.mod'))) mods.add(join(d, 'go.mod'));
+    if (dirname(d) === d) break;
+  }
+  await readAll([...mods], (p, t) => index.setFile(p, t), {});
   let files = 0;
   await readAll(
     goFiles,
