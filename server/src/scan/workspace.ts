@@ -171,7 +171,10 @@ export class WorkspaceIndex {
       e.constOnly = false;
     }
     let resolver = this.findHelpers(dirty);
-    if (this.parseMissingConstants(resolver)) resolver = this.resolver();
+    if (this.parseMissingConstants(resolver)) {
+      resolver = this.resolver();
+      resolver.findHelpers();
+    }
     const changed = this.deleted;
     this.deleted = [];
     for (const e of this.entries.values()) {
