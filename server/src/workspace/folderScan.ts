@@ -1,4 +1,5 @@
 /** Adapts the scanner's WorkspaceIndex (absolute paths) to the workspace's per-folder FolderScan. */
+import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { loadTree, type Scanner, type WorkspaceIndex } from '../scan/index';
 import type { Site } from '../scan/types';
@@ -15,11 +16,13 @@ class IndexedFolder implements FolderScan {
   constructor(
     private readonly scanner: Promise<Scanner>,
     private readonly root: string,
+    private readonly workers = Math.max(1, Math.min(4, availableParallelism())),
   ) {}
 
   async scanAll(progress: (done: number, total: number) => void): Promise<void> {
     const index = (await this.scanner).createIndex(this.root);
-    await loadTree(index, { onProgress: progress });
+    // Parse workers pay off for the first load of a large tree; edits are parsed in-thread.
+    await loadTree(index, { onProgress: progress, workers: this.workers });
     index.refresh();
     this.index = index;
   }
