@@ -195,6 +195,19 @@ describe('envtrace CLI on a real Go program', () => {
     assert.ok(!left.includes(id));
   });
 
+  test('a racy program is flagged, a properly ordered one is not', async () => {
+    const race = join(work, 'race');
+    cpSync(join(root, 'test', 'fixtures', 'cli', 'race'), race, { recursive: true });
+    const racy = await envtrace(['--dir', store, '--', 'go', 'run', './racy'], { cwd: race });
+    assert.equal(racy.code, 0, racy.stderr);
+    assert.match(racy.stderr, /^⚠ \[RACE\] (likely|definite) race on APP_STAGE: written by goroutine \d+ at racy\/main\.go:21 \(os\.Setenv\), read by goroutine \d+ at racy\/main\.go:29 \(os\.Getenv\)$/m);
+    assert.match(racy.stderr, /, 1 race\n/);
+    const ordered = await envtrace(['--dir', store, '--', 'go', 'run', './ordered'], { cwd: race });
+    assert.equal(ordered.code, 0, ordered.stderr);
+    assert.doesNotMatch(ordered.stderr, /\[RACE\]/);
+    assert.match(ordered.stderr, /, 0 races\n/);
+  });
+
   test('doctor verifies the overlay by compiling with it', async () => {
     const r = await envtrace(['doctor'], { cwd: app });
     assert.equal(r.code, 0, r.stdout + r.stderr);

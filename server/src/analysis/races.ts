@@ -117,6 +117,11 @@ export class RaceCollector {
     return out;
   }
 
+  /** When goroutine g started: its test record, else its first event. */
+  private startOf(pid: number, g: number, fallback: number): number {
+    return this.starts.get(pid)?.get(g) ?? this.firstSeen.get(pid)?.get(g) ?? fallback;
+  }
+
   private isAncestor(pid: number, anc: number, g: number): boolean {
     const parents = this.parents.get(pid);
     for (let cur = parents?.get(g) ?? 0, n = 0; cur && n < 10_000; n++, cur = parents?.get(cur) ?? 0) {
@@ -132,10 +137,12 @@ export class RaceCollector {
     for (const [pid, kp] of byPid) {
       if (!kp.writes.length) continue;
       for (const a of kp.accessors.values()) {
-        const start = this.starts.get(pid)?.get(a.g) ?? this.firstSeen.get(pid)?.get(a.g) ?? a.first;
+        const start = this.startOf(pid, a.g, a.first);
         for (const w of kp.writes) {
           if (w.g === a.g || w.ordered) continue;
           if (w.t1 <= start && this.isAncestor(pid, w.g, a.g)) continue;
+          // The mirror case: all of an ancestor's accesses came before the writer goroutine started.
+          if (a.last <= this.startOf(pid, w.g, w.t0) && this.isAncestor(pid, a.g, w.g)) continue;
           let level: Level | null = null;
           if (a.inFlight) level = 'definite';
           else if (w.gen > a.minGen && w.gen <= a.maxGen && a.count > 1) level = 'likely';
@@ -144,7 +151,8 @@ export class RaceCollector {
           addParty(writers, pid, w.party);
           const side = a.reads ?? a.writes!;
           addParty(readers, pid, side);
-          if (!best || LEVELS[level] > LEVELS[best.level]) best = { level, w, a, pid };
+          const better = !best || LEVELS[level] > LEVELS[best.level] || (LEVELS[level] === LEVELS[best.level] && a.reads !== null && best.a.reads === null);
+          if (better) best = { level, w, a, pid };
         }
       }
     }
