@@ -14,7 +14,7 @@ test('go run: every op of hello is recorded with values, stacks and the api', as
   const cwd = fixture('hello');
   const r = await traced('go', ['run', '.'], { cwd, env: { HELLO_PORT: '8080' } });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^8080 false true 8080$/m);
+  assert.match(r.stdout, /^8080 false 0 8080$/m, 'ENVTRACE_* hidden from os.Environ()');
   const files = readRun(r.runDir);
   assert.equal(files.length, 1, 'one traced process (the go command itself is not traced)');
   const f = files[0];
@@ -136,7 +136,7 @@ test('tracing off (no ENVTRACE_DIR): a binary built with the overlay writes noth
   const dir = newRunDir();
   const r = spawnSync(bin, [], { cwd: dir, env: { ...process.env, HELLO_PORT: '1', ENVTRACE_DIR: '' }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^1 false true 1$/m);
+  assert.match(r.stdout, /^1 false 0 1$/m);
   assert.deepEqual(readdirSync(dir), []);
 });
 
@@ -148,4 +148,12 @@ test('-trimpath: stacks carry module paths (mapped back to files through go.mod 
   const e = f.events.find((x) => x.k === 'HELLO_PORT')!;
   const main = frames(f, e).find((fr) => fr[0] === 'main.main')!;
   assert.equal(main[1], 'example.com/hello/main.go');
+});
+
+test('hot path: a traced os.Getenv of a known stack allocates nothing (testing.AllocsPerRun)', async () => {
+  const r = await traced('go', ['test', '.'], { cwd: fixture('allocs') });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const [f] = readRun(r.runDir);
+  assertWellFormed(f);
+  assert.ok(f.events.filter((e) => e.k === 'ALLOCS_KEY' && e.op === 'getenv').length >= 1000, 'the reads were traced');
 });
