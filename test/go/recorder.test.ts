@@ -30,7 +30,7 @@ test('go run: every op of hello is recorded with values, stacks and the api', as
   assert.equal(f.stacks.get(port[1].s)?.api, 'os.ExpandEnv');
   const top = frames(f, port[0]);
   assert.equal(top[0][0], 'os.Getenv');
-  assert.deepEqual([top[1][0], top[1][1], top[1][2]], ['main.main', join(cwd, 'main.go'), 10]);
+  assert.deepEqual([top[1][0], top[1][1], top[1][2]], ['main.main', join(cwd, 'main.go'), 11]);
   const unset = ev('getenv', 'HELLO_UNSET')[0];
   assert.equal(unset.ok, false);
   assert.equal(unset.v, undefined);
@@ -134,9 +134,10 @@ test('tracing off (no ENVTRACE_DIR): a binary built with the overlay writes noth
   const bin = join(mkdtempSync(join(tmpdir(), 'envtrace-bin-')), 'hello');
   await buildTraced(cwd, bin);
   const dir = newRunDir();
-  const r = spawnSync(bin, [], { cwd: dir, env: { ...process.env, HELLO_PORT: '1', ENVTRACE_DIR: '' }, encoding: 'utf8' });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ENVTRACE_')));
+  const r = spawnSync(bin, [], { cwd: dir, env: { ...env, HELLO_PORT: '1', ENVTRACE_RUN: 'x' }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^1 false 0 1$/m);
+  assert.match(r.stdout, /^1 false 1 1$/m, 'with tracing off, even ENVTRACE_RUN is an ordinary variable');
   assert.deepEqual(readdirSync(dir), []);
 });
 
