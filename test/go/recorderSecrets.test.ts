@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkRedactPattern } from '../../server/src/tracer/redact';
 import { assertWellFormed, fixture, readRun, traced, type Rec } from './recorderSupport';
 
 const SECRETS = {
@@ -51,4 +52,20 @@ test('--no-redact stores values in clear', async () => {
   const [f] = readRun(r.runDir);
   assert.equal(f.events.find((e) => e.k === 'DB_PASSWORD')!.v, SECRETS.DB_PASSWORD);
   assert.equal(f.events.find((e) => e.k === 'DATABASE_URL')!.v, SECRETS.DATABASE_URL);
+});
+
+test('--redact patterns in the documented subset: classes, \\d, anchors, alternatives, case-insensitive', async () => {
+  const patterns = ['internal_[a-z]+_ID$|^X\\d+', 'w.rd'];
+  for (const p of patterns) assert.equal(checkRedactPattern(p), null);
+  assert.match(checkRedactPattern('(a|b)') ?? '', /"\(" is not supported/);
+  const env = {
+    INTERNAL_abc_ID: 'sec-1', X12: 'sec-2', MY_WORD: 'sec-3', // redacted
+    INTERNAL_abc_IDX: 'clear-1', XA: 'clear-2', MY_WRD: 'clear-3', // not
+  };
+  const r = await traced('go', ['run', '.', 'nochild'], { cwd: fixture('secret'), env, redact: patterns });
+  assert.equal(r.status, 0, r.stderr);
+  const [f] = readRun(r.runDir);
+  const entry = (k: string): Rec => f.proc.env.find((e: Rec) => e.k === k);
+  for (const k of ['INTERNAL_abc_ID', 'X12', 'MY_WORD']) assert.equal(entry(k).v, undefined, `${k} redacted`);
+  for (const [k, v] of [['INTERNAL_abc_IDX', 'clear-1'], ['XA', 'clear-2'], ['MY_WRD', 'clear-3']]) assert.equal(entry(k).v, v);
 });
