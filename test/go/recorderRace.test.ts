@@ -19,6 +19,14 @@ test('precise race mode: a properly ordered program is not reported', async () =
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /DATA RACE/);
   assert.equal(r.stdout.trim(), 'prod');
+  // Write generations and goroutine ancestry: what the race analysis orders accesses by.
+  const [f] = readRun(r.runDir);
+  const stage = f.events.filter((e) => e.k === 'RACE_STAGE');
+  assert.deepEqual(stage.map((e) => [e.op, e.wg, e.wf]), [['setenv', 0, false], ['getenv', 1, false], ['setenv', 1, false]]);
+  const [w, rd] = stage;
+  assert.notEqual(rd.g, w.g, 'read in another goroutine');
+  assert.equal(rd.pg, w.g, 'started by the writer');
+  assert.ok(rd.t0 > w.t1);
 });
 
 test('plain -race without the precise mode does not see env races (syscall locks hide them)', async () => {
