@@ -231,6 +231,16 @@ describe('envtrace CLI on a real Go program', () => {
     assert.match(ordered.stderr, /, 0 races\n/);
   });
 
+  test('--race adds -race and the precise mode: the race detector reports the env race', async () => {
+    const race = join(work, 'race-wild');
+    cpSync(join(root, 'test', 'fixtures', 'cli', 'race'), race, { recursive: true });
+    const r = await envtrace(['--dir', store, '--race', '--quiet', '--', 'go', 'run', './wild'], { cwd: race });
+    assert.match(r.stderr, /WARNING: DATA RACE/);
+    assert.match(r.stderr, /os\.Setenv\(\)/);
+    assert.match(r.stderr, /os\.Getenv\(\)/);
+    assert.equal(r.code, 1); // go run reports the race detector's exit status 66 as 1
+  });
+
   test('doctor verifies the overlay by compiling with it', async () => {
     const r = await envtrace(['doctor'], { cwd: app });
     assert.equal(r.code, 0, r.stdout + r.stderr);
