@@ -170,6 +170,17 @@ describe('envtrace CLI on a real Go program', () => {
     assert.equal(bad.stderr.trim().split('\n').length, 1);
   });
 
+  test('-trimpath builds map back to absolute files through go.mod', async () => {
+    const out = join(work, 'trim.json');
+    const r = await envtrace(['--dir', store, '--format=json', `--output=${out}`, '--', 'go', 'run', '-trimpath', '.'], { cwd: app });
+    assert.equal(r.code, 0, r.stderr);
+    const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    const read = rep.events.find((e) => e.key === 'APP_MODE')!;
+    assert.equal(read.file, join(app, 'main.go'));
+    const frames = rep.stacks[read.stack!];
+    assert.ok(frames.every((f) => f.file.startsWith('/')), JSON.stringify(frames));
+  });
+
   test('exit status and stdin pass through; a binary built under envtrace is traced', async () => {
     const bin = join(work, 'app-bin');
     const r = await envtrace(['--dir', store, '--quiet', '--', 'sh', '-c', `go build -o ${bin} . && ${bin}`], { cwd: app, env: { APP_EXIT: '7', APP_MODE: 'stdin' }, input: 'hello\n' });
