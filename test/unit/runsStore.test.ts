@@ -9,7 +9,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'envtrace-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const info = (start: string, label: string | null = null) => ({
-  label, command: ['go', 'run', '.'], cwd: tmp, start, end: null, exitCode: null, goVersion: 'go1.26.8',
+  label, command: ['go', 'run', '.'], cwd: tmp, start, end: start, exitCode: null, goVersion: 'go1.26.8',
   goos: 'linux', goarch: 'amd64', gitCommit: null, mode: 'run' as const,
 });
 
@@ -39,6 +39,10 @@ test('runs are listed newest first, pruned to the newest N, resolved by id, path
   assert.equal((await resolveRun(root, a.dir, '/')).info.label, 'a');
   assert.deepEqual(await pruneRuns(root, 2), [a.info.id]);
   assert.deepEqual((await listRuns(root)).map((r) => r.info.label), ['c', 'b']);
+  // A run another envtrace is still running (no end yet) is spared.
+  await createRun(root, { ...info('2026-11-26T09:00:00.000Z', 'running'), end: null });
+  assert.deepEqual(await pruneRuns(root, 1, Date.parse('2026-11-26T13:00:00.000Z')), [b.info.id]);
+  assert.deepEqual((await listRuns(root)).map((r) => r.info.label), ['c', 'running']);
 });
 
 test('missing runs and corrupt run.json are RunStoreErrors with one-line messages', async () => {
