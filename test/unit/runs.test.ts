@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { aggregateRun, reportHead, writeJsonReport } from '../../server/src/runs/load';
 import { readRun } from '../../server/src/runs/reader';
+import { RunAggregate } from '../../server/src/runs/aggregate';
+import { readReportFile, replayReport } from '../../server/src/runs/importReport';
 import { readRunInfo, type StoredRun } from '../../server/src/runs/store';
 import { renderText, traceLineText } from '../../server/src/runs/text';
 import type { Report } from '../../server/src/runs/report';
@@ -184,6 +186,26 @@ test('a report written to a file is streamed and parses', async () => {
     const r = JSON.parse(readFileSync(join(tmp, 'r.json'), 'utf8')) as Report;
     assert.equal(r.events.length, 15);
     assert.equal(r.runDir, join(tmp, 'run'));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a JSON report replays into the same aggregate as its run directory', async () => {
+  const run = await stored('basic');
+  const tmp = mkdtempSync(join(tmpdir(), 'envtrace-import-'));
+  try {
+    let text = '';
+    await writeJsonReport(run, { write: (t) => void (text += t) });
+    writeFileSync(join(tmp, 'r.json'), text);
+    const agg = new RunAggregate();
+    const stats = await replayReport(await readReportFile(join(tmp, 'r.json')), agg);
+    const direct = await aggregateRun(run);
+    assert.deepEqual(agg.reportVars(), direct.agg.reportVars());
+    assert.deepEqual(agg.traceLines(), direct.agg.traceLines());
+    assert.equal(stats.lostEvents, 3);
+    writeFileSync(join(tmp, 'bad.json'), '{"version": 2}');
+    await assert.rejects(readReportFile(join(tmp, 'bad.json')), /not an envtrace JSON report of version 1/);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

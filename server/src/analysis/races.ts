@@ -24,7 +24,8 @@ interface Write {
   /** The generation this write produced (completed writes before it + 1). */
   gen: number;
   ordered: boolean;
-  party: Party;
+  acc: Accessor;
+  op: Op;
 }
 
 interface Party {
@@ -36,6 +37,7 @@ interface Party {
   count: number;
 }
 
+/** One goroutine's accesses of one key in one process. Flat: there can be one per key × goroutine. */
 interface Accessor {
   g: number;
   count: number;
@@ -44,66 +46,110 @@ interface Accessor {
   minGen: number;
   maxGen: number;
   inFlight: boolean;
-  reads: Party | null;
-  writes: Party | null;
+  /** The first read and the first write, as race parties (created only when reported). */
+  readApi: string | null;
+  readFile: string | null;
+  readLine: number | null;
+  reads: number;
+  writeApi: string | null;
+  writeOp: Op;
+  writeFile: string | null;
+  writeLine: number | null;
+  writes: number;
 }
 
 interface KeyInProcess {
   writes: Write[];
   accessors: Map<number, Accessor>;
+  /** The accessor of the previous event (loops read one key from one goroutine many times). */
+  last?: Accessor;
 }
 
 const LEVELS = { possible: 1, likely: 2, definite: 3 } as const;
 type Level = keyof typeof LEVELS;
 
+/** What is known of one goroutine: its parent, first event, and start (from a test record). */
+interface GState {
+  pg: number;
+  first: number;
+  start: number | undefined;
+}
+
 /** Collects what race analysis needs while a run streams by; `races()` gives the verdicts. */
 export class RaceCollector {
   private readonly keys = new Map<string, Map<number, KeyInProcess>>();
-  private readonly parents = new Map<number, Map<number, number>>();
-  private readonly starts = new Map<number, Map<number, number>>();
-  private readonly firstSeen = new Map<number, Map<number, number>>();
+  private readonly procs = new Map<number, Map<number, GState>>();
+  // One-entry caches: consecutive events mostly come from the same process and key.
+  private lastPid = -1;
+  private lastProc: Map<number, GState> = new Map();
+  private lastKey: string | undefined;
+  private lastKeyPid = -1;
+  private lastKp: KeyInProcess | undefined;
+
+  private proc(pid: number): Map<number, GState> {
+    if (pid === this.lastPid) return this.lastProc;
+    let m = this.procs.get(pid);
+    if (!m) this.procs.set(pid, (m = new Map()));
+    this.lastPid = pid;
+    this.lastProc = m;
+    return m;
+  }
 
   /** Records a goroutine's parent (and its start time when known). */
   goroutine(pid: number, g: number, pg: number, start?: number): void {
-    let m = this.parents.get(pid);
-    if (!m) this.parents.set(pid, (m = new Map()));
-    if (!m.has(g)) m.set(g, pg);
-    if (start !== undefined) {
-      let s = this.starts.get(pid);
-      if (!s) this.starts.set(pid, (s = new Map()));
-      s.set(g, start);
-    }
+    const m = this.proc(pid);
+    const s = m.get(g);
+    if (!s) m.set(g, { pg, first: Infinity, start });
+    else if (start !== undefined) s.start = start;
   }
 
   /** Adds one event; any event dates its goroutine's start, keyed reads and writes are analysed. */
   add(e: RunEvent): void {
-    let first = this.firstSeen.get(e.pid);
-    if (!first) this.firstSeen.set(e.pid, (first = new Map()));
-    const seen = first.get(e.goroutine);
-    if (seen === undefined || e.t0 < seen) first.set(e.goroutine, e.t0);
+    const m = this.proc(e.pid);
+    let gs = m.get(e.goroutine);
+    if (!gs) m.set(e.goroutine, (gs = { pg: e.parentGoroutine, first: e.t0, start: undefined }));
+    else if (e.t0 < gs.first) gs.first = e.t0;
     if (e.key === undefined || (e.op !== 'getenv' && e.op !== 'setenv' && e.op !== 'unsetenv')) return;
-    this.goroutine(e.pid, e.goroutine, e.parentGoroutine);
-    let byPid = this.keys.get(e.key);
-    if (!byPid) this.keys.set(e.key, (byPid = new Map()));
-    let kp = byPid.get(e.pid);
-    if (!kp) byPid.set(e.pid, (kp = { writes: [], accessors: new Map() }));
+    let kp: KeyInProcess | undefined;
+    if (e.key === this.lastKey && e.pid === this.lastKeyPid) kp = this.lastKp!;
+    else {
+      let byPid = this.keys.get(e.key);
+      if (!byPid) this.keys.set(e.key, (byPid = new Map()));
+      kp = byPid.get(e.pid);
+      if (!kp) byPid.set(e.pid, (kp = { writes: [], accessors: new Map() }));
+      this.lastKey = e.key;
+      this.lastKeyPid = e.pid;
+      this.lastKp = kp;
+    }
     const write = e.op !== 'getenv';
-    let a = kp.accessors.get(e.goroutine);
+    let a = kp.last !== undefined && kp.last.g === e.goroutine ? kp.last : kp.accessors.get(e.goroutine);
     if (!a) {
-      a = { g: e.goroutine, count: 0, first: e.t0, last: e.t1, minGen: e.writeGen, maxGen: e.writeGen, inFlight: false, reads: null, writes: null };
+      a = {
+        g: e.goroutine, count: 0, first: e.t0, last: e.t1, minGen: e.writeGen, maxGen: e.writeGen, inFlight: false,
+        readApi: null, readFile: null, readLine: null, reads: 0, writeApi: null, writeOp: 'setenv', writeFile: null, writeLine: null, writes: 0,
+      };
       kp.accessors.set(e.goroutine, a);
     }
+    kp.last = a;
     a.count++;
-    a.first = Math.min(a.first, e.t0);
-    a.last = Math.max(a.last, e.t1);
-    a.minGen = Math.min(a.minGen, e.writeGen);
-    a.maxGen = Math.max(a.maxGen, write ? e.writeGen + 1 : e.writeGen);
-    a.inFlight ||= e.writeInFlight;
-    const side = write ? 'writes' : 'reads';
-    const party = (a[side] ??= { g: e.goroutine, op: e.op, api: e.api, file: e.user?.file ?? null, line: e.user?.line ?? null, count: 0 });
-    party.count++;
-    if (write && kp.writes.length < MAX_WRITES) {
-      kp.writes.push({ g: e.goroutine, t0: e.t0, t1: e.t1, gen: e.writeGen + 1, ordered: e.api.startsWith('testing.'), party });
+    if (e.t0 < a.first) a.first = e.t0;
+    if (e.t1 > a.last) a.last = e.t1;
+    if (e.writeGen < a.minGen) a.minGen = e.writeGen;
+    const gen = write ? e.writeGen + 1 : e.writeGen;
+    if (gen > a.maxGen) a.maxGen = gen;
+    if (e.writeInFlight) a.inFlight = true;
+    if (write) {
+      if (a.writes++ === 0) {
+        a.writeApi = e.api;
+        a.writeOp = e.op;
+        a.writeFile = e.user?.file ?? null;
+        a.writeLine = e.user?.line ?? null;
+      }
+      if (kp.writes.length < MAX_WRITES) kp.writes.push({ g: e.goroutine, t0: e.t0, t1: e.t1, gen: e.writeGen + 1, ordered: e.api.startsWith('testing.'), acc: a, op: e.op });
+    } else if (a.reads++ === 0) {
+      a.readApi = e.api;
+      a.readFile = e.user?.file ?? null;
+      a.readLine = e.user?.line ?? null;
     }
   }
 
@@ -117,9 +163,15 @@ export class RaceCollector {
     return out;
   }
 
+  /** When goroutine g started: its test record, else its first event. */
+  private startOf(pid: number, g: number, fallback: number): number {
+    const s = this.procs.get(pid)?.get(g);
+    return s?.start ?? (s && s.first !== Infinity ? s.first : fallback);
+  }
+
   private isAncestor(pid: number, anc: number, g: number): boolean {
-    const parents = this.parents.get(pid);
-    for (let cur = parents?.get(g) ?? 0, n = 0; cur && n < 10_000; n++, cur = parents?.get(cur) ?? 0) {
+    const gs = this.procs.get(pid);
+    for (let cur = gs?.get(g)?.pg ?? 0, n = 0; cur && n < 10_000; n++, cur = gs?.get(cur)?.pg ?? 0) {
       if (cur === anc) return true;
     }
     return false;
@@ -132,24 +184,27 @@ export class RaceCollector {
     for (const [pid, kp] of byPid) {
       if (!kp.writes.length) continue;
       for (const a of kp.accessors.values()) {
-        const start = this.starts.get(pid)?.get(a.g) ?? this.firstSeen.get(pid)?.get(a.g) ?? a.first;
+        const start = this.startOf(pid, a.g, a.first);
         for (const w of kp.writes) {
           if (w.g === a.g || w.ordered) continue;
           if (w.t1 <= start && this.isAncestor(pid, w.g, a.g)) continue;
+          // The mirror case: all of an ancestor's accesses came before the writer goroutine started.
+          if (a.last <= this.startOf(pid, w.g, w.t0) && this.isAncestor(pid, a.g, w.g)) continue;
           let level: Level | null = null;
           if (a.inFlight) level = 'definite';
           else if (w.gen > a.minGen && w.gen <= a.maxGen && a.count > 1) level = 'likely';
           else if (Math.max(0, a.first - w.t1, w.t0 - a.last) <= POSSIBLE_WINDOW_NS) level = 'possible';
           if (!level) continue;
-          addParty(writers, pid, w.party);
-          const side = a.reads ?? a.writes!;
-          addParty(readers, pid, side);
-          if (!best || LEVELS[level] > LEVELS[best.level]) best = { level, w, a, pid };
+          addParty(writers, pid, writerParty(w));
+          addParty(readers, pid, accessorParty(a));
+          const better = !best || LEVELS[level] > LEVELS[best.level] || (LEVELS[level] === LEVELS[best.level] && a.reads > 0 && best.a.reads === 0);
+          if (better) best = { level, w, a, pid };
         }
       }
     }
     if (!best) return null;
-    const side = best.a.reads ?? best.a.writes!;
+    const wp = writerParty(best.w);
+    const side = accessorParty(best.a);
     const at = (p: Party) => (p.file ? ` at ${p.file}:${p.line}` : '');
     const how =
       best.level === 'definite'
@@ -159,11 +214,23 @@ export class RaceCollector {
           : 'close in time, with no ordering envtrace can see';
     return {
       level: best.level,
-      detail: `goroutine ${best.w.g} writes ${key}${at(best.w.party)} (${best.w.party.api}); goroutine ${best.a.g} ${side.op === 'getenv' ? 'reads' : 'writes'} it${at(side)} (${side.api}) ${how} (pid ${best.pid})`,
+      detail: `goroutine ${best.w.g} writes ${key}${at(wp)} (${wp.api}); goroutine ${best.a.g} ${side.op === 'getenv' ? 'reads' : 'writes'} it${at(side)} (${side.api}) ${how} (pid ${best.pid})`,
       writers: [...writers.values()].slice(0, MAX_PARTIES),
       readers: [...readers.values()].slice(0, MAX_PARTIES),
     };
   }
+}
+
+function writerParty(w: Write): Party {
+  const a = w.acc;
+  return { g: w.g, op: w.op, api: a.writeApi ?? '', file: a.writeFile, line: a.writeLine, count: a.writes };
+}
+
+/** The accessor as a race party: its reads when it read, else its writes. */
+function accessorParty(a: Accessor): Party {
+  return a.reads > 0
+    ? { g: a.g, op: 'getenv', api: a.readApi ?? '', file: a.readFile, line: a.readLine, count: a.reads }
+    : { g: a.g, op: a.writeOp, api: a.writeApi ?? '', file: a.writeFile, line: a.writeLine, count: a.writes };
 }
 
 function addParty(into: Map<string, RaceParty>, pid: number, p: Party): void {

@@ -1,4 +1,5 @@
 /** Checks `--redact` patterns against the recorder's regex subset before a run. */
+import { checkRedactPattern, REDACT_SUBSET } from '../tracer/redact';
 import { CliError } from './io';
 import type { TraceFlags } from './traceFlags';
 
@@ -6,11 +7,7 @@ import type { TraceFlags } from './traceFlags';
 export function checkRedactFlags(flags: TraceFlags): void {
   for (const p of flags.redact) {
     if (p === '') throw new CliError('--redact needs a pattern');
-    if (/\n/.test(p)) throw new CliError('--redact patterns cannot contain a newline');
-    try {
-      new RegExp(p, 'i');
-    } catch (e) {
-      throw new CliError(`--redact ${JSON.stringify(p)}: ${(e as Error).message}`);
-    }
+    const problem = checkRedactPattern(p);
+    if (problem !== null) throw new CliError(`--redact ${JSON.stringify(p)}: ${problem} (supported: ${REDACT_SUBSET})`);
   }
 }

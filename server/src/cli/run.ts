@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { emitRun } from './output';
 import { CliError, type Io } from './io';
 import { parseTraceFlags, type TraceFlags } from './traceFlags';
@@ -62,6 +64,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const { flags, command } = parseTraceFlags(args[0] === 'run' ? args.slice(1) : args);
   if (!command.length) throw new CliError('no command to run: envtrace [flags] -- <command...>');
   checkRedactFlags(flags);
+  if (flags.output !== undefined && flags.output !== '-' && !existsSync(dirname(resolve(io.cwd, flags.output)))) {
+    throw new CliError(`--output: directory ${dirname(resolve(io.cwd, flags.output))} does not exist`);
+  }
   const overlay = await overlayFor(flags, io);
   const { run, key } = await registerRun(flags, overlay, command, 'run', io);
   if (firstBuild(overlay.overlayPath)) {

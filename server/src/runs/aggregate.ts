@@ -32,13 +32,36 @@ export interface TraceLine {
   first: number;
 }
 
+/** Counts of one value in a cell, and when it was first seen (for the trace's order). */
+interface ValueCount {
+  count: number;
+  first: number;
+  /** The event's value/hash/length (the id alone does not say which). */
+  value?: string;
+  hash?: string;
+  length?: number;
+  found: boolean;
+  path?: string;
+}
+
+/** One (key, stack, op): where and how a key was accessed, with its values. */
+interface Cell {
+  op: Op;
+  api: string;
+  file: string | null;
+  line: number | null;
+  count: number;
+  values: Map<string, ValueCount>;
+  /** Events beyond MAX_LINE_VALUES distinct values. */
+  other: ValueCount | null;
+}
+
 interface VarAcc {
   key: string;
   reads: number;
   writes: number;
   unsetReads: number;
-  values: Map<string, ReportValue>;
-  sites: Map<string, { file: string; line: number; count: number }>;
+  cells: Map<string, Cell>;
 }
 
 /** Totals shown in the summary. */
@@ -52,13 +75,16 @@ export interface Totals {
   races: number;
 }
 
-/** A RunVisitor that keeps what the report and the text trace need. */
+/**
+ * A RunVisitor that keeps what the report and the text trace need: per key, one cell per
+ * (stack, op) with its distinct values. Sites, values and trace lines are derived on demand.
+ */
 export class RunAggregate implements RunVisitor {
   readonly processes: ProcessInfo[] = [];
   readonly stacks = new Map<string, Frame[]>();
   private readonly vars = new Map<string, VarAcc>();
-  private readonly lines = new Map<string, TraceLine>();
-  private readonly lineValues = new Map<string, number>();
+  /** Events without a key (environ, clearenv, spawn, exec). */
+  private readonly keyless: VarAcc = { key: '', reads: 0, writes: 0, unsetReads: 0, cells: new Map() };
   private readonly raceCollector = new RaceCollector();
   private raceCache: Map<string, ReportRace> | null = null;
   private events = 0;
@@ -76,62 +102,86 @@ export class RunAggregate implements RunVisitor {
   }
 
   event(e: RunEvent): void {
-    this.events++;
+    const order = this.events++;
     this.raceCache = null;
     this.raceCollector.add(e);
-    this.addLine(e);
-    if (e.key === undefined) return;
-    let v = this.vars.get(e.key);
-    if (!v) this.vars.set(e.key, (v = { key: e.key, reads: 0, writes: 0, unsetReads: 0, values: new Map(), sites: new Map() }));
-    if (e.op === 'getenv') {
-      v.reads++;
-      if (!e.found) v.unsetReads++;
-    } else if (e.op === 'setenv' || e.op === 'unsetenv') v.writes++;
-    if ((e.op === 'getenv' && e.found) || e.op === 'setenv') {
-      const id = e.redacted ? 'h:' + e.hash : 'v:' + e.value;
-      const known = v.values.get(id);
-      if (known) known.count++;
-      else if (v.values.size < MAX_VALUES) {
-        v.values.set(id, e.redacted ? { hash: e.hash, length: e.length ?? 0, count: 1 } : { value: e.value ?? '', length: Buffer.byteLength(e.value ?? ''), count: 1 });
-      }
+    let v: VarAcc;
+    if (e.key === undefined) v = this.keyless;
+    else {
+      let found = this.vars.get(e.key);
+      if (!found) this.vars.set(e.key, (found = { key: e.key, reads: 0, writes: 0, unsetReads: 0, cells: new Map() }));
+      v = found;
+      if (e.op === 'getenv') {
+        v.reads++;
+        if (!e.found) v.unsetReads++;
+      } else if (e.op === 'setenv' || e.op === 'unsetenv') v.writes++;
     }
-    if (e.user) {
-      const id = `${e.user.file}:${e.user.line}`;
-      const site = v.sites.get(id);
-      if (site) site.count++;
-      else v.sites.set(id, { file: e.user.file, line: e.user.line, count: 1 });
+    const cellId = e.stack === null ? e.op + '\0' + e.api : e.op + '\0' + e.stack;
+    let cell = v.cells.get(cellId);
+    if (!cell) {
+      cell = { op: e.op, api: e.api, file: e.user?.file ?? null, line: e.user?.line ?? null, count: 0, values: new Map(), other: null };
+      v.cells.set(cellId, cell);
     }
-  }
-
-  private addLine(e: RunEvent): void {
-    const site = `${e.user?.file ?? ''}:${e.user?.line ?? ''}|${e.op}|${e.api}|${e.key ?? ''}`;
-    const value = e.redacted ? 'h:' + e.hash : e.op === 'spawn' || e.op === 'exec' ? 'p:' + (e.path ?? '') : e.found || e.op === 'setenv' ? 'v:' + (e.value ?? '') : 'unset';
-    let id = `${site}|${value}`;
-    let line = this.lines.get(id);
-    if (!line) {
-      const n = this.lineValues.get(site) ?? 0;
-      if (n >= MAX_LINE_VALUES) {
-        id = `${site}|other`;
-        line = this.lines.get(id);
-      } else this.lineValues.set(site, n + 1);
-    }
-    if (line) {
-      line.count++;
+    cell.count++;
+    const valueId = e.redacted ? '\0h' + e.hash : e.path !== undefined ? e.path : e.value !== undefined ? e.value : e.found ? '\0f' : '\0u';
+    const known = cell.values.get(valueId);
+    if (known) {
+      known.count++;
       return;
     }
-    line = { op: e.op, api: e.api, key: e.key ?? null, file: e.user?.file ?? null, line: e.user?.line ?? null, found: e.found, count: 1, first: this.lines.size };
-    if (id.endsWith('|other')) line.otherValues = true;
-    else if (e.redacted) {
-      line.hash = e.hash;
-      line.length = e.length;
-    } else if (e.value !== undefined) line.value = e.value;
-    if (e.path !== undefined) line.path = e.path;
-    this.lines.set(id, line);
+    if (cell.values.size >= MAX_LINE_VALUES * 50) {
+      if (cell.other) cell.other.count++;
+      else cell.other = { count: 1, first: order, found: e.found };
+      return;
+    }
+    const vc: ValueCount = { count: 1, first: order, found: e.found };
+    if (e.redacted) {
+      vc.hash = e.hash;
+      vc.length = e.length;
+    } else if (e.value !== undefined) vc.value = e.value;
+    if (e.path !== undefined) vc.path = e.path;
+    cell.values.set(valueId, vc);
   }
 
-  /** The text trace's lines in order of first appearance. */
+  /** The text trace's lines in order of first appearance (cells of one site merged). */
   traceLines(): TraceLine[] {
-    return [...this.lines.values()].sort((a, b) => a.first - b.first);
+    const lines = new Map<string, TraceLine>();
+    const perSite = new Map<string, number>();
+    const add = (v: VarAcc, c: Cell, vc: ValueCount, other: boolean) => {
+      const site = `${c.file ?? ''}:${c.line ?? ''}\0${c.op}\0${c.api}\0${v.key}`;
+      const valueId = other ? '\0other' : vc.hash !== undefined ? '\0h' + vc.hash : vc.path ?? vc.value ?? (vc.found ? '\0f' : '\0u');
+      let id = `${site}\0${valueId}`;
+      let line = lines.get(id);
+      if (!line && !other) {
+        const n = perSite.get(site) ?? 0;
+        if (n >= MAX_LINE_VALUES) {
+          id = `${site}\0\0other`;
+          line = lines.get(id);
+          other = true;
+        } else perSite.set(site, n + 1);
+      }
+      if (line) {
+        line.count += vc.count;
+        line.first = Math.min(line.first, vc.first);
+        return;
+      }
+      line = { op: c.op, api: c.api, key: v.key === '' ? null : v.key, file: c.file, line: c.line, found: vc.found, count: vc.count, first: vc.first };
+      if (other) line.otherValues = true;
+      else if (vc.hash !== undefined) {
+        line.hash = vc.hash;
+        line.length = vc.length;
+      } else if (vc.value !== undefined) line.value = vc.value;
+      if (vc.path !== undefined && !other) line.path = vc.path;
+      lines.set(id, line);
+    };
+    for (const v of [...this.vars.values(), this.keyless]) {
+      for (const c of v.cells.values()) {
+        const sorted = [...c.values.values()].sort((a, b) => a.first - b.first);
+        for (const vc of sorted) add(v, c, vc, false);
+        if (c.other) add(v, c, c.other, true);
+      }
+    }
+    return [...lines.values()].sort((a, b) => a.first - b.first);
   }
 
   /** Races per key. */
@@ -144,15 +194,37 @@ export class RunAggregate implements RunVisitor {
     const races = this.races();
     return [...this.vars.values()]
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .map((v) => ({
-        key: v.key,
-        reads: v.reads,
-        writes: v.writes,
-        unsetReads: v.unsetReads,
-        values: [...v.values.values()].sort((a, b) => b.count - a.count),
-        sites: [...v.sites.values()].sort((a, b) => b.count - a.count),
-        race: races.get(v.key) ?? null,
-      }));
+      .map((v) => {
+        const values = new Map<string, ReportValue>();
+        const sites = new Map<string, { file: string; line: number; count: number }>();
+        for (const c of v.cells.values()) {
+          if (c.file !== null && c.line !== null) {
+            const id = `${c.file}:${c.line}`;
+            const site = sites.get(id);
+            if (site) site.count += c.count;
+            else sites.set(id, { file: c.file, line: c.line, count: c.count });
+          }
+          if (c.op !== 'setenv' && c.op !== 'getenv') continue;
+          for (const vc of c.values.values()) {
+            if (c.op === 'getenv' && !vc.found) continue;
+            const id = vc.hash !== undefined ? '\0h' + vc.hash : vc.value ?? '';
+            const known = values.get(id);
+            if (known) known.count += vc.count;
+            else if (values.size < MAX_VALUES) {
+              values.set(id, vc.hash !== undefined ? { hash: vc.hash, length: vc.length ?? 0, count: vc.count } : { value: vc.value ?? '', length: Buffer.byteLength(vc.value ?? ''), count: vc.count });
+            }
+          }
+        }
+        return {
+          key: v.key,
+          reads: v.reads,
+          writes: v.writes,
+          unsetReads: v.unsetReads,
+          values: [...values.values()].sort((a, b) => b.count - a.count),
+          sites: [...sites.values()].sort((a, b) => b.count - a.count),
+          race: races.get(v.key) ?? null,
+        };
+      });
   }
 
   /** Figures for the summary line. */
@@ -167,7 +239,7 @@ export class RunAggregate implements RunVisitor {
       writes += v.writes;
       if (v.reads) keysRead++;
     }
-    for (const l of this.lines.values()) if (l.op === 'clearenv') writes += l.count;
+    for (const c of this.keyless.cells.values()) if (c.op === 'clearenv') writes += c.count;
     return { events: this.events, reads, unsetReads, writes, keysRead, processes: this.processes.length, races: this.races().size };
   }
 }

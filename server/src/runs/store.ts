@@ -151,10 +151,14 @@ export async function listRuns(root: string): Promise<StoredRun[]> {
   return runs.sort((a, b) => (a.info.start < b.info.start ? 1 : a.info.start > b.info.start ? -1 : a.info.id < b.info.id ? 1 : -1));
 }
 
-/** Deletes all but the newest `keep` runs; returns the deleted ids. */
-export async function pruneRuns(root: string, keep: number): Promise<string[]> {
+/** How long a run without an end time counts as still running (and is not pruned). */
+const RUNNING_GRACE_MS = 24 * 3600 * 1000;
+
+/** Deletes all but the newest `keep` runs (sparing runs another envtrace is still running); returns the deleted ids. */
+export async function pruneRuns(root: string, keep: number, now = Date.now()): Promise<string[]> {
   const runs = await listRuns(root);
-  const old = runs.slice(Math.max(0, keep));
+  const running = (r: StoredRun) => r.info.mode === 'run' && r.info.end === null && now - Date.parse(r.info.start) < RUNNING_GRACE_MS;
+  const old = runs.slice(Math.max(0, keep)).filter((r) => !running(r));
   for (const r of old) await rm(r.dir, { recursive: true, force: true });
   return old.map((r) => r.info.id);
 }

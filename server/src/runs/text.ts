@@ -81,11 +81,13 @@ export function summaryText(t: Totals, stats: ReadStats, where: { id: string; di
   return lines;
 }
 
-/** The whole text output: trace lines (unless quiet), race warnings, summary. */
+/** The whole text output: trace lines and race warnings (unless quiet), then the summary. */
 export function renderText(agg: RunAggregate, stats: ReadStats, where: { id: string; dir: string; cwd: string }, quiet = false): string {
   const out: string[] = [];
-  if (!quiet) for (const l of agg.traceLines()) out.push(traceLineText(l, where.cwd));
-  for (const [key, race] of agg.races()) out.push(raceLineText(key, race, where.cwd));
+  if (!quiet) {
+    for (const l of agg.traceLines()) out.push(traceLineText(l, where.cwd));
+    for (const [key, race] of agg.races()) out.push(raceLineText(key, race, where.cwd));
+  }
   out.push(...summaryText(agg.totals(), stats, where));
   return out.join('\n') + '\n';
 }

@@ -6,7 +6,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { API_WORDS, ENV_APIS, TESTING_TYPES, type ApiInfo } from './apis';
 import { UNKNOWN, decodeStringLiteral, expandRefs, type Expr } from './expr';
-import { enclosingNamedFunction, findLocalDecl, parameters } from './scope';
+import { enclosingNamedFunction, findLocalDecl, parameters, type LocalDecl } from './scope';
 import type { SiteKind } from './types';
 
 /** A 1-based source range (end column exclusive), as in Site. */
@@ -82,6 +82,8 @@ export class FactExtractor {
   private readonly local = new Map<string, string>(); // local import name → path, for std packages
   private readonly dotImports = new Set<string>();
   private readonly funcIndex = new Map<number, number>();
+  private readonly funcNodes: Node[] = [];
+  private readonly mayDeclare = new Map<string, boolean>();
   readonly facts: FileFacts;
 
   constructor(
@@ -114,6 +116,13 @@ export class FactExtractor {
           seen.add(call.id);
           this.readCall(call, word, re === API_WORDS);
         }
+      }
+    }
+    for (const call of this.facts.calls) {
+      if (call.func < 0) continue;
+      const f = this.facts.funcs[call.func];
+      if (f.returnedParams.length === 0 && (call.key?.t === 'param' || call.args?.some((a) => a.t === 'param'))) {
+        f.returnedParams = this.returnedParams(this.funcNodes[call.func]);
       }
     }
     return this.facts;
@@ -164,7 +173,7 @@ export class FactExtractor {
   private stdPackage(ident: Node): string | null {
     const path = this.local.get(ident.text);
     if (!path || path.includes('.')) return null;
-    return findLocalDecl(ident, ident.text) ? null : path;
+    return this.localDecl(ident, ident.text) ? null : path;
   }
 
   private readCall(call: Node, word: Node, isApiWord: boolean): void {
@@ -180,7 +189,7 @@ export class FactExtractor {
           this.addApiCall(call, `testing.${this.testingType(operand)}.Setenv`, { kind: 'write', keyArg: 0 }, args);
           return;
         }
-      } else if (fn.type === 'identifier' && !findLocalDecl(fn, name)) {
+      } else if (fn.type === 'identifier' && !this.localDecl(fn, name)) {
         pkg = this.dotImports.has('os') && name in ENV_APIS.os ? 'os' : this.dotImports.has('syscall') ? 'syscall' : null;
       }
       const info = pkg === 'os' || pkg === 'syscall' ? ENV_APIS[pkg][name] : undefined;
@@ -231,7 +240,7 @@ export class FactExtractor {
       return f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'T' ? 'T' : null;
     }
     if (operand.type !== 'identifier') return null;
-    const decl = findLocalDecl(operand, operand.text);
+    const decl = this.localDecl(operand, operand.text);
     if (!decl) return null;
     if (decl.type) {
       const t = decl.type.text.replace(/\s+/g, '');
@@ -246,11 +255,11 @@ export class FactExtractor {
 
   private callee(fn: Node | null, name: string): Callee | null {
     if (!fn) return null;
-    if (fn.type === 'identifier') return findLocalDecl(fn, name) ? null : { t: 'ident', name };
+    if (fn.type === 'identifier') return this.localDecl(fn, name) ? null : { t: 'ident', name };
     if (fn.type !== 'selector_expression') return null;
     const operand = fn.childForFieldName('operand');
     if (operand?.type !== 'identifier') return null;
-    const decl = findLocalDecl(operand, operand.text);
+    const decl = this.localDecl(operand, operand.text);
     if (!decl) {
       if (this.local.has(operand.text)) return { t: 'qual', qual: operand.text, name };
       return { t: 'method', name, recvType: null };
@@ -273,23 +282,48 @@ export class FactExtractor {
       qualified = r?.type === 'pointer_type' ? `(*${recv}).${name}` : `${recv}.${name}`;
     }
     const params = parameters(fn.childForFieldName('parameters')).map((p) => p.name);
-    const returnedParams = new Set<number>();
+    const index = this.facts.funcs.length;
+    this.facts.funcs.push({ qualified, name, recv, params, returnedParams: [] });
+    this.funcIndex.set(fn.id, index);
+    this.funcNodes.push(fn);
+    return index;
+  }
+
+  /** Parameters a function returns (or assigns) as they are; only asked of would-be helpers. */
+  private returnedParams(fn: Node): number[] {
+    const out = new Set<number>();
     const body = fn.childForFieldName('body');
-    if (body) {
-      for (const n of body.descendantsOfType(['return_statement', 'assignment_statement'])) {
-        if (!n) continue;
-        const list = n.type === 'return_statement' ? n.namedChildren[0] : n.childForFieldName('right');
-        for (const e of list?.type === 'expression_list' ? list.namedChildren : [list]) {
-          if (e?.type !== 'identifier') continue;
-          const d = findLocalDecl(e, e.text);
-          if (d?.kind === 'param' && d.owner?.id === fn.id && d.index !== undefined) returnedParams.add(d.index);
-        }
+    if (!body) return [];
+    for (const n of body.descendantsOfType(['return_statement', 'assignment_statement'])) {
+      if (!n) continue;
+      const list = n.type === 'return_statement' ? n.namedChildren[0] : n.childForFieldName('right');
+      for (const e of list?.type === 'expression_list' ? list.namedChildren : [list]) {
+        if (e?.type !== 'identifier') continue;
+        const d = this.localDecl(e, e.text);
+        if (d?.kind === 'param' && d.owner?.id === fn.id && d.index !== undefined) out.add(d.index);
       }
     }
-    const index = this.facts.funcs.length;
-    this.facts.funcs.push({ qualified, name, recv, params, returnedParams: [...returnedParams] });
-    this.funcIndex.set(fn.id, index);
-    return index;
+    return [...out];
+  }
+
+  /**
+   * findLocalDecl, with a text check first: a name that never appears in its function except
+   * as `name.` (a package selector) cannot be declared there.
+   */
+  private localDecl(node: Node, name: string): LocalDecl | null {
+    let outer: Node | null = null;
+    for (let n: Node | null = node.parent; n; n = n.parent) {
+      if (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal') outer = n;
+    }
+    if (!outer) return null;
+    const key = `${outer.id}:${name}`;
+    let may = this.mayDeclare.get(key);
+    if (may === undefined) {
+      const re = new RegExp(`(?<![\\p{L}\\p{N}_.])${escapeRe(name)}(?![\\p{L}\\p{N}_])(?!\\s*\\.)`, 'u');
+      may = re.test(outer.text);
+      this.mayDeclare.set(key, may);
+    }
+    return may ? findLocalDecl(node, name) : null;
   }
 
   /** The symbolic value of an expression; `at` is the call it appears in (null at package level). */
@@ -323,7 +357,7 @@ export class FactExtractor {
         const operand = n.childForFieldName('operand');
         const field = n.childForFieldName('field');
         if (operand?.type !== 'identifier' || !field) return UNKNOWN;
-        if (at && findLocalDecl(operand, operand.text)) return UNKNOWN;
+        if (at && this.localDecl(operand, operand.text)) return UNKNOWN;
         return this.local.has(operand.text) ? { t: 'ref', qual: operand.text, name: field.text } : UNKNOWN;
       }
       case 'call_expression':
@@ -339,7 +373,7 @@ export class FactExtractor {
 
   private identExpr(n: Node, at: Node | null, depth: number): Expr {
     if (n.text === 'iota' || n.text === 'nil' || n.text === '_') return UNKNOWN;
-    const decl = at ? findLocalDecl(n, n.text) : null;
+    const decl = at ? this.localDecl(n, n.text) : null;
     if (!decl) return { t: 'ref', name: n.text };
     if (decl.kind === 'const') return decl.value ? { t: 'local', e: this.expr(decl.value, at, depth + 1) } : UNKNOWN;
     if (decl.kind === 'param' && decl.index !== undefined && decl.owner && decl.owner.type !== 'func_literal') {
@@ -355,7 +389,7 @@ export class FactExtractor {
     if (fn?.type !== 'selector_expression') return UNKNOWN;
     const operand = fn.childForFieldName('operand');
     if (operand?.type !== 'identifier' || fn.childForFieldName('field')?.text !== 'Sprintf' || args.length === 0) return UNKNOWN;
-    if (this.local.get(operand.text) !== 'fmt' || (at && findLocalDecl(operand, operand.text))) return UNKNOWN;
+    if (this.local.get(operand.text) !== 'fmt' || (at && this.localDecl(operand, operand.text))) return UNKNOWN;
     return { t: 'fmt', format: this.expr(args[0], at, depth + 1), args: args.slice(1).map((a) => this.expr(a, at, depth + 1)) };
   }
 }
@@ -410,4 +444,8 @@ function valueType(v: Node | null): { qual?: string; name: string } | null {
     return typeName(arg ?? null);
   }
   return null;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

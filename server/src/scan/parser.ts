@@ -4,8 +4,14 @@
  * then in node_modules (compiled tests run from out/ and have no wasm beside them).
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+// NOTE: `import = require` makes esbuild pick the package's CommonJS build; the ESM build
+// relies on import.meta.url, which is empty inside our CommonJS bundles.
+import TreeSitter = require('web-tree-sitter');
+type Language = TreeSitter.Language;
+type Parser = TreeSitter.Parser;
+const { Language, Parser } = TreeSitter;
 
 /** Where to find the two wasm files; both are optional and found automatically when absent. */
 export interface WasmPaths {
@@ -27,15 +33,17 @@ function firstExisting(candidates: (() => string | undefined)[]): string | undef
 
 /** Finds web-tree-sitter.wasm and tree-sitter-go.wasm beside the bundle or in node_modules. */
 export function locateWasm(paths: WasmPaths = {}): { runtime: string; grammar: string } {
+  // NOTE: a created require keeps esbuild from trying to bundle the wasm paths.
+  const req = createRequire(__filename);
   const runtime = firstExisting([
     () => paths.runtime,
     () => join(__dirname, 'web-tree-sitter.wasm'),
-    () => require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
+    () => req.resolve('web-tree-sitter/web-tree-sitter.wasm'),
   ]);
   const grammar = firstExisting([
     () => paths.grammar,
     () => join(__dirname, 'tree-sitter-go.wasm'),
-    () => join(dirname(require.resolve('tree-sitter-go/package.json')), 'tree-sitter-go.wasm'),
+    () => join(dirname(req.resolve('tree-sitter-go/package.json')), 'tree-sitter-go.wasm'),
   ]);
   if (!runtime || !grammar) {
     throw new Error('cannot find web-tree-sitter.wasm / tree-sitter-go.wasm (run `npm run build` or `npm ci`)');

@@ -21,6 +21,8 @@ export interface ResolveHost {
   importedPackage(importPath: string): string | null;
   /** Package name declared by the files of a package key's directory (for default import names). */
   packageNameOfImport(importPath: string): string | null;
+  /** The import path of a package key's directory, when it lies in a known module. */
+  importPathOf(pkgKey: string): string | null;
   /** Files of a package that have facts. */
   filesOf(pkgKey: string): ResolvedFile[];
   /** Records a constant that could not be found (so the index can parse more files). */
@@ -83,6 +85,7 @@ export class Resolver {
     for (let round = 0; round < maxRounds; round++) {
       let added = false;
       for (const file of this.files) {
+        if (this.isEnvPackage(file)) continue;
         for (const call of file.facts.calls) {
           if (call.func < 0) continue;
           const fn = file.facts.funcs[call.func];
@@ -115,6 +118,15 @@ export class Resolver {
       }
       if (!added) return;
     }
+  }
+
+  // The standard library's own env packages wrap each other (os.Getenv calls syscall.Getenv);
+  // their functions are the APIs themselves, not helpers.
+  private isEnvPackage(file: ResolvedFile): boolean {
+    const pkg = file.facts.pkg;
+    if (pkg !== 'os' && pkg !== 'syscall' && pkg !== 'testing') return false;
+    const path = this.host.importPathOf(file.pkgKey);
+    return path === null || path === pkg;
   }
 
   private add(h: Helper): void {

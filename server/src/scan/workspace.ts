@@ -9,11 +9,12 @@
  * file declares are looked up by name in the files of their package, which are then parsed
  * for their const declarations only. Finally sites are rebuilt from facts (cheap).
  */
-import type { Language, Parser, Range } from 'web-tree-sitter';
+import type { Language, Parser } from 'web-tree-sitter';
 import { basename, dirname, relative, sep } from 'node:path';
-import { API_WORDS, mentionsEnvApi } from './apis';
-import { lineStarts, pointAt, topLevelChunks } from './chunks';
-import { FactExtractor, type FileFacts } from './facts';
+import { mentionsEnvApi } from './apis';
+import { extractFacts, newStats, type ParseStats } from './extract';
+import type { FileFacts } from './facts';
+import type { ParsePool } from './pool';
 import { ModuleMap, modulePath } from './modules';
 import { newGoParser } from './parser';
 import { Resolver, type ResolvedFile } from './resolve';
@@ -25,19 +26,28 @@ interface Entry {
   text: string;
   test: boolean;
   pkgName: string;
+  /** Import paths quoted in the file's header (cheap text scan, may include extras). */
+  imports: string[];
   env: boolean;
   /** Helper names the facts were extracted for (sorted, comma-joined). */
   words: string;
   constOnly: boolean;
   facts: FileFacts | null;
+  /** Facts parsed ahead of time (by a worker) for this text, with no helper names. */
+  prefetched?: { text: string; facts: FileFacts | null };
   sites: Site[];
   sitesJson: string;
 }
 
 const MAX_ROUNDS = 5;
 
-function packageName(text: string): string {
-  return /^package\s+([A-Za-z_]\w*)/m.exec(text)?.[1] ?? '';
+/** Package name and quoted import paths from the text before the first declaration (no parse). */
+function readHeader(text: string): { pkgName: string; imports: string[] } {
+  const end = /^(?:func|type|var|const)\b/m.exec(text)?.index ?? text.length;
+  const head = text.slice(0, end);
+  const pkgName = /^package\s+([A-Za-z_]\w*)/m.exec(head)?.[1] ?? '';
+  const imports = [...head.matchAll(/"([^"\n\\]+)"/g)].map((m) => m[1]);
+  return { pkgName, imports };
 }
 
 function escapeRe(s: string): string {
@@ -54,6 +64,8 @@ export class WorkspaceIndex {
   private deleted: string[] = [];
   private helperSig = '';
   private recheckAll = false;
+  /** Counters for benchmarks: how much was parsed, and how much of it was skipped. */
+  readonly stats: ParseStats = newStats();
 
   constructor(
     language: Language,
@@ -73,7 +85,7 @@ export class WorkspaceIndex {
     const old = this.entries.get(path);
     if (old && old.text === text) return;
     const dir = dirname(path);
-    const entry: Entry = old ?? { path, dir, text, test: path.endsWith('_test.go'), pkgName: '', env: false, words: '', constOnly: false, facts: null, sites: [], sitesJson: '[]' };
+    const entry: Entry = old ?? { path, dir, text, test: path.endsWith('_test.go'), pkgName: '', imports: [], env: false, words: '', constOnly: false, facts: null, sites: [], sitesJson: '[]' };
     entry.text = text;
     if (!old) {
       this.entries.set(path, entry);
@@ -123,20 +135,46 @@ export class WorkspaceIndex {
     return withSites.flatMap((e) => e.sites);
   }
 
+  /**
+   * Parses, on the pool's workers, the changed files that mention an env API, so that the next
+   * refresh finds their facts ready. Resolves when those parses are done.
+   */
+  prefetch(pool: ParsePool): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (const path of this.dirty) {
+      const e = this.entries.get(path);
+      if (!e || e.prefetched?.text === e.text || this.inFlight.has(e) || !mentionsEnvApi(e.text)) continue;
+      const text = e.text;
+      this.inFlight.add(e);
+      jobs.push(
+        pool.parse(text).then((facts) => {
+          this.inFlight.delete(e);
+          if (facts !== undefined && e.text === text) e.prefetched = { text, facts };
+        }),
+      );
+    }
+    return Promise.all(jobs).then(() => undefined);
+  }
+
+  private readonly inFlight = new Set<Entry>();
+
   /** Brings every site up to date; returns the .go files whose sites changed since the last refresh. */
   refresh(): string[] {
     if (!this.dirty.size && !this.recheckAll && !this.deleted.length) return [];
     const dirty = [...this.dirty].map((p) => this.entries.get(p)).filter((e): e is Entry => !!e);
     this.dirty = new Set();
     for (const e of dirty) {
-      e.pkgName = packageName(e.text);
+      ({ pkgName: e.pkgName, imports: e.imports } = readHeader(e.text));
       e.env = mentionsEnvApi(e.text);
       e.facts = null;
       e.words = '';
       e.constOnly = false;
     }
     let resolver = this.findHelpers(dirty);
-    if (this.parseMissingConstants(resolver)) resolver = this.resolver();
+    if (this.parseMissingConstants(resolver)) {
+      resolver = this.resolver();
+      resolver.findHelpers();
+    }
     const changed = this.deleted;
     this.deleted = [];
     for (const e of this.entries.values()) {
@@ -195,7 +233,7 @@ export class WorkspaceIndex {
     const words = new Set<string>();
     const own = `${e.dir}\0${e.pkgName}`;
     for (const p of byPkg) {
-      if (p.pkgKey !== own && !(p.importPath && e.text.includes(`"${p.importPath}"`))) continue;
+      if (p.pkgKey !== own && !(p.importPath && e.imports.includes(p.importPath))) continue;
       p.re.lastIndex = 0;
       for (let m = p.re.exec(e.text); m; m = p.re.exec(e.text)) words.add(m[0]);
     }
@@ -264,6 +302,7 @@ export class WorkspaceIndex {
         const dir = this.modules.dirOf(importPath);
         return dir ? pkgOfDir(dir) : null;
       },
+      importPathOf: (pkgKey) => this.modules.importPathOf(pkgKey.slice(0, pkgKey.indexOf('\0'))),
       filesOf: (pkgKey) => this.packageEntries(pkgKey).filter((e) => e.facts).map((e) => this.resolved(e)),
       missing: (pkgKey, name) => this.onMissing?.(pkgKey, name),
     });
@@ -273,55 +312,12 @@ export class WorkspaceIndex {
   private parse(e: Entry, words: Set<string>, constOnly = false): void {
     e.words = [...words].sort().join(',');
     e.constOnly = constOnly;
-    const wordsRe = words.size ? new RegExp(`\\b(?:${[...words].map(escapeRe).join('|')})\\b`, 'g') : null;
-    const text = e.text;
-    const hits: number[] = [];
-    if (!constOnly) {
-      for (const re of wordsRe ? [API_WORDS, wordsRe] : [API_WORDS]) {
-        re.lastIndex = 0;
-        for (let m = re.exec(text); m; m = re.exec(text)) hits.push(m.index);
-      }
-      hits.sort((a, b) => a - b);
+    const pre = e.prefetched;
+    e.prefetched = undefined;
+    if (pre && pre.text === e.text && words.size === 0 && !constOnly) {
+      e.facts = pre.facts;
+      return;
     }
-    const chunks = topLevelChunks(text);
-    const wanted: { start: number; end: number }[] = [];
-    const searched: { start: number; end: number }[] = [];
-    let h = 0;
-    for (const c of chunks) {
-      let hit = false;
-      while (h < hits.length && hits[h] < c.end) {
-        if (hits[h] >= c.start) hit = true;
-        h++;
-      }
-      if (hit) searched.push(c);
-      if (hit || c.kind === 'package' || c.kind === 'import' || c.kind === 'const') {
-        const last = wanted[wanted.length - 1];
-        if (last && last.end === c.start) last.end = c.end;
-        else wanted.push({ start: c.start, end: c.end });
-      }
-    }
-    const size = wanted.reduce((n, r) => n + r.end - r.start, 0);
-    try {
-      let tree;
-      if (size > 0.8 * text.length) tree = this.parser.parse(text);
-      else {
-        const starts = lineStarts(text);
-        const ranges: Range[] = wanted.map((r) => ({ startIndex: r.start, endIndex: r.end, startPosition: pointAt(starts, r.start), endPosition: pointAt(starts, r.end) }));
-        tree = this.parser.parse(text, null, { includedRanges: ranges });
-      }
-      if (!tree) {
-        e.facts = null;
-        return;
-      }
-      try {
-        e.facts = new FactExtractor(tree, text).run(searched, wordsRe);
-      } finally {
-        tree.delete();
-      }
-    } catch {
-      // NOTE: tree-sitter recovers from any syntax error; this guards against surprises in
-      // the extraction itself, so one strange file costs its own sites and nothing else.
-      e.facts = null;
-    }
+    e.facts = extractFacts(this.parser, e.text, words, constOnly, this.stats);
   }
 }

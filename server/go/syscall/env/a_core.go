@@ -24,6 +24,8 @@ func envtraceGoids() (id, parent uint64)
 func envtraceNanotime() int64
 func envtraceWalltime() int64
 func envtraceArgs() []string
+
+//go:noescape
 func envtraceFPCallers(pcs []uintptr) int
 
 // etSys holds what differs per platform; set by the exec_unix/exec_windows part before

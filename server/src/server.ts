@@ -1,0 +1,180 @@
+/**
+ * The language server: answers initialize, builds the workspace index and binds thin handlers
+ * that look up the index and call the pure feature functions.
+ */
+import {
+  CodeLensRefreshRequest,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeLenses } from './features/codeLens';
+import { hover } from './features/hover';
+import { inventory } from './features/inventory';
+import { references } from './features/references';
+import { workspaceSymbols } from './features/workspaceSymbol';
+import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
+import { createScanner } from './scan/index';
+import { folderScanFactory } from './workspace/folderScan';
+import { canonicalUri } from './workspace/files';
+import { SettingsCache } from './workspace/settings';
+import { Workspace } from './workspace/workspace';
+
+/** Binds every handler of the envtrace language server to `connection` (which the caller listens on). */
+export function startServer(connection: Connection): void {
+  const log = (m: string) => connection.console.log(m);
+  const documents = new TextDocuments(TextDocument);
+  // NOTE: tree-sitter loads once, while the client is still initializing.
+  const scanner = createScanner();
+  scanner.catch((e: unknown) => log(`envtrace: cannot load the Go parser: ${e instanceof Error ? e.message : String(e)}`));
+  const workspace = new Workspace(folderScanFactory(scanner), log);
+  let caps: ClientCapabilities = {};
+  let folders: WorkspaceFolder[] = [];
+  let settings = new SettingsCache(undefined);
+  const changed = changeNotifier(connection, workspace, () => caps);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    caps = params.capabilities;
+    folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    if (caps.workspace?.configuration) {
+      settings = new SettingsCache((uri) => connection.workspace.getConfiguration({ scopeUri: uri, section: 'envtrace' }));
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
+        referencesProvider: true,
+        workspaceSymbolProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'envtrace', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await guard(log, 'registering file watchers', () =>
+        connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }],
+        }),
+      );
+    }
+    if (caps.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+        for (const f of e.removed) workspace.removeFolder(f.uri);
+        changed();
+        await scanWithProgress(connection, workspace, e.added);
+        changed();
+      });
+    }
+    await scanWithProgress(connection, workspace, folders);
+    changed();
+  });
+
+  documents.onDidChangeContent((e) => {
+    workspace.setOpenText(e.document.uri, e.document.getText());
+    changed();
+  });
+  documents.onDidClose(async (e) => {
+    settings.forget(e.document.uri);
+    await workspace.closeDocument(e.document.uri);
+    changed();
+  });
+  connection.onDidChangeWatchedFiles(async (p) => {
+    for (const c of p.changes) await guard(log, `reloading ${c.uri}`, () => workspace.fileChanged(c.uri));
+    changed();
+  });
+  connection.onDidChangeConfiguration(() => {
+    settings.clear();
+    changed();
+  });
+
+  connection.onCodeLens(async (p) => {
+    await workspace.ready();
+    const uri = canonicalUri(p.textDocument.uri);
+    if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
+    return (await guard(log, 'codeLens', () => codeLenses(workspace.index, uri))) ?? null;
+  });
+  connection.onHover(async (p) => {
+    await workspace.ready();
+    return (await guard(log, 'hover', () => hover(workspace.index, canonicalUri(p.textDocument.uri), p.position))) ?? null;
+  });
+  connection.onReferences(async (p) => {
+    await workspace.ready();
+    const uri = canonicalUri(p.textDocument.uri);
+    return (await guard(log, 'references', () => references(workspace.index, uri, p.position, p.context.includeDeclaration))) ?? null;
+  });
+  connection.onWorkspaceSymbol(async (p) => {
+    await workspace.ready();
+    return (await guard(log, 'workspace/symbol', () => workspaceSymbols(workspace.index, p.query))) ?? [];
+  });
+  connection.onRequest(InventoryRequest.type, async (p: InventoryParams | undefined) => {
+    const folder = p?.folderUri !== undefined ? canonicalUri(p.folderUri) : undefined;
+    const entries = [...workspace.index.all()].filter((e) => folder === undefined || workspace.folderOf(e.uri)?.uri === folder);
+    return inventory(entries, workspace.fileCount(folder), workspace.stats().indexing);
+  });
+  connection.onRequest(ReindexRequest.type, async () => {
+    await workspace.reindex();
+    changed();
+    const s = workspace.stats();
+    return { files: s.files, sites: s.sites };
+  });
+
+  documents.listen(connection);
+}
+
+/** Scans `folders` with one `window/workDoneProgress` report (when the client supports it). */
+async function scanWithProgress(connection: Connection, workspace: Workspace, folders: WorkspaceFolder[]): Promise<void> {
+  if (folders.length === 0) return;
+  const started = Date.now();
+  const progress = await connection.window.createWorkDoneProgress();
+  progress.begin('envtrace: indexing Go files', 0, `${folders.length} folder(s)`, false);
+  let reported = 0;
+  await Promise.all(
+    folders.map((f) =>
+      workspace.addFolder(f.uri, (done, total) => {
+        const pct = total > 0 ? Math.floor((done * 100) / total) : 100;
+        if (pct >= reported + 10 || done === total) {
+          reported = pct;
+          progress.report(pct, `${done}/${total} files`);
+        }
+      }),
+    ),
+  );
+  const s = workspace.stats();
+  const summary = `${s.files} Go files, ${s.sites} sites, ${s.keys} keys in ${Date.now() - started} ms`;
+  progress.report(100, summary);
+  progress.done();
+  connection.console.info(`envtrace: indexed ${summary}`);
+}
+
+/** Returns a function that tells the client (coalesced per tick) that the index changed. */
+function changeNotifier(connection: Connection, workspace: Workspace, caps: () => ClientCapabilities): () => void {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    setImmediate(() => {
+      queued = false;
+      void connection.sendNotification(IndexChangedNotification.type, workspace.stats()).catch(() => {});
+      if (caps().workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {});
+    });
+  };
+}
+
+/** Runs `fn`; on an exception logs it and returns undefined, so one bad input never ends the server. */
+async function guard<T>(log: (m: string) => void, what: string, fn: () => T | Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    log(`envtrace: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return undefined;
+  }
+}

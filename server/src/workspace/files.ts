@@ -1,0 +1,47 @@
+/** Reading Go files from disk without ever throwing: missing, unreadable and non-UTF-8 files included. */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** The text of `path` (invalid UTF-8 replaced by U+FFFD), or null when it cannot be read. */
+export async function readText(path: string): Promise<string | null> {
+  try {
+    return decoder.decode(await readFile(path));
+  } catch {
+    return null;
+  }
+}
+
+/** The file system path of a `file://` URI, or null for other schemes and malformed URIs. */
+export function uriToPath(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
+}
+
+/** The `file://` URI of an absolute path, in the form features put into results. */
+export function pathToUri(path: string): string {
+  return pathToFileURL(path).href;
+}
+
+/** Directories the scanner's walk never descends into (kept equal to `envtrace scan`'s). */
+const skippedDirs = new Set(['vendor', 'testdata', '.git', 'node_modules']);
+
+/** True when `rel` (folder-relative, `/` separators) is a Go file or go.mod the index covers. */
+export function isIndexedFile(rel: string): boolean {
+  if (rel.startsWith('../') || rel === '..') return false;
+  const parts = rel.split('/');
+  const name = parts[parts.length - 1];
+  if (!name.endsWith('.go') && name !== 'go.mod') return false;
+  return !parts.slice(0, -1).some((d) => skippedDirs.has(d));
+}
+
+/** One spelling per file: clients encode URIs differently (`%3A`, `%40`), the index keys on this form. */
+export function canonicalUri(uri: string): string {
+  const path = uriToPath(uri);
+  return path === null ? uri : pathToUri(path);
+}
