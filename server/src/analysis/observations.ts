@@ -77,9 +77,12 @@ export interface Entry {
   count: number;
   /** Indexes into `Observations.processes`. */
   processes: Set<number>;
-  /** process index * 2^32 + goroutine id (at most MAX_GOROUTINES). */
+  /** goroutine id * 1024 + process index mod 1024 (at most MAX_GOROUTINES). */
   goroutines: Set<number>;
   tests: Set<string>;
+  /** The last process and goroutine added (skips repeated set insertions). */
+  lastProc?: number;
+  lastG?: number;
 }
 
 /** Everything loaded from the shown runs. */
@@ -129,12 +132,26 @@ export class ObservationsBuilder {
   }
 }
 
+/** The entries of one (stack, op, key[, api]) of a run, by outcome. */
+interface Slot {
+  op: Op;
+  key: string | undefined;
+  api: string;
+  size: number;
+  unset?: Entry;
+  /** Found (or written) with no value carried (e.g. environ). */
+  bare?: Entry;
+  values?: Map<string, Entry>;
+  hashes?: Map<string, Entry>;
+  other?: Entry;
+}
+
 /** The RunVisitor of one run. */
 export class RunObserver implements RunVisitor {
   private readonly localStacks = new Map<string, number>();
   private readonly procIndex = new Map<number, number>();
-  private readonly slots = new Map<string, Map<string, Entry>>();
-  private readonly races: RaceCollector | null = new RaceCollector();
+  private readonly slots = new Map<number, Slot[]>();
+  private readonly races = new RaceCollector();
 
   constructor(
     private readonly obs: Observations,
@@ -160,38 +177,74 @@ export class RunObserver implements RunVisitor {
   }
 
   goroutine(pid: number, g: number, pg: number, start?: number): void {
-    this.races?.goroutine(pid, g, pg, start);
+    this.races.goroutine(pid, g, pg, start);
   }
 
   event(e: RunEvent, p: ProcessInfo): void {
     this.run.events++;
-    this.races?.add(e);
+    this.races.add(e);
     const stack = e.stack === null ? -1 : (this.localStacks.get(e.stack) ?? -1);
-    const slotId = `${stack}|${e.op}|${e.key ?? ''}|${stack < 0 ? e.api : ''}`;
-    let slot = this.slots.get(slotId);
-    if (!slot) this.slots.set(slotId, (slot = new Map()));
-    let vid = e.redacted ? 'h' + e.hash + ':' + e.length : e.value !== undefined ? 'v' + e.value : e.found ? 'f' : 'u';
-    if (!e.found && e.op === 'getenv') vid = 'u';
-    let entry = slot.get(vid);
-    if (!entry && slot.size >= MAX_VALUES_PER_SLOT) {
-      vid = 'other';
-      entry = slot.get(vid);
-    }
-    if (!entry) {
-      entry = this.newEntry(e, stack, p, vid === 'other');
-      slot.set(vid, entry);
-      this.obs.entries.push(entry);
-      if (stack >= 0) {
-        const list = this.obs.byStack.get(stack);
-        if (list) list.push(entry);
-        else this.obs.byStack.set(stack, [entry]);
-      }
-    }
+    const entry = this.entryFor(this.slotFor(stack, e), e, stack, p);
     entry.count++;
     const proc = this.procIndex.get(p.index) ?? 0;
-    entry.processes.add(proc);
-    if (entry.goroutines.size < MAX_GOROUTINES) entry.goroutines.add(proc * 4294967296 + e.goroutine);
+    if (entry.lastProc !== proc) {
+      entry.processes.add(proc);
+      entry.lastProc = proc;
+    }
+    // NOTE: goroutines of different processes are told apart by the low 10 bits (exact up to
+    // 1,024 processes per entry), which keeps the numbers small integers for fast sets.
+    const g = e.goroutine * 1024 + (proc & 1023);
+    if (entry.lastG !== g && entry.goroutines.size < MAX_GOROUTINES) entry.goroutines.add(g);
+    entry.lastG = g;
     if (e.test !== undefined) entry.tests.add(e.test);
+  }
+
+  private slotFor(stack: number, e: RunEvent): Slot {
+    let list = this.slots.get(stack);
+    if (!list) this.slots.set(stack, (list = []));
+    for (const s of list) if (s.op === e.op && s.key === e.key && (stack >= 0 || s.api === e.api)) return s;
+    const s: Slot = { op: e.op, key: e.key, api: e.api, size: 0 };
+    list.push(s);
+    return s;
+  }
+
+  private entryFor(slot: Slot, e: RunEvent, stack: number, p: ProcessInfo): Entry {
+    // Found entries are looked up without allocating: this runs once per event.
+    let kind: 'unset' | 'hash' | 'value' | 'bare';
+    if (e.op === 'getenv' && !e.found) {
+      if (slot.unset) return slot.unset;
+      kind = 'unset';
+    } else if (e.redacted) {
+      const known = slot.hashes?.get(e.hash ?? '');
+      if (known) return known;
+      kind = 'hash';
+    } else if (e.value !== undefined) {
+      const known = slot.values?.get(e.value);
+      if (known) return known;
+      kind = 'value';
+    } else {
+      if (slot.bare) return slot.bare;
+      kind = 'bare';
+    }
+    if (slot.size >= MAX_VALUES_PER_SLOT) return (slot.other ??= this.addEntry(e, stack, p, true));
+    const entry = this.addEntry(e, stack, p, false);
+    slot.size++;
+    if (kind === 'unset') slot.unset = entry;
+    else if (kind === 'hash') (slot.hashes ??= new Map()).set(e.hash ?? '', entry);
+    else if (kind === 'value') (slot.values ??= new Map()).set(e.value!, entry);
+    else slot.bare = entry;
+    return entry;
+  }
+
+  private addEntry(e: RunEvent, stack: number, p: ProcessInfo, other: boolean): Entry {
+    const entry = this.newEntry(e, stack, p, other);
+    this.obs.entries.push(entry);
+    if (stack >= 0) {
+      const list = this.obs.byStack.get(stack);
+      if (list) list.push(entry);
+      else this.obs.byStack.set(stack, [entry]);
+    }
+    return entry;
   }
 
   private newEntry(e: RunEvent, stack: number, p: ProcessInfo, other: boolean): Entry {
@@ -225,7 +278,7 @@ export class RunObserver implements RunVisitor {
     this.run.problems.badLines += stats.badLines;
     this.run.problems.lostEvents += stats.lostEvents;
     this.run.problems.unreadableFiles += stats.unreadableFiles;
-    this.run.races = races ?? this.races?.races() ?? new Map();
+    this.run.races = races ?? this.races.races();
     this.slots.clear();
     return this.run;
   }
