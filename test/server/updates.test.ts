@@ -111,6 +111,49 @@ describe('language server keeps its index up to date', () => {
     assert.ok(md.includes('\\[x\\]\\(command\\:workbench\\.action\\.quit\\) \\<img src\\=x\\>\\`y\\`'), md);
   });
 
+  test('a changed go.mod re-resolves constants imported from other packages of the module', async () => {
+    const goMod = file('go.mod');
+    const original = readFileSync(goMod, 'utf8');
+    const main = readFileSync(file('main.go'), 'utf8');
+    const regionLine = positionOf(main, 'config.RegionKey)').line;
+    assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'REGION · no other sites');
+    writeFileSync(goMod, original.replace('example.com/basic', 'example.com/renamed'));
+    await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(goMod), type: 2 }] }));
+    assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'dynamic key');
+    writeFileSync(goMod, original);
+    await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(goMod), type: 2 }] }));
+    assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'REGION · no other sites');
+  });
+
+  test('workspace folders added and removed at run time are indexed with progress and dropped', async () => {
+    const second = copyFixture('second');
+    try {
+      const ends = () => client.progress.filter((p) => (p.value as { kind: string }).kind === 'end').length;
+      const endsBefore = ends();
+      const filesBefore = (await inventory()).files;
+      const mark = client.received.length;
+      const folder = { uri: uriOf(second), name: 'second' };
+      await client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+      await client.waitFor(() => ends() > endsBefore, 'progress of the added folder');
+      await client.waitFor(
+        () =>
+          client.received.slice(mark).some((m) => {
+            const p = m.params as { files: number; indexing: boolean };
+            return m.method === IndexChangedNotification.method && p.files === filesBefore + 1 && !p.indexing;
+          }),
+        'the added folder in the index',
+      );
+      assert.equal(await serverLens(), 'PORT · read in 3 places · set in main_test.go');
+      const inv = await client.request<InventoryResult>(InventoryRequest.method, { folderUri: folder.uri });
+      assert.deepEqual(inv.keys.map((k) => k.name), ['PORT', 'QUEUE_URL']);
+      assert.equal(inv.files, 1);
+      await changed(() => client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } }));
+      assert.equal(await serverLens(), 'PORT · read in 2 places · set in main_test.go');
+    } finally {
+      removeDir(second);
+    }
+  });
+
   test('code lenses follow the envtrace.codeLens.enable setting, re-read after a configuration change', async () => {
     client.settings = { codeLens: { enable: false } };
     await changed(() => client.notify('workspace/didChangeConfiguration', { settings: null }));

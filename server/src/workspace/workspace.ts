@@ -70,7 +70,10 @@ export class Workspace {
   private async initialScan(folder: Folder, progress: (done: number, total: number) => void): Promise<void> {
     try {
       await folder.scan.scanAll(progress);
-      for (const [uri, text] of this.open) if (this.folderOf(uri) === folder) folder.scan.update(this.rel(folder, uri), text);
+      for (const [uri, text] of this.open) {
+        const rel = this.rel(folder, uri);
+        if (this.folderOf(uri) === folder && isIndexedFile(rel)) folder.scan.update(rel, text);
+      }
     } catch (e) {
       this.log(`envtrace: scanning ${folder.root} failed: ${message(e)}`);
     } finally {
