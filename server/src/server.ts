@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeLenses } from './features/codeLens';
 import { hover } from './features/hover';
 import { inventory } from './features/inventory';
+import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
 import { workspaceSymbols } from './features/workspaceSymbol';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
@@ -38,6 +39,8 @@ export function startServer(connection: Connection): void {
   let folders: WorkspaceFolder[] = [];
   let settings = new SettingsCache(undefined);
   const changed = changeNotifier(connection, workspace, () => caps);
+  // Layers that add to lenses and hovers (the runtime observations of traced runs).
+  const annotators: SiteAnnotator[] = [];
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     caps = params.capabilities;
@@ -70,11 +73,11 @@ export function startServer(connection: Connection): void {
       connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
         for (const f of e.removed) workspace.removeFolder(f.uri);
         changed();
-        await scanWithProgress(connection, workspace, e.added);
+        await guard(log, 'indexing added folders', () => scanWithProgress(connection, workspace, e.added));
         changed();
       });
     }
-    await scanWithProgress(connection, workspace, folders);
+    await guard(log, 'indexing the workspace', () => scanWithProgress(connection, workspace, folders));
     changed();
   });
 
@@ -84,7 +87,7 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose(async (e) => {
     settings.forget(e.document.uri);
-    await workspace.closeDocument(e.document.uri);
+    await guard(log, `closing ${e.document.uri}`, () => workspace.closeDocument(e.document.uri));
     changed();
   });
   connection.onDidChangeWatchedFiles(async (p) => {
@@ -100,11 +103,11 @@ export function startServer(connection: Connection): void {
     await workspace.ready();
     const uri = canonicalUri(p.textDocument.uri);
     if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
-    return (await guard(log, 'codeLens', () => codeLenses(workspace.index, uri))) ?? null;
+    return (await guard(log, 'codeLens', () => codeLenses(workspace.index, uri, annotators))) ?? null;
   });
   connection.onHover(async (p) => {
     await workspace.ready();
-    return (await guard(log, 'hover', () => hover(workspace.index, canonicalUri(p.textDocument.uri), p.position))) ?? null;
+    return (await guard(log, 'hover', () => hover(workspace.index, canonicalUri(p.textDocument.uri), p.position, annotators))) ?? null;
   });
   connection.onReferences(async (p) => {
     await workspace.ready();
@@ -134,7 +137,8 @@ export function startServer(connection: Connection): void {
 async function scanWithProgress(connection: Connection, workspace: Workspace, folders: WorkspaceFolder[]): Promise<void> {
   if (folders.length === 0) return;
   const started = Date.now();
-  const progress = await connection.window.createWorkDoneProgress();
+  // NOTE: a client that refuses the progress token still gets its folders indexed.
+  const progress = await connection.window.createWorkDoneProgress().catch(() => connection.window.attachWorkDoneProgress(undefined));
   progress.begin('envtrace: indexing Go files', 0, `${folders.length} folder(s)`, false);
   let reported = 0;
   await Promise.all(
