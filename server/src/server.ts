@@ -23,7 +23,8 @@ import { workspaceSymbols } from './features/workspaceSymbol';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
 import { createScanner } from './scan/index';
 import { folderScanFactory } from './workspace/folderScan';
-import { canonicalUri } from './workspace/files';
+import { indexFolders } from './workspace/indexing';
+import { canonicalUri, findModuleRoot, pathToUri, uriToPath } from './workspace/files';
 import { SettingsCache } from './workspace/settings';
 import { Workspace } from './workspace/workspace';
 
@@ -62,6 +63,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
+    // Folders join the workspace before anything is awaited, so documents opened meanwhile find them.
+    const indexed = guard(log, 'indexing the workspace', () => indexFolders(connection, workspace, folders));
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await guard(log, 'registering file watchers', () =>
         connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -73,14 +76,25 @@ export function startServer(connection: Connection): void {
       connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
         for (const f of e.removed) workspace.removeFolder(f.uri);
         changed();
-        await guard(log, 'indexing added folders', () => scanWithProgress(connection, workspace, e.added));
+        await guard(log, 'indexing added folders', () => indexFolders(connection, workspace, e.added));
         changed();
       });
     }
-    await guard(log, 'indexing the workspace', () => scanWithProgress(connection, workspace, folders));
+    await indexed;
     changed();
   });
 
+  documents.onDidOpen((e) => {
+    // A Go file outside every workspace folder (an editor started on one file): index its module.
+    if (workspace.folderOf(e.document.uri)) return;
+    const path = uriToPath(e.document.uri);
+    const root = path === null ? null : findModuleRoot(path);
+    if (root === null || workspace.hasFolderInside(root)) return;
+    void guard(log, `indexing ${root}`, async () => {
+      await indexFolders(connection, workspace, [{ uri: pathToUri(root), name: root }]);
+      changed();
+    });
+  });
   documents.onDidChangeContent((e) => {
     workspace.setOpenText(e.document.uri, e.document.getText());
     changed();
@@ -131,32 +145,6 @@ export function startServer(connection: Connection): void {
   });
 
   documents.listen(connection);
-}
-
-/** Scans `folders` with one `window/workDoneProgress` report (when the client supports it). */
-async function scanWithProgress(connection: Connection, workspace: Workspace, folders: WorkspaceFolder[]): Promise<void> {
-  if (folders.length === 0) return;
-  const started = Date.now();
-  // NOTE: a client that refuses the progress token still gets its folders indexed.
-  const progress = await connection.window.createWorkDoneProgress().catch(() => connection.window.attachWorkDoneProgress(undefined));
-  progress.begin('envtrace: indexing Go files', 0, `${folders.length} folder(s)`, false);
-  let reported = 0;
-  await Promise.all(
-    folders.map((f) =>
-      workspace.addFolder(f.uri, (done, total) => {
-        const pct = total > 0 ? Math.floor((done * 100) / total) : 100;
-        if (pct >= reported + 10 || done === total) {
-          reported = pct;
-          progress.report(pct, `${done}/${total} files`);
-        }
-      }),
-    ),
-  );
-  const s = workspace.stats();
-  const summary = `${s.files} Go files, ${s.sites} sites, ${s.keys} keys in ${Date.now() - started} ms`;
-  progress.report(100, summary);
-  progress.done();
-  connection.console.info(`envtrace: indexed ${summary}`);
 }
 
 /** Returns a function that tells the client (coalesced per tick) that the index changed. */

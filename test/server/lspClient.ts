@@ -121,13 +121,13 @@ export class LspClient {
     }
   }
 
-  /** initialize + initialized with one workspace folder and an editor's usual capabilities. */
-  async initialize(folder: string): Promise<InitializeResult> {
-    const uri = uriOf(folder);
+  /** initialize + initialized with one workspace folder (or none) and an editor's usual capabilities. */
+  async initialize(folder: string | null): Promise<InitializeResult> {
+    const uri = folder === null ? null : uriOf(folder);
     const result = (await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri,
-      workspaceFolders: [{ uri, name: 'fixture' }],
+      workspaceFolders: uri === null ? null : [{ uri, name: 'fixture' }],
       capabilities: {
         window: { workDoneProgress: true },
         workspace: {

@@ -1,5 +1,7 @@
 /** Reading Go files from disk without ever throwing: missing, unreadable and non-UTF-8 files included. */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -44,4 +46,12 @@ export function isIndexedFile(rel: string): boolean {
 export function canonicalUri(uri: string): string {
   const path = uriToPath(uri);
   return path === null ? uri : pathToUri(path);
+}
+
+/** The nearest directory at or above `file`'s directory that holds a go.mod, or null. */
+export function findModuleRoot(file: string): string | null {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'go.mod'))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
 }

@@ -2,7 +2,7 @@
  * The server-side workspace index: one scanner index per workspace folder, fed from disk and
  * from open documents, projected into a {@link MutableSiteIndex} that the features read.
  */
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Site } from '../scan/types';
 import { canonicalUri, isIndexedFile, pathToUri, readText, uriToPath } from './files';
 import { MutableSiteIndex } from './siteIndex';
@@ -176,6 +176,14 @@ export class Workspace {
 
   private abs(folder: Folder, rel: string): string {
     return folder.root + sep + rel.split('/').join(sep);
+  }
+
+  /** True when some folder lies inside directory `path` (adding `path` would index files twice). */
+  hasFolderInside(path: string): boolean {
+    return [...this.folders.values()].some((f) => {
+      const rel = relative(path, f.root);
+      return !rel.startsWith('..') && !isAbsolute(rel);
+    });
   }
 
   /** URIs of the workspace folders. */
