@@ -7,6 +7,7 @@ import {
   DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
+  WatchKind,
   type ClientCapabilities,
   type Connection,
   type InitializeParams,
@@ -68,7 +69,8 @@ export function startServer(connection: Connection): void {
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await guard(log, 'registering file watchers', () =>
         connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }],
+          // Deleted or created directories (a branch switch, a moved package) arrive only through `**/*`.
+          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
         }),
       );
     }
@@ -105,7 +107,7 @@ export function startServer(connection: Connection): void {
     changed();
   });
   connection.onDidChangeWatchedFiles(async (p) => {
-    for (const c of p.changes) await guard(log, `reloading ${c.uri}`, () => workspace.fileChanged(c.uri));
+    await guard(log, 'reloading changed files', () => workspace.filesChanged(p.changes.map((c) => c.uri)));
     changed();
   });
   connection.onDidChangeConfiguration(() => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
 import { IndexChangedNotification, InventoryRequest, type InventoryResult } from '../../server/src/protocol';
 import { hoverMarkdown, titlesByLine, unescapeMarkdown } from './assertions';
-import { copyFixture, LspClient, positionOf, removeDir, uriOf } from './lspClient';
+import { copyFixture, LspClient, positionOf, removeDir, repoRoot, uriOf } from './lspClient';
 
 describe('language server keeps its index up to date', () => {
   let dir: string;
@@ -65,6 +65,16 @@ describe('language server keeps its index up to date', () => {
     await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path), type: 3 }] }));
     assert.equal(await serverLens(), 'PORT · read in 2 places · set in main_test.go');
     assert.ok(!(await inventory()).keys.some((k) => k.name === 'EXTRA'));
+  });
+
+  test('a directory deleted or created on disk, reported only as the directory, is dropped or indexed', async () => {
+    const config = file('config');
+    rmSync(config, { recursive: true });
+    await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(config), type: 3 }] }));
+    assert.equal(await serverLens(), 'PORT · read in main.go · set in main_test.go');
+    cpSync(join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic', 'config'), config, { recursive: true });
+    await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(config), type: 1 }] }));
+    assert.equal(await serverLens(), 'PORT · read in 2 places · set in main_test.go');
   });
 
   test('non-UTF-8 files, vanished files and garbage documents never take the server down', async () => {

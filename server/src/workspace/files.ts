@@ -1,6 +1,6 @@
 /** Reading Go files from disk without ever throwing: missing, unreadable and non-UTF-8 files included. */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -54,4 +54,30 @@ export function findModuleRoot(file: string): string | null {
     if (existsSync(join(dir, 'go.mod'))) return dir;
     if (dirname(dir) === dir) return null;
   }
+}
+
+/** True when `path` is an existing directory. */
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Go files under directory `dir`, skipping the directories the scanner skips; unreadable parts are left out. */
+export async function goFilesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory() && !skippedDirs.has(e.name)) out.push(...(await goFilesUnder(path)));
+    else if (e.isFile() && e.name.endsWith('.go')) out.push(path);
+  }
+  return out;
 }
