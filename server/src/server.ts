@@ -25,7 +25,7 @@ import { IndexChangedNotification, InventoryRequest, ReindexRequest, type Invent
 import { createScanner } from './scan/index';
 import { folderScanFactory } from './workspace/folderScan';
 import { indexFolders } from './workspace/indexing';
-import { canonicalUri, findModuleRoot, pathToUri, uriToPath } from './workspace/files';
+import { canonicalUri } from './workspace/files';
 import { SettingsCache } from './workspace/settings';
 import { Workspace } from './workspace/workspace';
 
@@ -88,12 +88,10 @@ export function startServer(connection: Connection): void {
 
   documents.onDidOpen((e) => {
     // A Go file outside every workspace folder (an editor started on one file): index its module.
-    if (workspace.folderOf(e.document.uri)) return;
-    const path = uriToPath(e.document.uri);
-    const root = path === null ? null : findModuleRoot(path);
-    if (root === null || workspace.hasFolderInside(root)) return;
+    const root = workspace.moduleRootOutside(e.document.uri);
+    if (root === null) return;
     void guard(log, `indexing ${root}`, async () => {
-      await indexFolders(connection, workspace, [{ uri: pathToUri(root), name: root }]);
+      await indexFolders(connection, workspace, [{ uri: root, name: root }]);
       changed();
     });
   });
@@ -112,7 +110,7 @@ export function startServer(connection: Connection): void {
   });
   connection.onDidChangeConfiguration(() => {
     settings.clear();
-    changed();
+    changed(true);
   });
 
   connection.onCodeLens(async (p) => {
@@ -135,13 +133,11 @@ export function startServer(connection: Connection): void {
     return (await guard(log, 'workspace/symbol', () => workspaceSymbols(workspace.index, p.query))) ?? [];
   });
   connection.onRequest(InventoryRequest.type, async (p: InventoryParams | undefined) => {
-    const folder = p?.folderUri !== undefined ? canonicalUri(p.folderUri) : undefined;
-    const entries = [...workspace.index.all()].filter((e) => folder === undefined || workspace.folderOf(e.uri)?.uri === folder);
-    return inventory(entries, workspace.fileCount(folder), workspace.stats().indexing);
+    return inventory(workspace.entries(p?.folderUri), workspace.fileCount(p?.folderUri), workspace.stats().indexing);
   });
   connection.onRequest(ReindexRequest.type, async () => {
     await workspace.reindex();
-    changed();
+    changed(true);
     const s = workspace.stats();
     return { files: s.files, sites: s.sites };
   });
@@ -149,15 +145,26 @@ export function startServer(connection: Connection): void {
   documents.listen(connection);
 }
 
-/** Returns a function that tells the client (coalesced per tick) that the index changed. */
-function changeNotifier(connection: Connection, workspace: Workspace, caps: () => ClientCapabilities): () => void {
+/**
+ * Returns a function that tells the client (coalesced per tick) that the index changed, so
+ * views and lenses of other files refresh; it stays quiet when no site changed unless forced.
+ */
+function changeNotifier(connection: Connection, workspace: Workspace, caps: () => ClientCapabilities): (force?: boolean) => void {
   let queued = false;
-  return () => {
+  let forced = false;
+  let last = '';
+  return (force = false) => {
+    forced ||= force;
     if (queued) return;
     queued = true;
     setImmediate(() => {
       queued = false;
-      void connection.sendNotification(IndexChangedNotification.type, workspace.stats()).catch(() => {});
+      const stats = workspace.stats();
+      const state = `${workspace.index.generation}/${stats.indexing}`;
+      if (state === last && !forced) return;
+      last = state;
+      forced = false;
+      void connection.sendNotification(IndexChangedNotification.type, stats).catch(() => {});
       if (caps().workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {});
     });
   };

@@ -4,7 +4,8 @@
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Site } from '../scan/types';
-import { canonicalUri, goFilesUnder, isDirectory, isIndexedFile, pathToUri, readText, uriToPath } from './files';
+import type { SiteEntry } from '../features/model';
+import { canonicalUri, findModuleRoot, goFilesUnder, isDirectory, isIndexedFile, pathToUri, readText, uriToPath } from './files';
 import { MutableSiteIndex } from './siteIndex';
 
 /** What the workspace needs from the scanner for one folder (see folderScan.ts). */
@@ -211,12 +212,28 @@ export class Workspace {
     return folder.root + sep + rel.split('/').join(sep);
   }
 
-  /** True when some folder lies inside directory `path` (adding `path` would index files twice). */
-  hasFolderInside(path: string): boolean {
-    return [...this.folders.values()].some((f) => {
-      const rel = relative(path, f.root);
+  /**
+   * For a file outside every folder: the URI of its module root (nearest go.mod) to index as
+   * a folder of its own, or null (inside a folder, no module, or a module around a folder).
+   */
+  moduleRootOutside(uri: string): string | null {
+    const path = uriToPath(uri);
+    if (path === null || this.folderOf(uri)) return null;
+    const root = findModuleRoot(path);
+    if (root === null) return null;
+    const enclosesFolder = [...this.folders.values()].some((f) => {
+      const rel = relative(root, f.root);
       return !rel.startsWith('..') && !isAbsolute(rel);
     });
+    return enclosesFolder ? null : pathToUri(root);
+  }
+
+  /** Every site entry, or those of one folder. */
+  entries(folderUri?: string): SiteEntry[] {
+    const all = [...this.index.all()];
+    if (folderUri === undefined) return all;
+    const folder = canonicalUri(folderUri);
+    return all.filter((e) => this.folderOf(e.uri)?.uri === folder);
   }
 
   /** URIs of the workspace folders. */
