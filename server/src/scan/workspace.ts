@@ -50,7 +50,7 @@ function constSignature(facts: FileFacts | null): string {
 function readHeader(text: string): { pkgName: string; imports: string[] } {
   const end = /^(?:func|type|var|const)\b/m.exec(text)?.index ?? text.length;
   const head = text.slice(0, end);
-  const pkgName = /^package\s+([A-Za-z_]\w*)/m.exec(head)?.[1] ?? '';
+  const pkgName = /^\uFEFF?package\s+([A-Za-z_]\w*)/m.exec(head)?.[1] ?? '';
   const imports = [...head.matchAll(/"([^"\n\\]+)"/g)].map((m) => m[1]);
   return { pkgName, imports };
 }
