@@ -211,3 +211,23 @@ test('a JSON report replays into the same aggregate as its run directory', async
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('cells give the editor per key and stack: count, values, processes, goroutines, tests', async () => {
+  const { agg } = await aggregateRun(await stored('basic'));
+  const db = agg.cellsOf('DATABASE_URL').find((c) => c.line === 12)!;
+  assert.equal(db.file, '/work/app/main.go');
+  assert.equal(db.api, 'os.Getenv');
+  assert.equal(db.count, 4);
+  assert.deepEqual([...db.pids].sort(), [100, 101]);
+  assert.deepEqual([...db.goroutines].sort(), ['100:1', '101:1']);
+  assert.deepEqual([...db.values.values()].map((v) => [v.value, v.count]), [['postgres://db:5432/app', 4]]);
+  const region = agg.cellsOf('REGION').find((c) => c.line === 40)!;
+  assert.deepEqual([...region.values.values()].map((v) => [v.found, v.count]), [[false, 1]]);
+  assert.ok([...agg.cells()].some((c) => c.key === null && c.op === 'spawn'));
+
+  const races = join(fixtures, 'races');
+  const r = await aggregateRun({ dir: races, info: await readRunInfo(races) });
+  const setenv = r.agg.cellsOf('E_TESTING').find((c) => c.op === 'setenv')!;
+  assert.equal(setenv.api, 'testing.T.Setenv');
+  assert.deepEqual([...setenv.tests], ['TestE']);
+});
