@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { aggregateRun, reportHead, writeJsonReport } from '../../server/src/runs/load';
 import { readRun } from '../../server/src/runs/reader';
-import { RunAggregate } from '../../server/src/runs/aggregate';
+import { goroutineOf, RunAggregate } from '../../server/src/runs/aggregate';
 import { readReportFile, replayReport } from '../../server/src/runs/importReport';
 import { readRunInfo, type StoredRun } from '../../server/src/runs/store';
 import { renderText, traceLineText } from '../../server/src/runs/text';
@@ -219,7 +219,7 @@ test('cells give the editor per key and stack: count, values, processes, gorouti
   assert.equal(db.api, 'os.Getenv');
   assert.equal(db.count, 4);
   assert.deepEqual([...db.pids].sort(), [100, 101]);
-  assert.deepEqual([...db.goroutines].sort(), ['100:1', '101:1']);
+  assert.deepEqual([...db.goroutines].map(goroutineOf), [{ pid: 100, goroutine: 1 }, { pid: 101, goroutine: 1 }]);
   assert.deepEqual([...db.values.values()].map((v) => [v.value, v.count]), [['postgres://db:5432/app', 4]]);
   const region = agg.cellsOf('REGION').find((c) => c.line === 40)!;
   assert.deepEqual([...region.values.values()].map((v) => [v.found, v.count]), [[false, 1]]);

@@ -44,8 +44,13 @@ export interface ValueCount {
   path?: string;
 }
 
+/** The pid and goroutine id packed in a Cell's `goroutines` entry. */
+export function goroutineOf(packed: number): { pid: number; goroutine: number } {
+  return { pid: Math.floor(packed / 1e9), goroutine: packed % 1e9 };
+}
+
 /** Distinct goroutines and tests kept per cell before the rest is only counted. */
-const MAX_CELL_GOROUTINES = 10_000;
+const MAX_CELL_GOROUTINES = 64;
 const MAX_CELL_TESTS = 100;
 
 /**
@@ -66,8 +71,8 @@ export interface Cell {
   /** Events beyond the distinct values kept. */
   other: ValueCount | null;
   pids: Set<number>;
-  /** `${pid}:${goroutine}` pairs (at most MAX_CELL_GOROUTINES). */
-  goroutines: Set<string>;
+  /** pid × 1e9 + goroutine (see goroutineOf); at most 64 are kept (a full set means "64 or more"). */
+  goroutines: Set<number>;
   tests: Set<string>;
   lastPid: number;
   lastG: number;
@@ -147,7 +152,7 @@ export class RunAggregate implements RunVisitor {
       cell.lastPid = e.pid;
       cell.lastG = e.goroutine;
       cell.pids.add(e.pid);
-      if (cell.goroutines.size < MAX_CELL_GOROUTINES) cell.goroutines.add(`${e.pid}:${e.goroutine}`);
+      if (cell.goroutines.size < MAX_CELL_GOROUTINES) cell.goroutines.add(e.pid * 1e9 + e.goroutine);
     }
     if (e.test !== undefined && cell.tests.size < MAX_CELL_TESTS) cell.tests.add(e.test);
     const valueId = e.redacted ? '\0h' + e.hash : e.path !== undefined ? e.path : e.value !== undefined ? e.value : e.found ? '\0f' : '\0u';
