@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findGo, goEnv, GoToolchainError } from './goenv';
-import { userOverlay } from './goflags';
+import { TOOLCHAIN_FILE, userOverlay } from './goflags';
 import { applyPatch, PATCHES } from './patches';
 
 export { traceEnv, traceSettings, traceGoFlags, type TraceEnvOptions } from './goflags';
@@ -128,6 +128,8 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
     }
     fresh = true;
   }
+  const tcFile = join(dir, TOOLCHAIN_FILE);
+  if (toolchain && !existsSync(tcFile)) writeFileSync(tcFile, JSON.stringify(toolchain));
   const overlayPath = mergeUserOverlay(base, dir, env.GOFLAGS, opts.cwd);
   return { overlayPath, go: ge.go, goroot: ge.goroot, goVersion: ge.goVersion, goos: ge.goos, goarch: ge.goarch, fresh, toolchain };
 }
