@@ -63,6 +63,10 @@ test("a user's own -overlay in GOFLAGS is merged into envtrace's", async () => {
   assert.match(r.stderr, /replaced 99/);
   const [f] = readRun(r.runDir);
   assert.ok(f.events.some((e) => e.k === 'HELLO_PORT' && e.v === '99'));
+  // An envtrace overlay left in GOFLAGS (eval $(envtrace env)) is replaced, not merged.
+  const stale = { ...process.env, GOFLAGS: `-overlay=${join(CACHE, 'stale0000', 'overlay.json')}` };
+  const q = await prepareOverlay({ cwd: fixture('hello'), cacheDir: CACHE, env: stale });
+  assert.match(q.overlayPath, /overlay\.json$/);
 });
 
 /** A GOROOT made of symlinks to the real one, with src/syscall copied and `edit` applied to env_unix.go. */

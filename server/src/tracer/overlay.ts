@@ -130,7 +130,7 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
   }
   const tcFile = join(dir, TOOLCHAIN_FILE);
   if (toolchain && !existsSync(tcFile)) writeFileSync(tcFile, JSON.stringify(toolchain));
-  const overlayPath = mergeUserOverlay(base, dir, env.GOFLAGS, opts.cwd);
+  const overlayPath = mergeUserOverlay(base, dir, opts.cacheDir ?? defaultCacheDir(env), env.GOFLAGS, opts.cwd);
   return { overlayPath, go: ge.go, goroot: ge.goroot, goVersion: ge.goVersion, goos: ge.goos, goarch: ge.goarch, fresh, toolchain };
 }
 
@@ -161,11 +161,12 @@ function stripOverlayFlag(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Merges a user's own GOFLAGS `-overlay` into ours (only one -overlay flag is allowed). */
-function mergeUserOverlay(base: string, dir: string, goflags: string | undefined, cwd: string): string {
+function mergeUserOverlay(base: string, dir: string, cacheRoot: string, goflags: string | undefined, cwd: string): string {
   const user = userOverlay(goflags);
   if (!user) return base;
   const userPath = isAbsolute(user) ? user : resolve(cwd, user);
-  if (resolve(userPath) === resolve(base) || userPath.startsWith(dir)) return base;
+  // An envtrace overlay left in GOFLAGS (e.g. by `eval $(envtrace env)`) is not the user's.
+  if (isBeneath(resolve(userPath), resolve(cacheRoot))) return base;
   let userJson: { Replace?: Record<string, string> };
   try {
     userJson = JSON.parse(readFileSync(userPath, 'utf8'));

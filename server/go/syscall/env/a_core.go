@@ -13,7 +13,6 @@ import (
 	etatomic "sync/atomic"
 	etruntime "runtime"
 	etsync "sync"
-	etunsafe "unsafe"
 )
 
 //envtrace:begin
@@ -208,5 +207,3 @@ func etRuntimeRead(key, value string, found bool, t int64) {
 	e.api, e.secret, e.hasKey, e.hasValue = "runtime", ks.secret, true, found
 	etEmit(&e)
 }
-
-var _ = etunsafe.Pointer(nil)
