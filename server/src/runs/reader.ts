@@ -164,7 +164,13 @@ export async function readRun(dir: string, visitor: RunVisitor, opts: ReadOption
   const files = await processFiles(dir, fs);
   for (let i = 0; i < files.length; i++) {
     stats.files++;
-    await readProcessFile(join(dir, files[i]), i, { visitor, stats, paths, stackIds, fs });
+    try {
+      await readProcessFile(join(dir, files[i]), i, { visitor, stats, paths, stackIds, fs });
+    } catch (e) {
+      // The file vanished or cannot be read (pruned, permissions): count it, keep the rest.
+      if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+      stats.unreadableFiles++;
+    }
   }
   return stats;
 }
