@@ -1,9 +1,10 @@
 // `npm run bench:scan`: indexes $(go env GOROOT)/src with the static scanner and prints
 // files, sites, wall seconds (cold, in a fresh process), peak RSS, the ratio to a plain text
 // search over the same tree, and the median time to re-index one edited file.
-// Usage: node scripts/bench-scan.mjs [DIR] [--edits N]   (builds first; not a test)
+// Usage: node scripts/bench-scan.mjs [DIR] [--edits N] [--workers N]   (compiles first; not a test)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const editsAt = args.indexOf('--edits');
 const edits = editsAt >= 0 ? Number(args.splice(editsAt, 2)[1]) : 50;
+const workersAt = args.indexOf('--workers');
+const workers = workersAt >= 0 ? Number(args.splice(workersAt, 2)[1]) : 2;
 const tree = args[0] ?? join(execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim(), 'src');
 const engine = join(root, 'out', 'server', 'src', 'scan', 'index.js');
 
@@ -25,12 +28,13 @@ const { createScanner, loadTree } = require(${JSON.stringify(engine)});
   const scanner = await createScanner();
   const t1 = performance.now();
   const index = scanner.createIndex(${JSON.stringify(tree)});
-  const files = await loadTree(index);
+  const files = await loadTree(index, { workers: ${workers} });
   const t2 = performance.now();
   const sites = index.allSites().length;
   const t3 = performance.now();
-  const out = { files, sites, wall: (t3 - t0) / 1000, init: (t1 - t0) / 1000, read: (t2 - t1) / 1000, scan: (t3 - t2) / 1000,
-                rssMB: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage();
+  const out = { files, sites, cpu: (cpu.user + cpu.system) / 1e6, wall: (t3 - t0) / 1000, init: (t1 - t0) / 1000, read: (t2 - t1) / 1000, scan: (t3 - t2) / 1000,
+                rssMB: process.resourceUsage().maxRSS / 1024, stats: { ...index.stats } };
   // Re-index one edited file, N times over different files (median).
   const edits = ${edits};
   if (edits > 0) {
@@ -83,6 +87,10 @@ console.log(`tree            ${tree}`);
 console.log(`files           ${m.files}`);
 console.log(`sites           ${m.sites}`);
 console.log(`wall cold       ${f(m.wall)} s in process (init ${f(m.init)}, walk+read ${f(m.read)}, filter+parse+resolve ${f(m.scan)}); ${f(processWall)} s with node start-up`);
+console.log(`cpu time        ${f(m.cpu)} s (all threads; wall time suffers when other processes share the cores: load ${os.loadavg()[0].toFixed(1)})`);
 console.log(`peak RSS        ${m.rssMB.toFixed(0)} MB`);
+const st = m.stats;
+console.log(`parsing         ${workers} worker thread(s); ${st.parses} parses on the main thread (${f(st.parseMs / 1000)} s); ` +
+  `${(st.parsedChars / 1e6).toFixed(2)} MB parsed of ${((st.parsedChars + st.skippedChars) / 1e6).toFixed(2)} MB in parsed files; ${st.failures} failures`);
 console.log(`${hasRg ? 'rg -l' : 'grep -rl'}        ${f(grepWall)} s (${grepFiles} files) → scanner/text-search ratio ${(m.wall / grepWall).toFixed(1)}×`);
 if (m.editMedianMs !== undefined) console.log(`re-index edit   median ${m.editMedianMs.toFixed(2)} ms, max ${m.editMaxMs.toFixed(2)} ms over ${edits} edits`);

@@ -7,6 +7,7 @@ import {
   DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
+  WatchKind,
   type ClientCapabilities,
   type Connection,
   type InitializeParams,
@@ -17,11 +18,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeLenses } from './features/codeLens';
 import { hover } from './features/hover';
 import { inventory } from './features/inventory';
+import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
 import { workspaceSymbols } from './features/workspaceSymbol';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
 import { createScanner } from './scan/index';
 import { folderScanFactory } from './workspace/folderScan';
+import { indexFolders } from './workspace/indexing';
 import { canonicalUri } from './workspace/files';
 import { SettingsCache } from './workspace/settings';
 import { Workspace } from './workspace/workspace';
@@ -38,6 +41,8 @@ export function startServer(connection: Connection): void {
   let folders: WorkspaceFolder[] = [];
   let settings = new SettingsCache(undefined);
   const changed = changeNotifier(connection, workspace, () => caps);
+  // Layers that add to lenses and hovers (the runtime observations of traced runs).
+  const annotators: SiteAnnotator[] = [];
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     caps = params.capabilities;
@@ -59,10 +64,13 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
+    // Folders join the workspace before anything is awaited, so documents opened meanwhile find them.
+    const indexed = guard(log, 'indexing the workspace', () => indexFolders(connection, workspace, folders));
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await guard(log, 'registering file watchers', () =>
         connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }],
+          // Deleted or created directories (a branch switch, a moved package) arrive only through `**/*`.
+          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
         }),
       );
     }
@@ -70,41 +78,50 @@ export function startServer(connection: Connection): void {
       connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
         for (const f of e.removed) workspace.removeFolder(f.uri);
         changed();
-        await scanWithProgress(connection, workspace, e.added);
+        await guard(log, 'indexing added folders', () => indexFolders(connection, workspace, e.added));
         changed();
       });
     }
-    await scanWithProgress(connection, workspace, folders);
+    await indexed;
     changed();
   });
 
+  documents.onDidOpen((e) => {
+    // A Go file outside every workspace folder (an editor started on one file): index its module.
+    const root = workspace.moduleRootOutside(e.document.uri);
+    if (root === null) return;
+    void guard(log, `indexing ${root}`, async () => {
+      await indexFolders(connection, workspace, [{ uri: root, name: root }]);
+      changed();
+    });
+  });
   documents.onDidChangeContent((e) => {
     workspace.setOpenText(e.document.uri, e.document.getText());
     changed();
   });
   documents.onDidClose(async (e) => {
     settings.forget(e.document.uri);
-    await workspace.closeDocument(e.document.uri);
+    await guard(log, `closing ${e.document.uri}`, () => workspace.closeDocument(e.document.uri));
     changed();
   });
   connection.onDidChangeWatchedFiles(async (p) => {
-    for (const c of p.changes) await guard(log, `reloading ${c.uri}`, () => workspace.fileChanged(c.uri));
+    await guard(log, 'reloading changed files', () => workspace.filesChanged(p.changes.map((c) => c.uri)));
     changed();
   });
   connection.onDidChangeConfiguration(() => {
     settings.clear();
-    changed();
+    changed(true);
   });
 
   connection.onCodeLens(async (p) => {
     await workspace.ready();
     const uri = canonicalUri(p.textDocument.uri);
     if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
-    return (await guard(log, 'codeLens', () => codeLenses(workspace.index, uri))) ?? null;
+    return (await guard(log, 'codeLens', () => codeLenses(workspace.index, uri, annotators))) ?? null;
   });
   connection.onHover(async (p) => {
     await workspace.ready();
-    return (await guard(log, 'hover', () => hover(workspace.index, canonicalUri(p.textDocument.uri), p.position))) ?? null;
+    return (await guard(log, 'hover', () => hover(workspace.index, canonicalUri(p.textDocument.uri), p.position, annotators))) ?? null;
   });
   connection.onReferences(async (p) => {
     await workspace.ready();
@@ -116,13 +133,11 @@ export function startServer(connection: Connection): void {
     return (await guard(log, 'workspace/symbol', () => workspaceSymbols(workspace.index, p.query))) ?? [];
   });
   connection.onRequest(InventoryRequest.type, async (p: InventoryParams | undefined) => {
-    const folder = p?.folderUri !== undefined ? canonicalUri(p.folderUri) : undefined;
-    const entries = [...workspace.index.all()].filter((e) => folder === undefined || workspace.folderOf(e.uri)?.uri === folder);
-    return inventory(entries, workspace.fileCount(folder), workspace.stats().indexing);
+    return inventory(workspace.entries(p?.folderUri), workspace.fileCount(p?.folderUri), workspace.stats().indexing);
   });
   connection.onRequest(ReindexRequest.type, async () => {
     await workspace.reindex();
-    changed();
+    changed(true);
     const s = workspace.stats();
     return { files: s.files, sites: s.sites };
   });
@@ -130,40 +145,26 @@ export function startServer(connection: Connection): void {
   documents.listen(connection);
 }
 
-/** Scans `folders` with one `window/workDoneProgress` report (when the client supports it). */
-async function scanWithProgress(connection: Connection, workspace: Workspace, folders: WorkspaceFolder[]): Promise<void> {
-  if (folders.length === 0) return;
-  const started = Date.now();
-  const progress = await connection.window.createWorkDoneProgress();
-  progress.begin('envtrace: indexing Go files', 0, `${folders.length} folder(s)`, false);
-  let reported = 0;
-  await Promise.all(
-    folders.map((f) =>
-      workspace.addFolder(f.uri, (done, total) => {
-        const pct = total > 0 ? Math.floor((done * 100) / total) : 100;
-        if (pct >= reported + 10 || done === total) {
-          reported = pct;
-          progress.report(pct, `${done}/${total} files`);
-        }
-      }),
-    ),
-  );
-  const s = workspace.stats();
-  const summary = `${s.files} Go files, ${s.sites} sites, ${s.keys} keys in ${Date.now() - started} ms`;
-  progress.report(100, summary);
-  progress.done();
-  connection.console.info(`envtrace: indexed ${summary}`);
-}
-
-/** Returns a function that tells the client (coalesced per tick) that the index changed. */
-function changeNotifier(connection: Connection, workspace: Workspace, caps: () => ClientCapabilities): () => void {
+/**
+ * Returns a function that tells the client (coalesced per tick) that the index changed, so
+ * views and lenses of other files refresh; it stays quiet when no site changed unless forced.
+ */
+function changeNotifier(connection: Connection, workspace: Workspace, caps: () => ClientCapabilities): (force?: boolean) => void {
   let queued = false;
-  return () => {
+  let forced = false;
+  let last = '';
+  return (force = false) => {
+    forced ||= force;
     if (queued) return;
     queued = true;
     setImmediate(() => {
       queued = false;
-      void connection.sendNotification(IndexChangedNotification.type, workspace.stats()).catch(() => {});
+      const stats = workspace.stats();
+      const state = `${workspace.index.generation}/${stats.indexing}`;
+      if (state === last && !forced) return;
+      last = state;
+      forced = false;
+      void connection.sendNotification(IndexChangedNotification.type, stats).catch(() => {});
       if (caps().workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {});
     });
   };

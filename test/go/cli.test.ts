@@ -2,7 +2,7 @@
 // with the real Go toolchain and the real overlay. One copy of the fixture is shared.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, watch, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, watch, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -63,6 +63,7 @@ describe('envtrace CLI on a real Go program', () => {
     app = join(work, 'app');
     store = join(work, 'store');
     cpSync(join(root, 'test', 'fixtures', 'cli', 'app'), app, { recursive: true });
+    mkdirSync(store);
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -204,6 +205,7 @@ describe('envtrace CLI on a real Go program', () => {
 
   test('env registers a run that report collects after a build run by hand; --keep prunes', async () => {
     const envStore = join(work, 'envstore');
+    mkdirSync(envStore);
     const e = await envtrace(['env', '--dir', envStore, '--keep', '2'], { cwd: app });
     assert.equal(e.code, 0, e.stderr);
     const exports = Object.fromEntries(
@@ -265,6 +267,12 @@ describe('envtrace CLI on a real Go program', () => {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /^envtrace: no run "no-such-run"/);
     assert.equal(none.stderr.trim().split('\n').length, 1);
+
+    for (const args of [['report', '--dir', '/nonexistent'], ['runs', '--dir=/nonexistent'], ['--dir', '/nonexistent', '--', 'true']]) {
+      const r = await envtrace(args, { cwd: app });
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.stderr, 'envtrace: --dir /nonexistent: no such directory\n');
+    }
 
     const broken = join(work, 'broken');
     cpSync(join(root, 'test', 'fixtures', 'runs', 'basic'), broken, { recursive: true });

@@ -5,7 +5,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { prepareOverlay, traceGoFlags, verifyOverlay } from '../../server/src/tracer/overlay';
+import { PatchError, prepareOverlay, traceGoFlags, verifyOverlay } from '../../server/src/tracer/overlay';
+import { applyPatch } from '../../server/src/tracer/patches';
 import { splitGoFlags } from '../../server/src/tracer/goflags';
 import { CACHE, fixture, readRun, traced } from './recorderSupport';
 
@@ -62,6 +63,10 @@ test("a user's own -overlay in GOFLAGS is merged into envtrace's", async () => {
   assert.match(r.stderr, /replaced 99/);
   const [f] = readRun(r.runDir);
   assert.ok(f.events.some((e) => e.k === 'HELLO_PORT' && e.v === '99'));
+  // An envtrace overlay left in GOFLAGS (eval $(envtrace env)) is replaced, not merged.
+  const stale = { ...process.env, GOFLAGS: `-overlay=${join(CACHE, 'stale0000', 'overlay.json')}` };
+  const q = await prepareOverlay({ cwd: fixture('hello'), cacheDir: CACHE, env: stale });
+  assert.match(q.overlayPath, /overlay\.json$/);
 });
 
 /** A GOROOT made of symlinks to the real one, with src/syscall copied and `edit` applied to env_unix.go. */
@@ -96,4 +101,37 @@ test('a missing go binary and an unsupported Go version give one clear line', as
   const fake = join(dir, 'go');
   writeFileSync(fake, `#!/bin/sh\necho '{"GOROOT":"/x","GOVERSION":"go1.20.14","GOOS":"linux","GOARCH":"amd64"}'\n`, { mode: 0o755 });
   await assert.rejects(prepareOverlay({ go: fake, cwd: fixture('hello') }), /go1\.20\.14 is not supported: envtrace needs Go 1\.21 or newer/);
+});
+
+test('applyPatch renames by exact signature (calls inside the file too), imports on the package line, lines unmoved', () => {
+  const src = [
+    '//go:build windows', '', 'package syscall', '', 'import "unsafe"', '',
+    'func Unsetenv(key string) error {', '\treturn nil', '}', '',
+    'func Clearenv() {', '\tfor _, s := range Environ() {', '\t\tUnsetenv(s)', '\t}', '}', '',
+    'func Environ() []string {', '\treturn nil', '}', '',
+  ].join('\n');
+  const patch = {
+    file: 'src/syscall/env_windows.go',
+    renames: [
+      { name: 'Unsetenv', sig: 'func Unsetenv(key string) error {' },
+      { name: 'Clearenv', sig: 'func Clearenv() {' },
+      { name: 'Environ', sig: 'func Environ() []string {' },
+    ],
+    imports: { etsync: 'sync' },
+  };
+  const out = applyPatch(patch, src, 'go1.99', '/nowhere').split('\n');
+  assert.equal(out.length, src.split('\n').length);
+  assert.equal(out[2], 'package syscall; import (etsync "sync")');
+  assert.equal(out[6], 'func envtraceOrigUnsetenv(key string) error {');
+  assert.equal(out[11], '\tfor _, s := range envtraceOrigEnviron() {');
+  assert.equal(out[12], '\t\tenvtraceOrigUnsetenv(s)');
+  const twice = src + '\nfunc Environ() []string {\n}\n';
+  assert.throws(() => applyPatch(patch, twice, 'go1.99', '/nowhere'), (e: Error) => {
+    assert.ok(e instanceof PatchError);
+    assert.equal(
+      e.message,
+      'envtrace cannot patch go1.99: $GOROOT/src/syscall/env_windows.go: expected exactly one line "func Environ() []string {", found 2 (this Go release changed the file; envtrace needs an update)',
+    );
+    return true;
+  });
 });

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { devNull } from 'node:os';
-import { assertWellFormed, fixture, readRun, traced } from './recorderSupport';
+import { traceSettings } from '../../server/src/tracer/overlay';
+import { assertWellFormed, fixture, prepare, readRun, traced } from './recorderSupport';
 
 const versions = readFileSync(fixture('toolchains.txt'), 'utf8').split('\n').filter(Boolean);
 
@@ -24,6 +25,16 @@ for (const v of versions) {
     assert.ok(f.events.some((x) => x.api === 'runtime' && x.k === 'GOGC'));
   });
 }
+
+test('a toolchain from the module cache runs through a mirror GOROOT (Go 1.25+ refuses overlays there)', async () => {
+  const v = versions[versions.length - 1];
+  const p = await prepare(fixture('hello'), { ...process.env, GOTOOLCHAIN: `go${v}` });
+  assert.ok(p.toolchain, 'mirrored');
+  assert.equal(p.goroot, p.toolchain.goroot);
+  assert.equal(p.goVersion, `go${v}`);
+  const s = traceSettings({ overlayPath: p.overlayPath, runDir: '/r', runId: 'x' }, '');
+  assert.deepEqual([s.GOROOT, s.GOTOOLCHAIN], [p.toolchain.goroot, 'local'], 'found beside the overlay');
+});
 
 for (const [goos, goarch] of [['darwin', 'arm64'], ['darwin', 'amd64'], ['windows', 'amd64']]) {
   test(`GOOS=${goos} GOARCH=${goarch}: a program with children and a test binary compile with the overlay`, async () => {

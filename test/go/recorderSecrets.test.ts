@@ -42,6 +42,11 @@ test('secret values (by key, URL password, --redact pattern) appear in no file o
   assert.ok(envEntry('PATH').v, 'ordinary values stay in clear');
   // The child got the same key: a value hashes the same in every process of the run.
   const child = files.find((f) => f.proc.parent !== 0)!;
+  // Arguments holding a secret value or a URL with a password are redacted too.
+  assert.match(child.proc.argv[2], new RegExp(`^<redacted h=[0-9a-f]{16} n=${SECRETS.DB_PASSWORD.length + 2}>$`));
+  assert.match(child.proc.argv[3], new RegExp(`^<redacted h=[0-9a-f]{16} n=${SECRETS.DATABASE_URL.length}>$`));
+  const spawn = parent.events.find((e) => e.op === 'spawn')!;
+  assert.deepEqual(spawn.argv.slice(2), child.proc.argv.slice(2));
   assert.equal(child.proc.env.find((e: Rec) => e.k === 'DB_PASSWORD').h, envEntry('DB_PASSWORD').h);
 });
 

@@ -42,7 +42,7 @@ async function setup(o: TraceOpts): Promise<{ env: NodeJS.ProcessEnv; runDir: st
   const p = o.prepared ?? (await prepare(o.cwd, base));
   const runDir = o.runDir ?? newRunDir();
   const env = traceEnv(
-    { runId: 'test', hashKey: HASH_KEY, ...o, overlayPath: p.overlayPath, runDir, toolchain: p.toolchain },
+    { runId: 'test', hashKey: HASH_KEY, ...o, overlayPath: p.overlayPath, runDir }, // toolchain: found beside the overlay
     base,
   );
   return { env, runDir };

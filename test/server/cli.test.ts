@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CodeLens, SymbolInformation } from 'vscode-languageserver-protocol';
-import { copyFixture, LspClient, removeDir, uriOf } from './lspClient';
+import { copyFixture, LspClient, removeDir, repoRoot, uriOf } from './lspClient';
 
 test('`envtrace lsp --stdio` serves the same language server from the CLI bundle', async () => {
   const dir = copyFixture('basic');
@@ -21,4 +22,10 @@ test('`envtrace lsp --stdio` serves the same language server from the CLI bundle
     assert.equal(await client.stop(), 0);
     removeDir(dir);
   }
+});
+
+test('`envtrace lsp` without a transport is a usage error naming the right call', () => {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'lsp'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'envtrace: lsp needs a transport: envtrace lsp --stdio\n');
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeLens, Hover, Location, SymbolInformation, WorkDoneProgressBegin } from 'vscode-languageserver-protocol';
-import { InventoryRequest, ShowSitesCommand, type InventoryResult } from '../../server/src/protocol';
+import { InventoryRequest, ReindexRequest, ShowSitesCommand, type InventoryResult } from '../../server/src/protocol';
 import { hoverMarkdown, titlesByLine, unescapeMarkdown } from './assertions';
 import { copyFixture, LspClient, positionOf, removeDir, uriOf } from './lspClient';
 
@@ -91,6 +91,21 @@ describe('language server on the basic fixture workspace', () => {
     assert.equal(outside, null);
   });
 
+  test('several sites on one line share one lens; each has its own hover inside the literal', async () => {
+    const uri = uriOf(file('expand.go'));
+    const expand = text('expand.go');
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['HOME · no other sites  |  APP_NAME · no other sites']);
+    const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(expand, 'APP_NAME', 2) });
+    assert.match(unescapeMarkdown(hoverMarkdown(h)), /^\*\*APP_NAME\*\* — read · os\.ExpandEnv\n\nIn function main\.cacheDir\n\nNo other sites of APP_NAME\.$/);
+  });
+
+  test('a dynamic key is named as such, with its api and function', async () => {
+    const uri = uriOf(file('main.go'));
+    const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text('main.go'), 'os.LookupEnv', 4) });
+    assert.equal(unescapeMarkdown(hoverMarkdown(h)), 'dynamic key — read · os.LookupEnv\n\nIn function main.getenv');
+  });
+
   test('references from a site list every site of its key, honouring includeDeclaration', async () => {
     const uri = uriOf(file('server.go'));
     const position = positionOf(text('server.go'), 'os.Getenv("PORT")', 3);
@@ -115,7 +130,7 @@ describe('language server on the basic fixture workspace', () => {
   test('envtrace/inventory returns every key with its sites, and skips vendor/', async () => {
     const inv = await client.request<InventoryResult>(InventoryRequest.method, {});
     const names = inv.keys.map((k) => k.name);
-    assert.deepEqual(names, ['BROKEN_KEY', 'DEBUG', 'FEATURE_*', 'HOST', 'PORT', 'REGION', 'STARTED']);
+    assert.deepEqual(names, ['APP_NAME', 'BROKEN_KEY', 'DEBUG', 'FEATURE_*', 'HOME', 'HOST', 'PORT', 'REGION', 'STARTED']);
     const port = inv.keys.find((k) => k.name === 'PORT')!;
     assert.equal(port.isPattern, false);
     assert.equal(port.sites.length, 4);
@@ -126,7 +141,12 @@ describe('language server on the basic fixture workspace', () => {
     assert.ok(inv.other.some((s) => s.key === null && s.api === 'os.LookupEnv' && s.function === 'main.getenv'));
     assert.ok(!JSON.stringify(inv).includes('VENDORED'));
     assert.equal(inv.indexing, false);
-    assert.equal(inv.files, 5); // main, server, main_test, config/config, broken/broken
+    assert.equal(inv.files, 6); // main, server, main_test, expand, config/config, broken/broken
+  });
+
+  test('envtrace/reindex re-scans every folder from disk', async () => {
+    const r = await client.request<{ files: number; sites: number }>(ReindexRequest.method, undefined);
+    assert.deepEqual(r, { files: 6, sites: 14 });
   });
 
   test('a file that does not parse is indexed as far as it can be, and the server stays up', async () => {

@@ -104,7 +104,19 @@ export class LspClient {
           return null; // client/registerCapability, workspace/codeLens/refresh, ...
       }
     });
-    this.proc.on('exit', () => this.wake());
+    // A server that dies fails the pending requests instead of leaving them hanging.
+    this.proc.on('exit', () => {
+      this.wake();
+      this.dispose();
+    });
+  }
+
+  private dispose(): void {
+    try {
+      this.conn.dispose();
+    } catch {
+      // already disposed
+    }
   }
 
   private wake(): void {
@@ -121,13 +133,13 @@ export class LspClient {
     }
   }
 
-  /** initialize + initialized with one workspace folder and an editor's usual capabilities. */
-  async initialize(folder: string): Promise<InitializeResult> {
-    const uri = uriOf(folder);
+  /** initialize + initialized with one workspace folder (or none) and an editor's usual capabilities. */
+  async initialize(folder: string | null): Promise<InitializeResult> {
+    const uri = folder === null ? null : uriOf(folder);
     const result = (await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri,
-      workspaceFolders: [{ uri, name: 'fixture' }],
+      workspaceFolders: uri === null ? null : [{ uri, name: 'fixture' }],
       capabilities: {
         window: { workDoneProgress: true },
         workspace: {
@@ -179,11 +191,9 @@ export class LspClient {
       const exited = new Promise<number | null>((res) => this.proc.on('exit', (code) => res(code)));
       await this.conn.sendRequest('shutdown');
       await this.conn.sendNotification('exit');
-      const code = await exited;
-      this.conn.dispose();
-      return code;
+      return await exited;
     }
-    this.conn.dispose();
+    this.dispose();
     return this.proc.exitCode;
   }
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
 import { IndexChangedNotification, InventoryRequest, type InventoryResult } from '../../server/src/protocol';
 import { hoverMarkdown, titlesByLine, unescapeMarkdown } from './assertions';
-import { copyFixture, LspClient, positionOf, removeDir, uriOf } from './lspClient';
+import { copyFixture, LspClient, positionOf, removeDir, repoRoot, uriOf } from './lspClient';
 
 describe('language server keeps its index up to date', () => {
   let dir: string;
@@ -67,6 +67,16 @@ describe('language server keeps its index up to date', () => {
     assert.ok(!(await inventory()).keys.some((k) => k.name === 'EXTRA'));
   });
 
+  test('a directory deleted or created on disk, reported only as the directory, is dropped or indexed', async () => {
+    const config = file('config');
+    rmSync(config, { recursive: true });
+    await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(config), type: 3 }] }));
+    assert.equal(await serverLens(), 'PORT · read in main.go · set in main_test.go');
+    cpSync(join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic', 'config'), config, { recursive: true });
+    await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(config), type: 1 }] }));
+    assert.equal(await serverLens(), 'PORT · read in 2 places · set in main_test.go');
+  });
+
   test('non-UTF-8 files, vanished files and garbage documents never take the server down', async () => {
     const latin = file('latin1.go');
     const bytes = Buffer.concat([
@@ -89,11 +99,10 @@ describe('language server keeps its index up to date', () => {
     assert.ok(keys.includes('LATIN'), keys.join(','));
 
     const junkUri = uriOf(file('junk.go'));
-    await changed(() =>
-      client.notify('textDocument/didOpen', {
-        textDocument: { uri: junkUri, languageId: 'go', version: 1, text: '\u0000package }}} os.Getenv("JUNK" ((( \uFFFF\n'.repeat(50) },
-      }),
-    );
+    // didOpen is handled before the next request: no need to wait for a change notice.
+    await client.notify('textDocument/didOpen', {
+      textDocument: { uri: junkUri, languageId: 'go', version: 1, text: '\u0000package }}} os.Getenv("JUNK" ((( \uFFFF\n'.repeat(50) },
+    });
     const junk = await lenses('junk.go');
     assert.ok(Array.isArray(junk));
     const outside = await client.request<CodeLens[] | null>('textDocument/codeLens', { textDocument: { uri: 'file:///nowhere/else.go' } });
@@ -109,6 +118,49 @@ describe('language server keeps its index up to date', () => {
     assert.ok(!md.includes('[x](command:'), md);
     assert.doesNotMatch(md, /(?<!\\)[<[`]/, 'every <, [ and ` is escaped');
     assert.ok(md.includes('\\[x\\]\\(command\\:workbench\\.action\\.quit\\) \\<img src\\=x\\>\\`y\\`'), md);
+  });
+
+  test('a changed go.mod re-resolves constants imported from other packages of the module', async () => {
+    const goMod = file('go.mod');
+    const original = readFileSync(goMod, 'utf8');
+    const main = readFileSync(file('main.go'), 'utf8');
+    const regionLine = positionOf(main, 'config.RegionKey)').line;
+    assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'REGION · no other sites');
+    writeFileSync(goMod, original.replace('example.com/basic', 'example.com/renamed'));
+    await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(goMod), type: 2 }] }));
+    assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'dynamic key');
+    writeFileSync(goMod, original);
+    await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(goMod), type: 2 }] }));
+    assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'REGION · no other sites');
+  });
+
+  test('workspace folders added and removed at run time are indexed with progress and dropped', async () => {
+    const second = copyFixture('second');
+    try {
+      const ends = () => client.progress.filter((p) => (p.value as { kind: string }).kind === 'end').length;
+      const endsBefore = ends();
+      const filesBefore = (await inventory()).files;
+      const mark = client.received.length;
+      const folder = { uri: uriOf(second), name: 'second' };
+      await client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+      await client.waitFor(() => ends() > endsBefore, 'progress of the added folder');
+      await client.waitFor(
+        () =>
+          client.received.slice(mark).some((m) => {
+            const p = m.params as { files: number; indexing: boolean };
+            return m.method === IndexChangedNotification.method && p.files === filesBefore + 1 && !p.indexing;
+          }),
+        'the added folder in the index',
+      );
+      assert.equal(await serverLens(), 'PORT · read in 3 places · set in main_test.go');
+      const inv = await client.request<InventoryResult>(InventoryRequest.method, { folderUri: folder.uri });
+      assert.deepEqual(inv.keys.map((k) => k.name), ['PORT', 'QUEUE_URL']);
+      assert.equal(inv.files, 1);
+      await changed(() => client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } }));
+      assert.equal(await serverLens(), 'PORT · read in 2 places · set in main_test.go');
+    } finally {
+      removeDir(second);
+    }
   });
 
   test('code lenses follow the envtrace.codeLens.enable setting, re-read after a configuration change', async () => {

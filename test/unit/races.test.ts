@@ -41,7 +41,14 @@ test('ancestor writes before the reader started, t.Setenv and far-apart accesses
   assert.equal(byKey.D_ORDERED, null);
   assert.equal(byKey.E_TESTING, null);
   assert.equal(byKey.F_FAR, null);
-  assert.equal(agg.totals().races, 4);
+  assert.equal(agg.totals().races, 5);
+});
+
+test('a write before the reader\'s test started is ordered; parallel tests are not', async () => {
+  const { byKey } = await races();
+  assert.equal(byKey.H_TESTMAIN, null); // TestMain's setup, then the test
+  assert.equal(byKey.I_SEQUENTIAL, null); // one sequential test writes, a later one reads
+  assert.equal(byKey.J_PARALLEL?.level, 'possible');
 });
 
 test('races appear as warning lines in the text trace', async () => {
@@ -51,7 +58,7 @@ test('races appear as warning lines in the text trace', async () => {
     text.includes('⚠ [RACE] definite race on A_DEFINITE: written by goroutine 1 at race.go:10 (os.Setenv), read by goroutine 2 at race.go:20 (os.Getenv)'),
     text,
   );
-  assert.match(text, /4 races/);
+  assert.match(text, /5 races/);
 });
 
 test('reads never race with reads, and a goroutine never races with itself', () => {

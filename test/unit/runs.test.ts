@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { aggregateRun, reportHead, writeJsonReport } from '../../server/src/runs/load';
 import { readRun } from '../../server/src/runs/reader';
-import { RunAggregate } from '../../server/src/runs/aggregate';
+import { goroutineOf, RunAggregate } from '../../server/src/runs/aggregate';
 import { readReportFile, replayReport } from '../../server/src/runs/importReport';
 import { readRunInfo, type StoredRun } from '../../server/src/runs/store';
 import { renderText, traceLineText } from '../../server/src/runs/text';
@@ -168,10 +168,11 @@ test('trimpath files map back through go.mod, go.work, GOROOT and the module cac
 test('unknown versions and files without a process record are counted, the rest is read', async () => {
   const dir = join(fixtures, 'newer');
   const seen: string[] = [];
-  const stats = await readRun(dir, { event: (e) => void seen.push(e.key ?? '') });
+  const stats = await readRun(dir, { event: (e) => void seen.push(`${e.pid} ${e.key} ${e.api} ${e.user?.line ?? '-'}`) });
   assert.equal(stats.files, 3);
   assert.equal(stats.unreadableFiles, 2); // v2, and the empty file
-  assert.deepEqual(seen, ['X']); // the file without a P record is read, named after its file
+  // The file without a P record is read, named after its file; a stack's own api wins.
+  assert.deepEqual(seen, ['402 X syscall.Getenv -', '402 TZ syscall.Getenv 9']);
   assert.equal(stats.badLines, 1);
 });
 
@@ -209,4 +210,24 @@ test('a JSON report replays into the same aggregate as its run directory', async
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test('cells give the editor per key and stack: count, values, processes, goroutines, tests', async () => {
+  const { agg } = await aggregateRun(await stored('basic'));
+  const db = agg.cellsOf('DATABASE_URL').find((c) => c.line === 12)!;
+  assert.equal(db.file, '/work/app/main.go');
+  assert.equal(db.api, 'os.Getenv');
+  assert.equal(db.count, 4);
+  assert.deepEqual([...db.pids].sort(), [100, 101]);
+  assert.deepEqual([...db.goroutines].map(goroutineOf), [{ pid: 100, goroutine: 1 }, { pid: 101, goroutine: 1 }]);
+  assert.deepEqual([...db.values.values()].map((v) => [v.value, v.count]), [['postgres://db:5432/app', 4]]);
+  const region = agg.cellsOf('REGION').find((c) => c.line === 40)!;
+  assert.deepEqual([...region.values.values()].map((v) => [v.found, v.count]), [[false, 1]]);
+  assert.ok([...agg.cells()].some((c) => c.key === null && c.op === 'spawn'));
+
+  const races = join(fixtures, 'races');
+  const r = await aggregateRun({ dir: races, info: await readRunInfo(races) });
+  const setenv = r.agg.cellsOf('E_TESTING').find((c) => c.op === 'setenv')!;
+  assert.equal(setenv.api, 'testing.T.Setenv');
+  assert.deepEqual([...setenv.tests], ['TestE']);
 });

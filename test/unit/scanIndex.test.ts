@@ -103,3 +103,13 @@ test('loadTree reads a tree from disk with worker threads, skipping vendor/ and 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a byte-order mark and CRLF line ends change neither package membership nor positions', () => {
+  const index = workspace();
+  index.setFile(p('consts.go'), '\uFEFFpackage main\r\n\r\nconst key = "FROM_BOM_FILE"\r\n');
+  index.setFile(p('crlf.go'), 'package main\r\n\r\nimport "os"\r\n\r\nfunc crlf() {\r\n\t_ = os.ExpandEnv(`a\r\n  $CRLF_VAR`)\r\n}\r\n');
+  index.refresh();
+  assert.deepEqual(keys(index, 'main.go')[0], '9:os.Getenv:FROM_BOM_FILE');
+  const [v] = index.sitesOf(p('crlf.go'));
+  assert.deepEqual([v.key, v.line, v.column, v.endColumn], ['CRLF_VAR', 7, 3, 12]);
+});

@@ -4,8 +4,9 @@
  * - definite: an access happened while another goroutine's write to the key was in flight;
  * - likely: one goroutine observed several write generations of the key, caused by another;
  * - possible: a write and an access by different goroutines within POSSIBLE_WINDOW_NS,
- *   except when the writer is an ancestor of the accessor and wrote before it started,
- *   or the write is testing.T.Setenv (the testing package forbids it in parallel tests).
+ *   except when the writer is an ancestor of the accessor and wrote before it started (or
+ *   the mirror case), the write came before the accessor's test started, or the write is
+ *   testing.T.Setenv (the testing package forbids it in parallel tests).
  * Memory: per key and process, the writes (capped) and one summary per accessing goroutine.
  */
 import type { RaceParty, ReportRace } from '../runs/report';
@@ -169,6 +170,18 @@ export class RaceCollector {
     return s?.start ?? (s && s.first !== Infinity ? s.first : fallback);
   }
 
+  /** Start time of the test that goroutine g (or its nearest ancestor) runs; -Infinity when none. */
+  private testStartOf(pid: number, g: number): number {
+    const gs = this.procs.get(pid);
+    for (let cur = g, n = 0; cur && n < 10_000; n++) {
+      const s = gs?.get(cur);
+      if (!s) break;
+      if (s.start !== undefined) return s.start;
+      cur = s.pg;
+    }
+    return -Infinity;
+  }
+
   private isAncestor(pid: number, anc: number, g: number): boolean {
     const gs = this.procs.get(pid);
     for (let cur = gs?.get(g)?.pg ?? 0, n = 0; cur && n < 10_000; n++, cur = gs?.get(cur)?.pg ?? 0) {
@@ -185,9 +198,13 @@ export class RaceCollector {
       if (!kp.writes.length) continue;
       for (const a of kp.accessors.values()) {
         const start = this.startOf(pid, a.g, a.first);
+        const testStart = this.testStartOf(pid, a.g);
         for (const w of kp.writes) {
           if (w.g === a.g || w.ordered) continue;
           if (w.t1 <= start && this.isAncestor(pid, w.g, a.g)) continue;
+          // The testing package starts a test only after the previous sequential test ended, and
+          // after TestMain's setup: a write before the accessor's test started is ordered.
+          if (w.t1 <= testStart) continue;
           // The mirror case: all of an ancestor's accesses came before the writer goroutine started.
           if (a.last <= this.startOf(pid, w.g, w.t0) && this.isAncestor(pid, a.g, w.g)) continue;
           let level: Level | null = null;

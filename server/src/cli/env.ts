@@ -2,6 +2,7 @@ import { CliError, type Io } from './io';
 import { overlayFor, registerRun } from './run';
 import { checkRedactFlags } from './redactFlags';
 import { parseTraceFlags } from './traceFlags';
+import { storeFor } from './storeDir';
 import { traceSettings } from '../tracer/overlay';
 import { firstBuild } from '../tracer/run';
 
@@ -20,6 +21,7 @@ export async function envCommand(args: string[], io: Io): Promise<number> {
   const { flags, command } = parseTraceFlags(args, ALLOWED);
   if (command.length) throw new CliError(`env takes no command (got "${command.join(' ')}"); eval its output, then run your build`);
   checkRedactFlags(flags);
+  storeFor(flags.dir, io);
   const overlay = await overlayFor(flags, io);
   const { run, key } = await registerRun(flags, overlay, [], 'env', io);
   const settings = traceSettings(

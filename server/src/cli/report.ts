@@ -1,6 +1,7 @@
 import { emitRun } from './output';
 import { CliError, type Io } from './io';
-import { resolveRun, RunStoreError, storeRoot } from '../runs/store';
+import { resolveRun, RunStoreError } from '../runs/store';
+import { storeFor } from './storeDir';
 
 /** `envtrace report [--format text|json] [--output FILE] [--quiet] [--dir DIR] [RUN]`: renders a stored run. */
 export async function reportCommand(args: string[], io: Io): Promise<number> {
@@ -29,7 +30,7 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
   }
   if (rest.length > 1) throw new CliError('report takes one RUN (an id or a run directory)');
   try {
-    const run = await resolveRun(storeRoot(dir ?? io.cwd), rest[0], io.cwd);
+    const run = await resolveRun(storeFor(dir, io), rest[0], io.cwd);
     await emitRun(run, { format, output, quiet, textTo: 'out' }, io);
   } catch (e) {
     if (e instanceof RunStoreError) throw new CliError(e.message);

@@ -8,7 +8,8 @@ import { parseTraceFlags, type TraceFlags } from './traceFlags';
 import { checkRedactFlags } from './redactFlags';
 import { GoToolchainError, PatchError, prepareOverlay, type PreparedOverlay, traceEnv } from '../tracer/overlay';
 import { firstBuild, markBuilt, runTraced, SpawnError } from '../tracer/run';
-import { createRun, pruneRuns, storeRoot, workspaceKey, writeRunInfo, type StoredRun } from '../runs/store';
+import { createRun, pruneRuns, workspaceKey, writeRunInfo, type StoredRun } from '../runs/store';
+import { storeFor } from './storeDir';
 
 /** Runs a program and returns its trimmed stdout, or null when it fails. */
 export function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -29,7 +30,7 @@ export async function overlayFor(flags: TraceFlags, io: Io): Promise<PreparedOve
 
 /** Creates a run in the store (with run.json) and drops runs beyond --keep. */
 export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, command: string[], mode: 'run' | 'env', io: Io): Promise<{ run: StoredRun; key: string }> {
-  const root = storeRoot(flags.dir ? flags.dir : io.cwd);
+  const root = storeFor(flags.dir, io);
   let key: string;
   try {
     key = await workspaceKey(root);
@@ -64,6 +65,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const { flags, command } = parseTraceFlags(args[0] === 'run' ? args.slice(1) : args);
   if (!command.length) throw new CliError('no command to run: envtrace [flags] -- <command...>');
   checkRedactFlags(flags);
+  storeFor(flags.dir, io);
   if (flags.output !== undefined && flags.output !== '-' && !existsSync(dirname(resolve(io.cwd, flags.output)))) {
     throw new CliError(`--output: directory ${dirname(resolve(io.cwd, flags.output))} does not exist`);
   }

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { CliError, type Io } from './io';
-import { listRuns, storeRoot } from '../runs/store';
+import { listRuns } from '../runs/store';
+import { storeFor } from './storeDir';
 
 /** `envtrace runs [--json] [--dir DIR]`: lists the stored runs, newest first. */
 export async function runsCommand(args: string[], io: Io): Promise<number> {
@@ -14,7 +15,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
     else throw new CliError(`unexpected argument ${a} (usage: envtrace runs [--json] [--dir DIR])`);
     if (a === '--dir' && dir === undefined) throw new CliError('--dir needs a directory');
   }
-  const root = storeRoot(dir ?? io.cwd);
+  const root = storeFor(dir, io);
   const runs = await listRuns(root);
   const rows = await Promise.all(
     runs.map(async (r) => ({ ...r.info, dir: r.dir, processes: (await readdir(r.dir)).filter((n) => n.endsWith('.jsonl')).length })),

@@ -61,7 +61,7 @@ export function parseTraceFlags(args: string[], allowed?: Set<string>): { flags:
     }
     switch (name) {
       case 'stack':
-        flags.stack = positiveInt(name, value, 256);
+        flags.stack = positiveInt(name, value, 64);
         break;
       case 'keep':
         flags.keep = positiveInt(name, value, 100_000);

@@ -25,7 +25,6 @@ function byLine(entries: readonly SiteEntry[]): SiteEntry[][] {
 function lineLens(index: SiteIndex, line: SiteEntry[], annotators: readonly SiteAnnotator[]): CodeLens {
   const first = line[0];
   const parts: string[] = [];
-  for (const a of annotators) parts.push(...(a.lens?.(line) ?? []));
   const others: Location[] = [];
   const seen = new Set<string>();
   const groups = new Set<string>();
@@ -46,7 +45,8 @@ function lineLens(index: SiteIndex, line: SiteEntry[], annotators: readonly Site
       others.push({ uri: o.uri, range: o.range });
     }
   }
-  const title = dedupe(parts).join('  |  ');
+  const annotated = annotators.map((a) => a.lens?.(line) ?? []).find((p) => p.length > 0);
+  const title = dedupe(annotated ? [...annotated] : parts).join('  |  ');
   const range = { start: first.range.start, end: first.range.start };
   if (others.length === 0) return { range, command: { title, command: '' } };
   const args: ShowSitesArguments = [first.uri, first.range.start, others];

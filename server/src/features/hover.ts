@@ -35,7 +35,7 @@ function heading(e: SiteEntry): string {
 function facts(e: SiteEntry): string[] {
   const s = e.site;
   const lines: string[] = [];
-  if (s.default !== null) lines.push(`Default: "${escapeMarkdown(s.default)}"`);
+  if (s.default !== null) lines.push(`Default: "${escapeMarkdown(truncate(s.default))}"`);
   if (s.function !== null) lines.push(`In function ${escapeMarkdown(s.function)}`);
   if (s.options && s.options.length > 0) lines.push(`Options: ${s.options.map(escapeMarkdown).join(', ')}`);
   return lines.length ? [lines.join('  \n')] : [];
@@ -58,4 +58,11 @@ function item(o: SiteEntry, group: string): string {
   const key = s.key ?? s.pattern;
   const name = key !== null && key !== group ? `${escapeMarkdown(key)} ` : '';
   return `- ${link(label, lineLink(o.uri, s.line, s.column))} — ${name}${verb(s.kind)} · ${escapeMarkdown(s.api)}${where}`;
+}
+
+/** Longest default shown in full. */
+const MAX_DEFAULT = 200;
+
+function truncate(text: string): string {
+  return text.length > MAX_DEFAULT ? `${text.slice(0, MAX_DEFAULT)}…` : text;
 }

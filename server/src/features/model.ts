@@ -32,11 +32,12 @@ export interface SiteIndex {
 }
 
 /**
- * Adds facts to the static features, e.g. values observed at run time. Features call each
- * annotator in order and place its output before (lens) or after (hover) the static facts.
+ * Adds facts to the static features, e.g. values observed at run time. A lens shows the
+ * parts of the first annotator that has any for its line, else the static title; a hover
+ * shows every annotator's sections between the static facts and the list of other sites.
  */
 export interface SiteAnnotator {
-  /** Lens title parts for the sites starting on one line (plain text), or none. */
+  /** Lens title parts (plain text) for the sites starting on one line; empty to keep the static title. */
   lens?(entries: readonly SiteEntry[]): readonly string[];
   /** Hover sections for one site, as markdown that the annotator has already escaped. */
   hover?(entry: SiteEntry): readonly string[];

@@ -33,7 +33,7 @@ export interface TraceLine {
 }
 
 /** Counts of one value in a cell, and when it was first seen (for the trace's order). */
-interface ValueCount {
+export interface ValueCount {
   count: number;
   first: number;
   /** The event's value/hash/length (the id alone does not say which). */
@@ -44,16 +44,38 @@ interface ValueCount {
   path?: string;
 }
 
-/** One (key, stack, op): where and how a key was accessed, with its values. */
-interface Cell {
+/** The pid and goroutine id packed in a Cell's `goroutines` entry. */
+export function goroutineOf(packed: number): { pid: number; goroutine: number } {
+  return { pid: Math.floor(packed / 1e9), goroutine: packed % 1e9 };
+}
+
+/** Distinct goroutines and tests kept per cell before the rest is only counted. */
+const MAX_CELL_GOROUTINES = 64;
+const MAX_CELL_TESTS = 100;
+
+/**
+ * One (key, stack, op): a distinct way a key was accessed — the stack (so the user frame and
+ * the API), with its values, processes, goroutines and tests. The unit the editor needs.
+ */
+export interface Cell {
+  key: string | null;
   op: Op;
   api: string;
+  /** Run-wide stack id, or null (runtime reads). */
+  stack: string | null;
+  /** First frame outside the standard library. */
   file: string | null;
   line: number | null;
   count: number;
   values: Map<string, ValueCount>;
-  /** Events beyond MAX_LINE_VALUES distinct values. */
+  /** Events beyond the distinct values kept. */
   other: ValueCount | null;
+  pids: Set<number>;
+  /** pid × 1e9 + goroutine (see goroutineOf); at most 64 are kept (a full set means "64 or more"). */
+  goroutines: Set<number>;
+  tests: Set<string>;
+  lastPid: number;
+  lastG: number;
 }
 
 interface VarAcc {
@@ -119,10 +141,20 @@ export class RunAggregate implements RunVisitor {
     const cellId = e.stack === null ? e.op + '\0' + e.api : e.op + '\0' + e.stack;
     let cell = v.cells.get(cellId);
     if (!cell) {
-      cell = { op: e.op, api: e.api, file: e.user?.file ?? null, line: e.user?.line ?? null, count: 0, values: new Map(), other: null };
+      cell = {
+        key: e.key ?? null, op: e.op, api: e.api, stack: e.stack, file: e.user?.file ?? null, line: e.user?.line ?? null, count: 0,
+        values: new Map(), other: null, pids: new Set(), goroutines: new Set(), tests: new Set(), lastPid: -1, lastG: -1,
+      };
       v.cells.set(cellId, cell);
     }
     cell.count++;
+    if (cell.lastPid !== e.pid || cell.lastG !== e.goroutine) {
+      cell.lastPid = e.pid;
+      cell.lastG = e.goroutine;
+      cell.pids.add(e.pid);
+      if (cell.goroutines.size < MAX_CELL_GOROUTINES) cell.goroutines.add(e.pid * 1e9 + e.goroutine);
+    }
+    if (e.test !== undefined && cell.tests.size < MAX_CELL_TESTS) cell.tests.add(e.test);
     const valueId = e.redacted ? '\0h' + e.hash : e.path !== undefined ? e.path : e.value !== undefined ? e.value : e.found ? '\0f' : '\0u';
     const known = cell.values.get(valueId);
     if (known) {
@@ -182,6 +214,17 @@ export class RunAggregate implements RunVisitor {
       }
     }
     return [...lines.values()].sort((a, b) => a.first - b.first);
+  }
+
+  /** Every cell of the run: per key (null for keyless ops), stack and op. */
+  *cells(): IterableIterator<Cell> {
+    for (const v of this.vars.values()) yield* v.cells.values();
+    yield* this.keyless.cells.values();
+  }
+
+  /** The cells of one key. */
+  cellsOf(key: string): Cell[] {
+    return [...(this.vars.get(key)?.cells.values() ?? [])];
   }
 
   /** Races per key. */

@@ -164,7 +164,13 @@ export async function readRun(dir: string, visitor: RunVisitor, opts: ReadOption
   const files = await processFiles(dir, fs);
   for (let i = 0; i < files.length; i++) {
     stats.files++;
-    await readProcessFile(join(dir, files[i]), i, { visitor, stats, paths, stackIds, fs });
+    try {
+      await readProcessFile(join(dir, files[i]), i, { visitor, stats, paths, stackIds, fs });
+    } catch (e) {
+      // The file vanished or cannot be read (pruned, permissions): count it, keep the rest.
+      if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+      stats.unreadableFiles++;
+    }
   }
   return stats;
 }
@@ -180,6 +186,8 @@ interface FileState {
 /** A stack known in one process: run-wide id and what it tells. */
 interface LocalStack {
   id: string;
+  /** The recorder's name for the API, when it gives one. */
+  api: string | undefined;
   frames: Frame[];
   facts: Map<Op, ReturnType<typeof stackFacts>>;
 }
@@ -270,7 +278,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       t0: r.t0,
       t1,
       time: (wall + (r.t0 - mono)) / 1e6,
-      api: r.api ?? facts?.api ?? fallbackApi(r.op),
+      api: r.api ?? local?.api ?? facts?.api ?? fallbackApi(r.op),
       stack: local?.id ?? null,
       user: facts?.user ?? null,
       writeGen: r.wg ?? 0,
@@ -325,7 +333,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
         st.stackIds.set(text, id);
         visitor.stack?.(id, frames);
       }
-      stacks.set(rec.id, { id, frames, facts: new Map() });
+      stacks.set(rec.id, { id, api: rec.api, frames, facts: new Map() });
       const waiting = pending.get(rec.id);
       if (waiting) {
         pending.delete(rec.id);

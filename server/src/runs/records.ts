@@ -37,6 +37,8 @@ export type RawFrame = [string, string, number];
 export interface StackRecord {
   t: 'S';
   id: number;
+  /** The public API the program called, as the recorder names it. */
+  api?: string;
   f: RawFrame[];
 }
 
@@ -103,7 +105,7 @@ export function parseLine(line: string): RecorderLine | null {
     case 'E':
       return validEvent(r) ? (r as unknown as EventRecord) : null;
     case 'S':
-      return isNum(r.id) && Array.isArray(r.f) && r.f.every(validFrame) ? (r as unknown as StackRecord) : null;
+      return isNum(r.id) && optStr(r.api) && Array.isArray(r.f) && r.f.every(validFrame) ? (r as unknown as StackRecord) : null;
     case 'P':
       return validProcess(r) ? normalizeProcess(r) : null;
     case 'T':

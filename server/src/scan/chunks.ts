@@ -41,7 +41,14 @@ export function topLevelChunks(text: string): Chunk[] {
     chunks[chunks.length - 1].end = at;
     chunks.push({ kind, start: at, end: n });
   };
+  const jump = /[/"'`{}()[\]]/g;
   while (i < n) {
+    if (depth > 0) {
+      // Inside brackets only brackets, strings and comments matter: jump to the next one.
+      jump.lastIndex = i;
+      if (!jump.exec(text)) break;
+      i = jump.lastIndex - 1;
+    }
     const c = text.charCodeAt(i);
     if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
       const nl = text.indexOf('\n', i);

@@ -14,11 +14,13 @@ export interface ParseStats {
   parsedChars: number;
   skippedChars: number;
   parseMs: number;
+  /** Files whose extraction threw (caught: they just have no facts); should stay 0. */
+  failures: number;
 }
 
 /** Fresh zeroed counters. */
 export function newStats(): ParseStats {
-  return { parses: 0, parsedChars: 0, skippedChars: 0, parseMs: 0 };
+  return { parses: 0, parsedChars: 0, skippedChars: 0, parseMs: 0, failures: 0 };
 }
 
 function escapeRe(s: string): string {
@@ -81,6 +83,7 @@ export function extractFacts(parser: Parser, text: string, words: Iterable<strin
   } catch {
     // NOTE: tree-sitter recovers from any syntax error; this guards against surprises in
     // the extraction itself, so one strange file costs its own sites and nothing else.
+    if (stats) stats.failures++;
     return null;
   } finally {
     if (stats) {

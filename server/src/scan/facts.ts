@@ -159,14 +159,16 @@ export class FactExtractor {
 
   /** The call expression whose callee ends in `word`, if `word` is a callee name. */
   private callOf(word: Node): Node | null {
-    const p = word.parent;
-    if (!p) return null;
-    if (word.type === 'identifier' && p.type === 'call_expression' && p.childForFieldName('function')?.id === word.id) return p;
-    if (word.type === 'field_identifier' && p.type === 'selector_expression') {
-      const call = p.parent;
-      if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id) return call;
-    }
-    return null;
+    let callee: Node | null = word;
+    if (word.type === 'field_identifier') {
+      const sel = word.parent;
+      if (sel?.type !== 'selector_expression' || sel.childForFieldName('field')?.id !== word.id) return null;
+      callee = sel;
+    } else if (word.type !== 'identifier') return null;
+    // Generic instantiations and parentheses around the callee: Get[int](…), (os.Getenv)(…).
+    for (let p = callee.parent; p && WRAPPERS.has(p.type) && p.namedChildren[0]?.id === callee.id; p = callee.parent) callee = p;
+    const call = callee.parent;
+    return call?.type === 'call_expression' && call.childForFieldName('function')?.id === callee.id ? call : null;
   }
 
   /** The standard package an identifier names at `at` (not shadowed), if it is one of ours. */
@@ -177,7 +179,7 @@ export class FactExtractor {
   }
 
   private readCall(call: Node, word: Node, isApiWord: boolean): void {
-    const fn = call.childForFieldName('function');
+    const fn = unwrapCallee(call.childForFieldName('function'));
     const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
     const name = word.text;
     if (isApiWord && fn) {
@@ -392,6 +394,14 @@ export class FactExtractor {
     if (this.local.get(operand.text) !== 'fmt' || (at && this.localDecl(operand, operand.text))) return UNKNOWN;
     return { t: 'fmt', format: this.expr(args[0], at, depth + 1), args: args.slice(1).map((a) => this.expr(a, at, depth + 1)) };
   }
+}
+
+const WRAPPERS = new Set(['index_expression', 'type_instantiation_expression', 'parenthesized_expression']);
+
+/** The callee inside generic instantiations and parentheses. */
+function unwrapCallee(fn: Node | null): Node | null {
+  while (fn && WRAPPERS.has(fn.type)) fn = fn.namedChildren[0] ?? null;
+  return fn;
 }
 
 function countNewlines(s: string, end: number): number {

@@ -1,6 +1,8 @@
 /**
  * A small pool of worker threads that parse files to facts in parallel (used for the first
- * load of a tree; later edits parse one file on the calling thread).
+ * load of a tree; later edits parse one file on the calling thread). Jobs wait in one queue;
+ * each worker holds at most two, and the calling thread can drain the rest itself once it has
+ * nothing else to do, so no core idles while files are left.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,26 +32,46 @@ function workerScript(): string | null {
   return null;
 }
 
+type Result = FileFacts | null | undefined;
+
+interface Job {
+  req: ParseRequest;
+  resolve(f: Result): void;
+}
+
 interface Slot {
   worker: Worker;
-  pendingChars: number;
+  inFlight: Map<number, Job>;
+  dead: boolean;
 }
+
+const PER_WORKER = 2;
 
 /** Parses files to facts on worker threads. */
 export class ParsePool {
   private readonly slots: Slot[];
-  private readonly waiting = new Map<number, { resolve(f: FileFacts | null | undefined): void; chars: number; slot: Slot }>();
+  private readonly queue: Job[] = [];
   private nextId = 1;
 
   private constructor(script: string, size: number) {
     this.slots = Array.from({ length: size }, () => {
       const worker = new Worker(script);
-      const slot: Slot = { worker, pendingChars: 0 };
-      worker.on('message', (r: ParseReply) => this.settle(r.id, r.facts));
-      // A worker that dies answers its outstanding requests with "no facts"; the index then
-      // parses those files itself.
-      worker.on('error', () => this.failSlot(slot));
-      worker.on('exit', () => this.failSlot(slot));
+      const slot: Slot = { worker, inFlight: new Map(), dead: false };
+      worker.on('message', (r: ParseReply) => {
+        const job = slot.inFlight.get(r.id);
+        slot.inFlight.delete(r.id);
+        job?.resolve(r.facts);
+        this.pump();
+      });
+      // A worker that dies answers its jobs with undefined; the index parses those itself.
+      const fail = (): void => {
+        slot.dead = true;
+        for (const job of slot.inFlight.values()) job.resolve(undefined);
+        slot.inFlight.clear();
+        this.pump();
+      };
+      worker.on('error', fail);
+      worker.on('exit', fail);
       return slot;
     });
   }
@@ -60,32 +82,33 @@ export class ParsePool {
     return script && size > 0 ? new ParsePool(script, size) : null;
   }
 
-  /** Parses one file on the least busy worker; undefined when the worker failed. */
-  parse(text: string, words: string[] = [], constOnly = false): Promise<FileFacts | null | undefined> {
-    const slot = this.slots.reduce((a, b) => (b.pendingChars < a.pendingChars ? b : a));
-    const id = this.nextId++;
-    slot.pendingChars += text.length;
+  /** Queues one file; resolves with its facts, or undefined when no worker could parse it. */
+  parse(text: string, words: string[] = [], constOnly = false): Promise<Result> {
     return new Promise((resolve) => {
-      this.waiting.set(id, { resolve, chars: text.length, slot });
-      slot.worker.postMessage({ id, text, words, constOnly } satisfies ParseRequest);
+      this.queue.push({ req: { id: this.nextId++, text, words, constOnly }, resolve });
+      this.pump();
     });
   }
 
-  private settle(id: number, facts: FileFacts | null | undefined): void {
-    const w = this.waiting.get(id);
-    if (!w) return;
-    this.waiting.delete(id);
-    w.slot.pendingChars -= w.chars;
-    w.resolve(facts);
+  private pump(): void {
+    for (const slot of this.slots) {
+      while (!slot.dead && slot.inFlight.size < PER_WORKER && this.queue.length) {
+        const job = this.queue.shift()!;
+        slot.inFlight.set(job.req.id, job);
+        slot.worker.postMessage(job.req);
+      }
+    }
+    if (this.slots.every((s) => s.dead)) for (const job of this.queue.splice(0)) job.resolve(undefined);
   }
 
-  private failSlot(slot: Slot): void {
-    for (const [id, w] of this.waiting) if (w.slot === slot) this.settle(id, undefined);
-    slot.pendingChars = Number.MAX_SAFE_INTEGER;
+  /** Parses the queued jobs on the calling thread with `extract` until the queue is empty. */
+  drain(extract: (text: string, words: string[], constOnly: boolean) => FileFacts | null): void {
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) job.resolve(extract(job.req.text, job.req.words, job.req.constOnly));
   }
 
-  /** Stops the workers. */
+  /** Stops the workers (jobs still queued resolve with undefined). */
   async close(): Promise<void> {
+    for (const job of this.queue.splice(0)) job.resolve(undefined);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

@@ -83,19 +83,21 @@ async function readAll(paths: string[], each: (path: string, text: string) => vo
 
 /** Reads every go.mod and Go file under the index root into the index (does not refresh it). */
 export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {}): Promise<number> {
-  const from = resolve(options.from ?? index.root);
-  const { goFiles, goMods } = listGoFiles(from);
-  // The go.mod of a module that encloses the walked directory maps its import paths too.
-  const mods = new Set(goMods);
-  for (let d = statSync(from).isDirectory() ? from : dirname(from); ; d = dirname(d)) {
-    if (existsSync(join(d, 'go.mod'))) mods.add(join(d, 'go.mod'));
-    if (dirname(d) === d) break;
-  }
-  await readAll([...mods], (p, t) => index.setFile(p, t), {});
-  let files = 0;
+  // Workers start first: they load the grammar while this thread walks and reads.
   const pool = options.workers ? ParsePool.start(options.workers) : null;
-  const parsing: Promise<void>[] = [];
   try {
+    const from = resolve(options.from ?? index.root);
+    if (!existsSync(from)) return 0;
+    const { goFiles, goMods } = listGoFiles(from);
+    // The go.mod of a module that encloses the walked directory maps its import paths too.
+    const mods = new Set(goMods);
+    for (let d = statSync(from).isDirectory() ? from : dirname(from); ; d = dirname(d)) {
+      if (existsSync(join(d, 'go.mod'))) mods.add(join(d, 'go.mod'));
+      if (dirname(d) === d) break;
+    }
+    await readAll([...mods], (p, t) => index.setFile(p, t), {});
+    let files = 0;
+    const parsing: Promise<void>[] = [];
     await readAll(
       goFiles,
       (p, t) => {
@@ -105,11 +107,13 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
       options,
       pool ? () => parsing.push(index.prefetch(pool)) : undefined,
     );
+    // Reading is done: this thread joins the workers on what is still queued.
+    pool?.drain((text, words, constOnly) => index.extract(text, words, constOnly));
     await Promise.all(parsing);
+    return files;
   } finally {
     await pool?.close();
   }
-  return files;
 }
 
 /** Loads the index's root from disk and returns what `envtrace scan --json` prints. */

@@ -41,11 +41,16 @@ interface Entry {
 
 const MAX_ROUNDS = 5;
 
+/** The constants a file declares, as text (to notice when an edit changed them). */
+function constSignature(facts: FileFacts | null): string {
+  return facts && facts.consts.size ? JSON.stringify([...facts.consts]) : '';
+}
+
 /** Package name and quoted import paths from the text before the first declaration (no parse). */
 function readHeader(text: string): { pkgName: string; imports: string[] } {
   const end = /^(?:func|type|var|const)\b/m.exec(text)?.index ?? text.length;
   const head = text.slice(0, end);
-  const pkgName = /^package\s+([A-Za-z_]\w*)/m.exec(head)?.[1] ?? '';
+  const pkgName = /^\uFEFF?package\s+([A-Za-z_]\w*)/m.exec(head)?.[1] ?? '';
   const imports = [...head.matchAll(/"([^"\n\\]+)"/g)].map((m) => m[1]);
   return { pkgName, imports };
 }
@@ -94,6 +99,7 @@ export class WorkspaceIndex {
       this.byDir.set(dir, set);
     }
     this.dirty.add(path);
+    this.notPrefetched.add(path);
   }
 
   /** Forgets a file (a `.go` file or a `go.mod`). */
@@ -141,7 +147,9 @@ export class WorkspaceIndex {
    */
   prefetch(pool: ParsePool): Promise<void> {
     const jobs: Promise<void>[] = [];
-    for (const path of this.dirty) {
+    const fresh = this.notPrefetched;
+    this.notPrefetched = new Set();
+    for (const path of fresh) {
       const e = this.entries.get(path);
       if (!e || e.prefetched?.text === e.text || this.inFlight.has(e) || !mentionsEnvApi(e.text)) continue;
       const text = e.text;
@@ -157,12 +165,23 @@ export class WorkspaceIndex {
   }
 
   private readonly inFlight = new Set<Entry>();
+  private notPrefetched = new Set<string>();
+
+  /** Parses one text on this thread (what a pool worker does), counting it in `stats`. */
+  extract(text: string, words: string[] = [], constOnly = false): FileFacts | null {
+    return extractFacts(this.parser, text, words, constOnly, this.stats);
+  }
 
   /** Brings every site up to date; returns the .go files whose sites changed since the last refresh. */
   refresh(): string[] {
     if (!this.dirty.size && !this.recheckAll && !this.deleted.length) return [];
     const dirty = [...this.dirty].map((p) => this.entries.get(p)).filter((e): e is Entry => !!e);
     this.dirty = new Set();
+    this.notPrefetched.clear();
+    // Sites of files other than the changed ones change only when constants, helpers or
+    // modules change; otherwise only the changed files are resolved again (the edit path).
+    let full = this.recheckAll || this.deleted.length > 0 || this.helperDefs === '';
+    const constsBefore = dirty.map((e) => constSignature(e.facts));
     for (const e of dirty) {
       ({ pkgName: e.pkgName, imports: e.imports } = readHeader(e.text));
       e.env = mentionsEnvApi(e.text);
@@ -171,13 +190,18 @@ export class WorkspaceIndex {
       e.constOnly = false;
     }
     let resolver = this.findHelpers(dirty);
-    if (this.parseMissingConstants(resolver)) {
+    const targets = (): Entry[] => (full ? [...this.entries.values()] : dirty);
+    full ||= dirty.some((e, i) => constSignature(e.facts) !== constsBefore[i]);
+    const defs = JSON.stringify([...resolver.helpers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    full ||= defs !== this.helperDefs;
+    this.helperDefs = defs;
+    if (this.parseMissingConstants(resolver, targets())) {
       resolver = this.resolver();
       resolver.findHelpers();
     }
     const changed = this.deleted;
     this.deleted = [];
-    for (const e of this.entries.values()) {
+    for (const e of targets()) {
       const sites = e.facts?.calls.length ? resolver.sitesOf(this.resolved(e), this.relativePath(e.path), e.test) : [];
       const json = sites.length ? JSON.stringify(sites) : '[]';
       if (json !== e.sitesJson) changed.push(e.path);
@@ -186,6 +210,9 @@ export class WorkspaceIndex {
     }
     return changed;
   }
+
+  /** Helper definitions as of the last refresh (JSON), to notice when other files need re-resolving. */
+  private helperDefs = '';
 
   /** Parses what mentions env APIs or helpers until the set of helpers stops growing. */
   private findHelpers(dirty: Entry[]): Resolver {
@@ -241,7 +268,7 @@ export class WorkspaceIndex {
   }
 
   /** Parses files declaring constants that resolution found missing; true if any was parsed. */
-  private parseMissingConstants(resolver: Resolver): boolean {
+  private parseMissingConstants(resolver: Resolver, targets: Entry[]): boolean {
     let any = false;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const missing = new Map<string, Set<string>>();
@@ -250,7 +277,7 @@ export class WorkspaceIndex {
         set.add(name);
         missing.set(pkgKey, set);
       };
-      for (const e of this.entries.values()) if (e.facts?.calls.length) resolver.sitesOf(this.resolved(e), '', false);
+      for (const e of targets) if (e.facts?.calls.length) resolver.sitesOf(this.resolved(e), '', false);
       this.onMissing = undefined;
       let parsed = false;
       for (const [pkgKey, names] of missing) {

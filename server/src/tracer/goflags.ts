@@ -1,4 +1,5 @@
-import { delimiter } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { SETTINGS } from './settings';
 
 /** Splits GOFLAGS as the go command does: whitespace-separated, a field may be wrapped in ' or ". */
@@ -69,7 +70,10 @@ export interface TraceEnvOptions {
   hashKey?: string;
   /** Precise race mode: adds -race to GOFLAGS and ENVTRACE_RACE=1. */
   race?: boolean;
-  /** PreparedOverlay.toolchain, when set: GOROOT, GOTOOLCHAIN=local and PATH for a mirrored toolchain. */
+  /**
+   * PreparedOverlay.toolchain: GOROOT, GOTOOLCHAIN=local and PATH for a mirrored toolchain.
+   * Optional: when absent it is read from toolchain.json beside the overlay.
+   */
   toolchain?: { goroot: string; bin: string };
 }
 
@@ -85,8 +89,9 @@ export function traceSettings(o: TraceEnvOptions, userGoFlags: string | undefine
   if (o.noRedact) s[SETTINGS.noRedact] = '1';
   if (o.hashKey) s[SETTINGS.hashKey] = o.hashKey;
   if (o.race) s[SETTINGS.race] = '1';
-  if (o.toolchain) {
-    s.GOROOT = o.toolchain.goroot;
+  const tc = toolchainOf(o);
+  if (tc) {
+    s.GOROOT = tc.goroot;
     s.GOTOOLCHAIN = 'local';
   }
   return s;
@@ -97,9 +102,23 @@ export function traceEnv(o: TraceEnvOptions, base: NodeJS.ProcessEnv = process.e
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) if (!k.toUpperCase().startsWith('ENVTRACE_')) env[k] = v;
   const out: NodeJS.ProcessEnv = { ...env, ...traceSettings(o, base.GOFLAGS) };
-  if (o.toolchain) {
+  const tc = toolchainOf(o);
+  if (tc) {
     const pathKey = Object.keys(out).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
-    out[pathKey] = o.toolchain.bin + delimiter + (out[pathKey] ?? '');
+    out[pathKey] = tc.bin + delimiter + (out[pathKey] ?? '');
   }
   return out;
+}
+
+/** The file beside an overlay that names its mirrored toolchain (written by prepareOverlay). */
+export const TOOLCHAIN_FILE = 'toolchain.json';
+
+/** o.toolchain, or the one recorded beside the overlay, so callers need not pass it. */
+function toolchainOf(o: TraceEnvOptions): { goroot: string; bin: string } | undefined {
+  if (o.toolchain) return o.toolchain;
+  try {
+    return JSON.parse(readFileSync(join(dirname(o.overlayPath), TOOLCHAIN_FILE), 'utf8')) as { goroot: string; bin: string };
+  } catch {
+    return undefined;
+  }
 }

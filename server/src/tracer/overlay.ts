@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findGo, goEnv, GoToolchainError } from './goenv';
-import { userOverlay } from './goflags';
+import { TOOLCHAIN_FILE, userOverlay } from './goflags';
 import { applyPatch, PATCHES } from './patches';
 
 export { traceEnv, traceSettings, traceGoFlags, type TraceEnvOptions } from './goflags';
@@ -128,7 +128,9 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
     }
     fresh = true;
   }
-  const overlayPath = mergeUserOverlay(base, dir, env.GOFLAGS, opts.cwd);
+  const tcFile = join(dir, TOOLCHAIN_FILE);
+  if (toolchain && !existsSync(tcFile)) writeFileSync(tcFile, JSON.stringify(toolchain));
+  const overlayPath = mergeUserOverlay(base, dir, opts.cacheDir ?? defaultCacheDir(env), env.GOFLAGS, opts.cwd);
   return { overlayPath, go: ge.go, goroot: ge.goroot, goVersion: ge.goVersion, goos: ge.goos, goarch: ge.goarch, fresh, toolchain };
 }
 
@@ -159,11 +161,12 @@ function stripOverlayFlag(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Merges a user's own GOFLAGS `-overlay` into ours (only one -overlay flag is allowed). */
-function mergeUserOverlay(base: string, dir: string, goflags: string | undefined, cwd: string): string {
+function mergeUserOverlay(base: string, dir: string, cacheRoot: string, goflags: string | undefined, cwd: string): string {
   const user = userOverlay(goflags);
   if (!user) return base;
   const userPath = isAbsolute(user) ? user : resolve(cwd, user);
-  if (resolve(userPath) === resolve(base) || userPath.startsWith(dir)) return base;
+  // An envtrace overlay left in GOFLAGS (e.g. by `eval $(envtrace env)`) is not the user's.
+  if (isBeneath(resolve(userPath), resolve(cacheRoot))) return base;
   let userJson: { Replace?: Record<string, string> };
   try {
     userJson = JSON.parse(readFileSync(userPath, 'utf8'));

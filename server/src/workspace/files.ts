@@ -1,5 +1,7 @@
 /** Reading Go files from disk without ever throwing: missing, unreadable and non-UTF-8 files included. */
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -44,4 +46,38 @@ export function isIndexedFile(rel: string): boolean {
 export function canonicalUri(uri: string): string {
   const path = uriToPath(uri);
   return path === null ? uri : pathToUri(path);
+}
+
+/** The nearest directory at or above `file`'s directory that holds a go.mod, or null. */
+export function findModuleRoot(file: string): string | null {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'go.mod'))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** True when `path` is an existing directory. */
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Go files under directory `dir`, skipping the directories the scanner skips; unreadable parts are left out. */
+export async function goFilesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory() && !skippedDirs.has(e.name)) out.push(...(await goFilesUnder(path)));
+    else if (e.isFile() && e.name.endsWith('.go')) out.push(path);
+  }
+  return out;
 }

@@ -27,14 +27,15 @@ class IndexedFolder implements FolderScan {
     this.index = index;
   }
 
-  update(rel: string, text: string | null): Iterable<string> {
+  update(changes: readonly (readonly [string, string | null])[]): Iterable<string> {
     const index = this.index;
     if (!index) return [];
-    const path = this.abs(rel);
-    if (text === null) index.deleteFile(path);
-    else index.setFile(path, text);
+    for (const [rel, text] of changes) {
+      if (text === null) index.deleteFile(this.abs(rel));
+      else index.setFile(this.abs(rel), text);
+    }
     const changed = new Set(index.refresh().map((p) => index.relativePath(p)));
-    if (rel.endsWith('.go')) changed.add(rel);
+    for (const [rel] of changes) if (rel.endsWith('.go')) changed.add(rel);
     return changed;
   }
 

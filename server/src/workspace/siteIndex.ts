@@ -21,10 +21,22 @@ export class MutableSiteIndex implements SiteIndex {
   private readonly byPattern = new Map<string, Set<SiteEntry>>();
   private count = 0;
 
+  private readonly signatures = new Map<string, string>();
+  private gen = 0;
+
+  /** Increases whenever some file's sites change; lets callers skip work when nothing did. */
+  get generation(): number {
+    return this.gen;
+  }
+
   /** Replaces the sites of `uri` (an empty list removes the file's sites). */
   setFile(uri: string, sites: readonly Site[]): void {
+    const signature = JSON.stringify(sites);
+    if ((this.signatures.get(uri) ?? '[]') === signature) return;
     this.deleteFile(uri);
     if (sites.length === 0) return;
+    this.signatures.set(uri, signature);
+    this.gen++;
     const entries = sites
       .map((s) => toEntry(uri, s))
       .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
@@ -40,6 +52,8 @@ export class MutableSiteIndex implements SiteIndex {
   deleteFile(uri: string): void {
     const old = this.byUri.get(uri);
     if (!old) return;
+    this.gen++;
+    this.signatures.delete(uri);
     this.byUri.delete(uri);
     this.count -= old.length;
     for (const e of old) {

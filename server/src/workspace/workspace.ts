@@ -2,17 +2,18 @@
  * The server-side workspace index: one scanner index per workspace folder, fed from disk and
  * from open documents, projected into a {@link MutableSiteIndex} that the features read.
  */
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Site } from '../scan/types';
-import { canonicalUri, isIndexedFile, pathToUri, readText, uriToPath } from './files';
+import type { SiteEntry } from '../features/model';
+import { canonicalUri, findModuleRoot, goFilesUnder, isDirectory, isIndexedFile, pathToUri, readText, uriToPath } from './files';
 import { MutableSiteIndex } from './siteIndex';
 
 /** What the workspace needs from the scanner for one folder (see folderScan.ts). */
 export interface FolderScan {
   /** Scans every Go file under the folder from disk; `progress` gets files done and total. */
   scanAll(progress: (done: number, total: number) => void): Promise<void>;
-  /** Replaces one file's text (null: the file is gone); returns the files whose sites may have changed. */
-  update(rel: string, text: string | null): Iterable<string>;
+  /** Replaces files' texts (null: the file is gone); returns the files whose sites may have changed. */
+  update(changes: readonly (readonly [rel: string, text: string | null])[]): Iterable<string>;
   /** The sites of one file (folder-relative path, `/` separators). */
   sitesOf(rel: string): readonly Site[];
   /** Folder-relative paths of every indexed file. */
@@ -70,7 +71,10 @@ export class Workspace {
   private async initialScan(folder: Folder, progress: (done: number, total: number) => void): Promise<void> {
     try {
       await folder.scan.scanAll(progress);
-      for (const [uri, text] of this.open) if (this.folderOf(uri) === folder) folder.scan.update(this.rel(folder, uri), text);
+      for (const [uri, text] of this.open) {
+        const rel = this.rel(folder, uri);
+        if (this.folderOf(uri) === folder && isIndexedFile(rel)) folder.scan.update([[rel, text]]);
+      }
     } catch (e) {
       this.log(`envtrace: scanning ${folder.root} failed: ${message(e)}`);
     } finally {
@@ -117,11 +121,31 @@ export class Workspace {
     await this.reloadFromDisk(key);
   }
 
-  /** A file changed, appeared or disappeared on disk (workspace/didChangeWatchedFiles). */
-  async fileChanged(uri: string): Promise<void> {
-    const key = canonicalUri(uri);
-    if (this.open.has(key)) return; // the editor's text wins until the document closes
-    await this.reloadFromDisk(key);
+  /**
+   * Files or directories changed, appeared or disappeared on disk
+   * (workspace/didChangeWatchedFiles): re-read them, one re-resolution per folder.
+   */
+  async filesChanged(uris: readonly string[]): Promise<void> {
+    const texts = new Map<string, string | null>();
+    for (const uri of uris) {
+      const key = canonicalUri(uri);
+      const path = uriToPath(key);
+      const folder = this.folderOf(key);
+      if (path === null || !folder) continue;
+      if (isIndexedFile(this.rel(folder, key))) texts.set(key, null);
+      else if (await isDirectory(path)) for (const file of await goFilesUnder(path)) texts.set(pathToUri(file), null);
+      else for (const rel of this.indexedUnder(folder, this.rel(folder, key))) texts.set(pathToUri(this.abs(folder, rel)), null);
+    }
+    for (const uri of texts.keys()) {
+      const path = uriToPath(uri);
+      if (path !== null) texts.set(uri, await readText(path));
+    }
+    this.update([...texts].filter(([uri]) => !this.open.has(uri))); // open documents win until closed
+  }
+
+  /** Indexed files inside directory `rel` of `folder` (a directory that is gone). */
+  private indexedUnder(folder: Folder, rel: string): string[] {
+    return [...folder.scan.files()].filter((f) => f.startsWith(`${rel}/`));
   }
 
   private async reloadFromDisk(uri: string): Promise<void> {
@@ -133,19 +157,32 @@ export class Workspace {
   }
 
   private updateFile(uri: string, text: string | null): void {
-    const folder = this.folderOf(uri);
-    if (!folder) return;
-    if (folder.indexing) {
-      // The initial scan applies open texts and reloads these files when it ends.
-      folder.changedWhileIndexing.add(uri);
-      return;
+    this.update([[uri, text]]);
+  }
+
+  /** Applies new texts (null: gone) of files, grouped per folder so each folder re-resolves once. */
+  private update(changes: readonly (readonly [string, string | null])[]): void {
+    const perFolder = new Map<Folder, [string, string | null][]>();
+    for (const [uri, text] of changes) {
+      const folder = this.folderOf(uri);
+      if (!folder) continue;
+      if (folder.indexing) {
+        // The initial scan applies open texts and reloads these files when it ends.
+        folder.changedWhileIndexing.add(uri);
+        continue;
+      }
+      const rel = this.rel(folder, uri);
+      if (!isIndexedFile(rel)) continue;
+      const list = perFolder.get(folder) ?? [];
+      list.push([rel, text]);
+      perFolder.set(folder, list);
     }
-    const rel = this.rel(folder, uri);
-    if (!isIndexedFile(rel)) return;
-    try {
-      this.project(folder, folder.scan.update(rel, text));
-    } catch (e) {
-      this.log(`envtrace: scanning ${rel} failed: ${message(e)}`);
+    for (const [folder, list] of perFolder) {
+      try {
+        this.project(folder, folder.scan.update(list));
+      } catch (e) {
+        this.log(`envtrace: scanning ${list.map(([rel]) => rel).join(', ')} failed: ${message(e)}`);
+      }
     }
   }
 
@@ -173,6 +210,30 @@ export class Workspace {
 
   private abs(folder: Folder, rel: string): string {
     return folder.root + sep + rel.split('/').join(sep);
+  }
+
+  /**
+   * For a file outside every folder: the URI of its module root (nearest go.mod) to index as
+   * a folder of its own, or null (inside a folder, no module, or a module around a folder).
+   */
+  moduleRootOutside(uri: string): string | null {
+    const path = uriToPath(uri);
+    if (path === null || this.folderOf(uri)) return null;
+    const root = findModuleRoot(path);
+    if (root === null) return null;
+    const enclosesFolder = [...this.folders.values()].some((f) => {
+      const rel = relative(root, f.root);
+      return !rel.startsWith('..') && !isAbsolute(rel);
+    });
+    return enclosesFolder ? null : pathToUri(root);
+  }
+
+  /** Every site entry, or those of one folder. */
+  entries(folderUri?: string): SiteEntry[] {
+    const all = [...this.index.all()];
+    if (folderUri === undefined) return all;
+    const folder = canonicalUri(folderUri);
+    return all.filter((e) => this.folderOf(e.uri)?.uri === folder);
   }
 
   /** URIs of the workspace folders. */

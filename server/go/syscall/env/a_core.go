@@ -13,7 +13,6 @@ import (
 	etatomic "sync/atomic"
 	etruntime "runtime"
 	etsync "sync"
-	etunsafe "unsafe"
 )
 
 //envtrace:begin
@@ -118,6 +117,14 @@ func etStart() {
 	}
 	etFd = fd
 
+	for _, kv := range all {
+		for i := 1; i < len(kv) && !etIsSetting(kv); i++ {
+			if kv[i] == '=' {
+				etNoteSecret(kv[:i], kv[i+1:])
+				break
+			}
+		}
+	}
 	b := make([]byte, 0, 4096)
 	b = append(b, `{"t":"P","v":1,"pid":`...)
 	b = etAppendInt(b, int64(etPid))
@@ -129,7 +136,7 @@ func etStart() {
 	b = append(b, `,"run":`...)
 	b = etAppendStr(b, run)
 	b = append(b, `,"argv":`...)
-	b = etAppendStrs(b, envtraceArgs())
+	b = etAppendArgv(b, envtraceArgs())
 	b = append(b, `,"cwd":`...)
 	b = etAppendStr(b, etSys.getwd())
 	b = append(b, `,"go":`...)
@@ -208,5 +215,3 @@ func etRuntimeRead(key, value string, found bool, t int64) {
 	e.api, e.secret, e.hasKey, e.hasValue = "runtime", ks.secret, true, found
 	etEmit(&e)
 }
-
-var _ = etunsafe.Pointer(nil)

@@ -76,6 +76,9 @@ func etSetenv(key, value string) error {
 	err := envtraceOrigSetenv(key, value)
 	if err == nil {
 		ks.gen.Add(1)
+		if ks.secret {
+			etNoteSecret(key, value)
+		}
 	}
 	e.wf = inf > 1 || ks.inflight.Load() > 1 || ks.gen.Load() != gen+1
 	ks.inflight.Add(-1)

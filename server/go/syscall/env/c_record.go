@@ -64,7 +64,7 @@ func etEmit(e *etEvent) {
 		b = append(b, `,"path":`...)
 		b = etAppendStr(b, e.path)
 		b = append(b, `,"argv":`...)
-		b = etAppendStrs(b, e.argv)
+		b = etAppendArgv(b, e.argv)
 		if e.op == "spawn" {
 			b = append(b, `,"cpid":`...)
 			b = etAppendInt(b, int64(e.cpid))

@@ -11,6 +11,10 @@
 //	same subset before a run, so the recorder never sees one it cannot read.
 package syscall
 
+import (
+	etsync "sync"
+)
+
 //envtrace:begin
 
 var etDefaultSecret = []string{
@@ -21,7 +25,59 @@ var etDefaultSecret = []string{
 var (
 	etPatterns [][]etAtom // each alternative of each pattern
 	etHashKey  [2]uint64
+	etSecretMu etsync.Mutex
+	etSecrets  []string // values of secret keys, to keep them out of argv too
 )
+
+// etNoteSecret remembers the value of a secret key (4 bytes or longer).
+func etNoteSecret(key, value string) {
+	if etNoRedact || len(value) < 4 || !(etSecretKey(key) || etSecretValue(value)) {
+		return
+	}
+	etSecretMu.Lock()
+	etSecrets = append(etSecrets, value)
+	etSecretMu.Unlock()
+}
+
+// etAppendArgv appends argv as a JSON array; an argument holding a known secret value or
+// a URL with a password becomes "<redacted h=… n=…>".
+func etAppendArgv(b []byte, argv []string) []byte {
+	b = append(b, '[')
+	etSecretMu.Lock()
+	secrets := etSecrets
+	etSecretMu.Unlock()
+	for i, a := range argv {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		secret := !etNoRedact && etSecretValue(a)
+		for _, s := range secrets {
+			if secret {
+				break
+			}
+			secret = etContains(a, s)
+		}
+		if !secret {
+			b = etAppendStr(b, a)
+			continue
+		}
+		b = append(b, `"<redacted h=`...)
+		b = etAppendHex64(b, etHash(a))
+		b = append(b, ` n=`...)
+		b = etAppendInt(b, int64(len(a)))
+		b = append(b, `>"`...)
+	}
+	return append(b, ']')
+}
+
+func etContains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
 
 func etInitRedact(hexKey, patterns string) {
 	var k [16]byte
