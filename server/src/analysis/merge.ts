@@ -2,16 +2,21 @@
  * The merge of static sites and runtime observations (DESIGN.md "Merge"; issue 4).
  * Pure functions over loaded data; no IO besides go.mod lookups when a context is built.
  *
- *   // 1. Load the shown runs (run directories and/or JSON reports), streaming:
- *   const obs = await loadStore(storeRoot(folder), parseRunsShown(setting));   // loadObservations.ts
- *   //    or: await loadObservations([runDir, 'ci-report.json']);
- *   // 2. See them from a workspace root (once per obs × root; give it the files with sites):
- *   const ctx = mergeContext(obs, folder, { files: index.allSites().map((s) => s.file) });
- *   // 3. Per file, per request (cheap):
- *   const perSite = observationsForFile(ctx, index.sitesOf(path));   // SiteObservation[], same order
- *   const libs = libraryCallsForFile(ctx, 'cmd/api/main.go');        // lines that read env via a library
- *   const probs = runProblems(obs);                                   // for the "some lines unreadable" footnote
- *   // 4. Diff two runs (diff.ts): diffRuns(await loadObservations([a]), await loadObservations([b]))
+ *   // 1. Load the shown runs (run directories and/or JSON reports), streaming (loadObservations.ts):
+ *   const obs = await loadStore(storeRoot(folder), parseRunsShown(settings.runs.show)); // latest | all | N
+ *   //    or: await loadObservations([runDir, '/downloads/ci-report.json']);  // never throws per source
+ *   // 2. See them from a workspace folder (cached per obs × root; give it the files with sites):
+ *   const ctx = mergeContext(obs, folderPath, { files: allSites.map((s) => s.file) });
+ *   // 3. Per request (≈0.1–1 ms per file): one SiteObservation per site, same order
+ *   const perSite = observationsForFile(ctx, sitesOfThisFile);
+ *   lensText(perSite[i], obs.runs.length); inlayText(perSite[i]); findings(perSite[i], folderPath); // runtimeText.ts
+ *   libraryCallsForFile(ctx, 'cmd/api/main.go');  // lines that read env through a library
+ *   runProblems(obs);                              // unreadable lines, lost events, one-line messages
+ *   // 4. envtrace/diff: diffRuns(await loadObservations([a]), await loadObservations([b]),
+ *   //                            { root: folderPath, sites: allSites })           (diff.ts)
+ *
+ * A new run: build a new Observations (the context cache is keyed by it); a run is complete
+ * when its run.json has `end` set (runs/store.ts). Sites' `file` is relative to the root.
  *
  * Rules: an event belongs to a site whose line range contains a workspace frame of its
  * stack, if the site's kind fits the op (read↔getenv, write↔setenv, unset↔unsetenv,
