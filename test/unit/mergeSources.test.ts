@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { chooseRuns, loadObservations, parseRunsShown } from '../../server/src/analysis/loadObservations';
 import { runProblems } from '../../server/src/analysis/merge';
+import { scanTree } from '../../server/src/scan/index';
 import { appRoot, at, fixtureRun, loadFixtures, mergeFixtures, observe } from './mergeSupport';
 
 const HELPER = 'cmd/helper/main.go';
@@ -41,6 +42,16 @@ test('runs recorded elsewhere (CI paths) map onto the workspace by module and pa
   assert.deepEqual(at(list, 12, null).keys.map((k) => k.key), ['PORT', 'REGION']);
   const trim = copyRun('trimpath', (t) => t.split(appRoot).join('/elsewhere'));
   assert.deepEqual(at(await observe(await loadObservations([trim]), HELPER), 19, 'PORT').values.map((v) => v.value), ['1234']);
+});
+
+test('a folder opened below its go.mod still maps module packages and test functions', async () => {
+  const foreign = copyRun('gotest', (t) => t.split(appRoot).join('/ci/app'));
+  const sub = join(appRoot, 'cfg');
+  const sites = (await scanTree(sub)).sites;
+  const list = await observe(await loadObservations([foreign]), 'cfg.go', sub, sites);
+  assert.equal(at(list, 8, 'APP_REGION').tests.length, 4);
+  const setenv = await observe(await loadObservations([foreign]), 'cfg_test.go', sub, sites);
+  assert.deepEqual(at(setenv, 9, 'APP_REGION').values.map((v) => v.value), ['us-east-1']);
 });
 
 test('shown runs: latest, all, or the N newest, combined', async () => {

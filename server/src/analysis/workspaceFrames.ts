@@ -5,7 +5,7 @@
  * suffix naming a workspace file), which are libraries, which the standard library; and an
  * index of workspace frames by file for range lookups.
  */
-import { basename, isAbsolute, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { findModules, type ModuleRoot } from '../runs/modules';
 import { type Frame, isStdFrame, packagePath } from '../runs/frames';
 import type { Entry, Observations } from './observations';
@@ -57,7 +57,8 @@ export class MergeContext {
     this.root = slash(root).replace(/\/+$/, '');
     for (const f of opts.files ?? []) this.files.add(f);
     const dirs = [root, ...[...this.files].map((f) => `${this.root}/${f}`.replace(/\/[^/]*$/, ''))];
-    this.modules = opts.modules ?? findModules([...new Set(dirs)]).filter((m) => this.under(slash(m.dir)) !== null || slash(m.dir) === this.root);
+    // Modules inside the root and the one that owns it (a folder opened below its go.mod).
+    this.modules = opts.modules ?? findModules([...new Set(dirs)]);
     this.modulePaths = this.modules.map((m) => m.path);
     obs.stacks.forEach((frames, i) => this.view(i, frames));
     for (const [stack, entries] of obs.byStack) {
@@ -192,9 +193,8 @@ export class MergeContext {
   }
 
   private relDir(dir: string, rest: string): string | null {
-    const r = slash(relative(this.root, dir));
-    if (r.startsWith('..')) return null;
-    return r ? `${r}/${rest}` : rest;
+    const r = slash(relative(this.root, join(dir, rest)));
+    return r.startsWith('../') || r === '..' || isAbsolute(r) ? null : r;
   }
 
   /** The longest suffix of a foreign path that names a known workspace file. */
