@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -61,6 +61,23 @@ test('without sites, places are the first frames outside the standard library, r
   assert.deepEqual(k.get('PORT')!.a!.sites, ['cmd/helper/main.go:12']);
 });
 
+test('keys of Windows runs compare case-insensitively', async () => {
+  const run = (name: string, key: string, value: string) => {
+    const dir = join(tmp, name);
+    mkdirSync(dir);
+    const lines = [
+      { t: 'P', v: 1, pid: 7, ppid: 1, parent: 0, run: name, argv: ['C:\\app\\a.exe'], cwd: 'C:\\app', go: 'go1.26.8', os: 'windows', arch: 'amd64', wall: 1, mono: 1, depth: 16, env: [] },
+      { t: 'S', id: 1, f: [['os.Getenv', 'C:/Go/src/os/env.go', 103], ['main.main', 'C:\\app\\main.go', 5]] },
+      { t: 'E', seq: 1, g: 1, pg: 0, op: 'getenv', k: key, ok: true, v: value, t0: 2, t1: 3, s: 1 },
+    ];
+    writeFileSync(join(dir, '7-1.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    return dir;
+  };
+  const d = diffRuns(await loadObservations([run('w1', 'Path', 'C:\\bin')]), await loadObservations([run('w2', 'PATH', 'C:\\bin;D:\\bin')]));
+  assert.deepEqual(d.keys.map((k) => [k.key, k.valuesChanged, k.readOnlyIn]), [['PATH', true, null]]);
+  assert.deepEqual(d.keys[0].a!.sites, ['main.go:5']);
+});
+
 function capture(cwd: string): Io & { stdout: string; stderr: string } {
   const io = { stdout: '', stderr: '', cwd, env: process.env, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
   return io;
@@ -80,6 +97,12 @@ test('envtrace diff: text and JSON output, one-line errors with exit 2', async (
   assert.match(text.stdout, /^! REGION +unset in A, set in B: "us-east-2" \(×1\)$/m);
   assert.match(text.stdout, /^- DEBUG_LEVEL +read only in A \(×1\): unset$/m);
   assert.match(text.stdout, /reached only in A: cmd\/helper\/main.go:28/);
+
+  const store = join(tmp, 'store');
+  for (const name of ['helper', 'helper-b']) cpSync(fixtureRun(name), join(store, '.envtrace', 'runs', `id-${name}`), { recursive: true });
+  const ids = capture(appRoot);
+  assert.equal(await main(['diff', '--dir', store, 'id-helper', 'id-helper-b'], ids), 0, ids.stderr);
+  assert.match(ids.stdout, /^A: 20261126-232701-6ff92a \(helper\)$/m);
 
   for (const [args, message] of [
     [['diff', fixtureRun('helper')], /diff takes two runs/],

@@ -3,7 +3,7 @@
  * reached only in one. Redacted values compare by their hashes (equal only when both runs
  * were recorded with the same workspace key). The JSON shape is docs/FORMATS.md section 4.
  */
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { Site } from '../scan/types';
 import { isStdFrame, packagePath } from '../runs/frames';
 import type { Entry, Observations, ObservedRun } from './observations';
@@ -192,11 +192,20 @@ function addValue(v: KeyAcc, e: Entry): void {
 function callingPlace(o: Observations, e: Entry): string | null {
   const frame = o.stacks[e.stack].find((f) => !isStdFrame(f));
   if (!frame) return null;
-  const cwd = o.runs[e.run].cwd.replace(/\\/g, '/');
-  const file = frame.file.replace(/\\/g, '/');
-  if (cwd && isAbsolute(file) && file.startsWith(cwd.replace(/\/+$/, '') + '/')) return `${relative(cwd, file).replace(/\\/g, '/')}:${frame.line}`;
+  const [proc] = e.processes;
+  const file = slash(frame.file);
+  const fold = (x: string) => (e.windows ? x.toLowerCase() : x);
+  // The run's directory first (go test runs each test binary in its package directory).
+  for (const dir of [o.runs[e.run].cwd, o.processes[proc]?.cwd ?? '']) {
+    const cwd = slash(dir).replace(/\/+$/, '');
+    if (cwd && fold(file).startsWith(fold(cwd) + '/')) return `${file.slice(cwd.length + 1)}:${frame.line}`;
+  }
   if (!isAbsolute(file) && !/^[A-Za-z]:\//.test(file)) return `${file}:${frame.line}`;
   const pkg = packagePath(frame.function);
   const base = file.slice(file.lastIndexOf('/') + 1);
   return pkg && pkg !== 'main' ? `${pkg}/${base}:${frame.line}` : `${file}:${frame.line}`;
+}
+
+function slash(p: string): string {
+  return p.replace(/\\/g, '/');
 }
