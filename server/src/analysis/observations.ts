@@ -81,8 +81,8 @@ export interface Entry {
   goroutines: Set<number>;
   tests: Set<string>;
   /** The last process and goroutine added (skips repeated set insertions). */
-  lastProc?: number;
-  lastG?: number;
+  lastProc: number;
+  lastG: number;
 }
 
 /** Everything loaded from the shown runs. */
@@ -142,6 +142,7 @@ interface Slot {
   /** Found (or written) with no value carried (e.g. environ). */
   bare?: Entry;
   values?: Map<string, Entry>;
+  lastValue?: Entry;
   hashes?: Map<string, Entry>;
   other?: Entry;
 }
@@ -152,6 +153,8 @@ export class RunObserver implements RunVisitor {
   private readonly procIndex = new Map<number, number>();
   private readonly slots = new Map<number, Slot[]>();
   private readonly races = new RaceCollector();
+  private lastP: ProcessInfo | null = null;
+  private lastProc = 0;
 
   constructor(
     private readonly obs: Observations,
@@ -186,7 +189,11 @@ export class RunObserver implements RunVisitor {
     const stack = e.stack === null ? -1 : (this.localStacks.get(e.stack) ?? -1);
     const entry = this.entryFor(this.slotFor(stack, e), e, stack, p);
     entry.count++;
-    const proc = this.procIndex.get(p.index) ?? 0;
+    if (p !== this.lastP) {
+      this.lastP = p;
+      this.lastProc = this.procIndex.get(p.index) ?? 0;
+    }
+    const proc = this.lastProc;
     if (entry.lastProc !== proc) {
       entry.processes.add(proc);
       entry.lastProc = proc;
@@ -203,7 +210,7 @@ export class RunObserver implements RunVisitor {
     let list = this.slots.get(stack);
     if (!list) this.slots.set(stack, (list = []));
     for (const s of list) if (s.op === e.op && s.key === e.key && (stack >= 0 || s.api === e.api)) return s;
-    const s: Slot = { op: e.op, key: e.key, api: e.api, size: 0 };
+    const s: Slot = { op: e.op, key: e.key, api: e.api, size: 0, unset: undefined, bare: undefined, values: undefined, lastValue: undefined, hashes: undefined, other: undefined };
     list.push(s);
     return s;
   }
@@ -219,8 +226,10 @@ export class RunObserver implements RunVisitor {
       if (known) return known;
       kind = 'hash';
     } else if (e.value !== undefined) {
+      // Most sites read the same value again and again: compare with the last one first.
+      if (slot.lastValue !== undefined && slot.lastValue.value === e.value) return slot.lastValue;
       const known = slot.values?.get(e.value);
-      if (known) return known;
+      if (known) return (slot.lastValue = known);
       kind = 'value';
     } else {
       if (slot.bare) return slot.bare;
@@ -231,7 +240,7 @@ export class RunObserver implements RunVisitor {
     slot.size++;
     if (kind === 'unset') slot.unset = entry;
     else if (kind === 'hash') (slot.hashes ??= new Map()).set(e.hash ?? '', entry);
-    else if (kind === 'value') (slot.values ??= new Map()).set(e.value!, entry);
+    else if (kind === 'value') (slot.values ??= new Map()).set(e.value!, (slot.lastValue = entry));
     else slot.bare = entry;
     return entry;
   }
@@ -261,6 +270,8 @@ export class RunObserver implements RunVisitor {
       processes: new Set(),
       goroutines: new Set(),
       tests: new Set(),
+      lastProc: -1,
+      lastG: -1,
     };
     if (other) entry.other = true;
     else if (e.redacted) {
