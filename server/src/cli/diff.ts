@@ -68,6 +68,10 @@ async function sitesFor(root: string, explicit: boolean): Promise<DiffSites | un
   const isDir = existsSync(root) && statSync(root).isDirectory();
   if (explicit && !isDir) throw new CliError(`--root ${root} is not a directory`);
   if (!isDir || (!explicit && !existsSync(join(root, 'go.mod')))) return undefined;
-  const scan = await scanTree(root);
-  return { root: scan.root, sites: scan.sites };
+  try {
+    const scan = await scanTree(root);
+    return { root: scan.root, sites: scan.sites };
+  } catch {
+    return undefined; // e.g. the parser's wasm is missing: places from frames instead
+  }
 }
