@@ -130,6 +130,18 @@ test('reads inside a library land on the struct-field site of their key and on t
   assert.deepEqual(libraryCallsForFile(ctx, 'cmd/lib/main.go'), [{ line: 16, keys: [{ key: 'APP_HOST', count: 1 }] }]);
 });
 
+test('a library that takes the whole environment (os.Environ) gives its field sites the starting values', async () => {
+  const obs = await loadFixtures('libenv');
+  const field = (line: number, key: string): Site => ({ file: 'cmd/libenv/main.go', line, column: 2, endLine: line, endColumn: 30, kind: 'read', key, pattern: null, api: 'envlib tag', default: null, function: null, test: false });
+  const ctx = mergeContext(obs, appRoot, { files: (await appSites()).map((s) => s.file) });
+  const [host, token, mode] = observationsForFile(ctx, [field(11, 'APP_HOST'), field(12, 'APP_TOKEN'), field(13, 'APP_MODE')]);
+  assert.deepEqual(host.values.map((v) => [v.value, v.count]), [['db.environ', 1]]);
+  assert.equal(host.callers[0].frames.find((f) => f.kind === 'library')?.function, 'example.com/envlib.ParseEnviron');
+  assert.deepEqual(token.values.map((v) => [v.redacted, v.length, v.value]), [[true, 14, undefined]]);
+  assert.equal(mode.unset, 1, 'a key absent from the environment was read as unset');
+  assert.deepEqual(libraryCallsForFile(ctx, 'cmd/libenv/main.go'), [{ line: 18, keys: [] }]);
+});
+
 test('-trimpath runs map back through the module path', async () => {
   const list = await observe(await loadFixtures('trimpath'), HELPER);
   assert.deepEqual(

@@ -7,7 +7,7 @@
 import { RaceCollector } from './races';
 import type { Frame } from '../runs/frames';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from '../runs/reader';
-import type { Op } from '../runs/records';
+import type { EnvEntry, Op } from '../runs/records';
 import type { ReportRace } from '../runs/report';
 
 /** Distinct values kept per (run, stack, op, key) before the rest is lumped into one entry. */
@@ -55,6 +55,8 @@ export interface ObservedProcess {
   argv: string[];
   cwd: string;
   goos: string;
+  /** The starting environment (secrets redacted), for reads a library makes through Environ. */
+  env: EnvEntry[];
 }
 
 /** Counts of one distinct (run, stack, op, key, found, value). */
@@ -164,7 +166,7 @@ export class RunObserver implements RunVisitor {
 
   process(p: ProcessInfo): void {
     this.procIndex.set(p.index, this.obs.processes.length);
-    this.obs.processes.push({ run: this.run.index, pid: p.pid, parent: p.parent, argv: p.argv, cwd: p.cwd, goos: p.goos });
+    this.obs.processes.push({ run: this.run.index, pid: p.pid, parent: p.parent, argv: p.argv, cwd: p.cwd, goos: p.goos, env: p.env });
     if (p.goos === 'windows') this.run.windows = true;
   }
 

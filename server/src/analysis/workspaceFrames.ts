@@ -45,6 +45,12 @@ export class MergeContext {
   readonly byFile = new Map<string, FrameRef[]>();
   /** Entries of library stacks by upper-cased key. */
   readonly libraryByKey = new Map<string, Entry[]>();
+  /** `os.Environ` calls made inside a library (caarlos0/env reads the environment this way). */
+  readonly libraryEnviron: Entry[] = [];
+  /** `<process>|<KEY>` of keys a process wrote (its starting value no longer tells). */
+  readonly written = new Set<string>();
+  /** Reads derived from a library's Environ call, per call entry and key (see merge.ts). */
+  readonly derived = new Map<Entry, Map<string, Entry[]>>();
   private readonly files = new Set<string>();
   private readonly modulePaths: string[];
   private readonly unmapped: { stack: number; frame: number }[] = [];
@@ -64,6 +70,7 @@ export class MergeContext {
     for (const [stack, entries] of obs.byStack) {
       if (!this.views[stack]?.library) continue;
       for (const e of entries) {
+        if (e.op === 'environ') this.libraryEnviron.push(e);
         if (e.key === null) continue;
         const k = e.key.toUpperCase();
         const list = this.libraryByKey.get(k);
@@ -72,6 +79,20 @@ export class MergeContext {
       }
     }
   }
+
+  /** Whether process `proc` wrote `key` (upper-cased) during the run. */
+  wrote(proc: number, key: string): boolean {
+    if (!this.writtenReady) {
+      for (const e of this.obs.entries) {
+        if ((e.op === 'setenv' || e.op === 'unsetenv') && e.key !== null) for (const p of e.processes) this.written.add(`${p}|${e.key.toUpperCase()}`);
+        if (e.op === 'clearenv') for (const p of e.processes) this.written.add(`${p}|*`);
+      }
+      this.writtenReady = true;
+    }
+    return this.written.has(`${proc}|${key}`) || this.written.has(`${proc}|*`);
+  }
+
+  private writtenReady = false;
 
   /** Makes more workspace files known (for suffix matching of foreign paths). */
   addFiles(files: Iterable<string>): void {
