@@ -27,9 +27,9 @@ export interface LoadOptions {
 /** Options for a one-shot scan. */
 export type ScanOptions = LoadOptions;
 
-/** Worker threads a one-shot scan uses: the machine's cores, at most 4. */
+/** Worker threads a one-shot scan uses: one per core besides the calling thread (at least 1, at most 4). */
 export function defaultWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 /** Lists Go files and go.mod files under `root` (skipping vendor/, testdata/, .git/, node_modules/). */
@@ -108,7 +108,7 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
       pool ? () => parsing.push(index.prefetch(pool)) : undefined,
     );
     // Reading is done: this thread joins the workers on what is still queued.
-    pool?.drain((text, words, constOnly) => index.extract(text, words, constOnly));
+    await pool?.drain((text, words, constOnly) => index.extract(text, words, constOnly));
     await Promise.all(parsing);
     return files;
   } finally {

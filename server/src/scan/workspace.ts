@@ -29,6 +29,8 @@ interface Entry {
   /** Import paths quoted in the file's header (cheap text scan, may include extras). */
   imports: string[];
   env: boolean;
+  /** The text `env` was computed for by prefetch (so refresh need not test it again). */
+  envOf?: string;
   /** Helper names the facts were extracted for (sorted, comma-joined). */
   words: string;
   constOnly: boolean;
@@ -151,7 +153,10 @@ export class WorkspaceIndex {
     this.notPrefetched = new Set();
     for (const path of fresh) {
       const e = this.entries.get(path);
-      if (!e || e.prefetched?.text === e.text || this.inFlight.has(e) || !mentionsEnvApi(e.text)) continue;
+      if (!e || e.prefetched?.text === e.text || this.inFlight.has(e)) continue;
+      e.env = mentionsEnvApi(e.text);
+      e.envOf = e.text;
+      if (!e.env) continue;
       const text = e.text;
       this.inFlight.add(e);
       jobs.push(
@@ -184,7 +189,8 @@ export class WorkspaceIndex {
     const constsBefore = dirty.map((e) => constSignature(e.facts));
     for (const e of dirty) {
       ({ pkgName: e.pkgName, imports: e.imports } = readHeader(e.text));
-      e.env = mentionsEnvApi(e.text);
+      if (e.envOf !== e.text) e.env = mentionsEnvApi(e.text);
+      e.envOf = undefined;
       e.facts = null;
       e.words = '';
       e.constOnly = false;
