@@ -113,3 +113,14 @@ test('a byte-order mark and CRLF line ends change neither package membership nor
   const [v] = index.sitesOf(p('crlf.go'));
   assert.deepEqual([v.key, v.line, v.column, v.endColumn], ['CRLF_VAR', 7, 3, 12]);
 });
+
+test('files reported inside vendor/ or testdata/ below the root are not indexed, as the walk skips them', () => {
+  const index = workspace();
+  index.setFile(p('vendor', 'lib', 'lib.go'), 'package lib\n\nimport "os"\n\nvar _ = os.Getenv("VENDORED")\n');
+  index.setFile(p('pkg', 'testdata', 'x.go'), 'package x\n\nimport "os"\n\nvar _ = os.Getenv("TESTDATA")\n');
+  assert.ok(!index.allSites().some((s) => s.key === 'VENDORED' || s.key === 'TESTDATA'));
+  assert.equal(index.goFiles().length, 4);
+  const inside = scanner.createIndex(join(root, 'testdata', 'case'));
+  inside.setFile(join(root, 'testdata', 'case', 'a.go'), 'package a\n\nimport "os"\n\nvar _ = os.Getenv("ROOT_INSIDE_TESTDATA")\n');
+  assert.deepEqual(inside.allSites().map((s) => s.key), ['ROOT_INSIDE_TESTDATA'], 'only directories below the root count');
+});

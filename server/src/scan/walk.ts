@@ -9,8 +9,9 @@ import type { ScanResult } from './types';
 import { ParsePool } from './pool';
 import type { WorkspaceIndex } from './workspace';
 
-/** Directory names never descended into. */
-export const SKIPPED_DIRS = new Set(['vendor', 'testdata', '.git', 'node_modules']);
+import { SKIPPED_DIRS } from './skipped';
+
+export { SKIPPED_DIRS };
 
 /** Options for loading a tree into an index. */
 export interface LoadOptions {

@@ -16,6 +16,7 @@ import { extractFacts, newStats, type ParseStats } from './extract';
 import type { FileFacts } from './facts';
 import type { ParsePool } from './pool';
 import { ModuleMap, modulePath } from './modules';
+import { SKIPPED_DIRS } from './skipped';
 import { newGoParser } from './parser';
 import { Resolver, type ResolvedFile } from './resolve';
 import type { Site } from './types';
@@ -88,7 +89,7 @@ export class WorkspaceIndex {
       if (this.modules.set(dirname(path), modulePath(text))) this.recheckAll = true;
       return;
     }
-    if (!path.endsWith('.go')) return;
+    if (!path.endsWith('.go') || this.isSkipped(path)) return;
     const old = this.entries.get(path);
     if (old && old.text === text) return;
     const dir = dirname(path);
@@ -102,6 +103,11 @@ export class WorkspaceIndex {
     }
     this.dirty.add(path);
     this.notPrefetched.add(path);
+  }
+
+  /** Whether a path lies in a directory the scanner skips (vendor/, testdata/, .git/, node_modules/) below the root. */
+  isSkipped(path: string): boolean {
+    return this.relativePath(path).split('/').slice(0, -1).some((d) => SKIPPED_DIRS.has(d));
   }
 
   /** Forgets a file (a `.go` file or a `go.mod`). */
