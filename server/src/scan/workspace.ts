@@ -72,6 +72,7 @@ export class WorkspaceIndex {
   private deleted: string[] = [];
   private helperSig = '';
   private recheckAll = false;
+  private added = false;
   /** Counters for benchmarks: how much was parsed, and how much of it was skipped. */
   readonly stats: ParseStats = newStats();
 
@@ -96,6 +97,7 @@ export class WorkspaceIndex {
     const entry: Entry = old ?? { path, dir, text, test: path.endsWith('_test.go'), pkgName: '', imports: [], env: false, words: '', constOnly: false, facts: null, sites: [], sitesJson: '[]' };
     entry.text = text;
     if (!old) {
+      this.added = true;
       this.entries.set(path, entry);
       const set = this.byDir.get(dir) ?? new Set();
       set.add(entry);
@@ -191,7 +193,9 @@ export class WorkspaceIndex {
     this.notPrefetched.clear();
     // Sites of files other than the changed ones change only when constants, helpers or
     // modules change; otherwise only the changed files are resolved again (the edit path).
-    let full = this.recheckAll || this.deleted.length > 0 || this.helperDefs === '';
+    // A new file may start a package whose constants keys elsewhere could not even look for.
+    let full = this.recheckAll || this.added || this.deleted.length > 0 || this.helperDefs === '';
+    this.added = false;
     const constsBefore = dirty.map((e) => constSignature(e.facts));
     for (const e of dirty) {
       ({ pkgName: e.pkgName, imports: e.imports } = readHeader(e.text));
@@ -203,11 +207,11 @@ export class WorkspaceIndex {
     }
     let resolver = this.findHelpers(dirty);
     const targets = (): Entry[] => (full ? [...this.entries.values()] : dirty);
-    full ||= dirty.some((e, i) => constSignature(e.facts) !== constsBefore[i]);
+    full ||= dirty.some((e, i) => constSignature(e.facts) !== constsBefore[i] || this.mayDeclareMissing(e));
     const defs = JSON.stringify([...resolver.helpers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     full ||= defs !== this.helperDefs;
     this.helperDefs = defs;
-    if (this.parseMissingConstants(resolver, targets())) {
+    if (this.parseMissingConstants(resolver, targets(), full)) {
       resolver = this.resolver();
       resolver.findHelpers();
     }
@@ -280,8 +284,9 @@ export class WorkspaceIndex {
   }
 
   /** Parses files declaring constants that resolution found missing; true if any was parsed. */
-  private parseMissingConstants(resolver: Resolver, targets: Entry[]): boolean {
+  private parseMissingConstants(resolver: Resolver, targets: Entry[], full: boolean): boolean {
     let any = false;
+    if (full) this.lastMissing.clear();
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const missing = new Map<string, Set<string>>();
       this.onMissing = (pkgKey, name) => {
@@ -291,6 +296,7 @@ export class WorkspaceIndex {
       };
       for (const e of targets) if (e.facts?.calls.length) resolver.sitesOf(this.resolved(e), '', false);
       this.onMissing = undefined;
+      for (const [k, names] of missing) this.lastMissing.set(k, new Set([...(this.lastMissing.get(k) ?? []), ...names]));
       let parsed = false;
       for (const [pkgKey, names] of missing) {
         const re = new RegExp(`\\b(?:${[...names].map(escapeRe).join('|')})\\b`);
@@ -309,6 +315,14 @@ export class WorkspaceIndex {
   }
 
   private onMissing: ((pkgKey: string, name: string) => void) | undefined;
+  /** Constants keys needed but nobody declared, by package key (as of the last resolution). */
+  private readonly lastMissing = new Map<string, Set<string>>();
+
+  /** Whether an edited file may now declare a constant that keys elsewhere are missing. */
+  private mayDeclareMissing(e: Entry): boolean {
+    const names = this.lastMissing.get(`${e.dir}\0${e.pkgName}`);
+    return !!names && [...names].some((n) => new RegExp(`\\b${escapeRe(n)}\\b`).test(e.text));
+  }
 
   private packageEntries(pkgKey: string): Entry[] {
     const i = pkgKey.indexOf('\0');
