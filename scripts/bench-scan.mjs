@@ -13,7 +13,7 @@ const args = process.argv.slice(2);
 const editsAt = args.indexOf('--edits');
 const edits = editsAt >= 0 ? Number(args.splice(editsAt, 2)[1]) : 50;
 const workersAt = args.indexOf('--workers');
-const workers = workersAt >= 0 ? Number(args.splice(workersAt, 2)[1]) : 2;
+const workers = workersAt >= 0 ? Number(args.splice(workersAt, 2)[1]) : Math.max(1, Math.min(4, os.availableParallelism() - 1));
 const tree = args[0] ?? join(execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim(), 'src');
 const engine = join(root, 'out', 'server', 'src', 'scan', 'index.js');
 

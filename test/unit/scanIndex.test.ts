@@ -113,3 +113,35 @@ test('a byte-order mark and CRLF line ends change neither package membership nor
   const [v] = index.sitesOf(p('crlf.go'));
   assert.deepEqual([v.key, v.line, v.column, v.endColumn], ['CRLF_VAR', 7, 3, 12]);
 });
+
+test('files reported inside vendor/ or testdata/ below the root are not indexed, as the walk skips them', () => {
+  const index = workspace();
+  index.setFile(p('vendor', 'lib', 'lib.go'), 'package lib\n\nimport "os"\n\nvar _ = os.Getenv("VENDORED")\n');
+  index.setFile(p('pkg', 'testdata', 'x.go'), 'package x\n\nimport "os"\n\nvar _ = os.Getenv("TESTDATA")\n');
+  assert.ok(!index.allSites().some((s) => s.key === 'VENDORED' || s.key === 'TESTDATA'));
+  assert.equal(index.goFiles().length, 4);
+  const inside = scanner.createIndex(join(root, 'testdata', 'case'));
+  inside.setFile(join(root, 'testdata', 'case', 'a.go'), 'package a\n\nimport "os"\n\nvar _ = os.Getenv("ROOT_INSIDE_TESTDATA")\n');
+  assert.deepEqual(inside.allSites().map((s) => s.key), ['ROOT_INSIDE_TESTDATA'], 'only directories below the root count');
+});
+
+test('a constant added to a file without env calls resolves keys that were unknown before', () => {
+  const index = workspace();
+  index.setFile(p('main.go'), 'package main\n\nimport "os"\n\nfunc main() { _ = os.Getenv(later) }\n');
+  assert.deepEqual(keys(index, 'main.go'), ['5:os.Getenv:-']);
+  index.setFile(p('later.go'), 'package main\n\nconst later = "ADDED_LATER"\n');
+  assert.deepEqual(index.refresh(), [p('main.go')]);
+  assert.deepEqual(keys(index, 'main.go'), ['5:os.Getenv:ADDED_LATER']);
+  index.setFile(p('later.go'), 'package main\n\nconst later = "CHANGED"\n');
+  assert.deepEqual(index.refresh(), [p('main.go')]);
+  assert.deepEqual(keys(index, 'main.go'), ['5:os.Getenv:CHANGED']);
+});
+
+test('a package created after the fact provides constants to keys that import it', () => {
+  const index = workspace();
+  index.setFile(p('main.go'), 'package main\n\nimport (\n\t"os"\n\t"example.com/ws/fresh"\n)\n\nfunc main() { _ = os.Getenv(fresh.Key) }\n');
+  assert.deepEqual(keys(index, 'main.go'), ['8:os.Getenv:-']);
+  index.setFile(p('fresh', 'fresh.go'), 'package fresh\n\nconst Key = "FRESH_KEY"\n');
+  assert.deepEqual(index.refresh(), [p('main.go')]);
+  assert.deepEqual(keys(index, 'main.go'), ['8:os.Getenv:FRESH_KEY']);
+});

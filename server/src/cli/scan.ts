@@ -10,7 +10,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { createScanner } from '../scan/index';
 import type { ScanResult, Site } from '../scan/types';
-import { loadTree } from '../scan/walk';
+import { defaultWorkers, loadTree } from '../scan/walk';
 import { CliError, type Io } from './io';
 
 const usage = 'usage: envtrace scan [--json] [PATH...]';
@@ -53,7 +53,7 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   const scanner = await createScanner();
   const index = scanner.createIndex(root);
   let files = 0;
-  for (const t of new Set(targets)) files += await loadTree(index, { from: t });
+  for (const t of new Set(targets)) files += await loadTree(index, { from: t, workers: defaultWorkers() });
   const result: ScanResult = { root, files, sites: index.allSites() };
   if (json) io.out(JSON.stringify(result, null, 2) + '\n');
   else for (const s of result.sites) io.out(formatSite(s) + '\n');

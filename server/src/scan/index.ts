@@ -21,6 +21,22 @@
  *
  * Runtime data can be attached to sites later through `siteId(site)` (file + range + key),
  * which stays stable while the text of the file does not change.
+ *
+ * Decisions where the issue is silent: `t.Setenv` sites name the receiver's type
+ * (`testing.T.Setenv`, `testing.B.Setenv`, `testing.F.Setenv`, `testing.TB.Setenv`); a helper's
+ * api names it like Go does (`main.getenv`, `config.(*Loader).Get`) and its calls take the kind
+ * of the access it wraps (a wrapper of os.Setenv makes writes); code outside any function
+ * (package-level `var x = os.Getenv(…)`) is in `<pkg>.init`; a helper's default is the argument
+ * for the one other parameter it returns or assigns, as written when it is not a string
+ * (`getInt("N", 4)` → "4"); ExpandEnv on a constant yields one site per variable at the call.
+ *
+ * Extending it (issue 6, library-aware keys) fits the same pipeline: the pre-filter also
+ * looks for `env:"` / `envconfig:"` tags and library call names (`envconfig.Process`,
+ * `BindEnv`, `SetEnvPrefix`, `AutomaticEnv`); `extract.ts` then includes `type` chunks that
+ * hold tags; facts gain struct types with tagged fields (and nested struct fields, for
+ * `envPrefix`) and library calls with their struct-typed arguments; `resolve.ts` links calls
+ * to struct types across files (like helpers) and emits field sites with `options`
+ * (required, notEmpty, …). `.env` files would be a separate, non-Go document type of the index.
  */
 import { type WasmPaths, loadGoLanguage } from './parser';
 import { WorkspaceIndex } from './workspace';

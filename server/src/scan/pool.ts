@@ -101,9 +101,15 @@ export class ParsePool {
     if (this.slots.every((s) => s.dead)) for (const job of this.queue.splice(0)) job.resolve(undefined);
   }
 
-  /** Parses the queued jobs on the calling thread with `extract` until the queue is empty. */
-  drain(extract: (text: string, words: string[], constOnly: boolean) => FileFacts | null): void {
-    for (let job = this.queue.shift(); job; job = this.queue.shift()) job.resolve(extract(job.req.text, job.req.words, job.req.constOnly));
+  /**
+   * Parses queued jobs on the calling thread with `extract` until the queue is empty, yielding
+   * between jobs so that replies from the workers are seen and the workers fed at once.
+   */
+  async drain(extract: (text: string, words: string[], constOnly: boolean) => FileFacts | null): Promise<void> {
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      job.resolve(extract(job.req.text, job.req.words, job.req.constOnly));
+      await new Promise<void>((r) => setImmediate(r));
+    }
   }
 
   /** Stops the workers (jobs still queued resolve with undefined). */

@@ -9,8 +9,9 @@ import type { ScanResult } from './types';
 import { ParsePool } from './pool';
 import type { WorkspaceIndex } from './workspace';
 
-/** Directory names never descended into. */
-export const SKIPPED_DIRS = new Set(['vendor', 'testdata', '.git', 'node_modules']);
+import { SKIPPED_DIRS } from './skipped';
+
+export { SKIPPED_DIRS };
 
 /** Options for loading a tree into an index. */
 export interface LoadOptions {
@@ -27,9 +28,9 @@ export interface LoadOptions {
 /** Options for a one-shot scan. */
 export type ScanOptions = LoadOptions;
 
-/** Worker threads a one-shot scan uses: the machine's cores, at most 4. */
+/** Worker threads a one-shot scan uses: one per core besides the calling thread (at least 1, at most 4). */
 export function defaultWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 /** Lists Go files and go.mod files under `root` (skipping vendor/, testdata/, .git/, node_modules/). */
@@ -62,19 +63,20 @@ export function listGoFiles(root: string): { goFiles: string[]; goMods: string[]
 const BATCH = 256;
 
 // NOTE: synchronous reads in batches, yielding between batches: several times faster than
-// fs.promises for thousands of small files, and the event loop still breathes.
-async function readAll(paths: string[], each: (path: string, text: string) => void, options: LoadOptions, afterBatch?: () => void): Promise<void> {
+// fs.promises for thousands of small files, and the event loop still breathes. Bytes, not
+// strings: most files are never decoded, which spares both the decoding and the GC.
+async function readAll(paths: string[], each: (path: string, bytes: Buffer) => void, options: LoadOptions, afterBatch?: () => void): Promise<void> {
   for (let i = 0; i < paths.length; i += BATCH) {
     if (options.signal?.aborted) return;
     if (i > 0) await new Promise<void>((r) => setImmediate(r));
     for (const path of paths.slice(i, i + BATCH)) {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = readFileSync(path, 'utf8');
+        bytes = readFileSync(path);
       } catch {
         continue; // vanished, unreadable or a dangling link: not a file we can scan
       }
-      each(path, text);
+      each(path, bytes);
     }
     afterBatch?.();
     options.onProgress?.(Math.min(i + BATCH, paths.length), paths.length);
@@ -108,7 +110,7 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
       pool ? () => parsing.push(index.prefetch(pool)) : undefined,
     );
     // Reading is done: this thread joins the workers on what is still queued.
-    pool?.drain((text, words, constOnly) => index.extract(text, words, constOnly));
+    await pool?.drain((text, words, constOnly) => index.extract(text, words, constOnly));
     await Promise.all(parsing);
     return files;
   } finally {

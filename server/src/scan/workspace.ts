@@ -16,6 +16,7 @@ import { extractFacts, newStats, type ParseStats } from './extract';
 import type { FileFacts } from './facts';
 import type { ParsePool } from './pool';
 import { ModuleMap, modulePath } from './modules';
+import { SKIPPED_DIRS } from './skipped';
 import { newGoParser } from './parser';
 import { Resolver, type ResolvedFile } from './resolve';
 import type { Site } from './types';
@@ -23,23 +24,60 @@ import type { Site } from './types';
 interface Entry {
   path: string;
   dir: string;
-  text: string;
+  /** The source as given: a string, or UTF-8 bytes decoded only when needed. */
+  raw: string | Uint8Array;
+  decoded?: string;
+  /** Bumped on every change of `raw`. */
+  version: number;
   test: boolean;
   pkgName: string;
   /** Import paths quoted in the file's header (cheap text scan, may include extras). */
   imports: string[];
   env: boolean;
+  /** The version `env` was computed for by prefetch (so refresh need not test it again). */
+  envOf?: number;
   /** Helper names the facts were extracted for (sorted, comma-joined). */
   words: string;
   constOnly: boolean;
   facts: FileFacts | null;
-  /** Facts parsed ahead of time (by a worker) for this text, with no helper names. */
-  prefetched?: { text: string; facts: FileFacts | null };
+  /** Facts parsed ahead of time (by a worker) for this version, with no helper names. */
+  prefetched?: { version: number; facts: FileFacts | null };
   sites: Site[];
   sitesJson: string;
 }
 
 const MAX_ROUNDS = 5;
+
+/** A file's text, decoding its bytes on first use. */
+function textOf(e: Entry): string {
+  if (typeof e.raw === 'string') return e.raw;
+  return (e.decoded ??= Buffer.from(e.raw.buffer, e.raw.byteOffset, e.raw.byteLength).toString('utf8'));
+}
+
+/** The start of a file's text, enough for its header in nearly every file. */
+function headOf(e: Entry): string {
+  if (typeof e.raw === 'string' || e.decoded !== undefined) return textOf(e);
+  const head = Buffer.from(e.raw.buffer, e.raw.byteOffset, e.raw.byteLength).toString('utf8', 0, Math.min(e.raw.byteLength, 8192));
+  return /^(?:func|type|var|const)\b/m.test(head) || e.raw.byteLength <= 8192 ? head : textOf(e);
+}
+
+/** The env pre-filter; on bytes, a native search rules out most files before any decoding. */
+function envOf(e: Entry): boolean {
+  if (typeof e.raw !== 'string' && e.decoded === undefined) {
+    const b = Buffer.from(e.raw.buffer, e.raw.byteOffset, e.raw.byteLength);
+    if (b.indexOf('env') < 0 && b.indexOf('Env') < 0) return false;
+    const env = mentionsEnvApi(textOf(e));
+    if (!env) e.decoded = undefined; // keep only the texts that will be parsed
+    return env;
+  }
+  return mentionsEnvApi(textOf(e));
+}
+
+function sameSource(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  if (typeof a !== 'string' && typeof b !== 'string') return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+  return false;
+}
 
 /** The constants a file declares, as text (to notice when an edit changed them). */
 function constSignature(facts: FileFacts | null): string {
@@ -69,6 +107,7 @@ export class WorkspaceIndex {
   private deleted: string[] = [];
   private helperSig = '';
   private recheckAll = false;
+  private added = false;
   /** Counters for benchmarks: how much was parsed, and how much of it was skipped. */
   readonly stats: ParseStats = newStats();
 
@@ -80,19 +119,26 @@ export class WorkspaceIndex {
     this.parser = newGoParser(language);
   }
 
-  /** Adds or replaces a file (`.go`, or `go.mod` for its module line); the work happens at the next refresh. */
-  setFile(path: string, text: string): void {
+  /**
+   * Adds or replaces a file (`.go`, or `go.mod` for its module line); the work happens at the
+   * next refresh. `text` may be UTF-8 bytes (decoded only if the file turns out to matter).
+   */
+  setFile(path: string, text: string | Uint8Array): void {
     if (basename(path) === 'go.mod') {
-      if (this.modules.set(dirname(path), modulePath(text))) this.recheckAll = true;
+      const mod = typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
+      if (this.modules.set(dirname(path), modulePath(mod))) this.recheckAll = true;
       return;
     }
-    if (!path.endsWith('.go')) return;
+    if (!path.endsWith('.go') || this.isSkipped(path)) return;
     const old = this.entries.get(path);
-    if (old && old.text === text) return;
+    if (old && sameSource(old.raw, text)) return;
     const dir = dirname(path);
-    const entry: Entry = old ?? { path, dir, text, test: path.endsWith('_test.go'), pkgName: '', imports: [], env: false, words: '', constOnly: false, facts: null, sites: [], sitesJson: '[]' };
-    entry.text = text;
+    const entry: Entry = old ?? { path, dir, raw: text, version: 0, test: path.endsWith('_test.go'), pkgName: '', imports: [], env: false, words: '', constOnly: false, facts: null, sites: [], sitesJson: '[]' };
+    entry.raw = text;
+    entry.decoded = undefined;
+    entry.version++;
     if (!old) {
+      this.added = true;
       this.entries.set(path, entry);
       const set = this.byDir.get(dir) ?? new Set();
       set.add(entry);
@@ -100,6 +146,11 @@ export class WorkspaceIndex {
     }
     this.dirty.add(path);
     this.notPrefetched.add(path);
+  }
+
+  /** Whether a path lies in a directory the scanner skips (vendor/, testdata/, .git/, node_modules/) below the root. */
+  isSkipped(path: string): boolean {
+    return this.relativePath(path).split('/').slice(0, -1).some((d) => SKIPPED_DIRS.has(d));
   }
 
   /** Forgets a file (a `.go` file or a `go.mod`). */
@@ -151,13 +202,17 @@ export class WorkspaceIndex {
     this.notPrefetched = new Set();
     for (const path of fresh) {
       const e = this.entries.get(path);
-      if (!e || e.prefetched?.text === e.text || this.inFlight.has(e) || !mentionsEnvApi(e.text)) continue;
-      const text = e.text;
+      if (!e || e.prefetched?.version === e.version || this.inFlight.has(e)) continue;
+      e.env = envOf(e);
+      e.envOf = e.version;
+      if (!e.env) continue;
+      const text = textOf(e);
+      const version = e.version;
       this.inFlight.add(e);
       jobs.push(
         pool.parse(text).then((facts) => {
           this.inFlight.delete(e);
-          if (facts !== undefined && e.text === text) e.prefetched = { text, facts };
+          if (facts !== undefined && e.version === version) e.prefetched = { version, facts };
         }),
       );
     }
@@ -180,22 +235,25 @@ export class WorkspaceIndex {
     this.notPrefetched.clear();
     // Sites of files other than the changed ones change only when constants, helpers or
     // modules change; otherwise only the changed files are resolved again (the edit path).
-    let full = this.recheckAll || this.deleted.length > 0 || this.helperDefs === '';
+    // A new file may start a package whose constants keys elsewhere could not even look for.
+    let full = this.recheckAll || this.added || this.deleted.length > 0 || this.helperDefs === '';
+    this.added = false;
     const constsBefore = dirty.map((e) => constSignature(e.facts));
     for (const e of dirty) {
-      ({ pkgName: e.pkgName, imports: e.imports } = readHeader(e.text));
-      e.env = mentionsEnvApi(e.text);
+      ({ pkgName: e.pkgName, imports: e.imports } = readHeader(headOf(e)));
+      if (e.envOf !== e.version) e.env = envOf(e);
+      e.envOf = undefined;
       e.facts = null;
       e.words = '';
       e.constOnly = false;
     }
     let resolver = this.findHelpers(dirty);
     const targets = (): Entry[] => (full ? [...this.entries.values()] : dirty);
-    full ||= dirty.some((e, i) => constSignature(e.facts) !== constsBefore[i]);
+    full ||= dirty.some((e, i) => constSignature(e.facts) !== constsBefore[i] || this.mayDeclareMissing(e));
     const defs = JSON.stringify([...resolver.helpers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     full ||= defs !== this.helperDefs;
     this.helperDefs = defs;
-    if (this.parseMissingConstants(resolver, targets())) {
+    if (this.parseMissingConstants(resolver, targets(), full)) {
       resolver = this.resolver();
       resolver.findHelpers();
     }
@@ -262,14 +320,16 @@ export class WorkspaceIndex {
     for (const p of byPkg) {
       if (p.pkgKey !== own && !(p.importPath && e.imports.includes(p.importPath))) continue;
       p.re.lastIndex = 0;
-      for (let m = p.re.exec(e.text); m; m = p.re.exec(e.text)) words.add(m[0]);
+      const text = textOf(e);
+      for (let m = p.re.exec(text); m; m = p.re.exec(text)) words.add(m[0]);
     }
     return words;
   }
 
   /** Parses files declaring constants that resolution found missing; true if any was parsed. */
-  private parseMissingConstants(resolver: Resolver, targets: Entry[]): boolean {
+  private parseMissingConstants(resolver: Resolver, targets: Entry[], full: boolean): boolean {
     let any = false;
+    if (full) this.lastMissing.clear();
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const missing = new Map<string, Set<string>>();
       this.onMissing = (pkgKey, name) => {
@@ -279,11 +339,12 @@ export class WorkspaceIndex {
       };
       for (const e of targets) if (e.facts?.calls.length) resolver.sitesOf(this.resolved(e), '', false);
       this.onMissing = undefined;
+      for (const [k, names] of missing) this.lastMissing.set(k, new Set([...(this.lastMissing.get(k) ?? []), ...names]));
       let parsed = false;
       for (const [pkgKey, names] of missing) {
         const re = new RegExp(`\\b(?:${[...names].map(escapeRe).join('|')})\\b`);
         for (const e of this.packageEntries(pkgKey)) {
-          if (e.facts || !re.test(e.text)) continue;
+          if (e.facts || !re.test(textOf(e))) continue;
           this.parse(e, new Set(), true);
           parsed = true;
         }
@@ -297,6 +358,14 @@ export class WorkspaceIndex {
   }
 
   private onMissing: ((pkgKey: string, name: string) => void) | undefined;
+  /** Constants keys needed but nobody declared, by package key (as of the last resolution). */
+  private readonly lastMissing = new Map<string, Set<string>>();
+
+  /** Whether an edited file may now declare a constant that keys elsewhere are missing. */
+  private mayDeclareMissing(e: Entry): boolean {
+    const names = this.lastMissing.get(`${e.dir}\0${e.pkgName}`);
+    return !!names && [...names].some((n) => new RegExp(`\\b${escapeRe(n)}\\b`).test(textOf(e)));
+  }
 
   private packageEntries(pkgKey: string): Entry[] {
     const i = pkgKey.indexOf('\0');
@@ -341,10 +410,10 @@ export class WorkspaceIndex {
     e.constOnly = constOnly;
     const pre = e.prefetched;
     e.prefetched = undefined;
-    if (pre && pre.text === e.text && words.size === 0 && !constOnly) {
+    if (pre && pre.version === e.version && words.size === 0 && !constOnly) {
       e.facts = pre.facts;
       return;
     }
-    e.facts = extractFacts(this.parser, e.text, words, constOnly, this.stats);
+    e.facts = extractFacts(this.parser, textOf(e), words, constOnly, this.stats);
   }
 }

@@ -40,6 +40,7 @@ var (
 	etOn       bool    // tracing is on; written once during syscall's init
 	etFd       uintptr // the process file
 	etPid      int
+	etParent   int // nearest traced ancestor (ENVTRACE_PARENT), 0 if none
 	etSeq      etatomic.Uint64
 	etDepth    = 16
 	etRaceMode bool
@@ -99,6 +100,7 @@ func etStart() {
 	hexKey, _ := envtraceOrigGetenv(etPrefix + "KEY")
 	patterns, _ := envtraceOrigGetenv(etPrefix + "REDACT")
 	parent, _ := envtraceOrigGetenv(etPrefix + "PARENT")
+	etParent, _ = etAtoi(parent)
 	etInitRedact(hexKey, patterns)
 	etKeys = make(map[string]*etKey)
 
@@ -131,8 +133,7 @@ func etStart() {
 	b = append(b, `,"ppid":`...)
 	b = etAppendInt(b, int64(etSys.getppid()))
 	b = append(b, `,"parent":`...)
-	p, _ := etAtoi(parent)
-	b = etAppendInt(b, int64(p))
+	b = etAppendInt(b, int64(etParent))
 	b = append(b, `,"run":`...)
 	b = etAppendStr(b, run)
 	b = append(b, `,"argv":`...)
@@ -176,6 +177,9 @@ func etStart() {
 	etSys.write(etFd, b)
 	etOn = true
 	envtraceEarlyReads(etRuntimeRead)
+	if etRaceMode {
+		etRaceStart() // last: the recorder goroutine inherits everything set up above
+	}
 }
 
 func etPathSep() byte {

@@ -8,21 +8,31 @@ func Getenv(key string) (value string, found bool) {
 	if !etOn {
 		return envtraceOrigGetenv(key)
 	}
-	return etGetenv(key)
+	if etRaceMode {
+		r := etRaceCall(etOpGetenv, key, "")
+		return r.value, r.found
+	}
+	return etGetenv(key, nil)
 }
 
 func Setenv(key, value string) error {
 	if !etOn {
 		return envtraceOrigSetenv(key, value)
 	}
-	return etSetenv(key, value)
+	if etRaceMode {
+		return etRaceCall(etOpSetenv, key, value).err
+	}
+	return etSetenv(key, value, nil)
 }
 
 func Unsetenv(key string) error {
 	if !etOn {
 		return envtraceOrigUnsetenv(key)
 	}
-	return etUnsetenv(key)
+	if etRaceMode {
+		return etRaceCall(etOpUnsetenv, key, "").err
+	}
+	return etUnsetenv(key, nil)
 }
 
 func Clearenv() {
@@ -30,23 +40,27 @@ func Clearenv() {
 		envtraceOrigClearenv()
 		return
 	}
-	etClearenv()
+	if etRaceMode {
+		etRaceCall(etOpClearenv, "", "")
+		return
+	}
+	etClearenv(nil)
 }
 
 func Environ() []string {
 	if !etOn {
 		return envtraceOrigEnviron()
 	}
-	return etEnviron()
+	if etRaceMode {
+		return etRaceCall(etOpEnviron, "", "").env
+	}
+	return etEnviron(nil)
 }
 
 //go:noinline
-func etGetenv(key string) (value string, found bool) {
+func etGetenv(key string, rc *etRaceReq) (value string, found bool) {
 	if etIsSetting(key) {
 		return envtraceOrigGetenv(key)
-	}
-	if etRaceMode {
-		etRaceAccess(key, false)
 	}
 	var e etEvent
 	e.t0 = envtraceNanotime()
@@ -56,17 +70,14 @@ func etGetenv(key string) (value string, found bool) {
 	e.t1 = envtraceNanotime()
 	e.wf = inf > 0 || ks.inflight.Load() > 0 || ks.gen.Load() != gen
 	e.op, e.key, e.hasKey, e.value, e.hasValue, e.found, e.secret, e.wg = "getenv", key, true, value, found, found, ks.secret, gen
-	etRecord(&e)
+	etRecord(&e, rc)
 	return value, found
 }
 
 //go:noinline
-func etSetenv(key, value string) error {
+func etSetenv(key, value string, rc *etRaceReq) error {
 	if etIsSetting(key) {
 		return envtraceOrigSetenv(key, value)
-	}
-	if etRaceMode {
-		etRaceAccess(key, true)
 	}
 	var e etEvent
 	e.t0 = envtraceNanotime()
@@ -87,17 +98,14 @@ func etSetenv(key, value string) error {
 	if err != nil {
 		e.err = err.Error()
 	}
-	etRecord(&e)
+	etRecord(&e, rc)
 	return err
 }
 
 //go:noinline
-func etUnsetenv(key string) error {
+func etUnsetenv(key string, rc *etRaceReq) error {
 	if etIsSetting(key) {
 		return envtraceOrigUnsetenv(key)
-	}
-	if etRaceMode {
-		etRaceAccess(key, true)
 	}
 	var e etEvent
 	e.t0 = envtraceNanotime()
@@ -115,15 +123,12 @@ func etUnsetenv(key string) error {
 	if err != nil {
 		e.err = err.Error()
 	}
-	etRecord(&e)
+	etRecord(&e, rc)
 	return err
 }
 
 //go:noinline
-func etClearenv() {
-	if etRaceMode {
-		etRaceAll(true)
-	}
+func etClearenv(rc *etRaceReq) {
 	var e etEvent
 	e.t0 = envtraceNanotime()
 	// Keep the settings: children of a program that cleared its environment stay traced
@@ -144,14 +149,11 @@ func etClearenv() {
 	etMu.RUnlock()
 	e.t1 = envtraceNanotime()
 	e.op, e.found = "clearenv", true
-	etRecord(&e)
+	etRecord(&e, rc)
 }
 
 //go:noinline
-func etEnviron() []string {
-	if etRaceMode {
-		etRaceAll(false)
-	}
+func etEnviron(rc *etRaceReq) []string {
 	var e etEvent
 	e.t0 = envtraceNanotime()
 	all := envtraceOrigEnviron()
@@ -163,7 +165,7 @@ func etEnviron() []string {
 	}
 	e.t1 = envtraceNanotime()
 	e.op, e.found = "environ", true
-	etRecord(&e)
+	etRecord(&e, rc)
 	return out
 }
 
@@ -181,20 +183,33 @@ func etChildEnv(env []string, parent int) []string {
 	return append(out, etPrefix+"PARENT="+etItoa(int64(parent)))
 }
 
-// etParentPid is this process's own nearest traced ancestor (for Exec, which keeps the pid).
-func etParentPid() int {
-	s, _ := envtraceOrigGetenv(etPrefix + "PARENT")
-	n, _ := etAtoi(s)
-	return n
-}
 
 // etSpawn records a spawn (cpid = child pid) or exec event.
+//
+//go:noinline
 func etSpawn(op, path string, argv []string, cpid int, err error, t0, t1 int64) {
 	var e etEvent
-	e.op, e.path, e.argv, e.cpid, e.found, e.t0, e.t1 = op, path, argv, cpid, err == nil, t0, t1
-	e.hasArgv = true
+	e.op, e.path, e.cpid, e.found, e.t0, e.t1 = op, path, cpid, err == nil, t0, t1
+	e.argvZ, e.hasArgv = etJoinZ(argv), true
 	if err != nil {
 		e.err = err.Error()
 	}
-	etRecord(&e)
+	if etRaceMode {
+		etRaceRecord(&e)
+		return
+	}
+	etRecord(&e, nil)
+}
+
+// etJoinZ joins argv with NUL bytes (which no argument can hold) into one string, so that
+// in race mode the recorder goroutine reads no memory the caller wrote.
+func etJoinZ(argv []string) string {
+	s := ""
+	for i, a := range argv {
+		if i > 0 {
+			s += "\x00"
+		}
+		s += a
+	}
+	return s
 }

@@ -11,7 +11,7 @@ import (
 
 type etEvent struct {
 	op, key, value, err, api, path     string
-	argv                               []string
+	argvZ                              string // argv joined by NUL bytes
 	hasKey, hasValue, hasArgv          bool
 	found, secret, wf                  bool
 	g, pg, wg, stack                   uint64
@@ -23,12 +23,18 @@ type etBuf struct{ b []byte }
 
 var etBufPool = etsync.Pool{New: func() any { return &etBuf{b: make([]byte, 0, 1024)} }}
 
-// etRecord adds the goroutine ids and the interned stack, then writes the event.
+// etRecord adds the goroutine ids and the interned stack, then writes the event. In race
+// mode (rc != nil, on the recorder goroutine) they come from the calling goroutine's request.
 //
 //go:noinline
-func etRecord(e *etEvent) {
-	e.g, e.pg = envtraceGoids()
-	e.stack = etStackID(e.op)
+func etRecord(e *etEvent, rc *etRaceReq) {
+	if rc != nil {
+		e.g, e.pg = rc.g, rc.pg
+		e.stack = etStackOf(rc.pcs[:rc.n])
+	} else {
+		e.g, e.pg = envtraceGoids()
+		e.stack = etStackID(e.op)
+	}
 	etEmit(e)
 }
 
@@ -64,7 +70,7 @@ func etEmit(e *etEvent) {
 		b = append(b, `,"path":`...)
 		b = etAppendStr(b, e.path)
 		b = append(b, `,"argv":`...)
-		b = etAppendArgv(b, e.argv)
+		b = etAppendArgvZ(b, e.argvZ)
 		if e.op == "spawn" {
 			b = append(b, `,"cpid":`...)
 			b = etAppendInt(b, int64(e.cpid))

@@ -31,13 +31,7 @@ func etStackID(op string) uint64 {
 	if exact { // no frame pointers on this GOARCH: the key is the exact logical stack
 		n = etruntime.Callers(1, pcs[:etDepth+etOwnDepth])
 	}
-	h := uint64(14695981039346656037)
-	for _, pc := range pcs[:n] {
-		h ^= uint64(pc)
-		h *= 1099511628211
-		h ^= h >> 29
-	}
-	h ^= uint64(len(op))
+	h := etHashPCs(pcs[:n]) ^ uint64(len(op))
 	etMu.RLock()
 	id := etStacks[h]
 	etMu.RUnlock()
@@ -46,15 +40,44 @@ func etStackID(op string) uint64 {
 	}
 	var logical [etMaxDepth + etOwnDepth + 16]uintptr
 	m := etruntime.Callers(1, logical[:])
+	return etIntern(h, logical[:m])
+}
+
+// etStackOf interns an exact logical stack taken on another goroutine (race mode).
+func etStackOf(pcs []uintptr) uint64 {
+	h := etHashPCs(pcs)
+	etMu.RLock()
+	id := etStacks[h]
+	etMu.RUnlock()
+	if id != 0 {
+		return id
+	}
+	return etIntern(h, pcs)
+}
+
+func etHashPCs(pcs []uintptr) uint64 {
+	h := uint64(14695981039346656037)
+	for _, pc := range pcs {
+		h ^= uint64(pc)
+		h *= 1099511628211
+		h ^= h >> 29
+	}
+	return h
+}
+
+// etIntern assigns the stack (logical PCs, innermost first) an id, writing its record
+// if it is new; h is the key the hot path looks it up by.
+func etIntern(h uint64, logical []uintptr) uint64 {
 	etMu.Lock()
 	defer etMu.Unlock()
-	if id = etStacks[h]; id != 0 {
+	id := etStacks[h]
+	if id != 0 {
 		return id
 	}
 	if etStacks == nil {
 		etStacks, etStackText = make(map[uint64]uint64), make(map[string]uint64)
 	}
-	api, frames := etSymbolize(logical[:m])
+	api, frames := etSymbolize(logical)
 	text := api + "|" + string(frames)
 	if id = etStackText[text]; id == 0 {
 		etStackNext++

@@ -39,6 +39,22 @@ func etNoteSecret(key, value string) {
 	etSecretMu.Unlock()
 }
 
+// etAppendArgvZ appends NUL-joined arguments as a JSON array (see etAppendArgv).
+func etAppendArgvZ(b []byte, z string) []byte {
+	var argv []string
+	start := 0
+	for i := 0; i <= len(z); i++ {
+		if i == len(z) || z[i] == 0 {
+			argv = append(argv, z[start:i])
+			start = i + 1
+		}
+	}
+	if z == "" {
+		argv = nil
+	}
+	return etAppendArgv(b, argv)
+}
+
 // etAppendArgv appends argv as a JSON array; an argument holding a known secret value or
 // a URL with a password becomes "<redacted h=… n=…>".
 func etAppendArgv(b []byte, argv []string) []byte {

@@ -1,12 +1,6 @@
 // envtrace recorder, part 6: SipHash-2-4, the keyed hash of redacted values (the key comes
-// from ENVTRACE_KEY, which lives in the workspace, never in a run), and the shadow
-// variables of the precise race mode.
+// from ENVTRACE_KEY, which lives in the workspace, never in a run).
 package syscall
-
-import (
-	etrace "internal/race"
-	etunsafe "unsafe"
-)
 
 //envtrace:begin
 
@@ -61,35 +55,4 @@ func etHash(s string) uint64 {
 	round()
 	round()
 	return v0 ^ v1 ^ v2 ^ v3
-}
-
-// Precise race mode (ENVTRACE_RACE=1 in a -race build): every access reads or writes a
-// shadow byte chosen by the key's hash, before any lock is taken, so that the race
-// detector reports two accesses to one key that the program did not order.
-const etRaceEnabled = etrace.Enabled
-
-const etShadowSize = 1 << 16
-
-var etShadow [etShadowSize]byte
-
-func etRaceAccess(key string, write bool) {
-	h := uint32(2166136261)
-	for i := 0; i < len(key); i++ {
-		h = (h ^ uint32(key[i])) * 16777619
-	}
-	p := etunsafe.Pointer(&etShadow[h&(etShadowSize-1)])
-	if write {
-		etrace.Write(p)
-	} else {
-		etrace.Read(p)
-	}
-}
-
-func etRaceAll(write bool) {
-	p := etunsafe.Pointer(&etShadow[0])
-	if write {
-		etrace.WriteRange(p, etShadowSize)
-	} else {
-		etrace.ReadRange(p, etShadowSize)
-	}
 }

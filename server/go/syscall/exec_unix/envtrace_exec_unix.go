@@ -67,7 +67,7 @@ func Exec(argv0 string, argv []string, envv []string) (err error) {
 	t0 := envtraceNanotime()
 	// Recorded before the call: on success this process image is gone.
 	etSpawn("exec", argv0, argv, 0, nil, t0, t0)
-	err = envtraceOrigExec(argv0, argv, etChildEnv(envv, etParentPid()))
+	err = envtraceOrigExec(argv0, argv, etChildEnv(envv, etParent))
 	if err != nil {
 		etSpawn("exec", argv0, argv, 0, err, t0, envtraceNanotime())
 	}
