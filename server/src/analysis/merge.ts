@@ -248,12 +248,22 @@ function environReads(ctx: MergeContext, e: Entry, key: string): Entry[] {
     const p = ctx.obs.processes[proc];
     if (!p || !p.env.length || ctx.wrote(proc, k)) continue;
     const found = p.env.find((x) => (e.windows ? x.k.toUpperCase() === k : x.k === key));
+    const single = e.processes.size === 1;
     const d: Entry = {
-      run: e.run, stack: e.stack, op: 'getenv', api: e.api, key: found?.k ?? key, found: found !== undefined,
-      redacted: found !== undefined && found.v === undefined, windows: e.windows,
-      count: e.processes.size === 1 ? e.count : 1, processes: new Set([proc]),
-      goroutines: new Set([...e.goroutines].filter((g) => e.processes.size === 1 || (g & 1023) === (proc & 1023))),
-      tests: e.tests, lastProc: proc, lastG: -1,
+      run: e.run,
+      stack: e.stack,
+      op: 'getenv',
+      api: e.api,
+      key: found?.k ?? key,
+      found: found !== undefined,
+      redacted: found !== undefined && found.v === undefined,
+      windows: e.windows,
+      count: single ? e.count : 1,
+      processes: new Set([proc]),
+      goroutines: new Set([...e.goroutines].filter((g) => single || (g & 1023) === (proc & 1023))),
+      tests: e.tests,
+      lastProc: proc,
+      lastG: -1,
     };
     if (found?.v !== undefined) {
       d.value = found.v;
