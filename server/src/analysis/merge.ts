@@ -36,6 +36,7 @@ import type { Frame } from '../runs/frames';
 import type { Op } from '../runs/records';
 import type { RaceParty } from '../runs/report';
 import { type Entry, type Observations, goroutineCount } from './observations';
+import { libraryReads } from './libraryReads';
 import { type ContextOptions, MergeContext } from './workspaceFrames';
 
 export { MergeContext } from './workspaceFrames';
@@ -221,61 +222,9 @@ function entriesOf(ctx: MergeContext, site: Site): Set<Entry> {
     }
   }
   if (op === 'getenv' && site.key !== null && !direct) {
-    const token = site.api.toLowerCase().split(/[\s.:/()*]+/)[0];
-    for (const e of ctx.libraryByKey.get(site.key.toUpperCase()) ?? []) {
-      if (e.op === 'getenv' && keyFits(site, e.key, e.windows) && ctx.views[e.stack].libraryNames.has(token)) out.add(e);
-    }
-    for (const e of ctx.libraryEnviron) {
-      if (ctx.views[e.stack].libraryNames.has(token)) for (const d of environReads(ctx, e, site.key)) out.add(d);
-    }
+    for (const e of libraryReads(ctx, site.key, site.api)) if (keyFits(site, e.key, e.windows)) out.add(e);
   }
   return out;
-}
-
-/**
- * The reads a library made of `key` through one `os.Environ` call: the key's value in each
- * calling process's starting environment (left out when the process wrote the key itself,
- * since the starting value then no longer tells). Cached per call entry and key.
- */
-function environReads(ctx: MergeContext, e: Entry, key: string): Entry[] {
-  const k = key.toUpperCase();
-  let byKey = ctx.derived.get(e);
-  if (!byKey) ctx.derived.set(e, (byKey = new Map()));
-  let list = byKey.get(k);
-  if (list) return list;
-  list = [];
-  for (const proc of e.processes) {
-    const p = ctx.obs.processes[proc];
-    if (!p || !p.env.length || ctx.wrote(proc, k)) continue;
-    const found = p.env.find((x) => (e.windows ? x.k.toUpperCase() === k : x.k === key));
-    const single = e.processes.size === 1;
-    const d: Entry = {
-      run: e.run,
-      stack: e.stack,
-      op: 'getenv',
-      api: e.api,
-      key: found?.k ?? key,
-      found: found !== undefined,
-      redacted: found !== undefined && found.v === undefined,
-      windows: e.windows,
-      count: single ? e.count : 1,
-      processes: new Set([proc]),
-      goroutines: new Set([...e.goroutines].filter((g) => single || (g & 1023) === (proc & 1023))),
-      tests: e.tests,
-      lastProc: proc,
-      lastG: -1,
-    };
-    if (found?.v !== undefined) {
-      d.value = found.v;
-      d.length = Buffer.byteLength(found.v);
-    } else if (found) {
-      d.hash = found.h;
-      d.length = found.n ?? 0;
-    }
-    list.push(d);
-  }
-  byKey.set(k, list);
-  return list;
 }
 
 function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteObservation {
