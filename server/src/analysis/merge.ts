@@ -2,9 +2,12 @@
  * The merge of static sites and runtime observations (DESIGN.md "Merge"; issue 4).
  * Pure functions over loaded data; no IO besides go.mod lookups when a context is built.
  *
- *   // 1. Load the shown runs (run directories and/or JSON reports), streaming (loadObservations.ts):
- *   const obs = await loadStore(storeRoot(folder), parseRunsShown(settings.runs.show)); // latest | all | N
- *   //    or: await loadObservations([runDir, '/downloads/ci-report.json']);  // never throws per source
+ *   // 1. Load the shown runs (run directories and/or JSON reports), streaming. Per folder
+ *   //    (shownRuns.ts): reloads only when the chosen runs or their files change, skips a run
+ *   //    until its run.json has `end`; call refresh() when the file watcher sees .envtrace/runs change.
+ *   const runs = new ShownRuns(storeRoot(folder), parseRunsShown(settings.runs.show)); // latest | all | N
+ *   if (await runs.refresh()) obs = runs.observations;   // runs.list() / choose(ids) / importReport(file)
+ *   //    or one-shot (loadObservations.ts): await loadObservations([runDir, '/downloads/ci-report.json']);
  *   // 2. See them from a workspace folder (cached per obs × root; give it the files with sites):
  *   const ctx = mergeContext(obs, folderPath, { files: allSites.map((s) => s.file) });
  *   // 3. Per request (≈0.1–1 ms per file): one SiteObservation per site, same order
@@ -15,8 +18,8 @@
  *   // 4. envtrace/diff: diffRuns(await loadObservations([a]), await loadObservations([b]),
  *   //                            { root: folderPath, sites: allSites })           (diff.ts)
  *
- * A new run: build a new Observations (the context cache is keyed by it); a run is complete
- * when its run.json has `end` set (runs/store.ts). Sites' `file` is relative to the root.
+ * A new Observations gets new contexts (the cache is keyed by it). Sites' `file` is relative
+ * to the root.
  *
  * Rules: an event belongs to a site whose line range contains a workspace frame of its
  * stack, if the site's kind fits the op (read↔getenv, write↔setenv, unset↔unsetenv,
