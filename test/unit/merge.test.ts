@@ -142,6 +142,25 @@ test('a library that takes the whole environment (os.Environ) gives its field si
   assert.deepEqual(libraryCallsForFile(ctx, 'cmd/libenv/main.go'), [{ line: 18, keys: [] }]);
 });
 
+test('every kind of site gets its own op: ExpandEnv variables, write, unset, environ, syscall, pattern, clear', async () => {
+  const list = await observe(await loadFixtures('ops'), 'cmd/ops/main.go');
+  const facts = list.map((o) => [o.site.line, o.site.kind, o.site.key ?? o.site.pattern, o.count, o.values.map((v) => (v.unset ? 'unset' : (v.value ?? (v.redacted ? '•••' : '-'))))]);
+  assert.deepEqual(facts, [
+    [11, 'read', 'HOST', 1, ['example.org']],
+    [11, 'read', 'PORT', 1, ['443']],
+    [12, 'write', 'STAGE', 1, ['ops']],
+    [13, 'unset', 'STAGE', 1, ['-']],
+    [14, 'environ', null, 1, ['-']],
+    [15, 'read', 'OPS_LEVEL', 1, ['unset']],
+    [17, 'read', 'FEATURE_*', 2, ['on', 'unset']],
+    [19, 'clear', null, 1, ['-']],
+  ]);
+  assert.deepEqual(at(list, 17, null).keys, [
+    { key: 'FEATURE_a', count: 1 },
+    { key: 'FEATURE_b', count: 1 },
+  ]);
+});
+
 test('-trimpath runs map back through the module path', async () => {
   const list = await observe(await loadFixtures('trimpath'), HELPER);
   assert.deepEqual(
