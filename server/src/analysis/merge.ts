@@ -182,9 +182,9 @@ export function runProblems(obs: Observations): { badLines: number; lostEvents: 
 
 const KIND_OP: Record<string, Op> = { read: 'getenv', write: 'setenv', unset: 'unsetenv', clear: 'clearenv', environ: 'environ' };
 
-/** The op a site kind observes (kinds added later, e.g. struct fields, are reads). */
-export function siteOp(site: Site): Op {
-  return KIND_OP[site.kind] ?? 'getenv';
+/** The op a site kind observes; null for kinds added later that no recorded op stands for (e.g. `child`). */
+export function siteOp(site: Site): Op | null {
+  return KIND_OP[site.kind] ?? null;
 }
 
 /** True for sites that call an env API of the standard library directly. */
@@ -216,6 +216,7 @@ function patternRegex(p: string, ci: boolean): RegExp {
 function entriesOf(ctx: MergeContext, site: Site): Set<Entry> {
   const out = new Set<Entry>();
   const op = siteOp(site);
+  if (op === null) return out;
   const direct = isDirectSite(site);
   for (const ref of ctx.byFile.get(site.file) ?? []) {
     if (ref.line < site.line || ref.line > site.endLine) continue;
