@@ -1,14 +1,17 @@
 // `npm run bench:server`: generates a Go workspace with ~1,000 env sites and a recorded run of
 // 1,000,000 events over them (recorder JSONL, 4 processes), then, in a fresh process, loads
 // the run through the merge engine and prints load time, peak RSS, and the latency of the
-// per-file query the language server makes for lenses and hovers (p50/p95 over every file).
+// per-file query the language server makes for lenses and hovers (p50/p95 over every file);
+// then starts the real language server over stdio on the workspace (the run sits in its
+// .envtrace/runs) and measures code lens and hover latency on every file and site.
 // Goals: load ≤ 2 s, peak RSS ≤ 300 MB, p95 ≤ 20 ms. Not a test; prints figures.
 // Usage: node scripts/bench-server.mjs [--events N] [--keep DIR]
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -27,7 +30,8 @@ if (!existsSync(join(out, 'analysis', 'merge.js'))) throw new Error('no compiled
 
 const base = keep ?? mkdtempSync(join(tmpdir(), 'envtrace-bench-server-'));
 const ws = join(base, 'ws');
-const runDir = join(base, 'run');
+// The run sits in the workspace's store, where the language server looks for runs.
+const runDir = join(ws, '.envtrace', 'runs', '20991231-235959-bench00');
 
 /** Deterministic pseudo-random numbers (xorshift32). */
 let seed = 2463534242;
@@ -71,7 +75,8 @@ for (let p = 0; p < PKGS; p++) {
 
 // 2. The run: per process a P record, S records on first use, E records.
 mkdirSync(runDir, { recursive: true });
-writeFileSync(join(runDir, 'run.json'), JSON.stringify({ version: 1, id: 'bench', label: 'bench', command: ['go', 'test', './...'], cwd: ws, start: new Date().toISOString(), end: null, exitCode: 0, goVersion: 'go1.26.8', goos: 'linux', goarch: 'amd64', gitCommit: null, goroot: GOROOT, gomodcache: null, mode: 'run' }));
+writeFileSync(join(ws, '.envtrace', '.gitignore'), '*\n');
+writeFileSync(join(runDir, 'run.json'), JSON.stringify({ version: 1, id: '20991231-235959-bench00', label: 'bench', command: ['go', 'test', './...'], cwd: ws, start: new Date().toISOString(), end: new Date().toISOString(), exitCode: 0, goVersion: 'go1.26.8', goos: 'linux', goarch: 'amd64', gitCommit: null, goroot: GOROOT, gomodcache: null, mode: 'run' }));
 const perProc = Math.ceil(EVENTS / PROCS);
 let written = 0;
 const mono0 = 1_000_000_000;
@@ -153,10 +158,65 @@ if (r.status !== 0) {
   process.exit(1);
 }
 const m = JSON.parse(r.stdout.trim().split('\n').pop());
-const mark = (ok) => (ok ? 'ok' : 'OVER GOAL');
+function mark(ok) {
+  return ok ? 'ok' : 'OVER GOAL';
+}
 console.log(`run: ${m.events} events, ${m.stacks} stacks → ${m.entries} entries; workspace: ${m.sites} sites (${m.reached} reached)`);
 console.log(`load (stream + aggregate):  ${m.loadS.toFixed(2)} s   goal ≤ 2 s    ${mark(m.loadS <= 2)}`);
 console.log(`peak RSS:                   ${m.peakRssMB.toFixed(0)} MB   goal ≤ 300 MB ${mark(m.peakRssMB <= 300)}`);
 console.log(`per-file query (lens/hover data) p50 ${m.queryP50Ms.toFixed(2)} ms, p95 ${m.queryP95Ms.toFixed(2)} ms, max ${m.queryMaxMs.toFixed(2)} ms over ${m.queries} queries   goal p95 ≤ 20 ms ${mark(m.queryP95Ms <= 20)}`);
-console.log(`(scan of the workspace ${m.scanS.toFixed(2)} s, merge context ${m.contextMs.toFixed(1)} ms; hover/lens over a real LSP connection: not measured until the server shows runtime data)`);
+console.log(`(scan of the workspace ${m.scanS.toFixed(2)} s, merge context ${m.contextMs.toFixed(1)} ms)`);
+
+// 4. The language server over a real stdio connection: code lens and hover on every file.
+await lspPhase();
 if (!keep) rmSync(base, { recursive: true, force: true });
+
+async function lspPhase() {
+  spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  const require = createRequire(join(root, 'package.json'));
+  const rpc = require('vscode-jsonrpc/node');
+  const proc = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  let indexed;
+  const done = new Promise((res) => (indexed = res));
+  conn.onUnhandledProgress((p) => p.value?.kind === 'end' && indexed());
+  conn.onRequest((method, params) => (method === 'workspace/configuration' ? params.items.map(() => ({})) : null));
+  conn.onNotification(() => {});
+  conn.listen();
+  const uri = pathToFileURL(ws).href;
+  const t0 = performance.now();
+  await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'bench' }],
+    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, workspaceFolders: true }, textDocument: { hover: { contentFormat: ['markdown'] }, codeLens: {} } },
+  });
+  await conn.sendNotification('initialized', {});
+  await done;
+  const tIndexed = performance.now();
+  const files = [...new Set(sites.map((x) => x.file))];
+  const lensMs = [];
+  const hoverMs = [];
+  let runtime = false;
+  let lensCount = 0;
+  for (let round = 0; round < 3; round++) {
+    for (const file of files) {
+      const doc = { uri: pathToFileURL(file).href };
+      if (round === 0) await conn.sendNotification('textDocument/didOpen', { textDocument: { ...doc, languageId: 'go', version: 1, text: readFileSync(file, 'utf8') } });
+      let s = performance.now();
+      const lenses = (await conn.sendRequest('textDocument/codeLens', { textDocument: doc })) ?? [];
+      lensMs.push(performance.now() - s);
+      if (round === 0) lensCount += lenses.length;
+      runtime ||= lenses.some((l) => / = "|unset|not reached/.test(l.command?.title ?? ''));
+      for (const site of sites.filter((x) => x.file === file)) {
+        s = performance.now();
+        await conn.sendRequest('textDocument/hover', { textDocument: doc, position: { line: site.line - 1, character: 8 } });
+        hoverMs.push(performance.now() - s);
+      }
+    }
+  }
+  await conn.sendRequest('shutdown');
+  await conn.sendNotification('exit');
+  const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+  console.log(`language server (stdio): indexed in ${((tIndexed - t0) / 1000).toFixed(2)} s; runtime data in lenses: ${runtime ? 'yes' : 'no (the server does not show runs yet: static lenses and hovers measured)'}`);
+  console.log(`  ${lensCount} lenses on ${files.length} files`);
+  console.log(`  code lens p50 ${q(lensMs, 0.5).toFixed(2)} ms, p95 ${q(lensMs, 0.95).toFixed(2)} ms over ${lensMs.length}; hover p50 ${q(hoverMs, 0.5).toFixed(2)} ms, p95 ${q(hoverMs, 0.95).toFixed(2)} ms over ${hoverMs.length}   goal p95 ≤ 20 ms ${mark(Math.max(q(lensMs, 0.95), q(hoverMs, 0.95)) <= 20)}`);
+}
