@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ObservationsBuilder, type ObservedRun, type Observations, type RunMeta } from './observations';
 import { replayReport } from './reportReplay';
-import { readRun, type ReadOptions } from '../runs/reader';
+import { readRun, type ReadOptions, type ReadStats } from '../runs/reader';
 import { readOptionsFor } from '../runs/load';
 import { listRuns, readRunInfo, type RunInfo, type StoredRun } from '../runs/store';
 
@@ -71,7 +71,16 @@ export async function addRun(builder: ObservationsBuilder, source: RunSource, ex
     return builder.failedRun(metaFor(path, 'dir'), (e as Error).message);
   }
   const observer = builder.beginRun(metaFromInfo(run.dir, run.info));
-  const stats = await readRun(run.dir, observer, readOptionsFor(run, extra));
+  let stats: ReadStats;
+  try {
+    stats = await readRun(run.dir, observer, readOptionsFor(run, extra));
+  } catch (e) {
+    // e.g. the directory became unreadable: keep what was read, say why once
+    if (strict) throw new RunSourceError(`${run.dir}: ${(e as Error).message}`);
+    const r = observer.finish({ badLines: 0, lostEvents: 0, unreadableFiles: 1 });
+    r.problems.message = `the run could not be read (${(e as Error).message.split('\n')[0]})`;
+    return r;
+  }
   const r = observer.finish(stats);
   if (strict && stats.files === 0) throw new RunSourceError(`${run.dir} is not a run directory (no process files)`);
   if (stats.unreadableFiles && !r.problems.message) r.problems.message = `${stats.unreadableFiles} process file(s) could not be read (unknown version or no process record)`;
