@@ -90,7 +90,7 @@ export interface Finding {
 export function findings(o: SiteObservation, root: string): Finding[] {
   const out: Finding[] = [];
   const key = siteName(o);
-  if (o.site.kind === 'read' && o.unset > 0 && o.site.default === null && o.site.key !== null) {
+  if (o.site.kind === 'read' && o.unset > 0 && o.site.default === null && (o.site.key !== null || o.site.pattern !== null)) {
     out.push({ code: 'envtrace.unset', severity: 'information', message: `${key} was unset in the shown run (${plural(o.unset, 'read')}) and this read has no default`, related: [] });
   }
   for (const r of o.races) {
