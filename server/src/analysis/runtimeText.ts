@@ -90,7 +90,9 @@ export interface Finding {
 export function findings(o: SiteObservation, root: string): Finding[] {
   const out: Finding[] = [];
   const key = siteName(o);
-  if (o.site.kind === 'read' && o.unset > 0 && o.site.default === null && (o.site.key !== null || o.site.pattern !== null)) {
+  // LookupEnv-style APIs report absence to the code, which then handles it: not a finding.
+  const checksPresence = o.site.api === 'os.LookupEnv' || o.site.api === 'syscall.Getenv';
+  if (o.site.kind === 'read' && o.unset > 0 && o.site.default === null && !checksPresence && (o.site.key !== null || o.site.pattern !== null)) {
     out.push({ code: 'envtrace.unset', severity: 'information', message: `${key} was unset in the shown run (${plural(o.unset, 'read')}) and this read has no default`, related: [] });
   }
   for (const r of o.races) {
