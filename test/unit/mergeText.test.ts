@@ -38,7 +38,7 @@ test('findings: unset without default, race with the writing side related, keys 
   assert.deepEqual(level.map((f) => [f.code, f.severity]), [['envtrace.unset', 'information']]);
   const ops = await observe(await loadFixtures('ops'), 'cmd/ops/main.go');
   assert.deepEqual(findings(at(ops, 15, 'OPS_LEVEL'), appRoot), [], 'syscall.Getenv reports absence to the code');
-  assert.deepEqual(findings(at(ops, 17, null), appRoot).map((f) => f.code), ['envtrace.unset'], 'FEATURE_b was unset');
+  assert.deepEqual(findings(at(ops, 17, null), appRoot).map((f) => f.code), ['envtrace.unset', 'envtrace.keys'], 'FEATURE_b was unset; the pattern site lists its keys');
   const dyn = findings(at(list, 12, null), appRoot);
   assert.deepEqual(dyn.map((f) => [f.code, f.severity, f.message]), [['envtrace.keys', 'hint', 'observed keys: PORT (×4), REGION (×1)']]);
   const racy = findings(at(await observe(await loadFixtures('racy'), 'cmd/racy/main.go'), 22, 'APP_STAGE'), appRoot);
