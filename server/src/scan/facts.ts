@@ -348,11 +348,18 @@ export class FactExtractor {
         return inner ? this.expr(inner, at, depth + 1) : UNKNOWN;
       }
       case 'binary_expression': {
-        if (n.childForFieldName('operator')?.text !== '+') return UNKNOWN;
-        const l = n.childForFieldName('left');
-        const r = n.childForFieldName('right');
-        if (!l || !r) return UNKNOWN;
-        return { t: 'cat', parts: [this.expr(l, at, depth + 1), this.expr(r, at, depth + 1)] };
+        // a + b + c nests to the left: walk the spine so long chains cost no depth.
+        const rights: Node[] = [];
+        let left: Node | null = n;
+        while (left?.type === 'binary_expression') {
+          const r = left.childForFieldName('right');
+          if (left.childForFieldName('operator')?.text !== '+' || !r) return UNKNOWN;
+          rights.push(r);
+          left = left.childForFieldName('left');
+        }
+        if (!left) return UNKNOWN;
+        const parts = [left, ...rights.reverse()].map((p) => this.expr(p, at, depth + 1));
+        return { t: 'cat', parts };
       }
       case 'identifier':
         return this.identExpr(n, at, depth);
