@@ -7,6 +7,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { API_WORDS, ENV_APIS, TESTING_TYPES, type ApiInfo } from './apis';
 import { UNKNOWN, decodeStringLiteral, expandRefs, type Expr } from './expr';
 import { enclosingNamedFunction, findLocalDecl, parameters, type LocalDecl } from './scope';
+import { defaultImportName } from './modules';
 import { countNewlines, escapeRe, isReassigned, typeName, unwrapCallee, valueType, WRAPPERS } from './syntax';
 import type { SiteKind } from './types';
 
@@ -72,10 +73,6 @@ function spanOf(n: Node): Span {
   return { line: n.startPosition.row + 1, column: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1 };
 }
 
-function stdName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
 const MAX_EXPR_DEPTH = 200;
 
 /** Extracts the facts of one file from its (possibly partial) tree. `words` finds calls of helper names. */
@@ -138,7 +135,7 @@ export class FactExtractor {
       const name = spec.childForFieldName('name')?.text ?? null;
       this.facts.imports.push({ name, path });
       if (name === '.') this.dotImports.add(path);
-      else if (name !== '_') this.local.set(name ?? stdName(path), path);
+      else if (name !== '_') this.local.set(name ?? defaultImportName(path), path);
     }
   }
 
@@ -264,8 +261,9 @@ export class FactExtractor {
     if (operand?.type !== 'identifier') return null;
     const decl = this.localDecl(operand, operand.text);
     if (!decl) {
-      if (this.local.has(operand.text)) return { t: 'qual', qual: operand.text, name };
-      return { t: 'method', name, recvType: null };
+      // An import (whose name may differ from its path's last element) or a package-level
+      // variable: the resolver tries the package first.
+      return { t: 'qual', qual: operand.text, name };
     }
     return { t: 'method', name, recvType: typeName(decl.type ?? null) ?? valueType(decl.value ?? null) };
   }
@@ -368,7 +366,7 @@ export class FactExtractor {
         const field = n.childForFieldName('field');
         if (operand?.type !== 'identifier' || !field) return UNKNOWN;
         if (at && this.localDecl(operand, operand.text)) return UNKNOWN;
-        return this.local.has(operand.text) ? { t: 'ref', qual: operand.text, name: field.text } : UNKNOWN;
+        return { t: 'ref', qual: operand.text, name: field.text };
       }
       case 'call_expression':
         return this.callExpr(n, at, depth);
