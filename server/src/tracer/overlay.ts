@@ -198,7 +198,7 @@ export function verifyOverlay(
     execFile(
       o.go,
       ['build', `-overlay=${o.overlayPath}`, 'syscall', 'os', 'os/exec', 'time', 'testing'],
-      { cwd, env: stripOverlayFlag(env), maxBuffer: 4 << 20, windowsHide: true },
+      { cwd, env: { ...stripOverlayFlag(env), ...(o.toolchain ? { GOROOT: o.toolchain.goroot, GOTOOLCHAIN: 'local' } : {}) }, maxBuffer: 4 << 20, windowsHide: true },
       (err, stdout, stderr) => res({ ok: !err, output: (stdout + stderr).trim() }),
     );
   });
