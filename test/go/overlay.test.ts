@@ -33,6 +33,11 @@ test('the overlay is generated once per GOROOT + version and then reused', async
   assert.equal(patched[at], 'func envtraceOrigGetenv(key string) (value string, found bool) {');
   const v = await verifyOverlay(a, fixture('hello'));
   assert.ok(v.ok, v.output);
+  const empty = join(cacheDir, 'empty.json');
+  writeFileSync(empty, '{"Replace":{}}');
+  const bad = await verifyOverlay({ ...a, overlayPath: empty }, fixture('hello'));
+  assert.equal(bad.ok, false);
+  assert.match(bad.output, /the overlay was not applied to /);
 });
 
 test('GOFLAGS keeps the user flags, replaces -count and quotes a path with spaces', async () => {

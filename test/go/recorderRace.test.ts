@@ -7,7 +7,7 @@ import { fixture, readRun, traced } from './recorderSupport';
 
 test('precise race mode: a racy Setenv/Getenv pair is reported by the race detector', async () => {
   const r = await traced('go', ['run', '.', 'racy'], { cwd: fixture('race'), race: true });
-  assert.match(r.stderr, /WARNING: DATA RACE/);
+  assert.match(r.stderr, /WARNING: DATA RACE/, `status ${r.status}, stdout ${JSON.stringify(r.stdout)}`);
   assert.match(r.stderr, /os\.Setenv\(\)/);
   assert.match(r.stderr, /os\.Getenv\(\)/);
   assert.match(r.stderr, /race\/main\.go:\d+/);

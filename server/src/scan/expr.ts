@@ -26,7 +26,7 @@ export type ConstLookup = (name: string, qual: string | undefined) => { e: Expr;
 /** A partly known string: known text and `null` for each unknown part. */
 type Parts = (string | null)[];
 
-const MAX_DEPTH = 24;
+const MAX_DEPTH = 64;
 
 function evalParts(e: Expr, lookup: ConstLookup, depth: number): Parts {
   if (depth > MAX_DEPTH) return [null];

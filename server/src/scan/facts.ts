@@ -7,6 +7,8 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { API_WORDS, ENV_APIS, TESTING_TYPES, type ApiInfo } from './apis';
 import { UNKNOWN, decodeStringLiteral, expandRefs, type Expr } from './expr';
 import { enclosingNamedFunction, findLocalDecl, parameters, type LocalDecl } from './scope';
+import { defaultImportName } from './modules';
+import { countNewlines, escapeRe, isReassigned, typeName, unwrapCallee, valueType, WRAPPERS } from './syntax';
 import type { SiteKind } from './types';
 
 /** A 1-based source range (end column exclusive), as in Site. */
@@ -71,10 +73,6 @@ function spanOf(n: Node): Span {
   return { line: n.startPosition.row + 1, column: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1 };
 }
 
-function stdName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
 const MAX_EXPR_DEPTH = 200;
 
 /** Extracts the facts of one file from its (possibly partial) tree. `words` finds calls of helper names. */
@@ -137,7 +135,7 @@ export class FactExtractor {
       const name = spec.childForFieldName('name')?.text ?? null;
       this.facts.imports.push({ name, path });
       if (name === '.') this.dotImports.add(path);
-      else if (name !== '_') this.local.set(name ?? stdName(path), path);
+      else if (name !== '_') this.local.set(name ?? defaultImportName(path), path);
     }
   }
 
@@ -263,8 +261,9 @@ export class FactExtractor {
     if (operand?.type !== 'identifier') return null;
     const decl = this.localDecl(operand, operand.text);
     if (!decl) {
-      if (this.local.has(operand.text)) return { t: 'qual', qual: operand.text, name };
-      return { t: 'method', name, recvType: null };
+      // An import (whose name may differ from its path's last element) or a package-level
+      // variable: the resolver tries the package first.
+      return { t: 'qual', qual: operand.text, name };
     }
     return { t: 'method', name, recvType: typeName(decl.type ?? null) ?? valueType(decl.value ?? null) };
   }
@@ -347,11 +346,18 @@ export class FactExtractor {
         return inner ? this.expr(inner, at, depth + 1) : UNKNOWN;
       }
       case 'binary_expression': {
-        if (n.childForFieldName('operator')?.text !== '+') return UNKNOWN;
-        const l = n.childForFieldName('left');
-        const r = n.childForFieldName('right');
-        if (!l || !r) return UNKNOWN;
-        return { t: 'cat', parts: [this.expr(l, at, depth + 1), this.expr(r, at, depth + 1)] };
+        // a + b + c nests to the left: walk the spine so long chains cost no depth.
+        const rights: Node[] = [];
+        let left: Node | null = n;
+        while (left?.type === 'binary_expression') {
+          const r = left.childForFieldName('right');
+          if (left.childForFieldName('operator')?.text !== '+' || !r) return UNKNOWN;
+          rights.push(r);
+          left = left.childForFieldName('left');
+        }
+        if (!left) return UNKNOWN;
+        const parts = [left, ...rights.reverse()].map((p) => this.expr(p, at, depth + 1));
+        return { t: 'cat', parts };
       }
       case 'identifier':
         return this.identExpr(n, at, depth);
@@ -360,7 +366,7 @@ export class FactExtractor {
         const field = n.childForFieldName('field');
         if (operand?.type !== 'identifier' || !field) return UNKNOWN;
         if (at && this.localDecl(operand, operand.text)) return UNKNOWN;
-        return this.local.has(operand.text) ? { t: 'ref', qual: operand.text, name: field.text } : UNKNOWN;
+        return { t: 'ref', qual: operand.text, name: field.text };
       }
       case 'call_expression':
         return this.callExpr(n, at, depth);
@@ -394,68 +400,4 @@ export class FactExtractor {
     if (this.local.get(operand.text) !== 'fmt' || (at && this.localDecl(operand, operand.text))) return UNKNOWN;
     return { t: 'fmt', format: this.expr(args[0], at, depth + 1), args: args.slice(1).map((a) => this.expr(a, at, depth + 1)) };
   }
-}
-
-const WRAPPERS = new Set(['index_expression', 'type_instantiation_expression', 'parenthesized_expression']);
-
-/** The callee inside generic instantiations and parentheses. */
-function unwrapCallee(fn: Node | null): Node | null {
-  while (fn && WRAPPERS.has(fn.type)) fn = fn.namedChildren[0] ?? null;
-  return fn;
-}
-
-function countNewlines(s: string, end: number): number {
-  let c = 0;
-  for (let i = s.indexOf('\n'); i >= 0 && i < end; i = s.indexOf('\n', i + 1)) c++;
-  return c;
-}
-
-/** Whether a function assigns to `name` anywhere (then the parameter is not passed unchanged). */
-function isReassigned(fn: Node, name: string): boolean {
-  const body = fn.childForFieldName('body');
-  if (!body || !new RegExp(`\\b${name}\\s*(?:[-+*/%&|^]|<<|>>|&\\^)?=[^=]`).test(body.text)) return false;
-  for (const a of body.descendantsOfType(['assignment_statement', 'inc_statement', 'dec_statement'])) {
-    const left = a?.type === 'assignment_statement' ? a.childForFieldName('left') : a?.namedChildren[0];
-    if (!left) continue;
-    for (const l of left.type === 'expression_list' ? left.namedChildren : [left]) {
-      if (l?.type === 'identifier' && l.text === name && findLocalDecl(l, name)?.owner?.id === fn.id) return true;
-    }
-  }
-  return false;
-}
-
-/** The type a type expression names (through pointers and generic arguments). */
-function typeName(t: Node | null): { qual?: string; name: string } | null {
-  if (!t) return null;
-  switch (t.type) {
-    case 'pointer_type':
-      return typeName(t.namedChildren[0] ?? null);
-    case 'generic_type':
-      return typeName(t.childForFieldName('type'));
-    case 'type_identifier':
-      return { name: t.text };
-    case 'qualified_type': {
-      const pkg = t.childForFieldName('package')?.text;
-      const name = t.childForFieldName('name')?.text;
-      return name ? { qual: pkg, name } : null;
-    }
-    default:
-      return null;
-  }
-}
-
-/** The type of a value written as `T{…}`, `&T{…}` or `new(T)`. */
-function valueType(v: Node | null): { qual?: string; name: string } | null {
-  if (!v) return null;
-  if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '&') return valueType(v.childForFieldName('operand'));
-  if (v.type === 'composite_literal') return typeName(v.childForFieldName('type'));
-  if (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'new') {
-    const arg = v.childForFieldName('arguments')?.namedChildren[0];
-    return typeName(arg ?? null);
-  }
-  return null;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -7,6 +7,14 @@ export function modulePath(goMod: string): string | null {
   return m ? (m[1] ?? m[2] ?? m[3]) : null;
 }
 
+/** The name an import is known by without an alias, as far as its path tells (`x/v2` → `x`, `yaml.v3` → `yaml`). */
+export function defaultImportName(path: string): string {
+  const parts = path.split('/');
+  let last = parts[parts.length - 1];
+  if (/^v[0-9]+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+  return last.replace(/\.v[0-9]+$/, '');
+}
+
 /** Maps import paths to directories through the go.mod files the index knows. */
 export class ModuleMap {
   private readonly mods = new Map<string, string>(); // module dir → module path

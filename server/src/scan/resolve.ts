@@ -4,6 +4,7 @@
  */
 import type { CallFact, Callee, FileFacts } from './facts';
 import { evaluateDefault, evaluateKey, expandRefs, type ConstLookup, type Expr } from './expr';
+import { defaultImportName } from './modules';
 import type { Site, SiteKind } from './types';
 
 /** A file as the resolver sees it. */
@@ -57,10 +58,16 @@ export class Resolver {
 
   /** The package key an import name refers to in a file, or null (unknown or outside the workspace). */
   private qualPackage(file: ResolvedFile, qual: string): string | null {
+    const imp = this.importNamed(file, qual);
+    return imp ? this.host.importedPackage(imp) : null;
+  }
+
+  /** The import path a file imports under the name `qual`, if any (inside the workspace or not). */
+  private importNamed(file: ResolvedFile, qual: string): string | null {
     for (const imp of file.facts.imports) {
       if (imp.name === '.' || imp.name === '_') continue;
-      const local = imp.name ?? this.host.packageNameOfImport(imp.path) ?? imp.path.slice(imp.path.lastIndexOf('/') + 1);
-      if (local === qual) return this.host.importedPackage(imp.path);
+      const local = imp.name ?? this.host.packageNameOfImport(imp.path) ?? defaultImportName(imp.path);
+      if (local === qual) return imp.path;
     }
     return null;
   }
@@ -145,7 +152,10 @@ export class Resolver {
         return this.helpers.get(helperId(file.pkgKey, null, callee.name));
       case 'qual': {
         const pkgKey = this.qualPackage(file, callee.qual);
-        return pkgKey ? this.helpers.get(helperId(pkgKey, null, callee.name)) : undefined;
+        if (pkgKey) return this.helpers.get(helperId(pkgKey, null, callee.name));
+        // Not an import at all: a package-level variable, whose method may be a helper.
+        if (this.importNamed(file, callee.qual) !== null) return undefined;
+        return this.calleeHelper(file, { t: 'method', name: callee.name, recvType: null });
       }
       case 'method': {
         if (callee.recvType) {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findGo, goEnv, GoToolchainError } from './goenv';
@@ -188,18 +188,31 @@ function mergeUserOverlay(base: string, dir: string, cacheRoot: string, goflags:
   return out;
 }
 
-/** Compiles syscall, os, os/exec, time and testing with the overlay (for `envtrace doctor`). */
-export function verifyOverlay(
+/**
+ * Compiles syscall, os, os/exec, time and testing with the overlay, then a probe that only
+ * compiles when the overlay was applied (for `envtrace doctor`).
+ */
+export async function verifyOverlay(
   o: PreparedOverlay,
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ ok: boolean; output: string }> {
-  return new Promise((res) => {
-    execFile(
-      o.go,
-      ['build', `-overlay=${o.overlayPath}`, 'syscall', 'os', 'os/exec', 'time', 'testing'],
-      { cwd, env: stripOverlayFlag(env), maxBuffer: 4 << 20, windowsHide: true },
-      (err, stdout, stderr) => res({ ok: !err, output: (stdout + stderr).trim() }),
-    );
-  });
+  const goEnv = { ...stripOverlayFlag(env), ...(o.toolchain ? { GOROOT: o.toolchain.goroot, GOTOOLCHAIN: 'local' } : {}) };
+  const go = (args: string[]): Promise<{ ok: boolean; output: string }> =>
+    new Promise((res) => {
+      execFile(o.go, args, { cwd, env: goEnv, maxBuffer: 4 << 20, windowsHide: true }, (err, stdout, stderr) =>
+        res({ ok: !err, output: (stdout + stderr).trim() }),
+      );
+    });
+  const std = await go(['build', `-overlay=${o.overlayPath}`, 'syscall', 'os', 'os/exec', 'time', 'testing']);
+  if (!std.ok) return std;
+  const dir = mkdtempSync(join(tmpdir(), 'envtrace-probe-'));
+  try {
+    const probe = join(dir, 'probe.go');
+    writeFileSync(probe, 'package main\n\nimport "syscall"\n\nfunc main() { syscall.EnvtraceTestStart("") }\n');
+    const r = await go(['build', `-overlay=${o.overlayPath}`, '-o', join(dir, 'probe.exe'), probe]);
+    return r.ok ? r : { ok: false, output: `the overlay was not applied to ${o.goroot}: ${r.output}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -10,9 +10,9 @@
 package syscall
 
 import (
-	etatomic "sync/atomic"
 	etruntime "runtime"
 	etsync "sync"
+	etatomic "sync/atomic"
 )
 
 //envtrace:begin

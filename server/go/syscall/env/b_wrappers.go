@@ -183,7 +183,6 @@ func etChildEnv(env []string, parent int) []string {
 	return append(out, etPrefix+"PARENT="+etItoa(int64(parent)))
 }
 
-
 // etSpawn records a spawn (cpid = child pid) or exec event.
 //
 //go:noinline

@@ -10,13 +10,13 @@ import (
 //envtrace:begin
 
 type etEvent struct {
-	op, key, value, err, api, path     string
-	argvZ                              string // argv joined by NUL bytes
-	hasKey, hasValue, hasArgv          bool
-	found, secret, wf                  bool
-	g, pg, wg, stack                   uint64
-	t0, t1                             int64
-	cpid                               int
+	op, key, value, err, api, path string
+	argvZ                          string // argv joined by NUL bytes
+	hasKey, hasValue, hasArgv      bool
+	found, secret, wf              bool
+	g, pg, wg, stack               uint64
+	t0, t1                         int64
+	cpid                           int
 }
 
 type etBuf struct{ b []byte }
