@@ -29,6 +29,10 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
       if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
       return args[++i];
     };
+    if (a === '-h' || a === '--help') {
+      io.out(USAGE + '\n');
+      return 0;
+    }
     if (name === '--format') {
       const f = value();
       if (f !== 'text' && f !== 'json') throw new CliError(`--format is text or json, not "${f}"`);
@@ -39,13 +43,15 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     else if (a.startsWith('-') && a !== '-') throw new CliError(`unknown flag ${name}`);
     else runs.push(a);
   }
-  if (runs.length !== 2) throw new CliError('diff takes two runs: envtrace diff [--format text|json] RUN_A RUN_B');
+  if (runs.length !== 2) throw new CliError(`diff takes two runs: ${USAGE}`);
   const store = storeRoot(dir ?? io.cwd);
   const [a, b] = [await load(runs[0], store, io.cwd), await load(runs[1], store, io.cwd)];
   const diff = diffRuns(a, b, await sitesFor(root ? resolve(io.cwd, root) : io.cwd, root !== undefined));
   io.out(format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : renderDiffText(diff));
   return 0;
 }
+
+const USAGE = 'envtrace diff [--format text|json] [--dir DIR] [--root DIR] RUN_A RUN_B  (RUN: a run id, a run directory or a JSON report)';
 
 /** Loads one RUN: a path (run directory or report) or an id of the store. */
 async function load(spec: string, store: string, cwd: string): Promise<Observations> {
