@@ -47,7 +47,7 @@ test('redacted values compare by hash; a report and its run do not differ', asyn
   assert.equal(pw.valuesChanged, true);
   assert.equal(pw.b!.values[0].hash, '0123456789abcdef');
   assert.equal(pw.b!.values[0].value, undefined);
-  assert.match(renderDiffText(d), /~ DB_PASSWORD {2}••• \(14 chars, hash [0-9a-f]{8}\) \(×1\) → ••• \(14 chars, hash 01234567\) \(×1\)/);
+  assert.match(renderDiffText(d), /~ DB_PASSWORD {2}values changed: ••• \(14 chars, hash [0-9a-f]{8}\) \(×1\) → ••• \(14 chars, hash 01234567\) \(×1\)/);
 
   const same = diffRuns(await loadFixtures('helper.json'), await loadFixtures('helper'));
   assert.deepEqual(same.keys, []);
@@ -93,7 +93,7 @@ test('envtrace diff: text and JSON output, one-line errors with exit 2', async (
 
   const text = capture(appRoot);
   assert.equal(await main(['diff', fixtureRun('helper'), fixtureRun('helper-b')], text), 0);
-  assert.match(text.stdout, /^~ PORT +"9090" \(×4\) → "7070" \(×4\)$/m);
+  assert.match(text.stdout, /^~ PORT +values changed: "9090" \(×4\) → "7070" \(×4\)$/m);
   assert.match(text.stdout, /^! REGION +unset in A, set in B: "us-east-2" \(×1\)$/m);
   assert.match(text.stdout, /^- DEBUG_LEVEL +read only in A \(×1\): unset$/m);
   assert.match(text.stdout, /reached only in A: cmd\/helper\/main.go:28/);

@@ -29,7 +29,7 @@ function keyLines(d: KeyDiff, width: number): string[] {
     const other = d.unsetIn === 'a' ? d.b! : d.a!;
     changes.push(['!', `unset in ${d.unsetIn.toUpperCase()}, set in ${d.unsetIn === 'a' ? 'B' : 'A'}: ${valuesText(other.values)}`]);
   }
-  if (d.valuesChanged) changes.push(['~', `${valuesText(d.a!.values)} → ${valuesText(d.b!.values)}`]);
+  if (d.valuesChanged) changes.push(['~', `values changed: ${valuesText(d.a!.values)} → ${valuesText(d.b!.values)}`]);
   if (d.sitesOnlyInA.length) changes.push(['>', `reached only in A: ${d.sitesOnlyInA.join(', ')}`]);
   if (d.sitesOnlyInB.length) changes.push(['>', `reached only in B: ${d.sitesOnlyInB.join(', ')}`]);
   return changes.map(([mark, text], i) => (i === 0 ? `${mark} ${d.key.padEnd(width)}  ${text}` : `  ${' '.repeat(width)}  ${text}`));
