@@ -161,6 +161,17 @@ test('every kind of site gets its own op: ExpandEnv variables, write, unset, env
   ]);
 });
 
+test('a child process: each process with its argv and its own value at the same site', async () => {
+  const list = await observe(await loadFixtures('child'), 'cmd/child/main.go');
+  const port = at(list, 11, 'PORT');
+  assert.equal(port.processCount, 2);
+  assert.deepEqual(port.values.map((v) => [v.value, v.processes]).sort(), [['8181', 1], ['9191', 1]]);
+  assert.deepEqual(port.processes.map((p) => p.argv.slice(1)), [[], ['--child']]);
+  assert.equal(port.goroutines, 2, 'goroutine 1 of each process counts once');
+  const role = at(list, 12, 'CHILD_ROLE');
+  assert.deepEqual(role.values.map((v) => (v.unset ? 'unset' : v.value)).sort(), ['unset', 'worker']);
+});
+
 test('-trimpath runs map back through the module path', async () => {
   const list = await observe(await loadFixtures('trimpath'), HELPER);
   assert.deepEqual(
