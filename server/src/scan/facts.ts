@@ -239,9 +239,14 @@ export class FactExtractor {
       const f = operand.childForFieldName('function');
       return f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'T' ? 'T' : null;
     }
+    // A name whose type cannot be seen here (a struct field `s.t`, a package-level variable):
+    // trust the conventional names, in files that import testing.
+    const byName = (name: string | undefined): string | null =>
+      [...this.local.values()].includes('testing') ? ({ t: 'T', T: 'T', b: 'B', f: 'F', tb: 'TB' } as Record<string, string>)[name ?? ''] ?? null : null;
+    if (operand.type === 'selector_expression') return byName(operand.childForFieldName('field')?.text);
     if (operand.type !== 'identifier') return null;
     const decl = this.localDecl(operand, operand.text);
-    if (!decl) return null;
+    if (!decl) return byName(operand.text);
     if (decl.type) {
       const t = decl.type.text.replace(/\s+/g, '');
       const m = /^(\*?)([A-Za-z_]\w*)\.(T|B|F|TB)$/.exec(t);
