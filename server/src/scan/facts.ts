@@ -45,6 +45,8 @@ export interface CallFact {
   kind?: SiteKind | 'expand';
   /** The key argument of an API call (absent: the call has no key). */
   key?: Expr;
+  /** The fallback written next to a read (`cmp.Or(os.Getenv("K"), "dflt")`). */
+  fallback?: Expr;
   /** For ExpandEnv/Expand on a literal: the variables with their spans. */
   vars?: { name: string; span: Span }[];
   /** Set for calls that may be helper calls. */
@@ -217,7 +219,22 @@ export class FactExtractor {
         });
       }
     }
+    if (api.endsWith('.Getenv') && info.kind === 'read') fact.fallback = this.cmpOrFallback(call);
     this.facts.calls.push(fact);
+  }
+
+  /** In `cmp.Or(os.Getenv("K"), "dflt")` the argument after the read is its default. */
+  private cmpOrFallback(call: Node): Expr | undefined {
+    const list = call.parent;
+    const outer = list?.parent;
+    if (list?.type !== 'argument_list' || outer?.type !== 'call_expression') return undefined;
+    const f = unwrapCallee(outer.childForFieldName('function'));
+    const op = f?.type === 'selector_expression' ? f.childForFieldName('operand') : null;
+    if (f?.childForFieldName('field')?.text !== 'Or' || op?.type !== 'identifier' || this.local.get(op.text) !== 'cmp') return undefined;
+    if (this.localDecl(op, op.text)) return undefined;
+    const args = list.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment');
+    const next = args[args.findIndex((a) => a.id === call.id) + 1];
+    return next ? this.expr(next, call, 0) : undefined;
   }
 
   private isGetenvValue(arg: Node | undefined): boolean {
@@ -239,9 +256,14 @@ export class FactExtractor {
       const f = operand.childForFieldName('function');
       return f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'T' ? 'T' : null;
     }
+    // A name whose type cannot be seen here (a struct field `s.t`, a package-level variable):
+    // trust the conventional names, in files that import testing.
+    const byName = (name: string | undefined): string | null =>
+      [...this.local.values()].includes('testing') ? ({ t: 'T', T: 'T', b: 'B', f: 'F', tb: 'TB' } as Record<string, string>)[name ?? ''] ?? null : null;
+    if (operand.type === 'selector_expression') return byName(operand.childForFieldName('field')?.text);
     if (operand.type !== 'identifier') return null;
     const decl = this.localDecl(operand, operand.text);
-    if (!decl) return null;
+    if (!decl) return byName(operand.text);
     if (decl.type) {
       const t = decl.type.text.replace(/\s+/g, '');
       const m = /^(\*?)([A-Za-z_]\w*)\.(T|B|F|TB)$/.exec(t);

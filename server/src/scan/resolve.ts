@@ -216,7 +216,7 @@ export class Resolver {
       return;
     }
     const { key, pattern } = call.key ? evaluateKey(call.key, lookup) : { key: null, pattern: null };
-    out.push(site(base, call.span, call.kind as SiteKind, key, pattern, api));
+    out.push({ ...site(base, call.span, call.kind as SiteKind, key, pattern, api), default: evaluateDefault(call.fallback, lookup) });
   }
 }
 
