@@ -54,9 +54,9 @@ test('live runs: helper call sites, unset with default, secret, dynamic key, rac
   assert.deepEqual(at(list, 32, null).keys, [{ key: 'FEATURE_1', count: 1 }]);
 
   const racy = record({}, 'go', 'run', './cmd/racy');
-  const r = at(await observeFile([racy], 'cmd/racy/main.go'), 22, 'APP_STAGE');
+  const r = at(await observeFile([racy], 'cmd/racy/main.go'), 25, 'APP_STAGE');
   assert.equal(r.races.length, 1);
-  assert.ok(r.races[0].others.some((o) => o.relFile === 'cmd/racy/main.go' && o.line === 17));
+  assert.ok(r.races[0].others.some((o) => o.relFile === 'cmd/racy/main.go' && o.line === 15));
 
   const shown = await loadStore(join(store, '.envtrace'), 'all');
   assert.deepEqual(shown.runs.map((x) => x.source).sort(), [helper, racy].sort());

@@ -82,19 +82,19 @@ test('a redacted value is kept as hash and length only', async () => {
 
 test('a race shows on the reading and the writing site with the other side, not on the ordered write', async () => {
   const list = await observe(await loadFixtures('racy'), 'cmd/racy/main.go');
-  const read = at(list, 22, 'APP_STAGE');
+  const read = at(list, 25, 'APP_STAGE');
   assert.equal(read.races.length, 1);
   const r = read.races[0];
   assert.equal(r.role, 'reader');
   assert.ok(['possible', 'likely', 'definite'].includes(r.level));
-  assert.ok(r.others.some((o) => o.relFile === 'cmd/racy/main.go' && o.line === 17 && o.op === 'setenv'), JSON.stringify(r.others));
-  const write = at(list, 17, 'APP_STAGE');
+  assert.ok(r.others.some((o) => o.relFile === 'cmd/racy/main.go' && o.line === 15 && o.op === 'setenv'), JSON.stringify(r.others));
+  const write = at(list, 15, 'APP_STAGE');
   assert.equal(write.races[0]?.role, 'writer');
-  assert.ok(write.races[0].others.some((o) => o.line === 22));
+  assert.ok(write.races[0].others.some((o) => o.line === 25));
   assert.equal(write.count, 200);
   assert.equal(write.values.length, 50 + 1, 'values beyond the per-stack limit are lumped into one');
   assert.ok(write.values.some((v) => v.other));
-  const init = at(list, 11, 'APP_STAGE');
+  const init = at(list, 10, 'APP_STAGE');
   assert.equal(init.reached, true);
   assert.deepEqual(init.races, [], 'a write before the writer goroutine started is ordered');
 });

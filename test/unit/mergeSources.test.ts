@@ -30,7 +30,7 @@ test('an imported JSON report feeds the same consumer and gives the same site ob
   assert.equal(report.runs[0].id, '20261126-232701-6ff92a');
   assert.deepEqual(summary(await observe(report, HELPER)), summary(fromDir));
   const racy = await observe(await loadFixtures('racy.json'), 'cmd/racy/main.go');
-  assert.equal(at(racy, 22, 'APP_STAGE').races[0].role, 'reader', 'races come from the report');
+  assert.equal(at(racy, 25, 'APP_STAGE').races[0].role, 'reader', 'races come from the report');
   const tests = await observe(await loadFixtures('gotest.json'), 'cfg/cfg.go');
   assert.equal(at(tests, 8, 'APP_REGION').tests.length, 4);
 });
