@@ -29,7 +29,8 @@
  * (package-level `var x = os.Getenv(…)`) is in `<pkg>.init`; a helper's default is the argument
  * for the one other parameter it returns or assigns, as written when it is not a string
  * (`getInt("N", 4)` → "4"); ExpandEnv on a constant yields one site per variable at the call;
- * `cmp.Or(os.Getenv("K"), "x")` gives the read the default "x"; `Setenv` on a value whose type
+ * `cmp.Or(os.Getenv("K"), "x")` gives the read the default "x", and so do the usual
+ * `if v == "" { v = "x" }` / `if !ok { … }` shapes around a read (defaults.ts); `Setenv` on a value whose type
  * is not visible counts when the file imports testing and the value is named t, b, f or tb.
  *
  * Extending it (issue 6, library-aware keys) fits the same pipeline: the pre-filter also
