@@ -106,6 +106,9 @@ test('a missing go binary and an unsupported Go version give one clear line', as
   const fake = join(dir, 'go');
   writeFileSync(fake, `#!/bin/sh\necho '{"GOROOT":"/x","GOVERSION":"go1.20.14","GOOS":"linux","GOARCH":"amd64"}'\n`, { mode: 0o755 });
   await assert.rejects(prepareOverlay({ go: fake, cwd: fixture('hello') }), /go1\.20\.14 is not supported: envtrace needs Go 1\.21 or newer/);
+  const file = join(dir, 'not-a-dir');
+  writeFileSync(file, '');
+  await assert.rejects(prepareOverlay({ cwd: fixture('hello'), cacheDir: join(file, 'cache') }), /^Error: cannot write the overlay cache .*not-a-dir/);
 });
 
 test('applyPatch renames by exact signature (calls inside the file too), imports on the package line, lines unmoved', () => {

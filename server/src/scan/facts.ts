@@ -7,6 +7,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { API_WORDS, ENV_APIS, TESTING_TYPES, type ApiInfo } from './apis';
 import { UNKNOWN, decodeStringLiteral, expandRefs, type Expr } from './expr';
 import { enclosingNamedFunction, findLocalDecl, parameters, type LocalDecl } from './scope';
+import { fallbackOf } from './defaults';
 import { defaultImportName } from './modules';
 import { countNewlines, escapeRe, isReassigned, typeName, unwrapCallee, valueType, WRAPPERS } from './syntax';
 import type { SiteKind } from './types';
@@ -219,7 +220,11 @@ export class FactExtractor {
         });
       }
     }
-    if (api.endsWith('.Getenv') && info.kind === 'read') fact.fallback = this.cmpOrFallback(call);
+    if (info.kind === 'read') {
+      if (api.endsWith('.Getenv')) fact.fallback = this.cmpOrFallback(call);
+      const written = fact.fallback ? null : fallbackOf(call);
+      if (written) fact.fallback = this.expr(written, call, 0);
+    }
     this.facts.calls.push(fact);
   }
 

@@ -9,15 +9,18 @@
  *   const changed = index.refresh();                     // brings sites up to date; returns the
  *                                                        // .go files whose sites changed
  *   index.sitesOf(path); index.allSites();               // Site[] (scan JSON shape, types.ts)
- *   await loadTree(index, { onProgress });               // walks the root from disk (walk.ts)
+ *   await loadTree(index, { onProgress, workers });      // walks the root from disk (walk.ts)
  *   await scanTree(root, options);                       // one-shot: ScanResult for CLI/bench
  *
  * Paths are absolute file-system paths; `Site.file` is relative to the index root with `/`.
- * The index keeps each file's text (it needs it to re-filter files when helper functions or
- * constants appear elsewhere), parses only files whose text mentions an env API, a helper
- * function or a needed constant, and parses only the top-level declarations that matter.
- * An edit re-parses that one file; constants and helpers across files are re-resolved from
- * per-file facts without re-parsing. Nothing here throws on bad Go.
+ * The index keeps each file's source (a string, or UTF-8 bytes decoded only when needed): it
+ * must re-filter files when helper functions or constants appear elsewhere. It parses only
+ * files whose text mentions an env API, a helper or a needed constant, and of those only the
+ * top-level declarations that matter; `loadTree` can parse on worker threads (pool.ts). An
+ * edit re-parses that one file; keys, constants and helpers are re-resolved from per-file
+ * facts without re-parsing, across all files only when constants or helpers changed. Files
+ * below the root in vendor/, testdata/, .git/, node_modules/ are ignored. Nothing here throws
+ * on bad Go.
  *
  * Runtime data can be attached to sites later through `siteId(site)` (file + range + key),
  * which stays stable while the text of the file does not change.
@@ -29,8 +32,10 @@
  * (package-level `var x = os.Getenv(…)`) is in `<pkg>.init`; a helper's default is the argument
  * for the one other parameter it returns or assigns, as written when it is not a string
  * (`getInt("N", 4)` → "4"); ExpandEnv on a constant yields one site per variable at the call;
- * `cmp.Or(os.Getenv("K"), "x")` gives the read the default "x"; `Setenv` on a value whose type
- * is not visible counts when the file imports testing and the value is named t, b, f or tb.
+ * `cmp.Or(os.Getenv("K"), "x")` gives the read the default "x", and so do the usual
+ * `if v == "" { v = "x" }` / `if !ok { … }` shapes around a read (defaults.ts); `Setenv` on
+ * a value whose type is not visible counts when the file imports testing and the value is
+ * named t, b, f or tb.
  *
  * Extending it (issue 6, library-aware keys) fits the same pipeline: the pre-filter also
  * looks for `env:"` / `envconfig:"` tags and library call names (`envconfig.Process`,

@@ -201,14 +201,22 @@ export class WorkspaceIndex {
 
   /** Helper definitions as of the last refresh (JSON), to notice when other files need re-resolving. */
   private helperDefs = '';
+  /** Helper names by package as of the last refresh. */
+  private helperNames = new Map<string, Set<string>>();
 
   /** Parses what mentions env APIs or helpers until the set of helpers stops growing. */
   private findHelpers(dirty: Entry[]): Resolver {
-    for (const e of dirty) if (e.env) this.parse(e, new Set());
+    // Parse changed files once, with the helper names known so far (an edit rarely changes them).
+    const known = this.helperPatterns(this.helperNames);
+    for (const e of dirty) {
+      const words = this.helperWordsIn(e, known);
+      if (e.env || words.size) this.parse(e, words);
+    }
     let resolver = this.resolver();
     for (let round = 0; round < MAX_ROUNDS; round++) {
       resolver.findHelpers();
       const names = resolver.helperNamesByPackage();
+      this.helperNames = names;
       const sig = [...names].map(([k, v]) => `${k}:${[...v].sort().join(',')}`).sort().join(';');
       const candidates = sig !== this.helperSig || this.recheckAll ? [...this.entries.values()] : dirty;
       this.helperSig = sig;

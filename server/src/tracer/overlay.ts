@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findGo, goEnv, GoToolchainError } from './goenv';
 import { TOOLCHAIN_FILE, userOverlay } from './goflags';
-import { applyPatch, PATCHES } from './patches';
+import { applyPatch, PATCHES, PatchError } from './patches';
 
 export { traceEnv, traceSettings, traceGoFlags, type TraceEnvOptions } from './goflags';
 export { GoToolchainError } from './goenv';
@@ -123,8 +123,15 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
       } catch (e) {
         if (!existsSync(base)) throw e; // else a concurrent run won the race; use its result
       }
+    } catch (e) {
+      if (e instanceof PatchError) throw e;
+      throw new GoToolchainError(`cannot write the overlay cache ${dir}: ${(e as Error).message}`);
     } finally {
-      rmSync(tmp, { recursive: true, force: true });
+      try {
+        rmSync(tmp, { recursive: true, force: true });
+      } catch {
+        // nothing was created
+      }
     }
     fresh = true;
   }
