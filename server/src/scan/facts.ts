@@ -70,6 +70,8 @@ export interface FileFacts {
   consts: Map<string, Expr>;
   funcs: FuncFact[];
   calls: CallFact[];
+  /** Package-level variables holding an env function (`var getenv = os.Getenv`): name → API. */
+  aliases: { name: string; api: string; kind: SiteKind }[];
 }
 
 function spanOf(n: Node): Span {
@@ -91,7 +93,7 @@ export class FactExtractor {
     private readonly tree: Tree,
     private readonly text: string,
   ) {
-    this.facts = { pkg: '', imports: [], consts: new Map(), funcs: [], calls: [] };
+    this.facts = { pkg: '', imports: [], consts: new Map(), funcs: [], calls: [], aliases: [] };
   }
 
   /** Runs the extraction: `ranges` are the parsed parts of the text; `helperWords` matches helper names. */
@@ -113,6 +115,7 @@ export class FactExtractor {
           const word = root.descendantForIndex(at, at + m[0].length);
           if (!word || word.startIndex !== at || word.text !== m[0]) continue; // inside a comment or string
           const call = this.callOf(word);
+          if (!call && re === API_WORDS) this.readAlias(word);
           if (!call || seen.has(call.id)) continue;
           seen.add(call.id);
           this.readCall(call, word, re === API_WORDS);
@@ -156,6 +159,26 @@ export class FactExtractor {
         this.facts.consts.set(n.text, v && !usesIota ? this.expr(v, null, 0) : UNKNOWN);
       });
     }
+  }
+
+  /**
+   * `var getenv = os.Getenv` at package level (kept swappable for tests): calls of the variable
+   * are calls of the function it holds.
+   */
+  private readAlias(word: Node): void {
+    const sel = word.parent;
+    const values = sel?.parent;
+    const spec = values?.parent;
+    if (sel?.type !== 'selector_expression' || values?.type !== 'expression_list' || spec?.type !== 'var_spec') return;
+    if (spec.parent?.type !== 'var_declaration' && spec.parent?.parent?.type !== 'var_declaration') return;
+    for (let n: Node | null = spec.parent; n; n = n.parent) if (n.type === 'func_literal' || n.type === 'function_declaration' || n.type === 'method_declaration') return;
+    const operand = sel.childForFieldName('operand');
+    const pkg = operand?.type === 'identifier' ? this.local.get(operand.text) : undefined;
+    const info = pkg === 'os' || pkg === 'syscall' ? ENV_APIS[pkg][word.text] : undefined;
+    if (!info || info.kind === 'expand' || info.keyArg !== 0) return;
+    const names = spec.childrenForFieldName('name').filter((n): n is Node => n?.type === 'identifier');
+    const i = values.namedChildren.findIndex((v) => v?.id === sel.id);
+    if (names.length === values.namedChildren.length && names[i]) this.facts.aliases.push({ name: names[i].text, api: `${pkg}.${word.text}`, kind: info.kind });
   }
 
   /** The call expression whose callee ends in `word`, if `word` is a callee name. */

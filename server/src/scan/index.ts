@@ -35,7 +35,8 @@
  * `cmp.Or(os.Getenv("K"), "x")` gives the read the default "x", and so do the usual
  * `if v == "" { v = "x" }` / `if !ok { … }` shapes around a read (defaults.ts); `Setenv` on
  * a value whose type is not visible counts when the file imports testing and the value is
- * named t, b, f or tb.
+ * named t, b, f or tb; a package-level variable holding an env function
+ * (`var lookupEnv = os.LookupEnv`) is a helper: its calls are sites with api `main.lookupEnv`.
  *
  * Extending it (issue 6, library-aware keys) fits the same pipeline: the pre-filter also
  * looks for `env:"` / `envconfig:"` tags and library call names (`envconfig.Process`,

@@ -17,10 +17,10 @@ export interface ParseRequest {
   constOnly: boolean;
 }
 
-/** A parse worker's answer. */
+/** A parse worker's answer: facts, null (nothing to extract) or undefined (could not parse). */
 export interface ParseReply {
   id: number;
-  facts: FileFacts | null;
+  facts: FileFacts | null | undefined;
 }
 
 /** The worker script beside this module: the dist bundle or the compiled worker.js in out/. */

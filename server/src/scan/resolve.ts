@@ -93,6 +93,11 @@ export class Resolver {
       let added = false;
       for (const file of this.files) {
         if (this.isEnvPackage(file)) continue;
+        for (const a of file.facts.aliases ?? []) {
+          if (this.helpers.has(helperId(file.pkgKey, null, a.name))) continue;
+          this.add({ pkgKey: file.pkgKey, recv: null, name: a.name, api: `${file.facts.pkg}.${a.name}`, kind: a.kind, keyParam: 0, defaultParam: null });
+          added = true;
+        }
         for (const call of file.facts.calls) {
           if (call.func < 0) continue;
           const fn = file.facts.funcs[call.func];

@@ -10,7 +10,8 @@ if (!isMainThread && parentPort) {
   port.on('message', (req: ParseRequest) => {
     parser.then(
       (p) => port.postMessage({ id: req.id, facts: extractFacts(p, req.text, req.words, req.constOnly) } satisfies ParseReply),
-      () => port.postMessage({ id: req.id, facts: null } satisfies ParseReply),
+      // No grammar here: say "not parsed" (undefined), so the index parses the file itself.
+      () => port.postMessage({ id: req.id, facts: undefined } satisfies ParseReply),
     );
   });
 }
