@@ -57,7 +57,11 @@ export class RunsManager {
       f = { uri, root, storeDir, shown: new ShownRuns(storeDir, setting), setting, override: null, watcher: null, busy: Promise.resolve(false), logged: new Set() };
       this.folders.set(uri, f);
     }
-    if (f.setting !== setting) f.override = null;
+    if (f.setting !== setting) {
+      // A changed setting wins over earlier envtrace/showRuns choices.
+      f.override = null;
+      f.shown.choose(null);
+    }
     f.setting = setting;
     f.shown.setShown(f.override ?? setting);
     if (fsWatch && !f.watcher) f.watcher = new RunStoreWatcher(storeDir, () => void this.refresh(uri), this.log);
