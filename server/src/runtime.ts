@@ -22,7 +22,8 @@ import { ObservationsBuilder } from './analysis/observations';
 import { diagnostics } from './features/diagnostics';
 import { inlayHints } from './features/inlayHints';
 import type { SiteAnnotator } from './features/model';
-import { runtimeAnnotator, type SiteObservations } from './features/runtime';
+import { libraryLenses, runtimeAnnotator, type SiteObservations } from './features/runtime';
+import type { CodeLens } from 'vscode-languageserver/node';
 import {
   DiffRequest,
   ImportRunRequest,
@@ -66,7 +67,7 @@ export class Runtime {
     this.runs = new RunsManager(host.log, (f) => this.runsChanged(f));
     this.observed = new ObservedSites(workspace.index, (uri) => {
       const folder = workspace.folderOf(uri);
-      return folder && { uri: folder.uri, root: folder.root, obs: this.runs.observations(folder.uri) };
+      return folder && { uri: folder.uri, root: folder.root, obs: this.runs.observations(folder.uri), files: () => folder.scan.files() };
     });
     this.observe = (e) => this.observed.site(e);
     this.annotator = runtimeAnnotator(this.observe);
@@ -98,6 +99,12 @@ export class Runtime {
     };
     this.configured = this.configured.then(run, run).catch((e) => this.host.log(`envtrace: loading runs failed: ${String(e)}`));
     return this.configured;
+  }
+
+  /** Lenses on the document's lines where a library read env (none without runs). */
+  libraryLenses(uri: string): CodeLens[] {
+    const lines = new Set(this.host.workspace.index.sitesIn(uri).map((e) => e.range.start.line));
+    return libraryLenses(this.observed.libraryCalls(uri), lines);
   }
 
   /** Watched files changed: reloads the runs when some lie in a run store. */

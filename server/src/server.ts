@@ -139,7 +139,7 @@ export function startServer(connection: Connection): void {
     const uri = canonicalUri(p.textDocument.uri);
     if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
     await runtime.ready();
-    return (await guard(log, 'codeLens', () => codeLenses(workspace.index, uri, annotators))) ?? null;
+    return (await guard(log, 'codeLens', () => [...codeLenses(workspace.index, uri, annotators), ...runtime.libraryLenses(uri)])) ?? null;
   });
   connection.onHover(async (p) => {
     await workspace.ready();

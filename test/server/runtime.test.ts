@@ -187,4 +187,15 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
 
     await assert.rejects(client.request(ImportRunRequest.method, { path: join(app, 'nothing-here.json') }), /does not exist/);
   });
+
+  test('go test runs name the tests that read a key; a library call line gets the keys the library read', async () => {
+    const gotest = addRun(app, 'gotest');
+    const lib = addRun(app, 'lib');
+    await runsChange(() => client.request(ShowRunsRequest.method, { ids: [gotest, lib] }));
+    const md = unescapeMarkdown(await v.hover('cfg/cfg.go', 'os.LookupEnv("APP_REGION")'));
+    assert.match(md, /\| unset \| 3 \| 1 \| 3 \| TestGoroutine, TestParallel\/a, TestParallel\/b \|/);
+    assert.match(md, /\| "us-east-1" \| 1 \| 1 \| 1 \| TestRegion \|/);
+    assert.match(md, /Callers \(3 distinct stacks, most frequent first\):\n\n- ×2: \[cfg\/cfg\.go:8\]/);
+    assert.equal(await v.lens('cmd/lib/main.go', 'envlib.Parse'), 'reads APP_HOST through a library (×1)');
+  });
 });

@@ -3,7 +3,8 @@
  * unset reads, callers, processes, races, runs), as a {@link SiteAnnotator}. Every piece of
  * run data is escaped here; the hover's markdown is never trusted by the client.
  */
-import type { CallerFrame, SiteObservation } from '../analysis/merge';
+import type { CodeLens } from 'vscode-languageserver-protocol';
+import type { CallerFrame, LibraryCall, SiteObservation } from '../analysis/merge';
 import { lensText, quoteValue } from '../analysis/runtimeText';
 import type { ObservedFile } from '../workspace/observed';
 import { escapeMarkdown, lineLink, link } from './markdown';
@@ -37,6 +38,18 @@ export function runtimeAnnotator(observe: SiteObservations): SiteAnnotator {
       return seen ? runtimeHover(seen.o, seen.file) : [];
     },
   };
+}
+
+/** Lenses on lines (without sites of their own) where a library read env: `reads APP_HOST, APP_PORT through a library (×3)`. */
+export function libraryLenses(calls: readonly LibraryCall[], siteLines: ReadonlySet<number>): CodeLens[] {
+  return calls
+    .filter((c) => !siteLines.has(c.line - 1) && c.keys.length > 0)
+    .map((c) => {
+      const keys = c.keys.slice(0, 4).map((k) => k.key).join(', ') + (c.keys.length > 4 ? `, +${c.keys.length - 4} more` : '');
+      const n = c.keys.reduce((a, k) => a + k.count, 0);
+      const at = { line: c.line - 1, character: 0 };
+      return { range: { start: at, end: at }, command: { title: `reads ${keys} through a library (×${n})`, command: '' } };
+    });
 }
 
 /** The hover sections of one site's observations: markdown, every run value escaped. */

@@ -3,9 +3,11 @@
  * of the folder's shown runs with the document's sites, computed on first use and cached
  * until the runs or the document's sites change.
  */
-import { mergeContext, observationsForFile, runProblems, type SiteObservation } from '../analysis/merge';
+import { relative, sep } from 'node:path';
+import { libraryCallsForFile, mergeContext, observationsForFile, runProblems, type LibraryCall, type SiteObservation } from '../analysis/merge';
 import type { Observations } from '../analysis/observations';
 import type { SiteEntry, SiteIndex } from '../features/model';
+import { uriToPath } from './files';
 
 /** What the features know of one document's runtime data. */
 export interface ObservedFile {
@@ -20,7 +22,7 @@ export interface ObservedFile {
 }
 
 /** Where a document's folder and its shown runs are. */
-export type FolderLookup = (uri: string) => { uri: string; root: string; obs: Observations | undefined } | undefined;
+export type FolderLookup = (uri: string) => { uri: string; root: string; obs: Observations | undefined; files: () => Iterable<string> } | undefined;
 
 interface Cached {
   obs: Observations;
@@ -66,19 +68,28 @@ export class ObservedSites {
     return file && o ? { o, file } : undefined;
   }
 
+  /** Lines of the document where a library read env (e.g. `env.Parse(&cfg)`), with the keys; empty without runs. */
+  libraryCalls(uri: string): LibraryCall[] {
+    const folder = this.lookup(uri);
+    const path = uriToPath(uri);
+    if (!folder?.obs || folder.obs.runs.length === 0 || path === null) return [];
+    const ctx = mergeContext(folder.obs, folder.root, { files: this.primeFiles(folder.obs, folder) });
+    const rel = relative(folder.root, path).split(sep).join('/');
+    return libraryCallsForFile(ctx, rel);
+  }
+
   /** Forgets a closed or deleted document. */
   forget(uri: string): void {
     this.cache.delete(uri);
   }
 
-  private primeFiles(obs: Observations, folder: { uri: string; root: string }): string[] | undefined {
+  /** Every indexed file of the folder, the first time `obs` is seen from it (so that paths recorded elsewhere map). */
+  private primeFiles(obs: Observations, folder: { root: string; files: () => Iterable<string> }): string[] | undefined {
     let roots = this.primed.get(obs);
     if (!roots) this.primed.set(obs, (roots = new Set()));
     if (roots.has(folder.root)) return undefined;
     roots.add(folder.root);
-    const files = new Set<string>();
-    for (const e of this.index.all()) if (this.lookup(e.uri)?.uri === folder.uri) files.add(e.site.file);
-    return [...files];
+    return [...folder.files()];
   }
 }
 
