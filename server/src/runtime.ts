@@ -126,7 +126,12 @@ export class Runtime {
       await this.host.workspace.ready();
       await this.ready();
       if (!(await this.host.settings().get(p.textDocument.uri)).inlayHintsEnabled) return [];
-      return inlayHints(this.host.workspace.index, canonicalUri(p.textDocument.uri), p.range, this.observe);
+      try {
+        return inlayHints(this.host.workspace.index, canonicalUri(p.textDocument.uri), p.range, this.observe);
+      } catch (e) {
+        this.host.log(`envtrace: inlayHint failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return [];
+      }
     });
   }
 
