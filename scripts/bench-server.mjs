@@ -191,6 +191,7 @@ async function lspPhase() {
   conn.onRequest((method, params) => (method === 'workspace/configuration' ? params.items.map(() => ({})) : null));
   let diagnosticFiles = 0;
   conn.onNotification((method, params) => {
+    if (method === 'window/logMessage' && /loaded in/.test(params.message)) console.log(`  server log: ${params.message.replace(/ of \S+/, '')}`);
     if (method === 'envtrace/runsChanged' && params.shown.length > 0) {
       tLoaded = performance.now();
       loaded(params);

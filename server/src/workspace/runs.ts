@@ -106,8 +106,11 @@ export class RunsManager {
     const next = f.busy.then(async () => {
       if (this.folders.get(f.uri) !== f) return false;
       let changed = false;
+      const started = Date.now();
       try {
         changed = await f.shown.refresh();
+        const obs = f.shown.observations;
+        if (changed) this.log(`envtrace: showing ${obs.runs.length} run(s) of ${f.storeDir} (${obs.runs.reduce((n, r) => n + r.events, 0)} events) loaded in ${Date.now() - started} ms`);
       } catch (e) {
         this.log(`envtrace: loading runs of ${f.storeDir} failed: ${e instanceof Error ? e.message : String(e)}`);
       }
