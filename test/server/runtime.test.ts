@@ -136,7 +136,16 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
 
   test('a run that completes in the store while the server runs is shown after the watched-file event', async () => {
     const dir = addRun(app, 'helper-b');
-    const note = await runsChange(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(dir, 'run.json')), type: 1 }] }));
+    const info = readFileSync(join(dir, 'run.json'), 'utf8');
+    // Still being recorded: run.json has no `end` yet.
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...JSON.parse(info), end: null }));
+    const changed = (type: number) => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(dir, 'run.json')), type }] });
+    await changed(1);
+    const during = (await client.request<RunsResult>(RunsRequest.method, {})).runs.find((r) => r.label === 'helper-b');
+    assert.deepEqual([during?.complete, during?.shown, during?.counts], [false, false, null]);
+    assert.equal(await v.lens(HELPER, 'port := getenv'), 'PORT = "9090" · 1 read · 1 process');
+    writeFileSync(join(dir, 'run.json'), info);
+    const note = await runsChange(() => changed(2));
     assert.equal(note.shown.length, 3);
     assert.match((await v.lens(HELPER, 'port := getenv')) ?? '', /^PORT = "(9090|7070)" \(\+1 more\) · 2 reads · 2 processes$/);
     assert.match(unescapeMarkdown(await v.hover(HELPER, 'getenv("PORT"')), /\| "7070" \| 1 \| 1 \| 1 \| — \|/);
