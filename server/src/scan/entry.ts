@@ -45,13 +45,19 @@ export function headOf(e: Entry): string {
 /** The env pre-filter; on bytes, a native search rules out most files before any decoding. */
 export function envOf(e: Entry): boolean {
   if (typeof e.raw !== 'string' && e.decoded === undefined) {
-    const b = Buffer.from(e.raw.buffer, e.raw.byteOffset, e.raw.byteLength);
-    if (b.indexOf('env') < 0 && b.indexOf('Env') < 0) return false;
-    const env = mentionsEnvApi(textOf(e));
-    if (!env) e.decoded = undefined; // keep only the texts that will be parsed
-    return env;
+    const text = envText(e.raw);
+    if (text !== null) e.decoded = text; // keep only the texts that will be parsed
+    return text !== null;
   }
   return mentionsEnvApi(textOf(e));
+}
+
+/** The env pre-filter on UTF-8 bytes: the decoded text when the file passes, else null. */
+export function envText(raw: Uint8Array): string | null {
+  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (b.indexOf('env') < 0 && b.indexOf('Env') < 0) return null;
+  const text = b.toString('utf8');
+  return mentionsEnvApi(text) ? text : null;
 }
 
 /** Whether two sources (strings or bytes) are the same. */

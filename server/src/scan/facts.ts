@@ -80,6 +80,18 @@ function spanOf(n: Node): Span {
 
 const MAX_EXPR_DEPTH = 200;
 
+const declarable = new Map<string, RegExp>();
+
+/** Matches `name` used other than as `name.` (a package selector); compiled once per name (\p classes compile slowly). */
+function declarableIn(name: string): RegExp {
+  let re = declarable.get(name);
+  if (!re) {
+    re = new RegExp(`(?<![\\p{L}\\p{N}_.])${escapeRe(name)}(?![\\p{L}\\p{N}_])(?!\\s*\\.)`, 'u');
+    if (declarable.size < 10_000) declarable.set(name, re);
+  }
+  return re;
+}
+
 /** Extracts the facts of one file from its (possibly partial) tree. `words` finds calls of helper names. */
 export class FactExtractor {
   private readonly local = new Map<string, string>(); // local import name → path, for std packages
@@ -370,8 +382,7 @@ export class FactExtractor {
     const key = `${outer.id}:${name}`;
     let may = this.mayDeclare.get(key);
     if (may === undefined) {
-      const re = new RegExp(`(?<![\\p{L}\\p{N}_.])${escapeRe(name)}(?![\\p{L}\\p{N}_])(?!\\s*\\.)`, 'u');
-      may = re.test(outer.text);
+      may = declarableIn(name).test(outer.text);
       this.mayDeclare.set(key, may);
     }
     return may ? findLocalDecl(node, name) : null;

@@ -78,6 +78,22 @@ export class WorkspaceIndex {
     this.notPrefetched.add(path);
   }
 
+  /**
+   * Adds a file that was read, pre-filtered and maybe parsed elsewhere (loadPool.ts): as
+   * setFile, with the pre-filter's answer, the decoded text and the facts (no helper names)
+   * kept for the next refresh.
+   */
+  setLoaded(path: string, bytes: Uint8Array, env: boolean, text: string | null, facts: FileFacts | null | undefined): void {
+    this.setFile(path, bytes);
+    const e = this.entries.get(path);
+    if (!e || e.raw !== bytes) return;
+    e.env = env;
+    e.envVersion = e.version;
+    if (text !== null) e.decoded = text;
+    if (facts !== undefined) e.prefetched = { version: e.version, facts };
+    this.notPrefetched.delete(path);
+  }
+
   /** Whether a path lies in a directory the scanner skips (vendor/, testdata/, .git/, node_modules/) below the root. */
   isSkipped(path: string): boolean {
     return this.relativePath(path).split('/').slice(0, -1).some((d) => SKIPPED_DIRS.has(d));
