@@ -23,6 +23,8 @@ export interface Entry {
   words: string;
   constOnly: boolean;
   facts: FileFacts | null;
+  /** Package name and imports read ahead of time (by the thread that loaded it) for this version. */
+  header?: { version: number; pkgName: string; imports: string[] };
   /** Facts parsed ahead of time (by a worker) for this version, with no helper names. */
   prefetched?: { version: number; facts: FileFacts | null };
   sites: Site[];
@@ -58,6 +60,14 @@ export function envText(raw: Uint8Array): string | null {
   if (b.indexOf('env') < 0 && b.indexOf('Env') < 0) return null;
   const text = b.toString('utf8');
   return mentionsEnvApi(text) ? text : null;
+}
+
+/** readHeader(headOf(…)) of a file given as bytes, and its text when already decoded. */
+export function headerOfBytes(raw: Uint8Array, text: string | null): { pkgName: string; imports: string[] } {
+  if (text !== null) return readHeader(text);
+  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const head = b.toString('utf8', 0, Math.min(b.byteLength, 8192));
+  return readHeader(/^(?:func|type|var|const)\b/m.test(head) || b.byteLength <= 8192 ? head : b.toString('utf8'));
 }
 
 /** Whether two sources (strings or bytes) are the same. */

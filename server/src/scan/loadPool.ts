@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { envText } from './entry';
+import { envText, headerOfBytes } from './entry';
 import type { FileFacts } from './facts';
 
 /** One loaded file: bytes, its text when it passed the env pre-filter, and facts when parsed. */
@@ -24,7 +24,11 @@ export interface LoadedFile {
   text: string | null;
   /** undefined: not parsed (no env API, or no parser in that thread). */
   facts: FileFacts | null | undefined;
+  /** Package name and imports (readHeader), unless unreadable. */
+  header?: Header;
 }
+
+type Header = { pkgName: string; imports: string[] };
 
 /** Sent to a worker: the files of the tree and the shared counter of the next one to take. */
 export interface LoadRequest {
@@ -33,7 +37,7 @@ export interface LoadRequest {
 
 /** A worker's batch: for each file its index, byte length, and facts (when parsed). */
 export interface LoadBatch {
-  batch: { index: number[]; lengths: number[]; env: boolean[]; facts: (FileFacts | null | undefined)[]; bytes: ArrayBuffer };
+  batch: { index: number[]; lengths: number[]; env: boolean[]; facts: (FileFacts | null | undefined)[]; headers: (Header | undefined)[]; bytes: ArrayBuffer };
 }
 
 /** Sent by a worker when the counter ran out. */
@@ -69,7 +73,7 @@ export function takeFiles(
     }
     const text = envText(bytes);
     const facts = text !== null && parse ? parse(text) : undefined;
-    each({ index: i, bytes, env: text !== null, text, facts });
+    each({ index: i, bytes, env: text !== null, text, facts, header: headerOfBytes(bytes, text) });
     if (pause()) return false;
   }
 }
@@ -96,7 +100,7 @@ export function serveLoad(req: LoadRequest['load'], parse: ((text: string) => Fi
       at += f.bytes.byteLength;
     }
     post(
-      { batch: { index: files.map((f) => (unreadable(f) ? -1 - f.index : f.index)), lengths: files.map((f) => f.bytes.byteLength), env: files.map((f) => f.env), facts: files.map((f) => f.facts), bytes: packed.buffer } },
+      { batch: { index: files.map((f) => (unreadable(f) ? -1 - f.index : f.index)), lengths: files.map((f) => f.bytes.byteLength), env: files.map((f) => f.env), facts: files.map((f) => f.facts), headers: files.map((f) => f.header), bytes: packed.buffer } },
       [packed.buffer],
     );
     files = [];
@@ -160,7 +164,7 @@ export async function loadFiles(
             const index = raw < 0 ? -1 - raw : raw;
             const slice = raw < 0 ? EMPTY : bytes.subarray(at, at + len);
             at += len;
-            take({ index, bytes: slice, env: m.batch.env[k], text: null, facts: m.batch.facts[k] });
+            take({ index, bytes: slice, env: m.batch.env[k], text: null, facts: m.batch.facts[k], header: m.batch.headers[k] });
           });
         });
         // A worker that fails or exits early: what it took and did not send is read at the end.
@@ -196,7 +200,7 @@ export async function loadFiles(
           continue;
         }
         const text = envText(bytes);
-        take({ index: i, bytes, env: text !== null, text, facts: text !== null ? parse(text) : undefined });
+        take({ index: i, bytes, env: text !== null, text, facts: text !== null ? parse(text) : undefined, header: headerOfBytes(bytes, text) });
       }
       progress();
     }

@@ -103,7 +103,7 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
     await loadFiles(goFiles, options.workers, (text) => index.extract(text), (_, f) => (loaded[f.index] = f), options);
     loaded.forEach((f, i) => {
       if (!f) return;
-      index.setLoaded(goFiles[i], f.bytes, f.env, f.text, f.facts);
+      index.setLoaded(goFiles[i], f.bytes, f.env, f.text, f.facts, f.header);
       files++;
     });
     return files;

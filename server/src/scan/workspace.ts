@@ -11,6 +11,7 @@
  */
 import type { Language, Parser } from 'web-tree-sitter';
 import { basename, dirname, relative, sep } from 'node:path';
+import { API_WORDS } from './apis';
 import { extractFacts, newStats, type ParseStats } from './extract';
 import { constSignature, envOf, headOf, readHeader, sameSource, textOf, type Entry } from './entry';
 import type { FileFacts } from './facts';
@@ -23,8 +24,22 @@ import type { Site } from './types';
 
 const MAX_ROUNDS = 5;
 
+/** A skipped directory name as a whole segment of a path (either separator). */
+const SKIPPED_SEGMENT = new RegExp(`[\\\\/](?:${[...SKIPPED_DIRS].map((d) => d.replace('.', '\\.')).join('|')})[\\\\/]`);
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const API_WORD = new RegExp(`^(?:${API_WORDS.source})$`);
+
+/**
+ * The helper names of a sorted, comma-joined list that are not env API words. Extraction
+ * matches API words anyway, and a helper name equal to one finds the same positions, so only
+ * these change what a parse yields.
+ */
+function beyondApiWords(words: string): string {
+  return words === '' ? '' : words.split(',').filter((w) => !API_WORD.test(w)).join(',');
 }
 
 /** All env sites of a set of Go files, kept up to date one file at a time. */
@@ -83,10 +98,11 @@ export class WorkspaceIndex {
    * setFile, with the pre-filter's answer, the decoded text and the facts (no helper names)
    * kept for the next refresh.
    */
-  setLoaded(path: string, bytes: Uint8Array, env: boolean, text: string | null, facts: FileFacts | null | undefined): void {
+  setLoaded(path: string, bytes: Uint8Array, env: boolean, text: string | null, facts: FileFacts | null | undefined, header?: { pkgName: string; imports: string[] }): void {
     this.setFile(path, bytes);
     const e = this.entries.get(path);
     if (!e || e.raw !== bytes) return;
+    if (header) e.header = { version: e.version, ...header };
     e.env = env;
     e.envVersion = e.version;
     if (text !== null) e.decoded = text;
@@ -96,6 +112,9 @@ export class WorkspaceIndex {
 
   /** Whether a path lies in a directory the scanner skips (vendor/, testdata/, .git/, node_modules/) below the root. */
   isSkipped(path: string): boolean {
+    // NOTE: a directory below the root is a directory of the absolute path too: most paths
+    // name none of the skipped ones, and need no relative path.
+    if (!SKIPPED_SEGMENT.test(path)) return false;
     return this.relativePath(path).split('/').slice(0, -1).some((d) => SKIPPED_DIRS.has(d));
   }
 
@@ -186,7 +205,8 @@ export class WorkspaceIndex {
     this.added = false;
     const constsBefore = dirty.map((e) => constSignature(e.facts));
     for (const e of dirty) {
-      ({ pkgName: e.pkgName, imports: e.imports } = readHeader(headOf(e)));
+      ({ pkgName: e.pkgName, imports: e.imports } = e.header?.version === e.version ? e.header : readHeader(headOf(e)));
+      e.header = undefined;
       if (e.envVersion !== e.version) e.env = envOf(e);
       e.envVersion = undefined;
       e.facts = null;
@@ -360,11 +380,16 @@ export class WorkspaceIndex {
 
   /** Parses the declarations of a file that matter and stores its facts; never throws. */
   private parse(e: Entry, words: Set<string>, constOnly = false): void {
-    e.words = [...words].sort().join(',');
+    const w = [...words].sort().join(',');
+    // Helper names that are env API words themselves (a `cfg.Getenv` helper) find nothing
+    // the API words did not: facts for the same other names are the same facts.
+    const same = !!e.facts && !e.constOnly && !constOnly && beyondApiWords(e.words) === beyondApiWords(w);
+    e.words = w;
     e.constOnly = constOnly;
     const pre = e.prefetched;
     e.prefetched = undefined;
-    if (pre && pre.version === e.version && words.size === 0 && !constOnly) {
+    if (same) return;
+    if (pre && pre.version === e.version && beyondApiWords(w) === '' && !constOnly) {
       e.facts = pre.facts;
       return;
     }
