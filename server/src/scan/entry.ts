@@ -62,12 +62,19 @@ export function envText(raw: Uint8Array): string | null {
   return mentionsEnvApi(text) ? text : null;
 }
 
+const DECL_LINE = /^(?:func|type|var|const)\b/m;
+
 /** readHeader(headOf(…)) of a file given as bytes, and its text when already decoded. */
 export function headerOfBytes(raw: Uint8Array, text: string | null): { pkgName: string; imports: string[] } {
   if (text !== null) return readHeader(text);
   const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  // Most headers end within 2 KB: a declaration keyword found there, followed by a character
+  // the cut did not make, ends the header in the longer texts too.
+  const short = b.toString('utf8', 0, Math.min(b.byteLength, 2048));
+  const m = DECL_LINE.exec(short);
+  if (b.byteLength <= 2048 || (m && m.index + m[0].length < short.length - 1)) return readHeader(short);
   const head = b.toString('utf8', 0, Math.min(b.byteLength, 8192));
-  return readHeader(/^(?:func|type|var|const)\b/m.test(head) || b.byteLength <= 8192 ? head : b.toString('utf8'));
+  return readHeader(DECL_LINE.test(head) || b.byteLength <= 8192 ? head : b.toString('utf8'));
 }
 
 /** Whether two sources (strings or bytes) are the same. */
