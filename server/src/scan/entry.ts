@@ -17,7 +17,7 @@ export interface Entry {
   /** Import paths quoted in the file's header (cheap text scan, may include extras). */
   imports: string[];
   env: boolean;
-  /** The version `env` was computed for by prefetch (so refresh need not test it again). */
+  /** The version `env` was computed for when the file was loaded (so refresh need not test it again). */
   envVersion?: number;
   /** Helper names the facts were extracted for (sorted, comma-joined). */
   words: string;
@@ -25,7 +25,7 @@ export interface Entry {
   facts: FileFacts | null;
   /** Package name and imports read ahead of time (by the thread that loaded it) for this version. */
   header?: { version: number; pkgName: string; imports: string[] };
-  /** Facts parsed ahead of time (by a worker) for this version, with no helper names. */
+  /** Facts parsed ahead of time (by a loading thread) for this version, with no helper names. */
   prefetched?: { version: number; facts: FileFacts | null };
   sites: Site[];
   sitesJson: string;

@@ -21,7 +21,7 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Walk this directory or file instead of the index root (go.mod files above it are read too). */
   from?: string;
-  /** Worker threads that parse files while the rest is read (default 0: parse at refresh). */
+  /** Worker threads that read and parse files beside the calling thread (default 0: read here, parse at refresh). */
   workers?: number;
 }
 

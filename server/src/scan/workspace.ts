@@ -15,7 +15,6 @@ import { API_WORDS } from './apis';
 import { extractFacts, newStats, type ParseStats } from './extract';
 import { constSignature, envOf, headOf, readHeader, sameSource, textOf, type Entry } from './entry';
 import type { FileFacts } from './facts';
-import type { ParsePool } from './pool';
 import { ModuleMap, modulePath } from './modules';
 import { SKIPPED_DIRS } from './skipped';
 import { newGoParser } from './parser';
@@ -90,7 +89,6 @@ export class WorkspaceIndex {
       this.byDir.set(dir, set);
     }
     this.dirty.add(path);
-    this.notPrefetched.add(path);
   }
 
   /**
@@ -107,7 +105,6 @@ export class WorkspaceIndex {
     e.envVersion = e.version;
     if (text !== null) e.decoded = text;
     if (facts !== undefined) e.prefetched = { version: e.version, facts };
-    this.notPrefetched.delete(path);
   }
 
   /** Whether a path lies in a directory the scanner skips (vendor/, testdata/, .git/, node_modules/) below the root. */
@@ -157,37 +154,7 @@ export class WorkspaceIndex {
     return withSites.flatMap((e) => e.sites);
   }
 
-  /**
-   * Parses, on the pool's workers, the changed files that mention an env API, so that the next
-   * refresh finds their facts ready. Resolves when those parses are done.
-   */
-  prefetch(pool: ParsePool): Promise<void> {
-    const jobs: Promise<void>[] = [];
-    const fresh = this.notPrefetched;
-    this.notPrefetched = new Set();
-    for (const path of fresh) {
-      const e = this.entries.get(path);
-      if (!e || e.prefetched?.version === e.version || this.inFlight.has(e)) continue;
-      e.env = envOf(e);
-      e.envVersion = e.version;
-      if (!e.env) continue;
-      const text = textOf(e);
-      const version = e.version;
-      this.inFlight.add(e);
-      jobs.push(
-        pool.parse(text).then((facts) => {
-          this.inFlight.delete(e);
-          if (facts !== undefined && e.version === version) e.prefetched = { version, facts };
-        }),
-      );
-    }
-    return Promise.all(jobs).then(() => undefined);
-  }
-
-  private readonly inFlight = new Set<Entry>();
-  private notPrefetched = new Set<string>();
-
-  /** Parses one text on this thread (what a pool worker does), counting it in `stats`. */
+  /** Parses one text on this thread (what a loading worker does), counting it in `stats`. */
   extract(text: string, words: string[] = [], constOnly = false): FileFacts | null {
     return extractFacts(this.parser, text, words, constOnly, this.stats);
   }
@@ -197,7 +164,6 @@ export class WorkspaceIndex {
     if (!this.dirty.size && !this.recheckAll && !this.deleted.length) return [];
     const dirty = [...this.dirty].map((p) => this.entries.get(p)).filter((e): e is Entry => !!e);
     this.dirty = new Set();
-    this.notPrefetched.clear();
     // Sites of files other than the changed ones change only when constants, helpers or
     // modules change; otherwise only the changed files are resolved again (the edit path).
     // A new file may start a package whose constants keys elsewhere could not even look for.
