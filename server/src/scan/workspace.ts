@@ -41,6 +41,20 @@ function beyondApiWords(words: string): string {
   return words === '' ? '' : words.split(',').filter((w) => !API_WORD.test(w)).join(',');
 }
 
+/** Helper names of one package, and where they can be called from. */
+interface HelperPattern {
+  pkgKey: string;
+  importPath: string | null;
+  names: string[];
+  re: RegExp;
+}
+
+/** Whether the UTF-8 bytes contain any of `names`. */
+function mentionsAny(raw: Uint8Array, names: string[]): boolean {
+  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return names.some((n) => b.indexOf(n) >= 0);
+}
+
 /** All env sites of a set of Go files, kept up to date one file at a time. */
 export class WorkspaceIndex {
   private readonly entries = new Map<string, Entry>();
@@ -245,20 +259,22 @@ export class WorkspaceIndex {
   }
 
   /** Per helper package: its import path (to find importing files) and a regex of its helper names. */
-  private helperPatterns(names: Map<string, Set<string>>): { pkgKey: string; importPath: string | null; re: RegExp }[] {
+  private helperPatterns(names: Map<string, Set<string>>): HelperPattern[] {
     return [...names].map(([pkgKey, set]) => {
       const dir = pkgKey.slice(0, pkgKey.indexOf('\0'));
       const importPath = this.modules.importPathOf(dir);
-      return { pkgKey, importPath, re: new RegExp(`\\b(?:${[...set].map(escapeRe).join('|')})\\b`, 'g') };
+      return { pkgKey, importPath, names: [...set], re: new RegExp(`\\b(?:${[...set].map(escapeRe).join('|')})\\b`, 'g') };
     });
   }
 
   /** The helper names a file's text mentions, counting only helpers of its own or an imported package. */
-  private helperWordsIn(e: Entry, byPkg: { pkgKey: string; importPath: string | null; re: RegExp }[]): Set<string> {
+  private helperWordsIn(e: Entry, byPkg: HelperPattern[]): Set<string> {
     const words = new Set<string>();
     const own = `${e.dir}\0${e.pkgName}`;
     for (const p of byPkg) {
       if (p.pkgKey !== own && !(p.importPath && e.imports.includes(p.importPath))) continue;
+      // Bytes not yet decoded: a name that is not among them is not in the text either.
+      if (typeof e.raw !== 'string' && e.decoded === undefined && !mentionsAny(e.raw, p.names)) continue;
       p.re.lastIndex = 0;
       const text = textOf(e);
       for (let m = p.re.exec(text); m; m = p.re.exec(text)) words.add(m[0]);
