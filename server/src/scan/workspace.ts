@@ -344,14 +344,21 @@ export class WorkspaceIndex {
       }
       return nameOfDir.get(dir)!;
     };
+    // Resolution asks for the same few import paths over and over (once per call and import).
+    const dirs = new Map<string, string | null>();
+    const dirOf = (importPath: string): string | null => {
+      let dir = dirs.get(importPath);
+      if (dir === undefined) dirs.set(importPath, (dir = this.modules.dirOf(importPath)));
+      return dir;
+    };
     return new Resolver(files, {
       importedPackage: (importPath) => {
-        const dir = this.modules.dirOf(importPath);
+        const dir = dirOf(importPath);
         const name = dir ? pkgOfDir(dir) : null;
         return dir && name ? `${dir}\0${name}` : null;
       },
       packageNameOfImport: (importPath) => {
-        const dir = this.modules.dirOf(importPath);
+        const dir = dirOf(importPath);
         return dir ? pkgOfDir(dir) : null;
       },
       importPathOf: (pkgKey) => this.modules.importPathOf(pkgKey.slice(0, pkgKey.indexOf('\0'))),
