@@ -1,0 +1,39 @@
+/** "envtrace: Compare Runs": pick two runs, show `envtrace diff` as a Markdown document with links to the sites. */
+import * as vscode from 'vscode';
+import { runCli } from '../cli';
+import { firstLine } from '../runStore';
+import type { EnvtraceContext } from '../context';
+import { escapeMarkdown, linkifyLine } from '../markdown';
+import { findRun, pickRun } from './pickRun';
+
+/** Creates the handler; `a` and `b` (run ids or directories) skip the pickers. Resolves to the opened document. */
+export function compareRunsCommand(ctx: EnvtraceContext) {
+  return async (a?: string, b?: string): Promise<vscode.TextDocument | undefined> => {
+    const all = await ctx.allRuns();
+    if (all.length < 2 && !(a && b)) {
+      void vscode.window.showInformationMessage('envtrace: comparing needs two stored runs.');
+      return undefined;
+    }
+    const first = a ? await findRun(ctx, a) : await pickRun(ctx, 'Compare runs: the first (older) run', all);
+    if (!first) return undefined;
+    const second = b ? await findRun(ctx, b) : await pickRun(ctx, `Compare ${first.label} with…`, all.filter((r) => r.dir !== first.dir));
+    if (!second) return undefined;
+    const r = await runCli(ctx.extension.extensionPath, ['diff', '--format', 'text', first.dir, second.dir], first.folder);
+    if (r.code > 1) {
+      void vscode.window.showErrorMessage(`envtrace: cannot compare: ${firstLine(r.stderr) || `envtrace diff exited with ${r.code}`}`);
+      return undefined;
+    }
+    const lines = r.stdout.split('\n').filter((l) => l.trim());
+    const body = [
+      `# envtrace: ${escapeMarkdown(first.label)} → ${escapeMarkdown(second.label)}`,
+      '',
+      `${escapeMarkdown(first.id)} → ${escapeMarkdown(second.id)}`,
+      '',
+      ...(lines.length ? lines.map((l) => `- ${linkifyLine(l, first.folder)}`) : ['No differences.']),
+      '',
+    ].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: body });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return doc;
+  };
+}

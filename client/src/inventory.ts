@@ -1,0 +1,49 @@
+/** The workspace's keys and their static sites: from the server's `envtrace/inventory`, else from `envtrace scan --json`. */
+import * as path from 'node:path';
+import type { ScanResult, Site } from '../../server/src/scan/types';
+
+/** A site with an absolute file path. */
+export interface KeySite extends Site {
+  absFile: string;
+}
+
+/** Every key (or pattern) with its sites, sorted by key. */
+export type Inventory = { key: string; sites: KeySite[] }[];
+
+/** Normalises an inventory from the server (keys with sites) or a scan result into one shape. */
+export function toInventory(data: unknown, root: string): Inventory {
+  const byKey = new Map<string, KeySite[]>();
+  const add = (key: string, s: Partial<Site> & { uri?: string }) => {
+    const file = typeof s.file === 'string' ? s.file : typeof s.uri === 'string' ? fileFromUri(s.uri) : '';
+    if (!file || typeof s.line !== 'number') return;
+    const site = { ...s, absFile: path.isAbsolute(file) ? file : path.join(root, file) } as KeySite;
+    const list = byKey.get(key) ?? [];
+    list.push(site);
+    byKey.set(key, list);
+  };
+  const d = data as { sites?: Site[]; keys?: unknown } | unknown[] | null;
+  if (d && !Array.isArray(d) && Array.isArray(d.sites)) {
+    for (const s of d.sites) add(s.key ?? s.pattern ?? '(dynamic)', s);
+  } else {
+    const keys = Array.isArray(d) ? d : Array.isArray((d as { keys?: unknown })?.keys) ? ((d as { keys: unknown[] }).keys) : [];
+    for (const k of keys as { key?: string; pattern?: string; sites?: unknown[] }[]) {
+      const key = k.key ?? k.pattern;
+      if (typeof key !== 'string') continue;
+      for (const s of k.sites ?? []) add(key, s as Site);
+    }
+  }
+  return [...byKey].map(([key, sites]) => ({ key, sites })).sort((a, b) => a.key.localeCompare(b.key));
+}
+
+function fileFromUri(uri: string): string {
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return '';
+  }
+}
+
+/** Parses `envtrace scan --json` output. */
+export function parseScan(stdout: string): ScanResult {
+  return JSON.parse(stdout) as ScanResult;
+}

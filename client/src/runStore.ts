@@ -1,0 +1,115 @@
+/** The client's view of stored runs: lists run directories and asks the CLI for their reports. */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { runCli } from './cli';
+import type { JsonReport } from './report';
+
+/** One stored run, from its run.json (fields the CLI writes; unknown ones are tolerated). */
+export interface RunInfo {
+  id: string;
+  dir: string;
+  folder: string;
+  label: string;
+  command: string[];
+  start: number | undefined;
+  exitCode: number | undefined;
+}
+
+/** Absolute runs directory of a workspace folder for the `envtrace.runs.directory` setting. */
+export function runsDirectory(folder: string, setting: string): string {
+  return path.resolve(folder, setting || '.envtrace/runs');
+}
+
+/** Lists the runs stored in `runsDir`, newest first; unreadable entries are skipped. */
+export async function listRuns(folder: string, runsDir: string): Promise<RunInfo[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(runsDir);
+  } catch {
+    return [];
+  }
+  const runs: RunInfo[] = [];
+  for (const name of names) {
+    const dir = path.join(runsDir, name);
+    let meta: Record<string, unknown>;
+    try {
+      meta = JSON.parse(await fs.readFile(path.join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    runs.push({
+      id: typeof meta.id === 'string' ? meta.id : name,
+      dir,
+      folder,
+      label: typeof meta.label === 'string' && meta.label ? meta.label : commandText(meta.command),
+      command: Array.isArray(meta.command) ? meta.command.map(String) : [],
+      start: toTime(meta.start ?? meta.startTime),
+      exitCode: toNumber(meta.exitCode ?? meta.exitStatus ?? meta.exit),
+    });
+  }
+  return runs.sort((a, b) => (b.start ?? 0) - (a.start ?? 0) || b.id.localeCompare(a.id));
+}
+
+function commandText(c: unknown): string {
+  return Array.isArray(c) ? c.join(' ') : typeof c === 'string' ? c : '';
+}
+
+function toTime(v: unknown): number | undefined {
+  if (typeof v === 'number') return v > 1e14 ? Math.floor(v / 1e6) : v; // ns or ms
+  if (typeof v === 'string') {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  return undefined;
+}
+
+function toNumber(v: unknown): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** Reads reports through the CLI and caches them: a finished run never changes. */
+export class ReportCache {
+  private readonly cache = new Map<string, Promise<JsonReport | string>>();
+
+  constructor(private readonly extensionPath: string) {}
+
+  /** The JSON report of `run`, or an error message. */
+  report(run: RunInfo): Promise<JsonReport | string> {
+    const key = run.dir;
+    let p = this.cache.get(key);
+    if (!p) {
+      p = this.load(run);
+      this.cache.set(key, p);
+      void p.then((r) => typeof r === 'string' && this.cache.delete(key));
+    }
+    return p;
+  }
+
+  /** Forgets every cached report (after runs were cleared or imported). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async load(run: RunInfo): Promise<JsonReport | string> {
+    const imported = await fs.readFile(path.join(run.dir, 'report.json'), 'utf8').catch(() => undefined);
+    if (imported !== undefined) {
+      try {
+        return JSON.parse(imported) as JsonReport;
+      } catch {
+        return 'report.json of the imported run is not JSON';
+      }
+    }
+    const r = await runCli(this.extensionPath, ['report', '--format', 'json', run.dir], run.folder);
+    if (r.code !== 0) return firstLine(r.stderr) || `envtrace report exited with ${r.code}`;
+    try {
+      return JSON.parse(r.stdout) as JsonReport;
+    } catch {
+      return 'envtrace report printed no JSON';
+    }
+  }
+}
+
+/** The first non-empty line of `text`. */
+export function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim())?.trim() ?? '';
+}

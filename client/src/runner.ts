@@ -1,0 +1,101 @@
+/** Runs envtrace tasks one at a time, with progress, cancellation, rerun and events when a run ends. */
+import * as vscode from 'vscode';
+import { TASK_TYPE } from './tasks';
+
+/** What happened to one run. */
+export interface RunOutcome {
+  task: vscode.Task;
+  exitCode: number | undefined;
+  cancelled: boolean;
+}
+
+/** Tracks envtrace task executions, whether started by the commands or from tasks.json. */
+export class Runner implements vscode.Disposable {
+  private readonly ended = new vscode.EventEmitter<RunOutcome>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when an envtrace task has ended (its run is then stored). */
+  readonly onRunEnded = this.ended.event;
+  /** Fires when a run starts or ends. */
+  readonly onDidChange = this.changed.event;
+  private readonly active = new Map<vscode.TaskExecution, { cancelled: boolean }>();
+  private last: vscode.Task | undefined;
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.subs = [
+      vscode.tasks.onDidStartTaskProcess((e) => {
+        if (e.execution.task.definition.type !== TASK_TYPE) return;
+        if (!this.active.has(e.execution)) this.active.set(e.execution, { cancelled: false });
+        this.last = e.execution.task;
+        this.log.info(`run started: ${e.execution.task.name} (pid ${e.processId})`);
+        this.changed.fire();
+      }),
+      vscode.tasks.onDidEndTaskProcess((e) => {
+        if (e.execution.task.definition.type !== TASK_TYPE) return;
+        const state = this.active.get(e.execution);
+        this.active.delete(e.execution);
+        this.log.info(`run ended: ${e.execution.task.name}, exit ${e.exitCode ?? 'unknown'}`);
+        this.ended.fire({ task: e.execution.task, exitCode: e.exitCode, cancelled: state?.cancelled ?? false });
+        this.changed.fire();
+      }),
+    ];
+  }
+
+  /** True while an envtrace task runs. */
+  get running(): boolean {
+    return this.active.size > 0;
+  }
+
+  /** The last task started, for "Rerun last run". */
+  get lastTask(): vscode.Task | undefined {
+    return this.last;
+  }
+
+  /** Runs `task` with a cancellable progress notification; resolves when it has ended. */
+  async run(task: vscode.Task): Promise<RunOutcome> {
+    this.last = task;
+    const done = new Promise<RunOutcome>((resolve) => {
+      const sub = this.onRunEnded((o) => {
+        if (o.task.name === task.name && o.task.definition.type === TASK_TYPE) {
+          sub.dispose();
+          resolve(o);
+        }
+      });
+    });
+    const execution = await vscode.tasks.executeTask(task);
+    this.active.set(execution, { cancelled: false });
+    this.changed.fire();
+    void vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `envtrace: running ${task.name}`,
+        cancellable: true,
+      },
+      (progress, token) => {
+        progress.report({ message: 'the first traced build recompiles part of the standard library…' });
+        token.onCancellationRequested(() => this.stop(execution));
+        return done;
+      },
+    );
+    return done;
+  }
+
+  /** Stops every running envtrace task; returns how many were stopped. */
+  stopAll(): number {
+    const all = [...this.active.keys()];
+    for (const e of all) this.stop(e);
+    return all.length;
+  }
+
+  private stop(execution: vscode.TaskExecution): void {
+    const state = this.active.get(execution);
+    if (state) state.cancelled = true;
+    execution.terminate();
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.ended.dispose();
+    this.changed.dispose();
+  }
+}
