@@ -2,22 +2,7 @@
 import * as vscode from 'vscode';
 import { commandIds } from './commandIds';
 import { readConfig } from './config';
-
-const testFunc = /^func\s+(Test[\p{Lu}\d_]\w*|Test)\s*\(\s*\w+\s+\*testing\.T\s*\)/gmu;
-const packageClause = /^package\s+\w+/m;
-
-/** The test functions declared in `text`: name and 0-based line. */
-export function findTests(text: string): { name: string; line: number }[] {
-  const out = [];
-  for (const m of text.matchAll(testFunc)) out.push({ name: m[1], line: lineAt(text, m.index ?? 0) });
-  return out;
-}
-
-function lineAt(text: string, offset: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
+import { findTests, lineAt, packageClause } from './goTests';
 
 /** Provides the trace lenses in trusted workspaces while `envtrace.codeLens.enabled` is on. */
 export class TestLensProvider implements vscode.CodeLensProvider, vscode.Disposable {

@@ -2,13 +2,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EnvtraceContext } from '../context';
+import { runPattern } from '../goTests';
 import { TASK_TYPE } from '../tasks';
 import { moduleRoot, packageArg, traceDefinition, type RunResult } from './run';
-
-/** A test name as an anchored -run pattern (subtests of it included by go test). */
-export function runPattern(name: string): string {
-  return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-}
 
 /** Creates the handler of `envtrace.traceTest` (uri, test name) and `envtrace.tracePackageTests` (uri). */
 export function traceTestCommand(ctx: EnvtraceContext) {
