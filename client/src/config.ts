@@ -24,7 +24,7 @@ export interface EnvtraceConfig {
 /** The default of each setting, as package.json declares it. */
 export const configDefaults: Readonly<EnvtraceConfig> = Object.freeze({
   goPath: '',
-  'runs.directory': '.envtrace/runs',
+  'runs.directory': '.envtrace',
   'runs.keep': 20,
   'runs.show': 'latest',
   'redact.patterns': [],

@@ -15,9 +15,18 @@ export interface RunInfo {
   exitCode: number | undefined;
 }
 
-/** Absolute runs directory of a workspace folder for the `envtrace.runs.directory` setting. */
+/**
+ * The envtrace store for the `envtrace.runs.directory` setting, as the CLI's `--dir` resolves it:
+ * the folder itself when it is named `.envtrace`, else its `.envtrace` subfolder.
+ */
+export function storeDirectory(folder: string, setting: string): string {
+  const abs = path.resolve(folder, setting || '.envtrace');
+  return path.basename(abs) === '.envtrace' ? abs : path.join(abs, '.envtrace');
+}
+
+/** The folder holding one directory per run, for the `envtrace.runs.directory` setting. */
 export function runsDirectory(folder: string, setting: string): string {
-  return path.resolve(folder, setting || '.envtrace/runs');
+  return path.join(storeDirectory(folder, setting), 'runs');
 }
 
 /** Lists the runs stored in `runsDir`, newest first; unreadable entries are skipped. */

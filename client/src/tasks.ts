@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { cliPath, nodeEnv, pathWithGo } from './cli';
 import { readConfig } from './config';
-import { runsDirectory } from './runStore';
+import { storeDirectory } from './runStore';
 
 export const TASK_TYPE = 'envtrace';
 
@@ -23,7 +23,7 @@ export interface EnvtraceTaskDefinition extends vscode.TaskDefinition {
 
 /** The envtrace CLI arguments for a definition under the given settings. */
 export function cliArgs(def: EnvtraceTaskDefinition, folder: string, cfg = readConfig(vscode.workspace.getConfiguration('envtrace'))): string[] {
-  const args = ['run', '--dir', runsDirectory(folder, cfg['runs.directory'])];
+  const args = ['run', '--dir', storeDirectory(folder, cfg['runs.directory'])];
   args.push('--keep', String(cfg['runs.keep']), '--stack', String(cfg.stackDepth));
   for (const p of cfg['redact.patterns']) args.push('--redact', p);
   if (def.label) args.push('--label', def.label);
