@@ -19,6 +19,8 @@ export interface EnvtraceTaskDefinition extends vscode.TaskDefinition {
   label?: string;
   /** Extra envtrace flags, e.g. ["--race"]. */
   flags?: string[];
+  /** Extra environment variables for the traced command. */
+  env?: Record<string, string>;
 }
 
 /** The envtrace CLI arguments for a definition under the given settings. */
@@ -37,7 +39,7 @@ export function buildTask(def: EnvtraceTaskDefinition, folder: vscode.WorkspaceF
   const cwd = def.cwd ? path.resolve(folder.uri.fsPath, def.cwd) : folder.uri.fsPath;
   const exec = new vscode.ProcessExecution(process.execPath, [cliPath(extensionPath), ...cliArgs(def, folder.uri.fsPath, cfg)], {
     cwd,
-    env: { ...nodeEnv(), PATH: pathWithGo(cfg.goPath) },
+    env: { ...def.env, ...nodeEnv(), PATH: pathWithGo(cfg.goPath, def.env?.PATH ?? process.env.PATH) },
   });
   const task = new vscode.Task(def, folder, name ?? def.label ?? def.command.join(' '), 'envtrace', exec, []);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };

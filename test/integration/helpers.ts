@@ -55,3 +55,32 @@ export function positionOf(doc: vscode.TextDocument, needle: string, offset = 0)
   if (i < 0) throw new Error(`${needle} not found in ${doc.uri.fsPath}`);
   return doc.positionAt(i + offset);
 }
+
+/** Titles of the code lenses of `rel` on the line containing `lineText` (every provider, resolved). */
+export async function lensTitles(rel: string, lineText?: string): Promise<string[]> {
+  const uri = vscode.Uri.file(path.join(workspaceRoot(), rel));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  const line = lineText === undefined ? undefined : positionOf(doc, lineText).line;
+  return lenses.filter((l) => line === undefined || l.range.start.line === line).map((l) => l.command?.title ?? '');
+}
+
+/** The text of the hovers at `needle` (+offset) in `rel`. */
+export async function hoverText(rel: string, needle: string, offset = 0): Promise<string> {
+  const uri = vscode.Uri.file(path.join(workspaceRoot(), rel));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, positionOf(doc, needle, offset))) ?? [];
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+}
+
+/** Runs under envtrace the way the command does, and returns its result. */
+export async function traceRun(command: string[], env: Record<string, string> = {}): Promise<{ exitCode: number | undefined; cancelled: boolean }> {
+  const r = await vscode.commands.executeCommand<{ exitCode: number | undefined; cancelled: boolean } | false>('envtrace.run', { command, env });
+  if (!r) throw new Error('envtrace.run refused to run');
+  return r;
+}
+
+/** The absolute directory of the stored run `id`. */
+export function runDir(id: string): string {
+  return path.join(workspaceRoot(), '.envtrace', 'runs', id);
+}

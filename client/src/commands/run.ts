@@ -13,6 +13,7 @@ export interface RunRequest {
   cwd?: string;
   label?: string;
   flags?: string[];
+  env?: Record<string, string>;
 }
 
 /** The result of a run started by a command, or false when nothing ran. */

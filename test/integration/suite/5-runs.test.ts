@@ -1,0 +1,79 @@
+/// <reference types="mocha" />
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activate, runDir, storedRuns, traceRun, workspaceRoot } from '../helpers';
+
+describe('runs: export, import, compare, open trace, clear', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'envtrace-it-runs-'));
+
+  before(async () => {
+    await activate();
+    if (storedRuns().length < 2) {
+      await traceRun(['go', 'run', '.'], { PORT: '1111' });
+      await traceRun(['go', 'run', '.'], { PORT: '2222', REGION: 'eu-west-1' });
+    }
+  });
+
+  it('exports the JSON report of a run', async () => {
+    const target = path.join(tmp, 'report.json');
+    const out = await vscode.commands.executeCommand('envtrace.export', 'json', target);
+    assert.equal(out, target);
+    const report = JSON.parse(fs.readFileSync(target, 'utf8'));
+    assert.equal(report.version, 1);
+    assert.ok(report.vars.some((v: { key: string }) => v.key === 'PORT'));
+  });
+
+  it('exports a Markdown inventory with defaults, site links and no secret values', async () => {
+    const target = path.join(tmp, 'ENVIRONMENT.md');
+    await vscode.commands.executeCommand('envtrace.export', 'markdown', target);
+    const md = fs.readFileSync(target, 'utf8');
+    assert.match(md, /^# Environment of app/);
+    assert.match(md, /\| `PORT` \| "8080" \|/);
+    assert.match(md, /\(file:\/\/[^)]*main\.go#L\d+\)/);
+    assert.ok(!md.includes('hunter2'));
+  });
+
+  it('imports a JSON report as a new run', async () => {
+    const n = storedRuns().length;
+    const dir = await vscode.commands.executeCommand<string>('envtrace.importRun', path.join(tmp, 'report.json'));
+    assert.ok(dir && fs.existsSync(path.join(dir, 'report.json')));
+    assert.equal(storedRuns().length, n + 1);
+  });
+
+  it('refuses a file that is not a report, keeping the runs', async () => {
+    const bad = path.join(tmp, 'bad.json');
+    fs.writeFileSync(bad, '{"hello": 1}');
+    const n = storedRuns().length;
+    assert.equal(await vscode.commands.executeCommand('envtrace.importRun', bad), undefined);
+    assert.equal(storedRuns().length, n);
+  });
+
+  it('compares two runs as a Markdown document with links to the sites', async () => {
+    const [a, b] = storedRuns().filter((d) => fs.readdirSync(runDir(d)).some((f) => f.endsWith('.jsonl'))).sort().slice(-2);
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('envtrace.compareRuns', runDir(a), runDir(b));
+    assert.ok(doc);
+    assert.equal(doc.languageId, 'markdown');
+    assert.match(doc.getText(), /^# envtrace: /);
+    assert.match(doc.getText(), /PORT/);
+  });
+
+  it('opens the text trace highlighted as envtrace-trace', async () => {
+    const id = storedRuns().filter((d) => fs.readdirSync(runDir(d)).some((f) => f.endsWith('.jsonl'))).sort().at(-1) ?? '';
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('envtrace.openTrace', runDir(id));
+    assert.ok(doc);
+    assert.equal(doc.languageId, 'envtrace-trace');
+    assert.match(doc.getText(), /\[(GETENV|LOOKUP)\] main\.go:\d+ → /);
+  });
+
+  it('clears every run', async () => {
+    const n = await vscode.commands.executeCommand('envtrace.clearRuns', { confirmed: true });
+    assert.ok(typeof n === 'number' && n > 0);
+    assert.deepEqual(storedRuns(), []);
+    const api = await activate();
+    assert.match(await api.statusText(), /no runs/);
+    assert.ok(fs.existsSync(workspaceRoot()));
+  });
+});
