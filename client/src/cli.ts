@@ -15,9 +15,22 @@ export function nodeEnv(): Record<string, string> {
   return process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
 }
 
-/** PATH with the folder of the configured go binary first (unchanged when `goPath` is empty). */
+/** Where Go's installers put the go binary, tried after PATH when `envtrace.goPath` is empty. */
+export function defaultGoDirs(platform = process.platform): string[] {
+  return platform === 'win32' ? ['C:\\Program Files\\Go\\bin'] : ['/usr/local/go/bin', '/opt/homebrew/bin', '/usr/local/bin', '/usr/lib/go/bin'];
+}
+
+/**
+ * PATH for traced runs: the folder of the configured go binary first; without a setting, the
+ * usual install folders are appended, since an editor started from a desktop launcher (or a
+ * remote extension host) often has a PATH without the one the user's shell adds for Go.
+ */
 export function pathWithGo(goPath: string, currentPath = process.env.PATH ?? ''): string {
-  if (!goPath) return currentPath;
+  if (!goPath) {
+    const have = new Set(currentPath.split(path.delimiter));
+    const extra = defaultGoDirs().filter((d) => !have.has(d));
+    return [currentPath, ...extra].filter(Boolean).join(path.delimiter);
+  }
   const dir = path.basename(goPath).replace(/\.exe$/i, '') === 'go' ? path.dirname(goPath) : goPath;
   return `${dir}${path.delimiter}${currentPath}`;
 }

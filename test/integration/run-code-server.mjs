@@ -3,6 +3,7 @@
 // the workbench with a payload that names the extension under development and the Mocha entry.
 // Prints each suite's counts and a closing "N passed, N failed" line; exits non-zero on failure.
 // Needs `npm run build`, `tsc -b` and scripts/install-vscode-harness.sh first.
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,9 @@ if (!existsSync(join(root, 'out', 'test', 'integration', 'index.js')) || !exists
   process.exit(2);
 }
 
+// The extension host's PATH may lack Go's folder (it resolves a login shell's environment):
+// name the go binary through the setting meant for that.
+const goBinary = (spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout ?? '').trim();
 let passed = 0;
 let failed = 0;
 for (const s of suites.filter((x) => only.length === 0 || only.includes(x.name))) {
@@ -46,7 +50,7 @@ async function runSuite({ name, trust }) {
   let server;
   let browser;
   try {
-    server = await startCodeServer({ trust, log: verbose ? (t) => process.stderr.write(t) : undefined });
+    server = await startCodeServer({ trust, settings: { 'envtrace.goPath': goBinary }, log: verbose ? (t) => process.stderr.write(t) : undefined });
     browser = await launchBrowser();
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     let settle;
