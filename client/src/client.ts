@@ -1,7 +1,9 @@
 /** The language client: how the envtrace server is started, traced, restarted and reported on. */
 import * as vscode from 'vscode';
+import { readConfig } from './config';
 import {
   CloseAction,
+  CodeLensRequest,
   ErrorAction,
   LanguageClient,
   type LanguageClientOptions,
@@ -25,6 +27,11 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     traceOutputChannel: log,
     synchronize: { configurationSection: 'envtrace' },
     initializationOptions: {},
+    // The lens and inlay hint settings hold whatever the server does with them.
+    middleware: {
+      provideCodeLenses: (doc, token, next) => (setting(doc.uri)['codeLens.enabled'] ? next(doc, token) : []),
+      provideInlayHints: (doc, range, token, next) => (setting(doc.uri)['inlayHints.enabled'] ? next(doc, range, token) : []),
+    },
     errorHandler: {
       error: (error, _message, count) => {
         log.error(`language server connection error: ${error.message}`);
@@ -47,6 +54,19 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     },
   };
   return new LanguageClient('envtrace', 'envtrace', serverOptions, clientOptions);
+}
+
+function setting(uri: vscode.Uri) {
+  return readConfig(vscode.workspace.getConfiguration('envtrace', uri));
+}
+
+/** Asks VS Code to fetch the server's code lenses again (after a setting or the shown runs changed). */
+export function refreshServerLenses(client: LanguageClient | undefined): void {
+  if (!client?.isRunning()) return;
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.languageId !== 'go') continue;
+    client.getFeature(CodeLensRequest.method)?.getProvider(doc)?.onDidChangeCodeLensEmitter.fire();
+  }
 }
 
 /** A started-or-not language client with restart and a tolerant request helper. */
@@ -87,6 +107,11 @@ export class ServerConnection implements vscode.Disposable {
   /** The underlying client, for features that need it (e.g. notifications). */
   get languageClient(): LanguageClient | undefined {
     return this.client;
+  }
+
+  /** Re-fetches the server's code lenses. */
+  refreshLenses(): void {
+    refreshServerLenses(this.client);
   }
 
   /** Sends a custom request; undefined when the server is down or does not know the method. */

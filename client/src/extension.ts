@@ -101,6 +101,7 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('envtrace.runs')) ctx.refresh(true);
+      if (e.affectsConfiguration('envtrace.codeLens')) ctx.server.refreshLenses();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => ctx.refresh()),
   );

@@ -31,6 +31,7 @@ export interface ReportEvent {
   pid: number;
   op: string;
   key?: string;
+  api?: string;
 }
 
 export interface JsonReport {
@@ -53,9 +54,25 @@ export interface RunSummary {
   processes: number;
 }
 
-/** Summarises a report: keys seen, keys read while unset, keys with a race, processes. */
+/**
+ * Keys touched only by the Go runtime's own start-up reads (GODEBUG, GOGC, …), which every
+ * traced program makes; empty when the report has no events.
+ */
+export function runtimeOnlyKeys(report: JsonReport): Set<string> {
+  const runtime = new Set<string>();
+  const other = new Set<string>();
+  for (const e of report.events ?? []) {
+    if (!e.key) continue;
+    (e.api === 'runtime' ? runtime : other).add(e.key);
+  }
+  for (const k of other) runtime.delete(k);
+  return runtime;
+}
+
+/** Summarises a report: keys the program touched (not the runtime's own reads), keys read while unset, races, processes. */
 export function summarize(report: JsonReport): RunSummary {
-  const vars = Array.isArray(report.vars) ? report.vars : [];
+  const skip = runtimeOnlyKeys(report);
+  const vars = (Array.isArray(report.vars) ? report.vars : []).filter((v) => !skip.has(v.key));
   return {
     keys: vars.length,
     unset: vars.filter((v) => (v.unsetReads ?? 0) > 0).length,

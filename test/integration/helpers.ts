@@ -70,7 +70,9 @@ export async function hoverText(rel: string, needle: string, offset = 0): Promis
   const uri = vscode.Uri.file(path.join(workspaceRoot(), rel));
   const doc = await vscode.workspace.openTextDocument(uri);
   const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, positionOf(doc, needle, offset))) ?? [];
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  // Hover Markdown escapes its text (DATABASE\_URL): compare against the text a person reads.
+  return md.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
 }
 
 /** Runs under envtrace the way the command does, and returns its result. */

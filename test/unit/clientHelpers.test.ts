@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathWithGo } from '../../client/src/cli';
 import { findTests, runPattern } from '../../client/src/goTests';
 import { inventoryMarkdown } from '../../client/src/inventoryMarkdown';
 import { toInventory } from '../../client/src/inventory';
@@ -33,6 +34,13 @@ describe('report summaries', () => {
     assert.deepEqual(s, { keys: 4, unset: 1, races: 1, processes: 1 });
     assert.equal(summaryText(s), '4 keys · 1 unset · 1 race');
     assert.equal(summaryText({ keys: 1, unset: 0, races: 2, processes: 1 }), '1 key · 0 unset · 2 races');
+  });
+
+  it('leaves out keys only the Go runtime read at start-up', () => {
+    const r = report();
+    r.events = [...(r.events ?? []), { pid: 10, op: 'getenv', key: 'GODEBUG', api: 'runtime' }, { pid: 10, op: 'getenv', key: 'PORT', api: 'runtime' }];
+    r.vars.push({ key: 'GODEBUG', reads: 1, writes: 0, unsetReads: 1, values: [], sites: [], race: null });
+    assert.deepEqual(summarize(r), { keys: 4, unset: 1, races: 1, processes: 1 });
   });
 
   it('shows redacted values by length only, and truncates long ones', () => {
@@ -80,6 +88,18 @@ describe('inventory shapes', () => {
     assert.equal(fromScan[0].sites[0].absFile, '/w/a.go');
     assert.equal(fromServer[0].sites[0].absFile, '/w/a.go');
     assert.deepEqual(toInventory(null, '/w'), []);
+    const lsp = toInventory({ keys: [{ name: 'B', isPattern: false, sites: [{ uri: 'file:///w/b.go', range: { start: { line: 4, character: 2 }, end: { line: 4, character: 9 } }, kind: 'read', key: 'B', pattern: null, api: 'os.Getenv', default: null, function: null, test: false }] }], other: [], files: 1, indexing: false }, '/w');
+    assert.deepEqual([lsp[0].key, lsp[0].sites[0].absFile, lsp[0].sites[0].line, lsp[0].sites[0].column], ['B', '/w/b.go', 5, 3]);
+  });
+});
+
+describe('PATH for traced runs', () => {
+  it('puts the configured go first, or appends the usual install folders', () => {
+    assert.equal(pathWithGo('/opt/go/bin/go', '/usr/bin'), '/opt/go/bin:/usr/bin');
+    assert.equal(pathWithGo('/opt/go/bin', '/usr/bin'), '/opt/go/bin:/usr/bin');
+    const p = pathWithGo('', '/usr/bin:/usr/local/go/bin').split(':');
+    assert.equal(p[0], '/usr/bin');
+    assert.equal(p.filter((d) => d === '/usr/local/go/bin').length, 1);
   });
 });
 

@@ -7,13 +7,16 @@ import { runCli } from '../cli';
 import { activeFolder, type EnvtraceContext } from '../context';
 import { inventoryMarkdown } from '../inventoryMarkdown';
 import { firstLine } from '../runStore';
-import { pickRun } from './pickRun';
+import { findRun, pickRun } from './pickRun';
 
 export type ExportFormat = 'json' | 'markdown';
 
-/** Creates the handler; `format` and `target` (a file path) skip the questions. Resolves to the written file. */
+/**
+ * Creates the handler; `format`, `target` (a file path) and `runId` (an id or run directory)
+ * skip the questions; with a target but no run, the shown run is exported. Resolves to the written file.
+ */
 export function exportCommand(ctx: EnvtraceContext) {
-  return async (format?: ExportFormat, target?: string): Promise<string | undefined> => {
+  return async (format?: ExportFormat, target?: string, runId?: string): Promise<string | undefined> => {
     const folder = activeFolder();
     if (!folder) return undefined;
     if (!format) {
@@ -29,7 +32,7 @@ export function exportCommand(ctx: EnvtraceContext) {
     }
     let content: string;
     if (format === 'json') {
-      const run = await pickRun(ctx, 'Export the JSON report of…');
+      const run = runId ? await findRun(ctx, runId) : target ? (await ctx.shownRuns())[0] : await pickRun(ctx, 'Export the JSON report of…');
       if (!run) return undefined;
       const report = await ctx.reports.report(run);
       if (typeof report === 'string') return fail(report);
@@ -37,7 +40,7 @@ export function exportCommand(ctx: EnvtraceContext) {
     } else {
       const scan = await runCli(ctx.extension.extensionPath, ['scan', '--json', folder.uri.fsPath], folder.uri.fsPath);
       if (scan.code !== 0) return fail(firstLine(scan.stderr) || `envtrace scan exited with ${scan.code}`);
-      const shown = (await ctx.shownRuns())[0];
+      const shown = runId ? await findRun(ctx, runId) : (await ctx.shownRuns())[0];
       const report = shown ? await ctx.reports.report(shown) : undefined;
       content = inventoryMarkdown(JSON.parse(scan.stdout) as ScanResult, typeof report === 'object' ? report : undefined, folder.name);
     }

@@ -129,7 +129,7 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
     const out = [];
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       const root = f.uri.fsPath;
-      let data: unknown = await this.ctx.server.request('envtrace/inventory', { uri: f.uri.toString() });
+      let data: unknown = await this.ctx.server.request('envtrace/inventory', { folderUri: f.uri.toString() });
       if (data === undefined || data === null) {
         const r = await runCli(this.ctx.extension.extensionPath, ['scan', '--json', root], root);
         try {

@@ -9,21 +9,28 @@ import { activate, runDir, storedRuns, traceRun, workspaceRoot } from '../helper
 describe('runs: export, import, compare, open trace, clear', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'envtrace-it-runs-'));
 
+  let first = '';
+  let second = '';
+
   before(async () => {
     await activate();
-    if (storedRuns().length < 2) {
-      await traceRun(['go', 'run', '.'], { PORT: '1111' });
-      await traceRun(['go', 'run', '.'], { PORT: '2222', REGION: 'eu-west-1' });
-    }
+    const known = new Set(storedRuns());
+    await traceRun(['go', 'run', '.'], { PORT: '1111' });
+    first = storedRuns().find((d) => !known.has(d)) ?? '';
+    known.add(first);
+    await traceRun(['go', 'run', '.'], { PORT: '2222', REGION: 'eu-west-1' });
+    second = storedRuns().find((d) => !known.has(d)) ?? '';
+    assert.ok(first && second, 'two new runs');
   });
 
   it('exports the JSON report of a run', async () => {
     const target = path.join(tmp, 'report.json');
-    const out = await vscode.commands.executeCommand('envtrace.export', 'json', target);
+    const out = await vscode.commands.executeCommand('envtrace.export', 'json', target, runDir(second));
     assert.equal(out, target);
     const report = JSON.parse(fs.readFileSync(target, 'utf8'));
     assert.equal(report.version, 1);
-    assert.ok(report.vars.some((v: { key: string }) => v.key === 'PORT'));
+    const port = report.vars.find((v: { key: string }) => v.key === 'PORT');
+    assert.deepEqual(port.values.map((v: { value: string }) => v.value), ['2222']);
   });
 
   it('exports a Markdown inventory with defaults, site links and no secret values', async () => {
@@ -52,17 +59,17 @@ describe('runs: export, import, compare, open trace, clear', () => {
   });
 
   it('compares two runs as a Markdown document with links to the sites', async () => {
-    const [a, b] = storedRuns().filter((d) => fs.readdirSync(runDir(d)).some((f) => f.endsWith('.jsonl'))).sort().slice(-2);
-    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('envtrace.compareRuns', runDir(a), runDir(b));
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('envtrace.compareRuns', runDir(first), runDir(second));
     assert.ok(doc);
     assert.equal(doc.languageId, 'markdown');
     assert.match(doc.getText(), /^# envtrace: /);
     assert.match(doc.getText(), /PORT/);
+    assert.match(doc.getText(), /1111/);
+    assert.match(doc.getText(), /2222/);
   });
 
   it('opens the text trace highlighted as envtrace-trace', async () => {
-    const id = storedRuns().filter((d) => fs.readdirSync(runDir(d)).some((f) => f.endsWith('.jsonl'))).sort().at(-1) ?? '';
-    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('envtrace.openTrace', runDir(id));
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('envtrace.openTrace', runDir(second));
     assert.ok(doc);
     assert.equal(doc.languageId, 'envtrace-trace');
     assert.match(doc.getText(), /\[(GETENV|LOOKUP)\] main\.go:\d+ → /);
