@@ -17,7 +17,7 @@ export class Runner implements vscode.Disposable {
   readonly onRunEnded = this.ended.event;
   /** Fires when a run starts or ends. */
   readonly onDidChange = this.changed.event;
-  private readonly active = new Map<vscode.TaskExecution, { cancelled: boolean }>();
+  private readonly active = new Map<vscode.TaskExecution, { cancelled: boolean; pid?: number }>();
   private last: vscode.Task | undefined;
   private readonly subs: vscode.Disposable[];
 
@@ -25,7 +25,9 @@ export class Runner implements vscode.Disposable {
     this.subs = [
       vscode.tasks.onDidStartTaskProcess((e) => {
         if (e.execution.task.definition.type !== TASK_TYPE) return;
-        if (!this.active.has(e.execution)) this.active.set(e.execution, { cancelled: false });
+        const state = this.active.get(e.execution) ?? { cancelled: false };
+        state.pid = e.processId;
+        this.active.set(e.execution, state);
         this.last = e.execution.task;
         this.log.info(`run started: ${e.execution.task.name} (pid ${e.processId})`);
         this.changed.fire();
@@ -90,6 +92,24 @@ export class Runner implements vscode.Disposable {
   private stop(execution: vscode.TaskExecution): void {
     const state = this.active.get(execution);
     if (state) state.cancelled = true;
+    // NOTE: SIGTERM to the envtrace CLI first: it forwards the signal to the traced command
+    // and stores the run. Terminating the task only closes its terminal, which a command
+    // that ignores SIGHUP survives. The task is terminated if the CLI has not ended in 5 s.
+    if (state?.pid) {
+      try {
+        process.kill(state.pid, 'SIGTERM');
+        const timer = setTimeout(() => this.active.has(execution) && execution.terminate(), 5000);
+        const sub = this.onRunEnded(() => {
+          if (!this.active.has(execution)) {
+            clearTimeout(timer);
+            sub.dispose();
+          }
+        });
+        return;
+      } catch (e) {
+        this.log.warn(`could not signal the envtrace process ${state.pid}: ${String(e)}`);
+      }
+    }
     execution.terminate();
   }
 

@@ -19,7 +19,8 @@ export function compareRunsCommand(ctx: EnvtraceContext) {
     const second = b ? await findRun(ctx, b) : await pickRun(ctx, `Compare ${first.label} with…`, all.filter((r) => r.dir !== first.dir));
     if (!second) return undefined;
     const r = await runCli(ctx.extension.extensionPath, ['diff', '--format', 'text', first.dir, second.dir], first.folder);
-    if (r.code > 1) {
+    // envtrace diff exits 1 when the runs differ; anything else without output is an error.
+    if (r.code > 1 || (r.code !== 0 && !r.stdout.trim())) {
       void vscode.window.showErrorMessage(`envtrace: cannot compare: ${firstLine(r.stderr) || `envtrace diff exited with ${r.code}`}`);
       return undefined;
     }

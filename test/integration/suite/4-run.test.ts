@@ -79,7 +79,7 @@ describe('Run with envtrace', () => {
 
   it('stops a running run', async () => {
     const api = await activate();
-    const running = vscode.commands.executeCommand<{ cancelled: boolean }>('envtrace.run', { command: ['/bin/sh', '-c', 'sleep 60'] });
+    const running = vscode.commands.executeCommand<{ cancelled: boolean }>('envtrace.run', { command: ['/bin/sh', '-c', 'sleep 300'] });
     await waitFor('the run to start', async () => ((await api.statusText()).includes('running') ? true : undefined));
     assert.equal(await vscode.commands.executeCommand('envtrace.stop'), 1);
     const r = await running;
