@@ -65,7 +65,8 @@ export class Runner implements vscode.Disposable {
       });
     });
     const execution = await vscode.tasks.executeTask(task);
-    this.active.set(execution, { cancelled: false });
+    // onDidStartTaskProcess may have recorded it (with its pid) already.
+    if (!this.active.has(execution)) this.active.set(execution, { cancelled: false });
     this.changed.fire();
     void vscode.window.withProgress(
       {
