@@ -28,6 +28,8 @@ export class Runner implements vscode.Disposable {
         const state = this.active.get(e.execution) ?? { cancelled: false };
         state.pid = e.processId;
         this.active.set(e.execution, state);
+        // Stop was asked before the process had started: stop it now.
+        if (state.cancelled) this.stop(e.execution);
         this.last = e.execution.task;
         this.log.info(`run started: ${e.execution.task.name} (pid ${e.processId})`);
         this.changed.fire();
@@ -111,6 +113,8 @@ export class Runner implements vscode.Disposable {
         this.log.warn(`could not signal the envtrace process ${state.pid}: ${String(e)}`);
       }
     }
+    // Not started yet: the start handler signals it once its pid is known.
+    if (state && !state.pid) return;
     execution.terminate();
   }
 
