@@ -26,7 +26,7 @@ let browser;
 try {
   // The traced program sees these: one plain value and one secret that must show redacted.
   server = await startCodeServer({
-    env: { REGION: 'eu-west-1', DATABASE_URL: 'postgres://shop:hunter2-s3cret@db:5432/shop' },
+    env: { PORT: '8080', REGION: 'eu-west-1', DATABASE_URL: 'postgres://shop:hunter2-s3cret@db:5432/shop' },
     settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.fontSize': 15, 'window.commandCenter': false },
     log: verbose ? (t) => process.stderr.write(t) : undefined,
   });
