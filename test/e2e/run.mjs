@@ -25,8 +25,9 @@ let server;
 let browser;
 try {
   // The traced program sees these: one plain value and one secret that must show redacted.
+  // (Not PORT: code-server itself listens on $PORT.)
   server = await startCodeServer({
-    env: { PORT: '8080', REGION: 'eu-west-1', DATABASE_URL: 'postgres://shop:hunter2-s3cret@db:5432/shop' },
+    env: { REGION: 'eu-west-1', DATABASE_URL: 'postgres://shop:hunter2-s3cret@db:5432/shop' },
     settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.fontSize': 15, 'window.commandCenter': false },
     log: verbose ? (t) => process.stderr.write(t) : undefined,
   });

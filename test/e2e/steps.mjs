@@ -80,7 +80,7 @@ export const steps = [
       await choice.click();
       // The status bar item reports the finished run; then the lenses carry observed values.
       await page.locator('.statusbar-item', { hasText: /envtrace: \d+ keys?/ }).first().waitFor({ timeout: 180_000 });
-      await lensText(page, /PORT = "8080"/);
+      await lensText(page, /PORT (= |unset)/);
       await lensText(page, /DATABASE_URL = •••/);
       await token(page, 'getenv("PORT", "8080")', 'getenv').hover();
       await page.locator('.monaco-hover:not(.hidden)', { hasText: 'PORT' }).first().waitFor({ state: 'visible', timeout: limit });

@@ -66,9 +66,11 @@ export async function startCodeServer({ trust = true, settings = {}, env = {}, l
     '--vscode-option', 'enable-smoke-test-driver',
   ];
   if (trust) args.push('--disable-workspace-trust');
+  const childEnv = { ...process.env, ...env };
+  delete childEnv.PORT; // code-server would listen on $PORT instead of --bind-addr
   const child = spawn(codeServerBin, args, {
     env: {
-      ...process.env, ...env,
+      ...childEnv,
       // No extension gallery: this machine reaches no marketplace, and the tests need none.
       EXTENSIONS_GALLERY: '{}',
       PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`,
