@@ -1,6 +1,83 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CliError, type Io } from './io';
+import { diffRuns, type DiffSites } from '../analysis/diff';
+import { renderDiffText } from '../analysis/diffText';
+import { addRun, RunSourceError } from '../analysis/loadObservations';
+import { ObservationsBuilder, type Observations } from '../analysis/observations';
+import { scanTree } from '../scan/index';
+import { storeRoot } from '../runs/store';
 
-/** `envtrace diff` (not built yet). */
-export async function diffCommand(_args: string[], _io: Io): Promise<number> {
-  throw new CliError('"diff" is not implemented yet', 1);
+/**
+ * `envtrace diff [--format text|json] [--dir DIR] [--root DIR] RUN_A RUN_B`: compares two runs
+ * per key. RUN: an id in the store, a run directory, or a JSON report file. Sites come from
+ * scanning --root (default: the current directory when it holds a go.mod); without one,
+ * places are the first frames outside the standard library. Exit 0 (differences are output,
+ * not failure); 2 for bad usage or a run that cannot be read.
+ */
+export async function diffCommand(args: string[], io: Io): Promise<number> {
+  let format: 'text' | 'json' = 'text';
+  let dir: string | undefined;
+  let root: string | undefined;
+  const runs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const value = () => {
+      if (eq > 0) return a.slice(eq + 1);
+      if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
+      return args[++i];
+    };
+    if (a === '-h' || a === '--help') {
+      io.out(USAGE + '\n');
+      return 0;
+    }
+    if (name === '--format') {
+      const f = value();
+      if (f !== 'text' && f !== 'json') throw new CliError(`--format is text or json, not "${f}"`);
+      format = f;
+    } else if (name === '--dir') dir = value();
+    else if (name === '--root') root = value();
+    else if (a === '--') runs.push(...args.splice(i + 1));
+    else if (a.startsWith('-') && a !== '-') throw new CliError(`unknown flag ${name}`);
+    else runs.push(a);
+  }
+  if (runs.length !== 2) throw new CliError(`diff takes two runs: ${USAGE}`);
+  const store = storeRoot(dir ?? io.cwd);
+  const [a, b] = [await load(runs[0], store, io.cwd), await load(runs[1], store, io.cwd)];
+  const diff = diffRuns(a, b, await sitesFor(root ? resolve(io.cwd, root) : io.cwd, root !== undefined));
+  io.out(format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : renderDiffText(diff));
+  return 0;
+}
+
+const USAGE = 'envtrace diff [--format text|json] [--dir DIR] [--root DIR] RUN_A RUN_B  (RUN: a run id, a run directory or a JSON report)';
+
+/** Loads one RUN: a path (run directory or report) or an id of the store. */
+async function load(spec: string, store: string, cwd: string): Promise<Observations> {
+  const path = resolve(cwd, spec);
+  const byId = join(store, 'runs', spec);
+  const source = existsSync(path) ? path : /^[\w.-]+$/.test(spec) && existsSync(byId) ? byId : null;
+  if (!source) throw new CliError(`no run "${spec}" (not an id in ${join(store, 'runs')}, a run directory or a report file)`);
+  const builder = new ObservationsBuilder();
+  try {
+    await addRun(builder, source, {}, true);
+  } catch (e) {
+    if (e instanceof RunSourceError) throw new CliError(e.message);
+    throw e;
+  }
+  return builder.obs;
+}
+
+/** The scanner's sites of a Go workspace root, or undefined when it is none. */
+async function sitesFor(root: string, explicit: boolean): Promise<DiffSites | undefined> {
+  const isDir = existsSync(root) && statSync(root).isDirectory();
+  if (explicit && !isDir) throw new CliError(`--root ${root} is not a directory`);
+  if (!isDir || (!explicit && !existsSync(join(root, 'go.mod')))) return undefined;
+  try {
+    const scan = await scanTree(root);
+    return { root: scan.root, sites: scan.sites };
+  } catch {
+    return undefined; // e.g. the parser's wasm is missing: places from frames instead
+  }
 }

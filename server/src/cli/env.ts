@@ -1,6 +1,35 @@
 import { CliError, type Io } from './io';
+import { overlayFor, registerRun } from './run';
+import { checkRedactFlags } from './redactFlags';
+import { parseTraceFlags } from './traceFlags';
+import { storeFor } from './storeDir';
+import { traceSettings } from '../tracer/overlay';
+import { firstBuild } from '../tracer/run';
 
-/** `envtrace env` (not built yet). */
-export async function envCommand(_args: string[], _io: Io): Promise<number> {
-  throw new CliError('"env" is not implemented yet', 1);
+const ALLOWED = new Set(['stack', 'race', 'label', 'redact', 'no-redact', 'keep', 'dir', 'go']);
+
+/** A value quoted for POSIX shells. */
+export function shQuote(v: string): string {
+  return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * `envtrace env [flags]`: prints shell exports (GOFLAGS with the overlay, ENVTRACE_*) for a
+ * build envtrace does not start itself; registers a fresh run that `envtrace report` collects.
+ */
+export async function envCommand(args: string[], io: Io): Promise<number> {
+  const { flags, command } = parseTraceFlags(args, ALLOWED);
+  if (command.length) throw new CliError(`env takes no command (got "${command.join(' ')}"); eval its output, then run your build`);
+  checkRedactFlags(flags);
+  storeFor(flags.dir, io);
+  const overlay = await overlayFor(flags, io);
+  const { run, key } = await registerRun(flags, overlay, [], 'env', io);
+  const settings = traceSettings(
+    { overlayPath: overlay.overlayPath, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, hashKey: key, race: flags.race },
+    io.env.GOFLAGS,
+  );
+  io.out(`# envtrace: run ${run.info.id} (${run.dir}); afterwards: envtrace report ${run.info.id}\n`);
+  for (const [k, v] of Object.entries(settings)) io.out(`export ${k}=${shQuote(v)}\n`);
+  if (firstBuild(overlay.overlayPath)) io.err(`envtrace: the first traced build with ${overlay.goVersion} recompiles part of the standard library (a few seconds; later builds are cached)\n`);
+  return 0;
 }

@@ -8,6 +8,11 @@ export interface Io {
 
 /** The process's own stdout, stderr, cwd and environment. */
 export function nodeIo(): Io {
+  // `envtrace report | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   return {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),

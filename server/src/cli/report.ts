@@ -1,6 +1,40 @@
+import { emitRun } from './output';
 import { CliError, type Io } from './io';
+import { resolveRun, RunStoreError } from '../runs/store';
+import { storeFor } from './storeDir';
 
-/** `envtrace report` (not built yet). */
-export async function reportCommand(_args: string[], _io: Io): Promise<number> {
-  throw new CliError('"report" is not implemented yet', 1);
+/** `envtrace report [--format text|json] [--output FILE] [--quiet] [--dir DIR] [RUN]`: renders a stored run. */
+export async function reportCommand(args: string[], io: Io): Promise<number> {
+  let format: 'text' | 'json' = 'text';
+  let output: string | undefined;
+  let dir: string | undefined;
+  let quiet = false;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
+      return args[++i];
+    };
+    if (name === '--format') {
+      const f = value();
+      if (f !== 'text' && f !== 'json') throw new CliError(`--format is text or json, not "${f}"`);
+      format = f;
+    } else if (name === '--output') output = value();
+    else if (name === '--dir') dir = value();
+    else if (name === '--quiet') quiet = true;
+    else if (name.startsWith('-') && name !== '-') throw new CliError(`unknown flag ${name}`);
+    else rest.push(a);
+  }
+  if (rest.length > 1) throw new CliError('report takes one RUN (an id or a run directory)');
+  try {
+    const run = await resolveRun(storeFor(dir, io), rest[0], io.cwd);
+    await emitRun(run, { format, output, quiet, textTo: 'out' }, io);
+  } catch (e) {
+    if (e instanceof RunStoreError) throw new CliError(e.message);
+    throw e;
+  }
+  return 0;
 }

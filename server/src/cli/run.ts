@@ -1,6 +1,97 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { emitRun } from './output';
 import { CliError, type Io } from './io';
+import { parseTraceFlags, type TraceFlags } from './traceFlags';
+import { checkRedactFlags } from './redactFlags';
+import { GoToolchainError, PatchError, prepareOverlay, type PreparedOverlay, traceEnv } from '../tracer/overlay';
+import { firstBuild, markBuilt, runTraced, SpawnError } from '../tracer/run';
+import { createRun, pruneRuns, workspaceKey, writeRunInfo, type StoredRun } from '../runs/store';
+import { storeFor } from './storeDir';
 
-/** `envtrace run` (not built yet). */
-export async function runCommand(_args: string[], _io: Io): Promise<number> {
-  throw new CliError('"run" is not implemented yet', 1);
+/** Runs a program and returns its trimmed stdout, or null when it fails. */
+export function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  return new Promise((res) => {
+    execFile(cmd, args, { cwd, env, windowsHide: true, maxBuffer: 1 << 20 }, (err, stdout) => res(err ? null : stdout.trim()));
+  });
+}
+
+/** Generates the overlay, turning toolchain problems into one-line errors. */
+export async function overlayFor(flags: TraceFlags, io: Io): Promise<PreparedOverlay> {
+  try {
+    return await prepareOverlay({ cwd: io.cwd, env: io.env, go: flags.go, log: (m) => io.err(m + '\n') });
+  } catch (e) {
+    if (e instanceof GoToolchainError || e instanceof PatchError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** Creates a run in the store (with run.json) and drops runs beyond --keep. */
+export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, command: string[], mode: 'run' | 'env', io: Io): Promise<{ run: StoredRun; key: string }> {
+  const root = storeFor(flags.dir, io);
+  let key: string;
+  try {
+    key = await workspaceKey(root);
+  } catch (e) {
+    throw new CliError(`cannot use ${root}: ${(e as Error).message}`);
+  }
+  const [gitCommit, gomodcache] = await Promise.all([
+    capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env),
+    capture(overlay.go, ['env', 'GOMODCACHE'], io.cwd, { ...io.env, GOFLAGS: '' }),
+  ]);
+  const run = await createRun(root, {
+    label: flags.label,
+    command,
+    cwd: io.cwd,
+    start: new Date().toISOString(),
+    end: null,
+    exitCode: null,
+    goVersion: overlay.goVersion,
+    goos: overlay.goos,
+    goarch: overlay.goarch,
+    gitCommit: gitCommit || null,
+    goroot: overlay.goroot,
+    gomodcache: gomodcache || null,
+    mode,
+  });
+  await pruneRuns(root, flags.keep);
+  return { run, key };
+}
+
+/** `envtrace [run] [flags] -- <command…>`: runs the command with every Go program beneath it traced. */
+export async function runCommand(args: string[], io: Io): Promise<number> {
+  const { flags, command } = parseTraceFlags(args[0] === 'run' ? args.slice(1) : args);
+  if (!command.length) throw new CliError('no command to run: envtrace [flags] -- <command...>');
+  checkRedactFlags(flags);
+  storeFor(flags.dir, io);
+  if (flags.output !== undefined && flags.output !== '-' && !existsSync(dirname(resolve(io.cwd, flags.output)))) {
+    throw new CliError(`--output: directory ${dirname(resolve(io.cwd, flags.output))} does not exist`);
+  }
+  const overlay = await overlayFor(flags, io);
+  const { run, key } = await registerRun(flags, overlay, command, 'run', io);
+  if (firstBuild(overlay.overlayPath)) {
+    io.err(`envtrace: the first traced build with ${overlay.goVersion} recompiles part of the standard library (a few seconds; later builds are cached)\n`);
+  }
+  const env = traceEnv(
+    { overlayPath: overlay.overlayPath, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, hashKey: key, race: flags.race },
+    io.env,
+  );
+  let code: number;
+  try {
+    code = await runTraced(command, { cwd: io.cwd, env, stdinIsTty: process.stdin.isTTY === true });
+  } catch (e) {
+    if (e instanceof SpawnError) {
+      await writeRunInfo(run.dir, { ...run.info, end: new Date().toISOString(), exitCode: 127 });
+      throw new CliError(e.message, 127);
+    }
+    throw e;
+  }
+  const info = { ...run.info, end: new Date().toISOString(), exitCode: code };
+  await writeRunInfo(run.dir, info);
+  const traced = (await readdir(run.dir)).some((n) => n.endsWith('.jsonl'));
+  if (traced) markBuilt(overlay.overlayPath);
+  await emitRun({ dir: run.dir, info }, { format: flags.format, output: flags.output, quiet: flags.quiet, textTo: 'err' }, io);
+  return code;
 }

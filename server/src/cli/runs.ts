@@ -1,6 +1,45 @@
+import { readdir } from 'node:fs/promises';
 import { CliError, type Io } from './io';
+import { listRuns } from '../runs/store';
+import { storeFor } from './storeDir';
 
-/** `envtrace runs` (not built yet). */
-export async function runsCommand(_args: string[], _io: Io): Promise<number> {
-  throw new CliError('"runs" is not implemented yet', 1);
+/** `envtrace runs [--json] [--dir DIR]`: lists the stored runs, newest first. */
+export async function runsCommand(args: string[], io: Io): Promise<number> {
+  let dir: string | undefined;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') json = true;
+    else if (a === '--dir') dir = args[++i];
+    else if (a.startsWith('--dir=')) dir = a.slice(6);
+    else throw new CliError(`unexpected argument ${a} (usage: envtrace runs [--json] [--dir DIR])`);
+    if (a === '--dir' && dir === undefined) throw new CliError('--dir needs a directory');
+  }
+  const root = storeFor(dir, io);
+  const runs = await listRuns(root);
+  const rows = await Promise.all(
+    runs.map(async (r) => ({ ...r.info, dir: r.dir, processes: (await readdir(r.dir)).filter((n) => n.endsWith('.jsonl')).length })),
+  );
+  if (json) {
+    io.out(JSON.stringify(rows, null, 2) + '\n');
+    return 0;
+  }
+  if (!rows.length) {
+    io.err(`envtrace: no runs stored in ${root}\n`);
+    return 0;
+  }
+  const table = [['ID', 'STARTED', 'EXIT', 'PROCS', 'LABEL', 'COMMAND']];
+  for (const r of rows) {
+    table.push([
+      r.id,
+      r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+      r.exitCode === null ? (r.mode === 'env' ? 'env' : '-') : String(r.exitCode),
+      String(r.processes),
+      r.label ?? '',
+      r.command.join(' '),
+    ]);
+  }
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  for (const row of table) io.out(row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd() + '\n');
+  return 0;
 }

@@ -1,0 +1,109 @@
+// `npm run bench:trace`: cost of one os.Getenv untraced, with the overlay compiled in but
+// tracing off, and traced (one write(2) per event into a temp dir), measured in one run,
+// plus the extra seconds of the first traced build (fresh GOCACHE). Prints figures only.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+function run(cmd, args, opts = {}) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  const secs = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+  return { ...r, secs };
+}
+
+run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'server'], { cwd: root });
+const { prepareOverlay } = require(join(root, 'out', 'server', 'src', 'tracer', 'overlay.js'));
+
+const work = mkdtempSync(join(tmpdir(), 'envtrace-bench-'));
+const mod = join(work, 'mod');
+mkdirSync(mod);
+writeFileSync(join(mod, 'go.mod'), 'module example.com/bench\n\ngo 1.21\n');
+writeFileSync(join(mod, 'main.go'), 'package main\n\nimport "os"\n\nfunc main() { println(os.Getenv("BENCH_KEY")) }\n');
+writeFileSync(
+  join(mod, 'bench_test.go'),
+  `package main
+
+import (
+	"os"
+	"testing"
+)
+
+var sink string
+
+func BenchmarkGetenv(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sink = os.Getenv("BENCH_KEY")
+	}
+}
+`,
+);
+
+const baseEnv = { ...process.env, GOFLAGS: '', BENCH_KEY: 'value' };
+for (const k of Object.keys(baseEnv)) if (k.startsWith('ENVTRACE_')) delete baseEnv[k];
+const prepared = await prepareOverlay({ cwd: mod, cacheDir: join(work, 'overlay'), env: baseEnv });
+const env = prepared.toolchain
+  ? { ...baseEnv, GOROOT: prepared.toolchain.goroot, GOTOOLCHAIN: 'local', PATH: `${prepared.toolchain.bin}:${baseEnv.PATH}` }
+  : baseEnv;
+const overlayFlag = `-overlay=${prepared.overlayPath}`;
+
+// 1. ns per os.Getenv: two test binaries, three settings, interleaved rounds, medians.
+const plainBin = join(work, 'plain.test');
+const overlayBin = join(work, 'overlay.test');
+run('go', ['test', '-c', '-o', plainBin, '.'], { cwd: mod, env });
+run('go', ['test', '-c', overlayFlag, '-o', overlayBin, '.'], { cwd: mod, env });
+const traceDir = join(work, 'run');
+mkdirSync(traceDir);
+const settings = {
+  untraced: { bin: plainBin, env: {}, n: '20000000x' },
+  'overlay, tracing off': { bin: overlayBin, env: {}, n: '20000000x' },
+  traced: { bin: overlayBin, env: { ENVTRACE_DIR: traceDir, ENVTRACE_RUN: 'bench' }, n: '300000x' },
+};
+const samples = Object.fromEntries(Object.keys(settings).map((k) => [k, []]));
+for (let i = 0; i < ROUNDS; i++) {
+  for (const [name, s] of Object.entries(settings)) {
+    const r = run(s.bin, ['-test.run=^$', '-test.bench=Getenv', `-test.benchtime=${s.n}`], { cwd: mod, env: { ...env, ...s.env } });
+    const m = /BenchmarkGetenv\S*\s+\d+\s+([\d.]+) ns\/op/.exec(r.stdout);
+    if (!m) throw new Error(`no figure in:\n${r.stdout}`);
+    samples[name].push(Number(m[1]));
+  }
+  for (const f of readdirSync(traceDir)) rmSync(join(traceDir, f));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ns = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+
+// Bytes per traced event, from one traced run of the binary.
+run(overlayBin, ['-test.run=^$', '-test.bench=Getenv', '-test.benchtime=100000x'], {
+  cwd: mod,
+  env: { ...env, ENVTRACE_DIR: traceDir, ENVTRACE_RUN: 'bench' },
+});
+const bytes = readdirSync(traceDir).reduce((a, f) => a + statSync(join(traceDir, f)).size, 0);
+
+// 2. First traced build on a warm cache (fresh GOCACHE warmed by a plain build).
+const gocache = join(work, 'gocache');
+const cacheEnv = { ...env, GOCACHE: gocache };
+const cold = run('go', ['build', '-o', join(work, 'a'), '.'], { cwd: mod, env: cacheEnv }).secs;
+const warm = run('go', ['build', '-o', join(work, 'a'), '.'], { cwd: mod, env: cacheEnv }).secs;
+const first = run('go', ['build', overlayFlag, '-o', join(work, 'b'), '.'], { cwd: mod, env: cacheEnv }).secs;
+const again = run('go', ['build', overlayFlag, '-o', join(work, 'b'), '.'], { cwd: mod, env: cacheEnv }).secs;
+
+const f1 = (x) => x.toFixed(1);
+const lines = [
+  `envtrace bench:trace — ${prepared.goVersion} ${prepared.goos}/${prepared.goarch}, median of ${ROUNDS} rounds`,
+  `os.Getenv untraced:              ${f1(ns.untraced)} ns`,
+  `overlay compiled in, tracing off: ${f1(ns['overlay, tracing off'])} ns  (×${(ns['overlay, tracing off'] / ns.untraced).toFixed(2)})`,
+  `traced (write per event):        ${f1(ns.traced)} ns  (×${(ns.traced / ns.untraced).toFixed(0)})`,
+  `bytes per traced event:          ${(bytes / 100000).toFixed(0)} B`,
+  `plain build, fresh GOCACHE:      ${cold.toFixed(2)} s; rebuild ${warm.toFixed(2)} s`,
+  `first traced build (warm cache): ${first.toFixed(2)} s (+${(first - warm).toFixed(2)} s); later ${again.toFixed(2)} s`,
+];
+console.log(lines.join('\n'));
+rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,229 @@
+// envtrace recorder, part 3: event records and the hand-written JSON they are made of
+// (package syscall may not import strconv or encoding/json). One write(2) per record.
+package syscall
+
+import (
+	etsync "sync"
+	etutf8 "unicode/utf8"
+)
+
+//envtrace:begin
+
+type etEvent struct {
+	op, key, value, err, api, path string
+	argvZ                          string // argv joined by NUL bytes
+	hasKey, hasValue, hasArgv      bool
+	found, secret, wf              bool
+	g, pg, wg, stack               uint64
+	t0, t1                         int64
+	cpid                           int
+}
+
+type etBuf struct{ b []byte }
+
+var etBufPool = etsync.Pool{New: func() any { return &etBuf{b: make([]byte, 0, 1024)} }}
+
+// etRecord adds the goroutine ids and the interned stack, then writes the event. In race
+// mode (rc != nil, on the recorder goroutine) they come from the calling goroutine's request.
+//
+//go:noinline
+func etRecord(e *etEvent, rc *etRaceReq) {
+	if rc != nil {
+		e.g, e.pg = rc.g, rc.pg
+		e.stack = etStackOf(rc.pcs[:rc.n])
+	} else {
+		e.g, e.pg = envtraceGoids()
+		e.stack = etStackID(e.op)
+	}
+	etEmit(e)
+}
+
+func etEmit(e *etEvent) {
+	buf := etBufPool.Get().(*etBuf)
+	b := append(buf.b[:0], `{"t":"E","seq":`...)
+	b = etAppendUint(b, etSeq.Add(1))
+	b = append(b, `,"g":`...)
+	b = etAppendUint(b, e.g)
+	b = append(b, `,"pg":`...)
+	b = etAppendUint(b, e.pg)
+	b = append(b, `,"op":"`...)
+	b = append(b, e.op...)
+	b = append(b, '"')
+	if e.api != "" {
+		b = append(b, `,"api":`...)
+		b = etAppendStr(b, e.api)
+	}
+	if e.hasKey {
+		b = append(b, `,"k":`...)
+		b = etAppendStr(b, e.key)
+	}
+	b = append(b, `,"ok":`...)
+	b = etAppendBool(b, e.found)
+	if e.hasValue {
+		b = etAppendValue(b, "v", e.value, e.secret)
+	}
+	if e.err != "" {
+		b = append(b, `,"err":`...)
+		b = etAppendStr(b, e.err)
+	}
+	if e.hasArgv {
+		b = append(b, `,"path":`...)
+		b = etAppendStr(b, e.path)
+		b = append(b, `,"argv":`...)
+		b = etAppendArgvZ(b, e.argvZ)
+		if e.op == "spawn" {
+			b = append(b, `,"cpid":`...)
+			b = etAppendInt(b, int64(e.cpid))
+		}
+	}
+	b = append(b, `,"t0":`...)
+	b = etAppendInt(b, e.t0)
+	b = append(b, `,"t1":`...)
+	b = etAppendInt(b, e.t1)
+	if e.stack != 0 {
+		b = append(b, `,"s":`...)
+		b = etAppendUint(b, e.stack)
+	}
+	if e.hasKey {
+		b = append(b, `,"wg":`...)
+		b = etAppendUint(b, e.wg)
+		b = append(b, `,"wf":`...)
+		b = etAppendBool(b, e.wf)
+	}
+	b = append(b, "}\n"...)
+	etSys.write(etFd, b)
+	if cap(b) <= 64<<10 {
+		buf.b = b
+		etBufPool.Put(buf)
+	}
+}
+
+// etAppendValue appends ,"<field>":"value", or for a secret (or a URL with a password)
+// ,"h":"<keyed hash prefix>","n":<length> unless redaction is off.
+func etAppendValue(b []byte, field, v string, secretKey bool) []byte {
+	if !etNoRedact && (secretKey || etSecretValue(v)) {
+		b = append(b, `,"h":"`...)
+		b = etAppendHex64(b, etHash(v))
+		b = append(b, `","n":`...)
+		return etAppendInt(b, int64(len(v)))
+	}
+	b = append(b, ',', '"')
+	b = append(b, field...)
+	b = append(b, '"', ':')
+	return etAppendStr(b, v)
+}
+
+func etAppendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
+}
+
+func etAppendUint(b []byte, v uint64) []byte {
+	var tmp [20]byte
+	i := len(tmp)
+	for {
+		i--
+		tmp[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	return append(b, tmp[i:]...)
+}
+
+func etAppendInt(b []byte, v int64) []byte {
+	if v < 0 {
+		return etAppendUint(append(b, '-'), uint64(-v))
+	}
+	return etAppendUint(b, uint64(v))
+}
+
+func etItoa(v int64) string { return string(etAppendInt(nil, v)) }
+
+// etAtoi parses a decimal integer (settings and pids).
+func etAtoi(s string) (int, bool) {
+	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	n, neg := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if i == 0 && c == '-' {
+			neg = true
+			continue
+		}
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+const etHexDigits = "0123456789abcdef"
+
+func etAppendHex64(b []byte, v uint64) []byte {
+	for s := 60; s >= 0; s -= 4 {
+		b = append(b, etHexDigits[v>>uint(s)&15])
+	}
+	return b
+}
+
+// etAppendStr appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func etAppendStr(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', etHexDigits[c>>4], etHexDigits[c&15])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := etutf8.DecodeRuneInString(s[i:])
+		if r == etutf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+func etAppendStrs(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = etAppendStr(b, s)
+	}
+	return append(b, ']')
+}

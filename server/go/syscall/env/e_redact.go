@@ -1,0 +1,349 @@
+// envtrace recorder, part 5: redaction. A value is stored as a keyed hash prefix and its
+// length when its key looks secret (default substrings below, or an ENVTRACE_REDACT
+// pattern) or when it is a URL/DSN with a password. ENVTRACE_NO_REDACT=1 turns it off.
+//
+// ENVTRACE_REDACT holds newline-separated patterns in a regular-expression subset, always
+// case-insensitive and unanchored unless ^ or $ is used:
+//
+//	literal characters, \ escapes (\. \* \\ …), . (any byte), [abc] [a-z] [^…] classes,
+//	\d \w \s, the postfix operators * + ?, the anchors ^ and $, and | between alternatives
+//	(top level only; no groups). server/src/tracer/redact.ts checks patterns against the
+//	same subset before a run, so the recorder never sees one it cannot read.
+package syscall
+
+import (
+	etsync "sync"
+)
+
+//envtrace:begin
+
+var etDefaultSecret = []string{
+	"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "API-KEY", "PRIVATE_KEY",
+	"CREDENTIAL", "AUTH", "SESSION", "COOKIE",
+}
+
+var (
+	etPatterns [][]etAtom // each alternative of each pattern
+	etHashKey  [2]uint64
+	etSecretMu etsync.Mutex
+	etSecrets  []string // values of secret keys, to keep them out of argv too
+)
+
+// etNoteSecret remembers the value of a secret key (4 bytes or longer).
+func etNoteSecret(key, value string) {
+	if etNoRedact || len(value) < 4 || !(etSecretKey(key) || etSecretValue(value)) {
+		return
+	}
+	etSecretMu.Lock()
+	etSecrets = append(etSecrets, value)
+	etSecretMu.Unlock()
+}
+
+// etAppendArgvZ appends NUL-joined arguments as a JSON array (see etAppendArgv).
+func etAppendArgvZ(b []byte, z string) []byte {
+	var argv []string
+	start := 0
+	for i := 0; i <= len(z); i++ {
+		if i == len(z) || z[i] == 0 {
+			argv = append(argv, z[start:i])
+			start = i + 1
+		}
+	}
+	if z == "" {
+		argv = nil
+	}
+	return etAppendArgv(b, argv)
+}
+
+// etAppendArgv appends argv as a JSON array; an argument holding a known secret value or
+// a URL with a password becomes "<redacted h=… n=…>".
+func etAppendArgv(b []byte, argv []string) []byte {
+	b = append(b, '[')
+	etSecretMu.Lock()
+	secrets := etSecrets
+	etSecretMu.Unlock()
+	for i, a := range argv {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		secret := !etNoRedact && etSecretValue(a)
+		for _, s := range secrets {
+			if secret {
+				break
+			}
+			secret = etContains(a, s)
+		}
+		if !secret {
+			b = etAppendStr(b, a)
+			continue
+		}
+		b = append(b, `"<redacted h=`...)
+		b = etAppendHex64(b, etHash(a))
+		b = append(b, ` n=`...)
+		b = etAppendInt(b, int64(len(a)))
+		b = append(b, `>"`...)
+	}
+	return append(b, ']')
+}
+
+func etContains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+func etInitRedact(hexKey, patterns string) {
+	var k [16]byte
+	for i := 0; i+1 < len(hexKey) && i/2 < len(k); i += 2 {
+		k[i/2] = etHexVal(hexKey[i])<<4 | etHexVal(hexKey[i+1])
+	}
+	if hexKey == "" { // no workspace key: hashes are comparable within this process only
+		w := uint64(envtraceWalltime()) ^ uint64(envtraceNanotime())<<17 ^ uint64(Getpid())<<40
+		for i := 0; i < 8; i++ {
+			k[i], k[8+i] = byte(w>>(8*i)), byte((w*0x9e3779b97f4a7c15)>>(8*i))
+		}
+	}
+	for i := 0; i < 8; i++ {
+		etHashKey[0] |= uint64(k[i]) << (8 * i)
+		etHashKey[1] |= uint64(k[8+i]) << (8 * i)
+	}
+	start := 0
+	for i := 0; i <= len(patterns); i++ {
+		if i == len(patterns) || patterns[i] == '\n' {
+			p := patterns[start:i]
+			if len(p) > 0 && p[len(p)-1] == '\r' {
+				p = p[:len(p)-1]
+			}
+			if p != "" {
+				etPatterns = append(etPatterns, etCompile(p)...)
+			}
+			start = i + 1
+		}
+	}
+}
+
+func etHexVal(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 0
+}
+
+func etUpper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+func etContainsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) && etUpper(s[i+j]) == sub[j] {
+			j++
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// etSecretKey reports whether a key's values are redacted.
+func etSecretKey(key string) bool {
+	if etNoRedact {
+		return false
+	}
+	for _, s := range etDefaultSecret {
+		if etContainsFold(key, s) {
+			return true
+		}
+	}
+	for _, alt := range etPatterns {
+		if etMatch(alt, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// etSecretValue reports whether v is a URL or DSN with a password: scheme://user:pass@host,
+// or a "password=…" key/value DSN.
+func etSecretValue(v string) bool {
+	for i := 0; i+3 <= len(v); i++ {
+		if v[i] == ':' && v[i+1] == '/' && v[i+2] == '/' {
+			rest := v[i+3:]
+			for j := 0; j < len(rest); j++ {
+				c := rest[j]
+				if c == '/' || c == '?' || c == '#' {
+					break
+				}
+				if c == '@' {
+					for k := 0; k < j; k++ {
+						if rest[k] == ':' {
+							return true
+						}
+					}
+					break
+				}
+			}
+			break
+		}
+	}
+	return etContainsFold(v, "PASSWORD=") || etContainsFold(v, "PWD=")
+}
+
+// A compiled pattern is a list of atoms; kind: 'c' class, '^' '$' anchors.
+type etAtom struct {
+	kind  byte
+	rep   byte // 0, '*', '+', '?'
+	set   [8]uint32
+	upper bool // set holds upper-cased letters (matching is case-insensitive)
+}
+
+func (a *etAtom) add(c byte) { a.set[c>>5] |= 1 << (c & 31) }
+func (a *etAtom) has(c byte) bool {
+	return a.set[c>>5]&(1<<(c&31)) != 0
+}
+func (a *etAtom) addRange(lo, hi byte) {
+	for c := int(lo); c <= int(hi); c++ {
+		a.add(etUpper(byte(c)))
+	}
+}
+
+func (a *etAtom) addEscape(c byte) {
+	switch c {
+	case 'd':
+		a.addRange('0', '9')
+	case 'w':
+		a.addRange('0', '9')
+		a.addRange('A', 'Z')
+		a.add('_')
+	case 's':
+		for _, s := range []byte(" \t\r\n\f\v") {
+			a.add(s)
+		}
+	default:
+		a.add(etUpper(c))
+	}
+}
+
+// etCompile turns a pattern into its alternatives; bytes it cannot read are literals.
+func etCompile(p string) [][]etAtom {
+	var alts [][]etAtom
+	var cur []etAtom
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		var a etAtom
+		a.kind = 'c'
+		switch {
+		case c == '|':
+			alts, cur = append(alts, cur), nil
+			continue
+		case c == '^' || c == '$':
+			cur = append(cur, etAtom{kind: c})
+			continue
+		case (c == '*' || c == '+' || c == '?') && len(cur) > 0 && cur[len(cur)-1].kind == 'c' && cur[len(cur)-1].rep == 0:
+			cur[len(cur)-1].rep = c
+			continue
+		case c == '.':
+			for x := 0; x < 8; x++ {
+				a.set[x] = ^uint32(0)
+			}
+		case c == '\\' && i+1 < len(p):
+			i++
+			a.addEscape(p[i])
+		case c == '[':
+			j, neg := i+1, false
+			if j < len(p) && p[j] == '^' {
+				neg, j = true, j+1
+			}
+			for ; j < len(p) && (p[j] != ']' || j == i+1 || (neg && j == i+2)); j++ {
+				switch {
+				case p[j] == '\\' && j+1 < len(p):
+					j++
+					a.addEscape(p[j])
+				case j+2 < len(p) && p[j+1] == '-' && p[j+2] != ']':
+					a.addRange(p[j], p[j+2])
+					j += 2
+				default:
+					a.add(etUpper(p[j]))
+				}
+			}
+			i = j
+			if neg {
+				for x := 0; x < 8; x++ {
+					a.set[x] = ^a.set[x]
+				}
+			}
+		default:
+			a.add(etUpper(c))
+		}
+		cur = append(cur, a)
+	}
+	return append(alts, cur)
+}
+
+// etMatch reports whether the alternative matches anywhere in s (case-insensitive).
+func etMatch(alt []etAtom, s string) bool {
+	for i := 0; i <= len(s); i++ {
+		if etMatchHere(alt, s, i) {
+			return true
+		}
+	}
+	return false
+}
+
+func etMatchHere(alt []etAtom, s string, i int) bool {
+	for len(alt) > 0 {
+		a := &alt[0]
+		switch a.kind {
+		case '^':
+			if i != 0 {
+				return false
+			}
+			alt = alt[1:]
+			continue
+		case '$':
+			if i != len(s) {
+				return false
+			}
+			alt = alt[1:]
+			continue
+		}
+		switch a.rep {
+		case '*', '+', '?':
+			min, max := 0, len(s)-i
+			if a.rep == '+' {
+				min = 1
+			}
+			if a.rep == '?' && max > 1 {
+				max = 1
+			}
+			n := 0
+			for n < max && a.has(etUpper(s[i+n])) {
+				n++
+			}
+			for ; n >= min; n-- { // greedy, backtracking
+				if etMatchHere(alt[1:], s, i+n) {
+					return true
+				}
+			}
+			return false
+		}
+		if i >= len(s) || !a.has(etUpper(s[i])) {
+			return false
+		}
+		i++
+		alt = alt[1:]
+	}
+	return true
+}

@@ -1,0 +1,47 @@
+/** The text form of a run diff (`envtrace diff --format text`): one line per key and difference. */
+import type { DiffValue, KeyDiff, RunDiff } from './diff';
+
+const MAX_VALUE = 60;
+const MAX_VALUES = 3;
+
+/** A value as the text diff shows it: quoted and truncated, or `•••` for a redacted one. */
+export function valueText(v: DiffValue): string {
+  if (v.redacted) return `••• (${v.length ?? 0} chars, hash ${(v.hash ?? '').slice(0, 8)})`;
+  if (v.value === undefined) return '(other values)';
+  const s = v.value.length > MAX_VALUE ? v.value.slice(0, MAX_VALUE - 1) + '…' : v.value;
+  return JSON.stringify(s);
+}
+
+function valuesText(vs: DiffValue[]): string {
+  const shown = vs.slice(0, MAX_VALUES).map((v) => `${valueText(v)} (×${v.count})`);
+  if (vs.length > MAX_VALUES) shown.push(`+${vs.length - MAX_VALUES} more`);
+  return shown.join(', ') || 'nothing';
+}
+
+function keyLines(d: KeyDiff, width: number): string[] {
+  const changes: [string, string][] = [];
+  if (d.readOnlyIn) {
+    const s = d.readOnlyIn === 'a' ? d.a! : d.b!;
+    const what = s.unsetReads === s.reads ? 'unset' : valuesText(s.values);
+    changes.push([d.readOnlyIn === 'a' ? '-' : '+', `read only in ${d.readOnlyIn.toUpperCase()} (×${s.reads}): ${what}`]);
+  }
+  if (d.unsetIn) {
+    const other = d.unsetIn === 'a' ? d.b! : d.a!;
+    changes.push(['!', `unset in ${d.unsetIn.toUpperCase()}, set in ${d.unsetIn === 'a' ? 'B' : 'A'}: ${valuesText(other.values)}`]);
+  }
+  if (d.valuesChanged) changes.push(['~', `values changed: ${valuesText(d.a!.values)} → ${valuesText(d.b!.values)}`]);
+  if (d.sitesOnlyInA.length) changes.push(['>', `reached only in A: ${d.sitesOnlyInA.join(', ')}`]);
+  if (d.sitesOnlyInB.length) changes.push(['>', `reached only in B: ${d.sitesOnlyInB.join(', ')}`]);
+  return changes.map(([mark, text], i) => (i === 0 ? `${mark} ${d.key.padEnd(width)}  ${text}` : `  ${' '.repeat(width)}  ${text}`));
+}
+
+/** The whole text diff, ending with a newline. */
+export function renderDiffText(diff: RunDiff): string {
+  const label = (r: RunDiff['a']) => `${r.id}${r.label ? ` (${r.label})` : ''}`;
+  const out = [`A: ${label(diff.a)}`, `B: ${label(diff.b)}`];
+  const width = Math.min(32, Math.max(0, ...diff.keys.map((k) => k.key.length)));
+  for (const d of diff.keys) out.push(...keyLines(d, width));
+  const n = diff.keys.length;
+  out.push(n === 0 ? `no differences (${diff.unchanged} keys compared)` : `${n} key${n === 1 ? '' : 's'} differ, ${diff.unchanged} unchanged`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,112 @@
+/**
+ * Plain-text facts of a site's observations in the words of issue 4, for the features to
+ * place: the code lens title part, the inlay hint label, and diagnostics as data. No
+ * markdown here (hovers escape on their side); values are JSON-quoted and cut, so control
+ * characters and newlines of untrusted values never reach the editor raw.
+ */
+import type { SiteObservation } from './merge';
+
+/** Longest value shown in a lens; inlay hints are shorter. */
+export const LENS_VALUE_CHARS = 40;
+export const INLAY_VALUE_CHARS = 24;
+
+/** A value, JSON-quoted and cut to `max` characters (the cut marked with …). */
+export function quoteValue(value: string, max: number): string {
+  const cut = [...value].length > max ? [...value].slice(0, max - 1).join('') + '…' : value;
+  return JSON.stringify(cut);
+}
+
+const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+/** `main.go:39` — the file's base name and line of a race's other side. */
+function place(file: string | null, line: number | null): string {
+  if (!file) return 'an unknown place';
+  return `${file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)}:${line ?? '?'}`;
+}
+
+/** The name a site goes by: its key, pattern, or `dynamic key`. */
+function siteName(o: SiteObservation): string {
+  return o.site.key ?? o.site.pattern ?? (o.keys.length ? o.keys.map((k) => k.key).slice(0, 3).join(', ') + (o.keys.length > 3 ? ', …' : '') : 'dynamic key');
+}
+
+/**
+ * The lens text of a site with runtime data: `PORT = "8080" · 3 reads · 2 processes`,
+ * `REGION unset → default "eu-west-1"`, `DB_PASSWORD = ••• (24 chars)`, a race warning first,
+ * or `not reached in the shown run(s)`.
+ */
+export function lensText(o: SiteObservation, runsShown = 1): string {
+  if (!o.reached) return `${siteName(o)} not reached in the shown run${runsShown === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  for (const r of o.races.slice(0, 1)) {
+    const other = r.others[0];
+    const verb = r.role === 'reader' ? 'written' : other?.op === 'getenv' ? 'read' : 'written';
+    parts.push(`⚠ race on ${r.key}: ${verb} by goroutine ${other?.goroutine ?? '?'} at ${place(other?.relFile ?? other?.file ?? null, other?.line ?? null)}`);
+  }
+  const name = siteName(o);
+  const found = o.values.filter((v) => !v.unset);
+  const top = found[0];
+  const isRead = o.site.kind !== 'write' && o.site.kind !== 'unset' && o.site.kind !== 'clear' && o.site.kind !== 'environ';
+  if (!isRead) {
+    const what = o.site.kind === 'write' ? 'write' : o.site.kind === 'unset' ? 'unset' : 'call';
+    parts.push(top ? `${name} ← ${valueText(top, LENS_VALUE_CHARS)}${more(found.length)} · ${plural(o.count, what)}` : `${name} · ${plural(o.count, what)}`);
+  } else if (!top) {
+    parts.push(`${name} unset${o.site.default !== null ? ` → default ${quoteValue(o.site.default, LENS_VALUE_CHARS)}` : ''}${o.count > 1 ? ` · ${plural(o.count, 'read')}` : ''}`);
+  } else {
+    const unset = o.unset ? ` (${o.unset} unset)` : '';
+    parts.push(`${name} = ${valueText(top, LENS_VALUE_CHARS)}${more(found.length)} · ${plural(o.count, 'read')}${unset} · ${plural(o.processCount, 'process', 'processes')}`);
+  }
+  return parts.join(' · ');
+}
+
+function more(n: number): string {
+  return n > 1 ? ` (+${n - 1} more)` : '';
+}
+
+function valueText(v: SiteObservation['values'][number], max: number): string {
+  if (v.redacted) return `••• (${v.length ?? 0} chars)`;
+  if (v.other) return '(other values)';
+  return quoteValue(v.value ?? '', max);
+}
+
+/** The inlay hint after a read: `= "8080"`, `= unset`, `= •••`; null when there is nothing to say. */
+export function inlayText(o: SiteObservation): string | null {
+  if (!o.reached || (o.site.kind !== 'read' && !o.values.some((v) => v.op === 'getenv'))) return null;
+  const top = o.values.find((v) => !v.unset);
+  if (!top) return '= unset';
+  if (top.redacted) return '= •••';
+  return `= ${valueText(top, INLAY_VALUE_CHARS)}`;
+}
+
+/** A diagnostic as data; the features turn it into an LSP Diagnostic. */
+export interface Finding {
+  code: 'envtrace.unset' | 'envtrace.race' | 'envtrace.keys';
+  severity: 'information' | 'warning' | 'hint';
+  message: string;
+  /** Related places (the writing side of a race): absolute file and 1-based line. */
+  related: { file: string; line: number; message: string }[];
+}
+
+/** The diagnostics of one site: unset without default, races, keys of a dynamic-key site. */
+export function findings(o: SiteObservation, root: string): Finding[] {
+  const out: Finding[] = [];
+  const key = siteName(o);
+  // LookupEnv-style APIs report absence to the code, which then handles it: not a finding.
+  const checksPresence = o.site.api === 'os.LookupEnv' || o.site.api === 'syscall.Getenv';
+  if (o.site.kind === 'read' && o.unset > 0 && o.site.default === null && !checksPresence && (o.site.key !== null || o.site.pattern !== null)) {
+    out.push({ code: 'envtrace.unset', severity: 'information', message: `${key} was unset in the shown run (${plural(o.unset, 'read')}) and this read has no default`, related: [] });
+  }
+  for (const r of o.races) {
+    const related = r.others
+      .filter((x) => x.file !== null && x.line !== null)
+      .map((x) => ({
+        file: x.relFile !== null ? `${root.replace(/[\\/]+$/, '')}/${x.relFile}` : x.file!,
+        line: x.line!,
+        message: `${x.op === 'getenv' ? 'read' : 'written'} by goroutine ${x.goroutine} (${x.api}, pid ${x.pid})`,
+      }));
+    out.push({ code: 'envtrace.race', severity: 'warning', message: `${r.level} race on ${r.key}: ${r.detail}`, related });
+  }
+  if (o.site.key === null && o.keys.length) {
+    out.push({ code: 'envtrace.keys', severity: 'hint', message: `observed keys: ${o.keys.map((k) => `${k.key} (×${k.count})`).join(', ')}`, related: [] });
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+/**
+ * The runs the editor shows for one workspace folder: chosen from its store by the setting
+ * (`latest` | `all` | N newest) or by an explicit choice, plus imported JSON reports; loaded
+ * again only when that set or its files change. A run still being recorded (run.json
+ * without `end`) is not shown until it completes, unless chosen explicitly.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { chooseRuns, loadObservations, type RunsShown, type RunSource } from './loadObservations';
+import { emptyObservations, type Observations } from './observations';
+import type { ReadOptions } from '../runs/reader';
+import { listRuns, type StoredRun } from '../runs/store';
+
+/** A run of the store as the run picker lists it. */
+export interface RunChoice {
+  id: string;
+  label: string | null;
+  command: string[];
+  start: string;
+  complete: boolean;
+  shown: boolean;
+}
+
+/** The shown runs of one store, with their loaded observations. */
+export class ShownRuns {
+  private obs: Observations = emptyObservations();
+  private signature = '';
+  private chosen: string[] | null = null;
+  private readonly imports: string[] = [];
+
+  constructor(
+    readonly storeDir: string,
+    private shown: RunsShown = 'latest',
+    private readonly extra: ReadOptions = {},
+  ) {}
+
+  /** The observations of the shown runs (empty until the first refresh). */
+  get observations(): Observations {
+    return this.obs;
+  }
+
+  /** Follows the `envtrace.runs.show` setting (takes effect on the next refresh). */
+  setShown(shown: RunsShown): void {
+    this.shown = shown;
+  }
+
+  /** Shows exactly these runs (ids of the store, run directories or report files); null: the setting again. */
+  choose(sources: string[] | null): void {
+    this.chosen = sources && sources.length ? [...sources] : null;
+  }
+
+  /** Adds a JSON report (e.g. from CI) to the shown runs. */
+  importReport(file: string): void {
+    const abs = resolve(file);
+    if (!this.imports.includes(abs)) this.imports.push(abs);
+  }
+
+  /** The store's runs, newest first, and whether each is shown now. */
+  async list(): Promise<RunChoice[]> {
+    const runs = await listRuns(this.storeDir);
+    const shown = new Set((await this.sources(runs)).map((s) => (typeof s === 'string' ? s : s.dir)));
+    return runs.map((r) => ({ id: r.info.id, label: r.info.label, command: r.info.command, start: r.info.start, complete: complete(r), shown: shown.has(r.dir) }));
+  }
+
+  /** Re-reads the store; loads the shown runs again when they or their files changed. True when they did. */
+  async refresh(): Promise<boolean> {
+    const sources = await this.sources(await listRuns(this.storeDir));
+    const signature = JSON.stringify(await Promise.all(sources.map(fingerprint)));
+    if (signature === this.signature) return false;
+    this.obs = await loadObservations(sources, this.extra);
+    this.signature = signature;
+    return true;
+  }
+
+  private async sources(runs: StoredRun[]): Promise<RunSource[]> {
+    let picked: RunSource[];
+    if (this.chosen) {
+      const byId = new Map(runs.map((r) => [r.info.id, r]));
+      picked = this.chosen.map((c) => byId.get(c) ?? resolve(c));
+    } else picked = chooseRuns(runs.filter(complete), this.shown);
+    return [...picked, ...this.imports];
+  }
+}
+
+/** Finished, or registered by `envtrace env` (whose builds run outside the CLI). */
+function complete(r: StoredRun): boolean {
+  return r.info.end !== null || r.info.mode === 'env';
+}
+
+/** What changes when a run changes: run.json's end and the sizes of its files. */
+async function fingerprint(source: RunSource): Promise<unknown> {
+  const path = typeof source === 'string' ? source : source.dir;
+  const end = typeof source === 'string' ? null : source.info.end;
+  try {
+    const st = await stat(path);
+    if (!st.isDirectory()) return [path, st.size, st.mtimeMs];
+    const names = (await readdir(path)).filter((n) => n.endsWith('.jsonl')).sort();
+    const sizes = await Promise.all(names.map(async (n) => (await stat(join(path, n))).size));
+    return [path, end, names, sizes];
+  } catch {
+    return [path, 'missing'];
+  }
+}

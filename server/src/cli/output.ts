@@ -1,0 +1,56 @@
+/**
+ * Writes a stored run as text or JSON to stdout, stderr or a file — shared by `envtrace run`
+ * (text on stderr by default) and `envtrace report` (stdout by default).
+ */
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { aggregateRun, type TextSink, writeJsonReport } from '../runs/load';
+import type { StoredRun } from '../runs/store';
+import { renderText, summaryText } from '../runs/text';
+import { CliError, type Io } from './io';
+
+/** Where and how to render. */
+export interface OutputOptions {
+  format: 'text' | 'json';
+  /** A file, `-` for stdout, or undefined for the default stream. */
+  output: string | undefined;
+  quiet: boolean;
+  /** The default stream for text: stderr for `run`, stdout for `report`. */
+  textTo: 'out' | 'err';
+}
+
+async function withSink(io: Io, output: string | undefined, fallback: 'out' | 'err', body: (sink: TextSink) => Promise<void>): Promise<void> {
+  if (output === undefined || output === '-') {
+    const write = output === '-' ? io.out : io[fallback];
+    await body({ write: (t) => write(t) });
+    return;
+  }
+  const file = resolve(io.cwd, output);
+  const stream = createWriteStream(file);
+  const failed = new Promise<never>((_, reject) => stream.once('error', (e) => reject(new CliError(`cannot write ${file}: ${e.message}`))));
+  failed.catch(() => undefined);
+  await Promise.race([
+    failed,
+    body({ write: (t) => (stream.write(t) ? undefined : new Promise<void>((res) => stream.once('drain', () => res()))) }),
+  ]);
+  await Promise.race([failed, new Promise<void>((res) => stream.end(() => res()))]);
+}
+
+/** Renders `run`; for JSON also prints the summary on stderr (unless the JSON goes there). */
+export async function emitRun(run: StoredRun, opts: OutputOptions, io: Io): Promise<void> {
+  const where = { id: run.info.id, dir: run.dir, cwd: run.info.cwd };
+  if (opts.format === 'json') {
+    let summary: string[] = [];
+    await withSink(io, opts.output, 'out', async (sink) => {
+      const { agg, stats } = await writeJsonReport(run, sink);
+      summary = summaryText(agg.totals(), stats, where);
+    });
+    if (opts.textTo === 'err') io.err(summary.join('\n') + '\n');
+    return;
+  }
+  const { agg, stats } = await aggregateRun(run);
+  const text = renderText(agg, stats, where, opts.quiet);
+  await withSink(io, opts.output, opts.textTo, async (sink) => {
+    await sink.write(text);
+  });
+}

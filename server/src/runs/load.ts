@@ -1,0 +1,120 @@
+/**
+ * Reading a stored run: aggregate it (one streaming pass), or write its JSON report
+ * (a second streaming pass for the events, so memory does not grow with the run).
+ */
+import { RunAggregate } from './aggregate';
+import { readRun, type ProcessInfo, type ReadOptions, type ReadStats, type RunEvent } from './reader';
+import type { Report, ReportEvent, ReportProcess } from './report';
+import type { StoredRun } from './store';
+
+/** Reader options for a stored run: module lookup from its cwd, GOROOT and module cache from run.json. */
+export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOptions {
+  return {
+    cwds: [run.info.cwd],
+    goroot: run.info.goroot ?? undefined,
+    gomodcache: run.info.gomodcache ?? undefined,
+    ...extra,
+  };
+}
+
+/** Reads and aggregates a stored run in one streaming pass. */
+export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats }> {
+  const agg = new RunAggregate();
+  const stats = await readRun(run.dir, agg, readOptionsFor(run, extra));
+  return { agg, stats };
+}
+
+/** A report event from a resolved event. */
+export function reportEvent(e: RunEvent): ReportEvent {
+  const r = {
+    seq: e.seq,
+    pid: e.pid,
+    goroutine: e.goroutine,
+    parentGoroutine: e.parentGoroutine,
+    time: e.time,
+    op: e.op,
+    api: e.api,
+  } as ReportEvent;
+  if (e.key !== undefined) r.key = e.key;
+  r.found = e.found;
+  if (e.value !== undefined && !e.redacted) r.value = e.value;
+  r.redacted = e.redacted;
+  if (e.redacted) {
+    r.hash = e.hash;
+    r.length = e.length;
+  }
+  if (e.error !== undefined) r.error = e.error;
+  r.file = e.user?.file ?? null;
+  r.line = e.user?.line ?? null;
+  r.function = e.user?.function ?? null;
+  r.stack = e.stack;
+  if (e.test !== undefined) r.test = e.test;
+  if (e.path !== undefined) r.path = e.path;
+  if (e.argv !== undefined) r.argv = e.argv;
+  if (e.childPid !== undefined) r.childPid = e.childPid;
+  return r;
+}
+
+function reportProcess(p: ProcessInfo): ReportProcess {
+  return { pid: p.pid, ppid: p.ppid, parent: p.parent || null, argv: p.argv, cwd: p.cwd, start: p.start, end: p.end };
+}
+
+/** Everything of the report except the events, from an aggregate. */
+export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats): Omit<Report, 'events'> {
+  return {
+    version: 1,
+    id: run.info.id,
+    label: run.info.label,
+    command: run.info.command,
+    cwd: run.info.cwd,
+    exitCode: run.info.exitCode,
+    runDir: run.dir,
+    goVersion: run.info.goVersion ?? agg.processes.find((p) => p.goVersion)?.goVersion ?? null,
+    processes: agg.processes.map(reportProcess),
+    stacks: Object.fromEntries(agg.stacks),
+    vars: agg.reportVars(),
+    problems: { badLines: stats.badLines, lostEvents: stats.lostEvents, unreadableFiles: stats.unreadableFiles },
+  };
+}
+
+/** Where a streamed report goes. */
+export interface TextSink {
+  write(text: string): Promise<void> | void;
+}
+
+/**
+ * Writes the JSON report of a run to `sink`, streaming the events; returns the aggregate
+ * (for the summary). Events that appear between the two passes (a run still being
+ * written) are left out, so ids and counts stay consistent.
+ */
+export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats }> {
+  const { agg, stats } = await aggregateRun(run, extra);
+  const head = reportHead(run, agg, stats);
+  const { vars, problems, ...first } = head;
+  const open = JSON.stringify(first, null, 1);
+  await sink.write(open.slice(0, -2) + ',\n "events": [');
+  const limit = new Map(agg.processes.map((p) => [p.index, p.events]));
+  const seen = new Map<number, number>();
+  let buf = '';
+  let n = 0;
+  await readRun(
+    run.dir,
+    {
+      event: (e, p) => {
+        const k = (seen.get(p.index) ?? 0) + 1;
+        seen.set(p.index, k);
+        if (k > (limit.get(p.index) ?? 0)) return;
+        if (e.stack !== null && !agg.stacks.has(e.stack)) e.stack = null;
+        buf += (n++ ? ',\n  ' : '\n  ') + JSON.stringify(reportEvent(e));
+        if (buf.length < 1 << 20) return;
+        const chunk = buf;
+        buf = '';
+        return sink.write(chunk) ?? undefined;
+      },
+    },
+    readOptionsFor(run, extra),
+  );
+  await sink.write(buf);
+  await sink.write(`\n ],\n "vars": ${JSON.stringify(vars)},\n "problems": ${JSON.stringify(problems)}\n}\n`);
+  return { agg, stats };
+}

@@ -1,0 +1,377 @@
+/**
+ * Streams the process files of one run directory and hands each process, stack and event
+ * to a visitor, resolved (absolute files, API, first user frame, test name). Nothing is
+ * kept per event, so a run of a million events costs what the visitor keeps.
+ * Unreadable lines are skipped and counted; gaps in `seq` are counted as lost events.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { absoluteFile, findModules, type ModuleRoot, type PathContext } from './modules';
+import { type Frame, stackFacts } from './frames';
+import { type EventRecord, type Op, type ProcessRecord, parseLine, SUPPORTED_VERSION } from './records';
+
+/** File access of the reader; injected so callers can read from elsewhere. */
+export interface RunFs {
+  readdir(dir: string): Promise<string[]>;
+  /** The file's lines, in batches. */
+  lines(file: string): AsyncIterable<string[]>;
+}
+
+/** The lines of a file in batches, split by hand (one await per chunk, not per line). */
+export async function* fileLines(file: string): AsyncIterable<string[]> {
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop()!;
+    yield lines;
+  }
+  if (rest) yield [rest];
+}
+
+/** The local file system. */
+export const nodeRunFs: RunFs = {
+  readdir: (dir) => readdir(dir),
+  lines: fileLines,
+};
+
+/** A traced process as read from its file, updated while its events stream by. */
+export interface ProcessInfo {
+  /** Order of the process in the run (files sorted by start time). */
+  index: number;
+  file: string;
+  pid: number;
+  ppid: number;
+  /** Nearest traced ancestor's pid, or 0. */
+  parent: number;
+  argv: string[];
+  cwd: string;
+  goVersion: string;
+  goos: string;
+  goarch: string;
+  /** Unix ms at start, and of the last event seen so far. */
+  start: number;
+  end: number;
+  env: ProcessRecord['env'];
+  events: number;
+  maxSeq: number;
+}
+
+/** One access, resolved. The object is not reused: visitors may keep it. */
+export interface RunEvent {
+  pid: number;
+  seq: number;
+  goroutine: number;
+  parentGoroutine: number;
+  op: Op;
+  key?: string;
+  found: boolean;
+  value?: string;
+  redacted: boolean;
+  hash?: string;
+  length?: number;
+  error?: string;
+  /** CLOCK_MONOTONIC ns at entry/exit (comparable across processes of one machine). */
+  t0: number;
+  t1: number;
+  /** Unix ms at entry. */
+  time: number;
+  api: string;
+  /** Run-wide stack id, or null. */
+  stack: string | null;
+  /** First frame outside the standard library. */
+  user: Frame | null;
+  /** Completed writes to the key before the access; a write by another goroutine in flight. */
+  writeGen: number;
+  writeInFlight: boolean;
+  test?: string;
+  path?: string;
+  argv?: string[];
+  childPid?: number;
+}
+
+/** Receives a run's content in file order. */
+export interface RunVisitor {
+  process?(p: ProcessInfo): void;
+  /** A stack seen for the first time in this run (ids are shared by identical stacks). */
+  stack?(id: string, frames: Frame[]): void;
+  /** May return a promise (e.g. to let a sink drain); the reader waits for it. */
+  event?(e: RunEvent, p: ProcessInfo): void | Promise<void>;
+  /** A goroutine's parent, as soon as it is known; `start` (mono ns) when a test record gives it. */
+  goroutine?(pid: number, g: number, pg: number, start?: number): void;
+  processEnd?(p: ProcessInfo): void;
+}
+
+/** What could not be read. */
+export interface ReadStats {
+  files: number;
+  badLines: number;
+  lostEvents: number;
+  unreadableFiles: number;
+  events: number;
+}
+
+/** Options: where files of trimpath builds live, and which fs to use. */
+export interface ReadOptions {
+  fs?: RunFs;
+  /** Directories to find go.mod files from (the run's cwd); process cwds are added. */
+  cwds?: string[];
+  goroot?: string;
+  gomodcache?: string;
+}
+
+const PROCESS_FILE = /^(\d+)-(\d+)\.jsonl$/;
+
+/** The process files of a run directory, oldest process first. */
+export async function processFiles(dir: string, fs: RunFs = nodeRunFs): Promise<string[]> {
+  const names = (await fs.readdir(dir)).filter((n) => PROCESS_FILE.test(n));
+  const key = (n: string) => PROCESS_FILE.exec(n)!;
+  return names.sort((a, b) => {
+    const [, pa, sa] = key(a);
+    const [, pb, sb] = key(b);
+    return sa.length - sb.length || (sa < sb ? -1 : sa > sb ? 1 : Number(pa) - Number(pb));
+  });
+}
+
+/** Resolves frames to absolute files, learning modules as new working directories appear. */
+class PathResolver {
+  private readonly seen = new Set<string>();
+  private modules: ModuleRoot[] = [];
+  constructor(private readonly base: Omit<PathContext, 'modules'>) {}
+  addDirs(dirs: string[]): void {
+    const fresh = dirs.filter((d) => d && !this.seen.has(d));
+    if (!fresh.length) return;
+    fresh.forEach((d) => this.seen.add(d));
+    const byDir = new Map(this.modules.map((m) => [m.dir, m]));
+    for (const m of findModules(fresh)) byDir.set(m.dir, m);
+    this.modules = [...byDir.values()].sort((a, b) => b.path.length - a.path.length);
+  }
+  ctx(): PathContext {
+    return { ...this.base, modules: this.modules };
+  }
+  modulePaths(): string[] {
+    return this.modules.map((m) => m.path);
+  }
+}
+
+/** Reads every process file of `dir` into `visitor`; returns what could not be read. */
+export async function readRun(dir: string, visitor: RunVisitor, opts: ReadOptions = {}): Promise<ReadStats> {
+  const fs = opts.fs ?? nodeRunFs;
+  const stats: ReadStats = { files: 0, badLines: 0, lostEvents: 0, unreadableFiles: 0, events: 0 };
+  const paths = new PathResolver({ goroot: opts.goroot, gomodcache: opts.gomodcache });
+  paths.addDirs(opts.cwds ?? []);
+  const stackIds = new Map<string, string>();
+  const files = await processFiles(dir, fs);
+  for (let i = 0; i < files.length; i++) {
+    stats.files++;
+    try {
+      await readProcessFile(join(dir, files[i]), i, { visitor, stats, paths, stackIds, fs });
+    } catch (e) {
+      // The file vanished or cannot be read (pruned, permissions): count it, keep the rest.
+      if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+      stats.unreadableFiles++;
+    }
+  }
+  return stats;
+}
+
+interface FileState {
+  visitor: RunVisitor;
+  stats: ReadStats;
+  paths: PathResolver;
+  stackIds: Map<string, string>;
+  fs: RunFs;
+}
+
+/** A stack known in one process: run-wide id and what it tells. */
+interface LocalStack {
+  id: string;
+  /** The recorder's name for the API, when it gives one. */
+  api: string | undefined;
+  frames: Frame[];
+  facts: Map<Op, ReturnType<typeof stackFacts>>;
+}
+
+async function readProcessFile(file: string, index: number, st: FileState): Promise<void> {
+  const { visitor, stats, paths } = st;
+  const name = /([^/\\]+)$/.exec(file)![1];
+  const [, pidText, startText] = PROCESS_FILE.exec(name)!;
+  let proc: ProcessInfo | null = null;
+  let mono = 0;
+  let wall = 0;
+  const stacks = new Map<number, LocalStack>();
+  const parents = new Map<number, number>();
+  const tests = new Map<number, string>();
+  const testOf = new Map<number, string | null>();
+  const pending = new Map<number, EventRecord[]>();
+
+  const start = (rec: ProcessRecord | null) => {
+    mono = rec?.mono ?? 0;
+    wall = rec?.wall ?? Number(startText);
+    proc = {
+      index,
+      file,
+      pid: rec?.pid ?? Number(pidText),
+      ppid: rec?.ppid ?? 0,
+      parent: rec?.parent ?? 0,
+      argv: rec?.argv ?? [],
+      cwd: rec?.cwd ?? '',
+      goVersion: rec?.go ?? '',
+      goos: rec?.os ?? '',
+      goarch: rec?.arch ?? '',
+      start: wall / 1e6,
+      end: wall / 1e6,
+      env: rec?.env ?? [],
+      events: 0,
+      maxSeq: 0,
+    };
+    paths.addDirs([proc.cwd]);
+    visitor.process?.(proc);
+  };
+
+  const findTest = (g: number): string | undefined => {
+    const chain: number[] = [];
+    let found: string | null = null;
+    for (let cur = g, n = 0; cur && n < 64; n++) {
+      const cached = testOf.get(cur);
+      if (cached !== undefined) {
+        found = cached;
+        break;
+      }
+      chain.push(cur);
+      const t = tests.get(cur);
+      if (t) {
+        found = t;
+        break;
+      }
+      cur = parents.get(cur) ?? 0;
+    }
+    for (const c of chain) testOf.set(c, found);
+    return found ?? undefined;
+  };
+
+  const emit = (r: EventRecord): void | Promise<void> => {
+    const p = proc!;
+    const local = r.s === undefined ? undefined : stacks.get(r.s);
+    let facts = local?.facts.get(r.op);
+    if (local && !facts) {
+      facts = stackFacts(local.frames, r.op, paths.modulePaths());
+      local.facts.set(r.op, facts);
+    }
+    const redacted = r.v === undefined && r.h !== undefined;
+    const t1 = r.t1 ?? r.t0;
+    // NOTE: every field is set, in one order, so all events share one hidden class
+    // (visitors read them a million times; optional fields added later make that slow).
+    const e: RunEvent = {
+      pid: p.pid,
+      seq: r.seq,
+      goroutine: r.g,
+      parentGoroutine: r.pg ?? 0,
+      op: r.op,
+      key: r.k,
+      found: r.ok ?? false,
+      value: r.v,
+      redacted,
+      hash: redacted ? r.h : undefined,
+      length: redacted ? (r.n ?? 0) : undefined,
+      error: r.err,
+      t0: r.t0,
+      t1,
+      time: (wall + (r.t0 - mono)) / 1e6,
+      api: r.api ?? local?.api ?? facts?.api ?? fallbackApi(r.op),
+      stack: local?.id ?? null,
+      user: facts?.user ?? null,
+      writeGen: r.wg ?? 0,
+      writeInFlight: r.wf ?? false,
+      test: tests.size ? findTest(r.g) : undefined,
+      path: r.path,
+      argv: r.argv,
+      childPid: r.cpid,
+    };
+    p.events++;
+    stats.events++;
+    if (r.seq > p.maxSeq) p.maxSeq = r.seq;
+    const end = (wall + (t1 - mono)) / 1e6;
+    if (end > p.end) p.end = end;
+    return visitor.event?.(e, p);
+  };
+
+  const noteGoroutine = (g: number, pg: number, start?: number) => {
+    if (!g || (parents.has(g) && start === undefined)) return;
+    parents.set(g, pg);
+    visitor.goroutine?.(proc!.pid, g, pg, start);
+  };
+
+  for await (const batch of st.fs.lines(file)) {
+    for (const line of batch) {
+    if (line.trim() === '') continue;
+    const rec = parseLine(line);
+    if (rec === null) {
+      stats.badLines++;
+      if (!proc) start(null);
+      continue;
+    }
+    if (rec.t === 'P') {
+      if (rec.v > SUPPORTED_VERSION) {
+        stats.unreadableFiles++;
+        return;
+      }
+      if (proc) stats.badLines++;
+      else start(rec);
+      continue;
+    }
+    if (!proc) {
+      stats.badLines++; // the process record is missing: keep the rest, named after the file
+      start(null);
+    }
+    if (rec.t === 'S') {
+      const frames = rec.f.map(([fn, f, l]) => ({ function: fn, file: absoluteFile(f, paths.ctx()), line: l }));
+      const text = JSON.stringify(frames);
+      let id = st.stackIds.get(text);
+      if (id === undefined) {
+        id = String(st.stackIds.size + 1);
+        st.stackIds.set(text, id);
+        visitor.stack?.(id, frames);
+      }
+      stacks.set(rec.id, { id, api: rec.api, frames, facts: new Map() });
+      const waiting = pending.get(rec.id);
+      if (waiting) {
+        pending.delete(rec.id);
+        for (const w of waiting) await emit(w);
+      }
+    } else if (rec.t === 'T') {
+      tests.set(rec.g, rec.name);
+      noteGoroutine(rec.g, rec.pg, rec.t0 || undefined);
+    } else {
+      noteGoroutine(rec.g, rec.pg ?? 0);
+      if (rec.s !== undefined && !stacks.has(rec.s)) {
+        // Written by another goroutine whose stack line has not landed yet.
+        const list = pending.get(rec.s) ?? [];
+        list.push(rec);
+        pending.set(rec.s, list);
+      } else {
+        const wait = emit(rec);
+        if (wait) await wait;
+      }
+    }
+    }
+  }
+  if (!proc) {
+    stats.unreadableFiles++;
+    return;
+  }
+  for (const list of pending.values()) {
+    for (const r of list) await emit({ ...r, s: undefined });
+  }
+  const p: ProcessInfo = proc;
+  stats.lostEvents += Math.max(0, p.maxSeq - p.events);
+  visitor.processEnd?.(p);
+}
+
+function fallbackApi(op: Op): string {
+  return op === 'getenv' || op === 'setenv' || op === 'unsetenv' || op === 'clearenv' || op === 'environ'
+    ? 'syscall.' + op[0].toUpperCase() + op.slice(1)
+    : op === 'spawn'
+      ? 'syscall.StartProcess'
+      : 'syscall.Exec';
+}

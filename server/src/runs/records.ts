@@ -1,0 +1,174 @@
+/**
+ * The lines the recorder writes into a process file (docs/FORMATS.md section 2), and a
+ * tolerant parser: a line that is not a well-formed record yields null, never an exception.
+ */
+
+/** The starting environment entry: `v` in clear, or `h` + `n` when redacted. */
+export interface EnvEntry {
+  k: string;
+  v?: string;
+  h?: string;
+  n?: number;
+}
+
+/** `{"t":"P",...}`: the first line of every process file. */
+export interface ProcessRecord {
+  t: 'P';
+  v: number;
+  pid: number;
+  ppid: number;
+  parent: number;
+  run: string;
+  argv: string[];
+  cwd: string;
+  go: string;
+  os: string;
+  arch: string;
+  wall: number;
+  mono: number;
+  depth: number;
+  env: EnvEntry[];
+}
+
+/** One frame: function, file, line. */
+export type RawFrame = [string, string, number];
+
+/** `{"t":"S",...}`: a stack, interned per process. */
+export interface StackRecord {
+  t: 'S';
+  id: number;
+  /** The public API the program called, as the recorder names it. */
+  api?: string;
+  f: RawFrame[];
+}
+
+/** The operations the recorder sees. */
+export type Op = 'getenv' | 'setenv' | 'unsetenv' | 'clearenv' | 'environ' | 'spawn' | 'exec';
+
+/** `{"t":"E",...}`: one env access. */
+export interface EventRecord {
+  t: 'E';
+  seq: number;
+  g: number;
+  pg: number;
+  op: Op;
+  k?: string;
+  ok?: boolean;
+  v?: string;
+  h?: string;
+  n?: number;
+  err?: string;
+  t0: number;
+  t1: number;
+  s?: number;
+  api?: string;
+  wg?: number;
+  wf?: boolean;
+  path?: string;
+  argv?: string[];
+  cpid?: number;
+}
+
+/** `{"t":"T",...}`: a test started by testing.tRunner. */
+export interface TestRecord {
+  t: 'T';
+  g: number;
+  pg: number;
+  name: string;
+  t0: number;
+}
+
+export type RecorderLine = ProcessRecord | StackRecord | EventRecord | TestRecord;
+
+const OPS = new Set<string>(['getenv', 'setenv', 'unsetenv', 'clearenv', 'environ', 'spawn', 'exec']);
+
+/** The process-record versions this reader understands. */
+export const SUPPORTED_VERSION = 1;
+
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const optStr = (x: unknown) => x === undefined || isStr(x);
+const optNum = (x: unknown) => x === undefined || isNum(x);
+const strArray = (x: unknown): x is string[] => Array.isArray(x) && x.every(isStr);
+
+/** Parses one line of a process file; null when it is not a complete, well-typed record. */
+export function parseLine(line: string): RecorderLine | null {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
+  const r = o as Record<string, unknown>;
+  switch (r.t) {
+    case 'E':
+      return validEvent(r) ? (r as unknown as EventRecord) : null;
+    case 'S':
+      return isNum(r.id) && optStr(r.api) && Array.isArray(r.f) && r.f.every(validFrame) ? (r as unknown as StackRecord) : null;
+    case 'P':
+      return validProcess(r) ? normalizeProcess(r) : null;
+    case 'T':
+      return isNum(r.g) && isStr(r.name) && optNum(r.pg) && optNum(r.t0)
+        ? ({ t: 'T', g: r.g, pg: (r.pg as number) ?? 0, name: r.name, t0: (r.t0 as number) ?? 0 } as TestRecord)
+        : null;
+    default:
+      return null;
+  }
+}
+
+function validFrame(f: unknown): boolean {
+  return Array.isArray(f) && f.length === 3 && isStr(f[0]) && isStr(f[1]) && isNum(f[2]);
+}
+
+function validEvent(r: Record<string, unknown>): boolean {
+  return (
+    isNum(r.seq) &&
+    isNum(r.g) &&
+    optNum(r.pg) &&
+    isStr(r.op) &&
+    OPS.has(r.op) &&
+    optStr(r.k) &&
+    optStr(r.v) &&
+    optStr(r.h) &&
+    optNum(r.n) &&
+    optStr(r.err) &&
+    isNum(r.t0) &&
+    optNum(r.t1) &&
+    optNum(r.s) &&
+    optStr(r.api) &&
+    optNum(r.wg) &&
+    optNum(r.cpid) &&
+    optStr(r.path) &&
+    (r.argv === undefined || strArray(r.argv)) &&
+    (r.ok === undefined || typeof r.ok === 'boolean') &&
+    (r.wf === undefined || typeof r.wf === 'boolean')
+  );
+}
+
+function validProcess(r: Record<string, unknown>): boolean {
+  return isNum(r.v) && isNum(r.pid) && optNum(r.ppid) && optNum(r.parent) && optStr(r.cwd) && (r.argv === undefined || strArray(r.argv));
+}
+
+function normalizeProcess(r: Record<string, unknown>): ProcessRecord {
+  const env = Array.isArray(r.env)
+    ? (r.env as unknown[]).filter((e): e is EnvEntry => typeof e === 'object' && e !== null && isStr((e as EnvEntry).k))
+    : [];
+  return {
+    t: 'P',
+    v: r.v as number,
+    pid: r.pid as number,
+    ppid: (r.ppid as number) ?? 0,
+    parent: (r.parent as number) ?? 0,
+    run: isStr(r.run) ? r.run : '',
+    argv: (r.argv as string[]) ?? [],
+    cwd: (r.cwd as string) ?? '',
+    go: isStr(r.go) ? r.go : '',
+    os: isStr(r.os) ? r.os : '',
+    arch: isStr(r.arch) ? r.arch : '',
+    wall: isNum(r.wall) ? r.wall : 0,
+    mono: isNum(r.mono) ? r.mono : 0,
+    depth: isNum(r.depth) ? r.depth : 0,
+    env,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The text trace: one line per distinct (site, op, key, value) with a count, race
+ * warnings, and the summary. Values are quoted and truncated; redacted ones show only
+ * their length and hash prefix.
+ */
+import { isAbsolute, relative, sep } from 'node:path';
+import type { RunAggregate, Totals, TraceLine } from './aggregate';
+import type { ReadStats } from './reader';
+import type { ReportRace } from './report';
+
+const MAX_VALUE = 60;
+
+/** A value as shown: JSON-quoted, truncated with an ellipsis. */
+export function showValue(v: string): string {
+  const cut = [...v].length > MAX_VALUE ? [...v].slice(0, MAX_VALUE).join('') + '…' : v;
+  return JSON.stringify(cut);
+}
+
+/** A file relative to `cwd` when inside it, else as is. */
+export function showFile(file: string, cwd: string): string {
+  if (!cwd || !isAbsolute(file)) return file;
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
+}
+
+function tag(l: TraceLine): string {
+  if (l.op === 'getenv') return l.api === 'os.LookupEnv' || l.api === 'syscall.Getenv' ? 'LOOKUP' : 'GETENV';
+  return l.op.toUpperCase();
+}
+
+function outcome(l: TraceLine): string {
+  if (l.otherValues) return 'other values';
+  if (l.hash !== undefined) return `redacted (${l.length} bytes, hash ${l.hash})`;
+  switch (l.op) {
+    case 'getenv':
+      return l.found ? `value=${showValue(l.value ?? '')}` : 'unset';
+    case 'setenv':
+      return `value=${showValue(l.value ?? '')}`;
+    case 'spawn':
+    case 'exec':
+      return l.path !== undefined ? `program=${showValue(l.path)}` : l.found ? 'ok' : 'failed';
+    default:
+      return l.found ? 'ok' : 'failed';
+  }
+}
+
+/** One line of the trace, e.g. `[GETENV] main.go:12 → os.Getenv("PORT") → value="8080" (×3)`. */
+export function traceLineText(l: TraceLine, cwd: string): string {
+  const where = l.file ? `${showFile(l.file, cwd)}:${l.line}` : l.api === 'runtime' ? '(runtime)' : '(standard library)';
+  const args = l.key !== null ? JSON.stringify(l.key) + (l.op === 'setenv' ? ', …' : '') : '';
+  const call = l.op === 'spawn' || l.op === 'exec' ? l.api : `${l.api}(${args})`;
+  return `[${tag(l)}] ${where} → ${call} → ${outcome(l)} (×${l.count})`;
+}
+
+/** The warning line for a race on `key`. */
+export function raceLineText(key: string, race: ReportRace, cwd: string): string {
+  const at = (p: { file: string | null; line: number | null }) => (p.file ? ` at ${showFile(p.file, cwd)}:${p.line}` : '');
+  const w = race.writers[0];
+  const r = race.readers[0];
+  const verb = r && r.op === 'getenv' ? 'read' : 'written';
+  const parts = [w ? `written by goroutine ${w.goroutine}${at(w)} (${w.api})` : '', r ? `${verb} by goroutine ${r.goroutine}${at(r)} (${r.api})` : ''];
+  return `⚠ [RACE] ${race.level} race on ${key}: ${parts.filter(Boolean).join(', ')}`;
+}
+
+const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+/** The summary lines. */
+export function summaryText(t: Totals, stats: ReadStats, where: { id: string; dir: string }): string[] {
+  const lines = [
+    `envtrace: ${plural(t.keysRead, 'key')} read (${plural(t.reads, 'read')}, ${plural(t.unsetReads, 'unset read')}), ${plural(t.writes, 'write')}, ${plural(t.processes, 'process', 'processes')}, ${plural(t.races, 'race')}`,
+  ];
+  const problems: string[] = [];
+  if (stats.badLines) problems.push(`${plural(stats.badLines, 'unreadable line')} skipped`);
+  if (stats.lostEvents) problems.push(`${plural(stats.lostEvents, 'event')} lost (gaps in seq)`);
+  if (stats.unreadableFiles) problems.push(`${plural(stats.unreadableFiles, 'process file')} not readable`);
+  if (problems.length) lines.push(`envtrace: warning: ${problems.join(', ')}`);
+  if (!t.processes) {
+    lines.push('envtrace: warning: no traced Go process ran (only programs built by the go command beneath envtrace are traced)');
+  }
+  lines.push(`envtrace: run ${where.id} stored in ${where.dir}`);
+  return lines;
+}
+
+/** The whole text output: trace lines and race warnings (unless quiet), then the summary. */
+export function renderText(agg: RunAggregate, stats: ReadStats, where: { id: string; dir: string; cwd: string }, quiet = false): string {
+  const out: string[] = [];
+  if (!quiet) {
+    for (const l of agg.traceLines()) out.push(traceLineText(l, where.cwd));
+    for (const [key, race] of agg.races()) out.push(raceLineText(key, race, where.cwd));
+  }
+  out.push(...summaryText(agg.totals(), stats, where));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,96 @@
+/**
+ * One file from text to facts: choose the top-level declarations worth parsing (those that
+ * mention an env API or a helper name, plus package, imports and constants), parse only
+ * those with tree-sitter's included ranges, and extract the facts. Never throws.
+ */
+import type { Parser, Range } from 'web-tree-sitter';
+import { API_WORDS } from './apis';
+import { lineStarts, pointAt, topLevelChunks } from './chunks';
+import { FactExtractor, type FileFacts } from './facts';
+
+/** Counters for benchmarks: how much was parsed, and how much of it was skipped. */
+export interface ParseStats {
+  parses: number;
+  parsedChars: number;
+  skippedChars: number;
+  parseMs: number;
+  /** Files whose extraction threw (caught: they just have no facts); should stay 0. */
+  failures: number;
+}
+
+/** Fresh zeroed counters. */
+export function newStats(): ParseStats {
+  return { parses: 0, parsedChars: 0, skippedChars: 0, parseMs: 0, failures: 0 };
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A global regex matching any of `words` as a whole word, or null for none. */
+export function wordsRegex(words: Iterable<string>): RegExp | null {
+  const list = [...words];
+  return list.length ? new RegExp(`\\b(?:${list.map(escapeRe).join('|')})\\b`, 'g') : null;
+}
+
+/**
+ * Parses what matters of `text` and returns its facts (null if even that failed).
+ * `words`: helper names whose calls to record; `constOnly`: only package, imports, constants.
+ */
+export function extractFacts(parser: Parser, text: string, words: Iterable<string>, constOnly: boolean, stats?: ParseStats): FileFacts | null {
+  const wordsRe = wordsRegex(words);
+  const hits: number[] = [];
+  if (!constOnly) {
+    for (const re of wordsRe ? [API_WORDS, wordsRe] : [API_WORDS]) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) hits.push(m.index);
+    }
+    hits.sort((a, b) => a - b);
+  }
+  const wanted: { start: number; end: number }[] = [];
+  const searched: { start: number; end: number }[] = [];
+  let h = 0;
+  for (const c of topLevelChunks(text)) {
+    let hit = false;
+    while (h < hits.length && hits[h] < c.end) {
+      if (hits[h] >= c.start) hit = true;
+      h++;
+    }
+    if (hit) searched.push(c);
+    if (hit || c.kind === 'package' || c.kind === 'import' || c.kind === 'const') {
+      const last = wanted[wanted.length - 1];
+      if (last && last.end === c.start) last.end = c.end;
+      else wanted.push({ start: c.start, end: c.end });
+    }
+  }
+  const size = wanted.reduce((n, r) => n + r.end - r.start, 0);
+  const whole = size > 0.8 * text.length;
+  const t0 = performance.now();
+  try {
+    let tree;
+    if (whole) tree = parser.parse(text);
+    else {
+      const starts = lineStarts(text);
+      const ranges: Range[] = wanted.map((r) => ({ startIndex: r.start, endIndex: r.end, startPosition: pointAt(starts, r.start), endPosition: pointAt(starts, r.end) }));
+      tree = parser.parse(text, null, { includedRanges: ranges });
+    }
+    if (!tree) return null;
+    try {
+      return new FactExtractor(tree, text).run(searched, wordsRe);
+    } finally {
+      tree.delete();
+    }
+  } catch {
+    // NOTE: tree-sitter recovers from any syntax error; this guards against surprises in
+    // the extraction itself, so one strange file costs its own sites and nothing else.
+    if (stats) stats.failures++;
+    return null;
+  } finally {
+    if (stats) {
+      stats.parses++;
+      stats.parsedChars += whole ? text.length : size;
+      stats.skippedChars += whole ? 0 : text.length - size;
+      stats.parseMs += performance.now() - t0;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The static scanner's public API (the only module other code should import from scan/).
+ *
+ *   const scanner = await createScanner();              // loads the wasm once
+ *   const index = scanner.createIndex('/abs/workspace');
+ *   index.setFile('/abs/workspace/go.mod', text);      // go.mod files: module line → package dirs
+ *   index.setFile('/abs/workspace/main.go', text);     // .go files: stored, parsed lazily
+ *   index.deleteFile(path);
+ *   const changed = index.refresh();                     // brings sites up to date; returns the
+ *                                                        // .go files whose sites changed
+ *   index.sitesOf(path); index.allSites();               // Site[] (scan JSON shape, types.ts)
+ *   await loadTree(index, { onProgress, workers });      // walks the root from disk (walk.ts)
+ *   await scanTree(root, options);                       // one-shot: ScanResult for CLI/bench
+ *
+ * Paths are absolute file-system paths; `Site.file` is relative to the index root with `/`.
+ * The index keeps each file's source (a string, or UTF-8 bytes decoded only when needed): it
+ * must re-filter files when helper functions or constants appear elsewhere. It parses only
+ * files whose text mentions an env API, a helper or a needed constant, and of those only the
+ * top-level declarations that matter; `loadTree` can parse on worker threads (pool.ts). An
+ * edit re-parses that one file; keys, constants and helpers are re-resolved from per-file
+ * facts without re-parsing, across all files only when constants or helpers changed. Files
+ * below the root in vendor/, testdata/, .git/, node_modules/ are ignored. Nothing here throws
+ * on bad Go.
+ *
+ * Runtime data can be attached to sites later through `siteId(site)` (file + range + key),
+ * which stays stable while the text of the file does not change.
+ *
+ * Decisions where the issue is silent: `t.Setenv` sites name the receiver's type
+ * (`testing.T.Setenv`, `testing.B.Setenv`, `testing.F.Setenv`, `testing.TB.Setenv`); a helper's
+ * api names it like Go does (`main.getenv`, `config.(*Loader).Get`) and its calls take the kind
+ * of the access it wraps (a wrapper of os.Setenv makes writes); code outside any function
+ * (package-level `var x = os.Getenv(…)`) is in `<pkg>.init`; a helper's default is the argument
+ * for the one other parameter it returns or assigns, as written when it is not a string
+ * (`getInt("N", 4)` → "4"); ExpandEnv on a constant yields one site per variable at the call;
+ * `cmp.Or(os.Getenv("K"), "x")` gives the read the default "x", and so do the usual
+ * `if v == "" { v = "x" }` / `if !ok { … }` shapes around a read (defaults.ts); `Setenv` on
+ * a value whose type is not visible counts when the file imports testing and the value is
+ * named t, b, f or tb; a package-level variable holding an env function
+ * (`var lookupEnv = os.LookupEnv`) is a helper: its calls are sites with api `main.lookupEnv`.
+ *
+ * Extending it (issue 6, library-aware keys) fits the same pipeline: the pre-filter also
+ * looks for `env:"` / `envconfig:"` tags and library call names (`envconfig.Process`,
+ * `BindEnv`, `SetEnvPrefix`, `AutomaticEnv`); `extract.ts` then includes `type` chunks that
+ * hold tags; facts gain struct types with tagged fields (and nested struct fields, for
+ * `envPrefix`) and library calls with their struct-typed arguments; `resolve.ts` links calls
+ * to struct types across files (like helpers) and emits field sites with `options`
+ * (required, notEmpty, …). `.env` files would be a separate, non-Go document type of the index.
+ */
+import { type WasmPaths, loadGoLanguage } from './parser';
+import { WorkspaceIndex } from './workspace';
+import type { ScanResult, Site } from './types';
+import { loadTree, scanTreeWith, type ScanOptions } from './walk';
+
+export type { Site, SiteKind, ScanResult } from './types';
+export { WorkspaceIndex } from './workspace';
+export { loadTree, type LoadOptions, type ScanOptions } from './walk';
+
+/** Loads tree-sitter once and makes workspace indexes. */
+export interface Scanner {
+  /** A new, empty index whose `Site.file` paths are relative to `root` (absolute). */
+  createIndex(root: string): WorkspaceIndex;
+  /** Reads every Go file under `root` (skipping vendor/, testdata/, .git/, node_modules/) and scans it. */
+  scanTree(root: string, options?: ScanOptions): Promise<ScanResult>;
+}
+
+/** Loads web-tree-sitter and tree-sitter-go (from beside the bundle, else node_modules). */
+export async function createScanner(wasm: WasmPaths = {}): Promise<Scanner> {
+  const language = await loadGoLanguage(wasm);
+  return {
+    createIndex: (root) => new WorkspaceIndex(language, root),
+    scanTree: (root, options) => scanTreeWith(new WorkspaceIndex(language, root), options),
+  };
+}
+
+/** One-shot scan of a tree from disk: what `envtrace scan --json` prints. */
+export async function scanTree(root: string, options: ScanOptions & { wasm?: WasmPaths } = {}): Promise<ScanResult> {
+  const scanner = await createScanner(options.wasm);
+  return scanner.scanTree(root, options);
+}
+
+/** A stable identity for a site within its file's current text (to attach runtime data). */
+export function siteId(site: Site): string {
+  return `${site.file}:${site.line}:${site.column}-${site.endLine}:${site.endColumn}:${site.kind}:${site.key ?? site.pattern ?? ''}`;
+}
+
+// Re-exported so callers need a single import for the one-shot path as well.
+export { loadTree as loadWorkspace };

@@ -1,0 +1,357 @@
+/**
+ * The workspace index: every Go file's text, per-file facts from tree-sitter, and the sites
+ * resolved across files (constants, helper functions). No IO.
+ *
+ * Work per refresh: files changed since the last refresh are pre-filtered by text and, when
+ * they mention an env API or a helper, parsed (only their relevant top-level declarations).
+ * Then helpers are found from the facts of all parsed files; when the set of helpers changed,
+ * every file is re-filtered for calls of them. Constants that keys need and that no parsed
+ * file declares are looked up by name in the files of their package, which are then parsed
+ * for their const declarations only. Finally sites are rebuilt from facts (cheap).
+ */
+import type { Language, Parser } from 'web-tree-sitter';
+import { basename, dirname, relative, sep } from 'node:path';
+import { extractFacts, newStats, type ParseStats } from './extract';
+import { constSignature, envOf, headOf, readHeader, sameSource, textOf, type Entry } from './entry';
+import type { FileFacts } from './facts';
+import type { ParsePool } from './pool';
+import { ModuleMap, modulePath } from './modules';
+import { SKIPPED_DIRS } from './skipped';
+import { newGoParser } from './parser';
+import { Resolver, type ResolvedFile } from './resolve';
+import type { Site } from './types';
+
+const MAX_ROUNDS = 5;
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** All env sites of a set of Go files, kept up to date one file at a time. */
+export class WorkspaceIndex {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byDir = new Map<string, Set<Entry>>();
+  private readonly modules = new ModuleMap();
+  private readonly parser: Parser;
+  private dirty = new Set<string>();
+  private deleted: string[] = [];
+  private helperSig = '';
+  private recheckAll = false;
+  private added = false;
+  /** Counters for benchmarks: how much was parsed, and how much of it was skipped. */
+  readonly stats: ParseStats = newStats();
+
+  constructor(
+    language: Language,
+    /** Absolute root; `Site.file` is relative to it. */
+    readonly root: string,
+  ) {
+    this.parser = newGoParser(language);
+  }
+
+  /**
+   * Adds or replaces a file (`.go`, or `go.mod` for its module line); the work happens at the
+   * next refresh. `text` may be UTF-8 bytes (decoded only if the file turns out to matter).
+   */
+  setFile(path: string, text: string | Uint8Array): void {
+    if (basename(path) === 'go.mod') {
+      const mod = typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
+      if (this.modules.set(dirname(path), modulePath(mod))) this.recheckAll = true;
+      return;
+    }
+    if (!path.endsWith('.go') || this.isSkipped(path)) return;
+    const old = this.entries.get(path);
+    if (old && sameSource(old.raw, text)) return;
+    const dir = dirname(path);
+    const entry: Entry = old ?? { path, dir, raw: text, version: 0, test: path.endsWith('_test.go'), pkgName: '', imports: [], env: false, words: '', constOnly: false, facts: null, sites: [], sitesJson: '[]' };
+    entry.raw = text;
+    entry.decoded = undefined;
+    entry.version++;
+    if (!old) {
+      this.added = true;
+      this.entries.set(path, entry);
+      const set = this.byDir.get(dir) ?? new Set();
+      set.add(entry);
+      this.byDir.set(dir, set);
+    }
+    this.dirty.add(path);
+    this.notPrefetched.add(path);
+  }
+
+  /** Whether a path lies in a directory the scanner skips (vendor/, testdata/, .git/, node_modules/) below the root. */
+  isSkipped(path: string): boolean {
+    return this.relativePath(path).split('/').slice(0, -1).some((d) => SKIPPED_DIRS.has(d));
+  }
+
+  /** Forgets a file (a `.go` file or a `go.mod`). */
+  deleteFile(path: string): void {
+    if (basename(path) === 'go.mod') {
+      if (this.modules.set(dirname(path), null)) this.recheckAll = true;
+      return;
+    }
+    const e = this.entries.get(path);
+    if (!e) return;
+    this.entries.delete(path);
+    this.byDir.get(e.dir)?.delete(e);
+    this.dirty.delete(path);
+    if (e.sites.length) this.deleted.push(path);
+    this.recheckAll ||= !!e.facts;
+  }
+
+  /** The Go files the index holds. */
+  goFiles(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** `path` relative to the root with `/` separators (the form of `Site.file`). */
+  relativePath(path: string): string {
+    return relative(this.root, path).split(sep).join('/');
+  }
+
+  /** The sites of one file (refreshing first if needed), in source order. */
+  sitesOf(path: string): Site[] {
+    this.refresh();
+    return this.entries.get(path)?.sites ?? [];
+  }
+
+  /** Every site of the workspace, ordered by file then position. */
+  allSites(): Site[] {
+    this.refresh();
+    const withSites = [...this.entries.values()].filter((e) => e.sites.length);
+    withSites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return withSites.flatMap((e) => e.sites);
+  }
+
+  /**
+   * Parses, on the pool's workers, the changed files that mention an env API, so that the next
+   * refresh finds their facts ready. Resolves when those parses are done.
+   */
+  prefetch(pool: ParsePool): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    const fresh = this.notPrefetched;
+    this.notPrefetched = new Set();
+    for (const path of fresh) {
+      const e = this.entries.get(path);
+      if (!e || e.prefetched?.version === e.version || this.inFlight.has(e)) continue;
+      e.env = envOf(e);
+      e.envVersion = e.version;
+      if (!e.env) continue;
+      const text = textOf(e);
+      const version = e.version;
+      this.inFlight.add(e);
+      jobs.push(
+        pool.parse(text).then((facts) => {
+          this.inFlight.delete(e);
+          if (facts !== undefined && e.version === version) e.prefetched = { version, facts };
+        }),
+      );
+    }
+    return Promise.all(jobs).then(() => undefined);
+  }
+
+  private readonly inFlight = new Set<Entry>();
+  private notPrefetched = new Set<string>();
+
+  /** Parses one text on this thread (what a pool worker does), counting it in `stats`. */
+  extract(text: string, words: string[] = [], constOnly = false): FileFacts | null {
+    return extractFacts(this.parser, text, words, constOnly, this.stats);
+  }
+
+  /** Brings every site up to date; returns the .go files whose sites changed since the last refresh. */
+  refresh(): string[] {
+    if (!this.dirty.size && !this.recheckAll && !this.deleted.length) return [];
+    const dirty = [...this.dirty].map((p) => this.entries.get(p)).filter((e): e is Entry => !!e);
+    this.dirty = new Set();
+    this.notPrefetched.clear();
+    // Sites of files other than the changed ones change only when constants, helpers or
+    // modules change; otherwise only the changed files are resolved again (the edit path).
+    // A new file may start a package whose constants keys elsewhere could not even look for.
+    let full = this.recheckAll || this.added || this.deleted.length > 0 || this.helperDefs === '';
+    this.added = false;
+    const constsBefore = dirty.map((e) => constSignature(e.facts));
+    for (const e of dirty) {
+      ({ pkgName: e.pkgName, imports: e.imports } = readHeader(headOf(e)));
+      if (e.envVersion !== e.version) e.env = envOf(e);
+      e.envVersion = undefined;
+      e.facts = null;
+      e.words = '';
+      e.constOnly = false;
+    }
+    let resolver = this.findHelpers(dirty);
+    const targets = (): Entry[] => (full ? [...this.entries.values()] : dirty);
+    full ||= dirty.some((e, i) => constSignature(e.facts) !== constsBefore[i] || this.mayDeclareMissing(e));
+    const defs = JSON.stringify([...resolver.helpers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    full ||= defs !== this.helperDefs;
+    this.helperDefs = defs;
+    if (this.parseMissingConstants(resolver, targets(), full)) {
+      resolver = this.resolver();
+      resolver.findHelpers();
+    }
+    const changed = this.deleted;
+    this.deleted = [];
+    for (const e of targets()) {
+      const sites = e.facts?.calls.length ? resolver.sitesOf(this.resolved(e), this.relativePath(e.path), e.test) : [];
+      const json = sites.length ? JSON.stringify(sites) : '[]';
+      if (json !== e.sitesJson) changed.push(e.path);
+      e.sites = sites;
+      e.sitesJson = json;
+    }
+    return changed;
+  }
+
+  /** Helper definitions as of the last refresh (JSON), to notice when other files need re-resolving. */
+  private helperDefs = '';
+  /** Helper names by package as of the last refresh. */
+  private helperNames = new Map<string, Set<string>>();
+
+  /** Parses what mentions env APIs or helpers until the set of helpers stops growing. */
+  private findHelpers(dirty: Entry[]): Resolver {
+    // Parse changed files once, with the helper names known so far (an edit rarely changes them).
+    const known = this.helperPatterns(this.helperNames);
+    for (const e of dirty) {
+      const words = this.helperWordsIn(e, known);
+      if (e.env || words.size) this.parse(e, words);
+    }
+    let resolver = this.resolver();
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      resolver.findHelpers();
+      const names = resolver.helperNamesByPackage();
+      this.helperNames = names;
+      const sig = [...names].map(([k, v]) => `${k}:${[...v].sort().join(',')}`).sort().join(';');
+      const candidates = sig !== this.helperSig || this.recheckAll ? [...this.entries.values()] : dirty;
+      this.helperSig = sig;
+      this.recheckAll = false;
+      const byPkg = this.helperPatterns(names);
+      let parsed = false;
+      for (const e of candidates) {
+        const words = this.helperWordsIn(e, byPkg);
+        const w = [...words].sort().join(',');
+        if (e.env || words.size) {
+          if (!e.facts || e.constOnly || e.words !== w) {
+            this.parse(e, words);
+            parsed = true;
+          }
+        } else if (e.facts && !e.constOnly) {
+          e.facts = null;
+          parsed = true;
+        }
+      }
+      if (!parsed) break;
+      resolver = this.resolver();
+    }
+    return resolver;
+  }
+
+  /** Per helper package: its import path (to find importing files) and a regex of its helper names. */
+  private helperPatterns(names: Map<string, Set<string>>): { pkgKey: string; importPath: string | null; re: RegExp }[] {
+    return [...names].map(([pkgKey, set]) => {
+      const dir = pkgKey.slice(0, pkgKey.indexOf('\0'));
+      const importPath = this.modules.importPathOf(dir);
+      return { pkgKey, importPath, re: new RegExp(`\\b(?:${[...set].map(escapeRe).join('|')})\\b`, 'g') };
+    });
+  }
+
+  /** The helper names a file's text mentions, counting only helpers of its own or an imported package. */
+  private helperWordsIn(e: Entry, byPkg: { pkgKey: string; importPath: string | null; re: RegExp }[]): Set<string> {
+    const words = new Set<string>();
+    const own = `${e.dir}\0${e.pkgName}`;
+    for (const p of byPkg) {
+      if (p.pkgKey !== own && !(p.importPath && e.imports.includes(p.importPath))) continue;
+      p.re.lastIndex = 0;
+      const text = textOf(e);
+      for (let m = p.re.exec(text); m; m = p.re.exec(text)) words.add(m[0]);
+    }
+    return words;
+  }
+
+  /** Parses files declaring constants that resolution found missing; true if any was parsed. */
+  private parseMissingConstants(resolver: Resolver, targets: Entry[], full: boolean): boolean {
+    let any = false;
+    if (full) this.lastMissing.clear();
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const missing = new Map<string, Set<string>>();
+      this.onMissing = (pkgKey, name) => {
+        const set = missing.get(pkgKey) ?? new Set();
+        set.add(name);
+        missing.set(pkgKey, set);
+      };
+      for (const e of targets) if (e.facts?.calls.length) resolver.sitesOf(this.resolved(e), '', false);
+      this.onMissing = undefined;
+      for (const [k, names] of missing) this.lastMissing.set(k, new Set([...(this.lastMissing.get(k) ?? []), ...names]));
+      let parsed = false;
+      for (const [pkgKey, names] of missing) {
+        const re = new RegExp(`\\b(?:${[...names].map(escapeRe).join('|')})\\b`);
+        for (const e of this.packageEntries(pkgKey)) {
+          if (e.facts || !re.test(textOf(e))) continue;
+          this.parse(e, new Set(), true);
+          parsed = true;
+        }
+      }
+      if (!parsed) return any;
+      any = true;
+      resolver = this.resolver();
+      resolver.findHelpers();
+    }
+    return any;
+  }
+
+  private onMissing: ((pkgKey: string, name: string) => void) | undefined;
+  /** Constants keys needed but nobody declared, by package key (as of the last resolution). */
+  private readonly lastMissing = new Map<string, Set<string>>();
+
+  /** Whether an edited file may now declare a constant that keys elsewhere are missing. */
+  private mayDeclareMissing(e: Entry): boolean {
+    const names = this.lastMissing.get(`${e.dir}\0${e.pkgName}`);
+    return !!names && [...names].some((n) => new RegExp(`\\b${escapeRe(n)}\\b`).test(textOf(e)));
+  }
+
+  private packageEntries(pkgKey: string): Entry[] {
+    const i = pkgKey.indexOf('\0');
+    const dir = pkgKey.slice(0, i);
+    const pkg = pkgKey.slice(i + 1);
+    return [...(this.byDir.get(dir) ?? [])].filter((e) => e.pkgName === pkg);
+  }
+
+  private resolved(e: Entry): ResolvedFile {
+    return { path: e.path, dir: e.dir, pkgKey: `${e.dir}\0${e.pkgName}`, facts: e.facts! };
+  }
+
+  private resolver(): Resolver {
+    const files = [...this.entries.values()].filter((e) => e.facts).map((e) => this.resolved(e));
+    const nameOfDir = new Map<string, string | null>();
+    const pkgOfDir = (dir: string): string | null => {
+      if (!nameOfDir.has(dir)) {
+        const names = [...(this.byDir.get(dir) ?? [])].map((e) => e.pkgName).filter((n) => n && !n.endsWith('_test'));
+        nameOfDir.set(dir, names.sort()[0] ?? null);
+      }
+      return nameOfDir.get(dir)!;
+    };
+    return new Resolver(files, {
+      importedPackage: (importPath) => {
+        const dir = this.modules.dirOf(importPath);
+        const name = dir ? pkgOfDir(dir) : null;
+        return dir && name ? `${dir}\0${name}` : null;
+      },
+      packageNameOfImport: (importPath) => {
+        const dir = this.modules.dirOf(importPath);
+        return dir ? pkgOfDir(dir) : null;
+      },
+      importPathOf: (pkgKey) => this.modules.importPathOf(pkgKey.slice(0, pkgKey.indexOf('\0'))),
+      filesOf: (pkgKey) => this.packageEntries(pkgKey).filter((e) => e.facts).map((e) => this.resolved(e)),
+      missing: (pkgKey, name) => this.onMissing?.(pkgKey, name),
+    });
+  }
+
+  /** Parses the declarations of a file that matter and stores its facts; never throws. */
+  private parse(e: Entry, words: Set<string>, constOnly = false): void {
+    e.words = [...words].sort().join(',');
+    e.constOnly = constOnly;
+    const pre = e.prefetched;
+    e.prefetched = undefined;
+    if (pre && pre.version === e.version && words.size === 0 && !constOnly) {
+      e.facts = pre.facts;
+      return;
+    }
+    e.facts = extractFacts(this.parser, textOf(e), words, constOnly, this.stats);
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The language server: answers initialize, builds the workspace index and binds thin handlers
+ * that look up the index and call the pure feature functions.
+ */
+import {
+  CodeLensRefreshRequest,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  WatchKind,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeLenses } from './features/codeLens';
+import { hover } from './features/hover';
+import { inventory } from './features/inventory';
+import type { SiteAnnotator } from './features/model';
+import { references } from './features/references';
+import { workspaceSymbols } from './features/workspaceSymbol';
+import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
+import { createScanner } from './scan/index';
+import { folderScanFactory } from './workspace/folderScan';
+import { indexFolders } from './workspace/indexing';
+import { canonicalUri } from './workspace/files';
+import { SettingsCache } from './workspace/settings';
+import { Workspace } from './workspace/workspace';
+
+/** Binds every handler of the envtrace language server to `connection` (which the caller listens on). */
+export function startServer(connection: Connection): void {
+  const log = (m: string) => connection.console.log(m);
+  const documents = new TextDocuments(TextDocument);
+  // NOTE: tree-sitter loads once, while the client is still initializing.
+  const scanner = createScanner();
+  scanner.catch((e: unknown) => log(`envtrace: cannot load the Go parser: ${e instanceof Error ? e.message : String(e)}`));
+  const workspace = new Workspace(folderScanFactory(scanner), log);
+  let caps: ClientCapabilities = {};
+  let folders: WorkspaceFolder[] = [];
+  let settings = new SettingsCache(undefined);
+  const changed = changeNotifier(connection, workspace, () => caps);
+  // Layers that add to lenses and hovers (the runtime observations of traced runs).
+  const annotators: SiteAnnotator[] = [];
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    caps = params.capabilities;
+    folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    if (caps.workspace?.configuration) {
+      settings = new SettingsCache((uri) => connection.workspace.getConfiguration({ scopeUri: uri, section: 'envtrace' }));
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
+        referencesProvider: true,
+        workspaceSymbolProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'envtrace', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    // Folders join the workspace before anything is awaited, so documents opened meanwhile find them.
+    const indexed = guard(log, 'indexing the workspace', () => indexFolders(connection, workspace, folders));
+    if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await guard(log, 'registering file watchers', () =>
+        connection.client.register(DidChangeWatchedFilesNotification.type, {
+          // Deleted or created directories (a branch switch, a moved package) arrive only through `**/*`.
+          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
+        }),
+      );
+    }
+    if (caps.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+        for (const f of e.removed) workspace.removeFolder(f.uri);
+        changed();
+        await guard(log, 'indexing added folders', () => indexFolders(connection, workspace, e.added));
+        changed();
+      });
+    }
+    await indexed;
+    changed();
+  });
+
+  documents.onDidOpen((e) => {
+    // A Go file outside every workspace folder (an editor started on one file): index its module.
+    const root = workspace.moduleRootOutside(e.document.uri);
+    if (root === null) return;
+    void guard(log, `indexing ${root}`, async () => {
+      await indexFolders(connection, workspace, [{ uri: root, name: root }]);
+      changed();
+    });
+  });
+  documents.onDidChangeContent((e) => {
+    workspace.setOpenText(e.document.uri, e.document.getText());
+    changed();
+  });
+  documents.onDidClose(async (e) => {
+    settings.forget(e.document.uri);
+    await guard(log, `closing ${e.document.uri}`, () => workspace.closeDocument(e.document.uri));
+    changed();
+  });
+  connection.onDidChangeWatchedFiles(async (p) => {
+    await guard(log, 'reloading changed files', () => workspace.filesChanged(p.changes.map((c) => c.uri)));
+    changed();
+  });
+  connection.onDidChangeConfiguration(() => {
+    settings.clear();
+    changed(true);
+  });
+
+  connection.onCodeLens(async (p) => {
+    await workspace.ready();
+    const uri = canonicalUri(p.textDocument.uri);
+    if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
+    return (await guard(log, 'codeLens', () => codeLenses(workspace.index, uri, annotators))) ?? null;
+  });
+  connection.onHover(async (p) => {
+    await workspace.ready();
+    return (await guard(log, 'hover', () => hover(workspace.index, canonicalUri(p.textDocument.uri), p.position, annotators))) ?? null;
+  });
+  connection.onReferences(async (p) => {
+    await workspace.ready();
+    const uri = canonicalUri(p.textDocument.uri);
+    return (await guard(log, 'references', () => references(workspace.index, uri, p.position, p.context.includeDeclaration))) ?? null;
+  });
+  connection.onWorkspaceSymbol(async (p) => {
+    await workspace.ready();
+    return (await guard(log, 'workspace/symbol', () => workspaceSymbols(workspace.index, p.query))) ?? [];
+  });
+  connection.onRequest(InventoryRequest.type, async (p: InventoryParams | undefined) => {
+    return inventory(workspace.entries(p?.folderUri), workspace.fileCount(p?.folderUri), workspace.stats().indexing);
+  });
+  connection.onRequest(ReindexRequest.type, async () => {
+    await workspace.reindex();
+    changed(true);
+    const s = workspace.stats();
+    return { files: s.files, sites: s.sites };
+  });
+
+  documents.listen(connection);
+}
+
+/**
+ * Returns a function that tells the client (coalesced per tick) that the index changed, so
+ * views and lenses of other files refresh; it stays quiet when no site changed unless forced.
+ */
+function changeNotifier(connection: Connection, workspace: Workspace, caps: () => ClientCapabilities): (force?: boolean) => void {
+  let queued = false;
+  let forced = false;
+  let last = '';
+  return (force = false) => {
+    forced ||= force;
+    if (queued) return;
+    queued = true;
+    setImmediate(() => {
+      queued = false;
+      const stats = workspace.stats();
+      const state = `${workspace.index.generation}/${stats.indexing}`;
+      if (state === last && !forced) return;
+      last = state;
+      forced = false;
+      void connection.sendNotification(IndexChangedNotification.type, stats).catch(() => {});
+      if (caps().workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {});
+    });
+  };
+}
+
+/** Runs `fn`; on an exception logs it and returns undefined, so one bad input never ends the server. */
+async function guard<T>(log: (m: string) => void, what: string, fn: () => T | Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    log(`envtrace: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return undefined;
+  }
+}

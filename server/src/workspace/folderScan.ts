@@ -1,0 +1,58 @@
+/** Adapts the scanner's WorkspaceIndex (absolute paths) to the workspace's per-folder FolderScan. */
+import { availableParallelism } from 'node:os';
+import { sep } from 'node:path';
+import { loadTree, type Scanner, type WorkspaceIndex } from '../scan/index';
+import type { Site } from '../scan/types';
+import type { FolderScan, FolderScanFactory } from './workspace';
+
+/** Makes folder scans that share one loaded scanner (tree-sitter is loaded once per server). */
+export function folderScanFactory(scanner: Promise<Scanner>): FolderScanFactory {
+  return (root) => new IndexedFolder(scanner, root);
+}
+
+class IndexedFolder implements FolderScan {
+  private index: WorkspaceIndex | undefined;
+
+  constructor(
+    private readonly scanner: Promise<Scanner>,
+    private readonly root: string,
+    private readonly workers = Math.max(1, Math.min(4, availableParallelism())),
+  ) {}
+
+  async scanAll(progress: (done: number, total: number) => void): Promise<void> {
+    const index = (await this.scanner).createIndex(this.root);
+    // Parse workers pay off for the first load of a large tree; edits are parsed in-thread.
+    await loadTree(index, { onProgress: progress, workers: this.workers });
+    index.refresh();
+    this.index = index;
+  }
+
+  update(changes: readonly (readonly [string, string | null])[]): Iterable<string> {
+    const index = this.index;
+    if (!index) return [];
+    for (const [rel, text] of changes) {
+      if (text === null) index.deleteFile(this.abs(rel));
+      else index.setFile(this.abs(rel), text);
+    }
+    const changed = new Set(index.refresh().map((p) => index.relativePath(p)));
+    for (const [rel] of changes) if (rel.endsWith('.go')) changed.add(rel);
+    return changed;
+  }
+
+  sitesOf(rel: string): readonly Site[] {
+    return this.index?.sitesOf(this.abs(rel)) ?? [];
+  }
+
+  files(): Iterable<string> {
+    const index = this.index;
+    return index ? index.goFiles().map((p) => index.relativePath(p)) : [];
+  }
+
+  get fileCount(): number {
+    return this.index?.goFiles().length ?? 0;
+  }
+
+  private abs(rel: string): string {
+    return this.root + sep + rel.split('/').join(sep);
+  }
+}

@@ -1,0 +1,54 @@
+/** Server settings: fetched from the client per resource, cached, and forgotten when they change. */
+
+/** The settings the server reads (section `envtrace`), with their defaults. Mirrors package.json. */
+export interface ServerSettings {
+  /** `envtrace.codeLens.enable`: show code lenses on env sites. */
+  codeLensEnable: boolean;
+}
+
+/** Defaults, used when the client cannot answer `workspace/configuration`. */
+export const defaultSettings: ServerSettings = { codeLensEnable: true };
+
+/** Reads the `envtrace` section the client returned, keeping defaults for anything missing or mistyped. */
+export function parseSettings(raw: unknown): ServerSettings {
+  const section = isObject(raw) ? raw : {};
+  const codeLens = isObject(section.codeLens) ? section.codeLens : {};
+  return {
+    codeLensEnable: typeof codeLens.enable === 'boolean' ? codeLens.enable : defaultSettings.codeLensEnable,
+  };
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Asks the client for the `envtrace` section of one resource; rejects when the client cannot. */
+export type FetchSettings = (resourceUri: string) => Promise<unknown>;
+
+/** Per-resource settings cache; `clear()` on workspace/didChangeConfiguration. */
+export class SettingsCache {
+  private readonly cache = new Map<string, Promise<ServerSettings>>();
+
+  constructor(private readonly fetch: FetchSettings | undefined) {}
+
+  /** The settings of `uri` (fetched once until the next `clear`). */
+  get(uri: string): Promise<ServerSettings> {
+    if (!this.fetch) return Promise.resolve(defaultSettings);
+    let s = this.cache.get(uri);
+    if (!s) {
+      s = this.fetch(uri).then(parseSettings, () => defaultSettings);
+      this.cache.set(uri, s);
+    }
+    return s;
+  }
+
+  /** Forgets a closed document's settings. */
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  /** Forgets everything (settings changed). */
+  clear(): void {
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { defaultSettings, parseSettings } from '../../server/src/workspace/settings';
+import { repoRoot } from './lspClient';
+
+/** The `envtrace.*` settings the server reads, by package.json name. */
+const serverSettings: Record<string, keyof typeof defaultSettings> = { 'envtrace.codeLens.enable': 'codeLensEnable' };
+
+test('every setting the server reads is declared in package.json with the same default', () => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const declared = manifest.contributes.configuration.properties as Record<string, { default: unknown; scope?: string }>;
+  assert.deepEqual(Object.values(serverSettings).sort(), Object.keys(defaultSettings).sort());
+  for (const [name, field] of Object.entries(serverSettings)) {
+    assert.ok(declared[name], `${name} is not declared in package.json`);
+    assert.deepEqual(declared[name].default, defaultSettings[field], name);
+    assert.equal(declared[name].scope, 'resource', `${name} is read per resource`);
+  }
+});
+
+test('settings the client sends are read with defaults for missing or mistyped values', () => {
+  assert.deepEqual(parseSettings({ codeLens: { enable: false } }), { codeLensEnable: false });
+  assert.deepEqual(parseSettings({ codeLens: { enable: 'no' } }), defaultSettings);
+  assert.deepEqual(parseSettings(null), defaultSettings);
+  assert.deepEqual(parseSettings([1, 2]), defaultSettings);
+});
