@@ -20,7 +20,13 @@ const out = extra.includes('--out') || extra.includes('-o') ? undefined : join(r
 run([join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', ...vsceFlags(), ...(out ? ['--out', out] : []), ...extra]);
 if (out) console.log(`${out}: ${(statSync(out).size / 1024 / 1024).toFixed(2)} MB`);
 
-/** Flags shared with the `vsce ls` test: no npm dependency walk, no repository required. */
-export function vsceFlags() {
-  return ['--no-dependencies', '--allow-missing-repository'];
+/**
+ * No npm dependency walk; no repository required. vsce rewrites the README's relative links and
+ * images against the repository in package.json; without one, set ENVTRACE_BASE_URL (the
+ * repository's web address) or vsce refuses relative images.
+ */
+function vsceFlags() {
+  const base = process.env.ENVTRACE_BASE_URL;
+  const urls = base ? ['--baseContentUrl', `${base}/blob/HEAD`, '--baseImagesUrl', `${base}/raw/HEAD`] : [];
+  return ['--no-dependencies', '--allow-missing-repository', ...urls];
 }
