@@ -1,6 +1,7 @@
 // UI tests with playwright-core and Debian's Chromium against code-server: what a person sees.
 // One server and one page for the whole sequence (each step builds on the previous one);
-// every wait is for a condition in the page. Writes docs/images/screenshot.png for the README.
+// every wait is for a condition in the page. Writes docs/images/screenshot.png (after a run)
+// and docs/images/hover-before-run.png for the README.
 // Prints "e2e: N passed, N failed"; exits non-zero on failure. Needs the build and the harness.
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'envtrace-e2e-'));
 const workspace = join(work, 'app');
 cpSync(join(root, 'test', 'fixtures', 'client', 'app'), workspace, { recursive: true });
 const screenshot = join(root, 'docs', 'images', 'screenshot.png');
+const staticShot = join(root, 'docs', 'images', 'hover-before-run.png');
 mkdirSync(join(root, 'docs', 'images'), { recursive: true });
 
 let passed = 0;
@@ -35,7 +37,7 @@ try {
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   if (verbose) page.on('console', (m) => process.stderr.write(`[browser] ${m.text()}\n`));
   await page.goto(server.url(workspace, [['extensionDevelopmentPath', server.remote(root)]]));
-  const state = { page, workspace, screenshot };
+  const state = { page, workspace, screenshot, staticShot };
   let broken = false;
   for (const s of steps) {
     const t = Date.now();

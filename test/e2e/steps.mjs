@@ -64,10 +64,11 @@ export const steps = [
   },
   {
     name: 'hovering os.Getenv shows the key and the api',
-    async run({ page }) {
+    async run({ page, staticShot }) {
       await token(page, 'os.Getenv("DATABASE_URL")', 'Getenv').hover();
       const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'DATABASE_URL' }).first();
       await hover.waitFor({ state: 'visible', timeout: limit });
+      await page.screenshot({ path: staticShot });
       await page.keyboard.press('Escape');
     },
   },
