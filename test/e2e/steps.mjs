@@ -73,19 +73,44 @@ export const steps = [
     },
   },
   {
-    name: '"Run with envtrace" from the palette runs and the lens shows the observed value',
-    async run({ page, screenshot }) {
+    name: 'the Environment view lists the keys',
+    required: false,
+    async run({ page }) {
+      const header = page.locator('.pane-header', { hasText: 'Environment' }).first();
+      await header.waitFor({ timeout: limit });
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      await page.locator('.monaco-list-row', { hasText: 'DATABASE_URL' }).first().waitFor({ timeout: limit });
+    },
+  },
+  {
+    name: '"Run with envtrace" from the palette runs and the status bar counts the run',
+    async run({ page }) {
       await palette(page, 'envtrace: Run with envtrace');
       const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'go run .' }).first();
       await choice.waitFor({ timeout: limit });
       await choice.click();
-      // The status bar item reports the finished run; then the lenses carry observed values.
       await page.locator('.statusbar-item', { hasText: /envtrace: \d+ keys?/ }).first().waitFor({ timeout: 180_000 });
+    },
+  },
+  {
+    name: 'after the run the lenses and the hover show the observed values',
+    required: false,
+    async run({ page, screenshot }) {
       await lensText(page, /PORT (= |unset)/);
       await lensText(page, /DATABASE_URL = •••/);
       await token(page, 'getenv("PORT", "8080")', 'getenv').hover();
       await page.locator('.monaco-hover:not(.hidden)', { hasText: 'PORT' }).first().waitFor({ state: 'visible', timeout: limit });
       await page.screenshot({ path: screenshot });
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'the status bar item opens the runs picker with the new run',
+    required: false,
+    async run({ page }) {
+      await page.locator('.statusbar-item', { hasText: /envtrace: \d+ keys?/ }).first().click();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'go run .' }).first().waitFor({ timeout: limit });
+      await page.keyboard.press('Escape');
     },
   },
 ];

@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activate, storedRuns } from '../helpers';
+import { activate, hoverText, lensTitles, storedRuns, waitFor } from '../helpers';
 
 describe('untrusted workspace', () => {
   it('is opened in restricted mode and the extension still activates', async () => {
@@ -29,5 +29,16 @@ describe('untrusted workspace', () => {
     await vscode.workspace.openTextDocument(uri);
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
     assert.deepEqual(lenses.filter((l) => l.command?.command.startsWith('envtrace.trace')), []);
+  });
+});
+
+describe('untrusted workspace: the static scan still works', () => {
+  it('shows the lens of a Getenv line and its hover', async () => {
+    const titles = await waitFor('a lens on the DATABASE_URL line', async () => {
+      const t = await lensTitles('main.go', 'os.Getenv("DATABASE_URL")');
+      return t.some((x) => x.includes('DATABASE_URL')) ? t : undefined;
+    });
+    assert.ok(titles.length > 0);
+    assert.match(await hoverText('main.go', 'os.Getenv("DATABASE_URL")', 4), /DATABASE_URL/);
   });
 });
