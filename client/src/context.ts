@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { ServerConnection } from './client';
 import { readConfig, type EnvtraceConfig } from './config';
 import type { Runner } from './runner';
-import { listRuns, type ReportCache, type RunInfo, runsDirectory } from './runStore';
+import { importsDirectory } from './runImport';
+import { listImported, listRuns, type ReportCache, type RunInfo, runsDirectory, storeDirectory } from './runStore';
 
 /** Shared state of the extension, passed to each command factory and view. */
 export class EnvtraceContext implements vscode.Disposable {
@@ -31,10 +32,26 @@ export class EnvtraceContext implements vscode.Disposable {
     return runsDirectory(folder.uri.fsPath, this.config(folder.uri)['runs.directory']);
   }
 
-  /** Every stored run of every workspace folder, newest first. */
+  /** The envtrace store (`.envtrace`) of a workspace folder. */
+  storeDir(folder: vscode.WorkspaceFolder): string {
+    return storeDirectory(folder.uri.fsPath, this.config(folder.uri)['runs.directory']);
+  }
+
+  /** Every stored and imported run of every workspace folder, newest first. */
   async allRuns(): Promise<RunInfo[]> {
-    const lists = await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => listRuns(f.uri.fsPath, this.runsDir(f))));
+    const lists = await Promise.all(
+      (vscode.workspace.workspaceFolders ?? []).flatMap((f) => [listRuns(f.uri.fsPath, this.runsDir(f)), listImported(f.uri.fsPath, importsDirectory(this.storeDir(f)))]),
+    );
     return lists.flat().sort((a, b) => (b.start ?? 0) - (a.start ?? 0));
+  }
+
+  /** Tells the server about the reports imported earlier (it forgets imports when it restarts). */
+  async announceImports(): Promise<void> {
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      for (const run of await listImported(f.uri.fsPath, importsDirectory(this.storeDir(f)))) {
+        await this.server.request('envtrace/importRun', { path: run.dir, folderUri: f.uri.toString() });
+      }
+    }
   }
 
   /** The runs the lenses and views show: the chosen ones, else per `envtrace.runs.show`. */
@@ -52,7 +69,7 @@ export class EnvtraceContext implements vscode.Disposable {
   /** Chooses the shown runs (undefined: back to the setting) and tells the server. */
   async select(dirs: string[] | undefined): Promise<void> {
     this.selection = dirs;
-    await this.server.request('envtrace/selectRuns', { runs: dirs ?? [] });
+    await this.server.request('envtrace/showRuns', dirs ? { ids: dirs } : {});
     this.refresh();
   }
 

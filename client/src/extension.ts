@@ -51,7 +51,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Envtra
     log.error(`activation failed: ${msg}`);
     void vscode.window.showErrorMessage(`envtrace: activation failed: ${msg}`);
   }
-  void server.start();
+  void server.start().then(async (ok) => {
+    if (ok) await ctx.announceImports();
+  });
   return {
     log,
     serverRunning: () => server.running,
@@ -79,6 +81,7 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
   cmd(commandIds.openTrace, openTraceCommand(ctx));
   cmd(commandIds.restartServer, async () => {
     const ok = await ctx.server.restart();
+    if (ok) await ctx.announceImports();
     tree.refresh();
     return ok;
   });

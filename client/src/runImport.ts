@@ -11,15 +11,20 @@ export function reportProblem(data: unknown): string | undefined {
   return undefined;
 }
 
-/** Copies a run directory or a JSON report into `runsDir`; returns the new run directory. */
-export async function importInto(source: string, runsDir: string): Promise<string> {
+/**
+ * Imports into the store at `store`: a run directory is copied into `runs/` (a stored run like
+ * any other); a JSON report is copied into `imports/` (the server shows it as an imported run,
+ * the client lists it beside the stored ones). Returns the new directory or report file.
+ */
+export async function importInto(source: string, store: string): Promise<string> {
   const stat = await fs.stat(source);
-  await fs.mkdir(runsDir, { recursive: true });
   if (stat.isDirectory()) {
     await fs.access(path.join(source, 'run.json')).catch(() => {
       throw new Error(`${source} is not an envtrace run directory (no run.json)`);
     });
-    const target = await freeName(runsDir, path.basename(source));
+    const runs = path.join(store, 'runs');
+    await fs.mkdir(runs, { recursive: true });
+    const target = await freeName(runs, path.basename(source));
     await fs.cp(source, target, { recursive: true });
     return target;
   }
@@ -31,29 +36,23 @@ export async function importInto(source: string, runsDir: string): Promise<strin
   }
   const problem = reportProblem(data);
   if (problem) throw new Error(`${path.basename(source)}: ${problem}`);
-  const report = data as { id?: string; label?: string; command?: string[]; cwd?: string; exitCode?: number; processes: { start?: unknown }[] };
-  const id = typeof report.id === 'string' && /^[\w.-]+$/.test(report.id) ? report.id : `imported-${Date.now()}`;
-  const target = await freeName(runsDir, id);
-  await fs.mkdir(target);
-  // NOTE: an imported report keeps its data in report.json beside a run.json, so the
-  // run list, the report cache and the server can treat it like a recorded run.
-  await fs.writeFile(path.join(target, 'report.json'), JSON.stringify(data));
-  const run = {
-    id: path.basename(target),
-    label: `imported: ${report.label || path.basename(source)}`,
-    command: report.command ?? [],
-    cwd: report.cwd ?? '',
-    start: report.processes[0]?.start ?? new Date().toISOString(),
-    exitCode: report.exitCode,
-    imported: path.basename(source),
-  };
-  await fs.writeFile(path.join(target, 'run.json'), JSON.stringify(run, null, 2));
+  const imports = importsDirectory(store);
+  await fs.mkdir(imports, { recursive: true });
+  const id = (data as { id?: unknown }).id;
+  const base = typeof id === 'string' && /^[\w.-]+$/.test(id) ? id : path.basename(source, '.json').replace(/[^\w.-]/g, '_');
+  const target = await freeName(imports, base, '.json');
+  await fs.copyFile(source, target);
   return target;
 }
 
-async function freeName(dir: string, base: string): Promise<string> {
+/** The folder of imported JSON reports in a store. */
+export function importsDirectory(store: string): string {
+  return path.join(store, 'imports');
+}
+
+async function freeName(dir: string, base: string, ext = ''): Promise<string> {
   for (let i = 0; ; i++) {
-    const p = path.join(dir, i ? `${base}-${i}` : base);
+    const p = path.join(dir, `${i ? `${base}-${i}` : base}${ext}`);
     try {
       await fs.access(p);
     } catch {

@@ -4,10 +4,12 @@ import * as path from 'node:path';
 import { runCli } from './cli';
 import type { JsonReport } from './report';
 
-/** One stored run, from its run.json (fields the CLI writes; unknown ones are tolerated). */
+/** One stored run, from its run.json (fields the CLI writes; unknown ones are tolerated), or an imported report. */
 export interface RunInfo {
   id: string;
+  /** The run directory, or the report file of an imported run. */
   dir: string;
+  imported: boolean;
   folder: string;
   label: string;
   command: string[];
@@ -49,6 +51,7 @@ export async function listRuns(folder: string, runsDir: string): Promise<RunInfo
     runs.push({
       id: typeof meta.id === 'string' ? meta.id : name,
       dir,
+      imported: false,
       folder,
       label: typeof meta.label === 'string' && meta.label ? meta.label : commandText(meta.command),
       command: Array.isArray(meta.command) ? meta.command.map(String) : [],
@@ -57,6 +60,36 @@ export async function listRuns(folder: string, runsDir: string): Promise<RunInfo
     });
   }
   return runs.sort((a, b) => (b.start ?? 0) - (a.start ?? 0) || b.id.localeCompare(a.id));
+}
+
+/** Lists the JSON reports imported into `importsDir`; unreadable files are skipped. */
+export async function listImported(folder: string, importsDir: string): Promise<RunInfo[]> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(importsDir)).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const runs: RunInfo[] = [];
+  for (const name of names) {
+    const file = path.join(importsDir, name);
+    try {
+      const r = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<JsonReport> & { processes?: { start?: unknown }[] };
+      runs.push({
+        id: typeof r.id === 'string' ? r.id : name,
+        dir: file,
+        imported: true,
+        folder,
+        label: `imported: ${r.label || name}`,
+        command: Array.isArray(r.command) ? r.command.map(String) : [],
+        start: toTime(r.processes?.[0]?.start),
+        exitCode: toNumber(r.exitCode),
+      });
+    } catch {
+      continue;
+    }
+  }
+  return runs;
 }
 
 function commandText(c: unknown): string {
@@ -100,12 +133,11 @@ export class ReportCache {
   }
 
   private async load(run: RunInfo): Promise<JsonReport | string> {
-    const imported = await fs.readFile(path.join(run.dir, 'report.json'), 'utf8').catch(() => undefined);
-    if (imported !== undefined) {
+    if (run.imported) {
       try {
-        return JSON.parse(imported) as JsonReport;
-      } catch {
-        return 'report.json of the imported run is not JSON';
+        return JSON.parse(await fs.readFile(run.dir, 'utf8')) as JsonReport;
+      } catch (e) {
+        return `cannot read the imported report: ${e instanceof Error ? e.message : String(e)}`;
       }
     }
     const r = await runCli(this.extensionPath, ['report', '--format', 'json', run.dir], run.folder);

@@ -1,7 +1,7 @@
 /** The client's editor-free helpers: report summaries, Markdown escaping and links, test finding, run import. */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathWithGo } from '../../client/src/cli';
@@ -10,8 +10,8 @@ import { inventoryMarkdown } from '../../client/src/inventoryMarkdown';
 import { toInventory } from '../../client/src/inventory';
 import { escapeMarkdown, linkifyLine } from '../../client/src/markdown';
 import { showValue, summarize, summaryText, type JsonReport } from '../../client/src/report';
-import { importInto, reportProblem } from '../../client/src/runImport';
-import { listRuns } from '../../client/src/runStore';
+import { importInto, importsDirectory, reportProblem } from '../../client/src/runImport';
+import { listImported, listRuns } from '../../client/src/runStore';
 import type { ScanResult } from '../../server/src/scan/types';
 
 function report(): JsonReport {
@@ -121,19 +121,19 @@ describe('importing runs', () => {
     assert.equal(reportProblem(report()), undefined);
   });
 
-  it('stores a JSON report as a run the run list reads', async () => {
+  it("keeps a JSON report in the store's imports/ and lists it as an imported run", async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'envtrace-import-'));
     const src = path.join(tmp, 'ci-report.json');
     writeFileSync(src, JSON.stringify(report()));
-    const runs = path.join(tmp, 'runs');
-    const dir = await importInto(src, runs);
-    assert.deepEqual(readdirSync(dir).sort(), ['report.json', 'run.json']);
-    const listed = await listRuns(tmp, runs);
+    const store = path.join(tmp, '.envtrace');
+    const file = await importInto(src, store);
+    assert.equal(file, path.join(store, 'imports', 'r1.json'));
+    const listed = await listImported(tmp, importsDirectory(store));
     assert.equal(listed.length, 1);
-    assert.equal(listed[0].label, 'imported: ci');
-    assert.equal(listed[0].exitCode, 0);
+    assert.deepEqual([listed[0].label, listed[0].exitCode, listed[0].imported], ['imported: ci', 0, true]);
+    assert.deepEqual(await listRuns(tmp, path.join(store, 'runs')), [], 'no stored run appears');
     // a second import of the same report does not overwrite the first
-    assert.notEqual(await importInto(src, runs), dir);
+    assert.equal(await importInto(src, store), path.join(store, 'imports', 'r1-1.json'));
   });
 
   it('copies a run directory and refuses a directory without run.json', async () => {
@@ -142,9 +142,12 @@ describe('importing runs', () => {
     mkdirSync(run, { recursive: true });
     writeFileSync(path.join(run, 'run.json'), JSON.stringify({ id: '20261126-1', label: 'ci', start: '2026-11-26T10:00:00Z', exitCode: 1 }));
     writeFileSync(path.join(run, '42-1.jsonl'), '{"t":"P"}\n');
-    const dir = await importInto(run, path.join(tmp, 'runs'));
+    const store = path.join(tmp, '.envtrace');
+    const dir = await importInto(run, store);
+    assert.equal(dir, path.join(store, 'runs', '20261126-1'));
     assert.equal(readFileSync(path.join(dir, '42-1.jsonl'), 'utf8'), '{"t":"P"}\n');
-    await assert.rejects(importInto(path.join(tmp, 'artifact'), path.join(tmp, 'runs')), /no run\.json/);
-    await assert.rejects(importInto(path.join(tmp, 'nope.json'), path.join(tmp, 'runs')), /ENOENT|no such file/);
+    assert.equal((await listRuns(tmp, path.join(store, 'runs')))[0].exitCode, 1);
+    await assert.rejects(importInto(path.join(tmp, 'artifact'), store), /no run\.json/);
+    await assert.rejects(importInto(path.join(tmp, 'nope.json'), store), /ENOENT|no such file/);
   });
 });

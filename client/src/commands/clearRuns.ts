@@ -12,7 +12,7 @@ export function clearRunsCommand(ctx: EnvtraceContext) {
       return 0;
     }
     if (!opts?.confirmed) {
-      const yes = await vscode.window.showWarningMessage(`Delete ${runs.length} stored envtrace run(s)?`, { modal: true }, 'Delete');
+      const yes = await vscode.window.showWarningMessage(`Delete ${runs.length} stored or imported envtrace run(s)?`, { modal: true }, 'Delete');
       if (yes !== 'Delete') return 0;
     }
     let deleted = 0;

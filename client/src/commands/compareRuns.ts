@@ -18,13 +18,12 @@ export function compareRunsCommand(ctx: EnvtraceContext) {
     if (!first) return undefined;
     const second = b ? await findRun(ctx, b) : await pickRun(ctx, `Compare ${first.label} with…`, all.filter((r) => r.dir !== first.dir));
     if (!second) return undefined;
-    const r = await runCli(ctx.extension.extensionPath, ['diff', '--format', 'text', first.dir, second.dir], first.folder);
-    // envtrace diff exits 1 when the runs differ; anything else without output is an error.
-    if (r.code > 1 || (r.code !== 0 && !r.stdout.trim())) {
-      void vscode.window.showErrorMessage(`envtrace: cannot compare: ${firstLine(r.stderr) || `envtrace diff exited with ${r.code}`}`);
+    const text = await diffText(ctx, first.dir, second.dir, first.folder);
+    if (typeof text !== 'string') {
+      void vscode.window.showErrorMessage(`envtrace: cannot compare: ${text.error}`);
       return undefined;
     }
-    const lines = r.stdout.split('\n').filter((l) => l.trim());
+    const lines = text.split('\n').filter((l) => l.trim());
     const body = [
       `# envtrace: ${escapeMarkdown(first.label)} → ${escapeMarkdown(second.label)}`,
       '',
@@ -37,4 +36,14 @@ export function compareRunsCommand(ctx: EnvtraceContext) {
     await vscode.window.showTextDocument(doc, { preview: false });
     return doc;
   };
+}
+
+/** The diff as text: from the server's `envtrace/diff` (sites from its index), else from `envtrace diff`. */
+async function diffText(ctx: EnvtraceContext, a: string, b: string, folder: string): Promise<string | { error: string }> {
+  const fromServer = await ctx.server.request<{ text?: string }>('envtrace/diff', { a, b, folderUri: vscode.Uri.file(folder).toString() });
+  if (typeof fromServer?.text === 'string') return fromServer.text;
+  const r = await runCli(ctx.extension.extensionPath, ['diff', '--format', 'text', a, b], folder);
+  // envtrace diff exits 1 when the runs differ; anything else without output is an error.
+  if (r.code > 1 || (r.code !== 0 && !r.stdout.trim())) return { error: firstLine(r.stderr) || `envtrace diff exited with ${r.code}` };
+  return r.stdout;
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { activeFolder, type EnvtraceContext } from '../context';
 import { importInto } from '../runImport';
 
-/** Creates the handler; `source` (a path or Uri) skips the file dialog. Resolves to the new run directory. */
+/** Creates the handler; `source` (a path or Uri) skips the file dialog. Resolves to the new run directory or report file. */
 export function importRunCommand(ctx: EnvtraceContext) {
   return async (source?: string | vscode.Uri): Promise<string | undefined> => {
     const folder = activeFolder();
@@ -24,9 +24,10 @@ export function importRunCommand(ctx: EnvtraceContext) {
       if (!file) return undefined;
     }
     try {
-      const dir = await importInto(file, ctx.runsDir(folder));
+      const dir = await importInto(file, ctx.storeDir(folder));
       ctx.log.info(`imported ${file} as ${dir}`);
-      await ctx.server.request('envtrace/importRun', { path: dir });
+      // The server shows an imported run whatever runs are chosen, until it restarts.
+      await ctx.server.request('envtrace/importRun', { path: dir, folderUri: folder.uri.toString() });
       ctx.refresh(true);
       void vscode.window.showInformationMessage(`envtrace: imported ${path.basename(file)}.`);
       return dir;

@@ -43,11 +43,18 @@ describe('runs: export, import, compare, open trace, clear', () => {
     assert.ok(!md.includes('hunter2'));
   });
 
-  it('imports a JSON report as a new run', async () => {
-    const n = storedRuns().length;
-    const dir = await vscode.commands.executeCommand<string>('envtrace.importRun', path.join(tmp, 'report.json'));
-    assert.ok(dir && fs.existsSync(path.join(dir, 'report.json')));
-    assert.equal(storedRuns().length, n + 1);
+  it('imports a JSON report as a run kept in the store', async () => {
+    const file = await vscode.commands.executeCommand<string>('envtrace.importRun', path.join(tmp, 'report.json'));
+    assert.ok(file && fs.existsSync(file), String(file));
+    assert.equal(path.dirname(file), path.join(workspaceRoot(), '.envtrace', 'imports'));
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).id, second);
+  });
+
+  it('compares an imported report with a stored run', async () => {
+    const file = path.join(workspaceRoot(), '.envtrace', 'imports', `${second}.json`);
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('envtrace.compareRuns', runDir(first), file);
+    assert.ok(doc);
+    assert.match(doc.getText(), /1111/);
   });
 
   it('refuses a file that is not a report, keeping the runs', async () => {
@@ -79,6 +86,7 @@ describe('runs: export, import, compare, open trace, clear', () => {
     const n = await vscode.commands.executeCommand('envtrace.clearRuns', { confirmed: true });
     assert.ok(typeof n === 'number' && n > 0);
     assert.deepEqual(storedRuns(), []);
+    assert.deepEqual(fs.readdirSync(path.join(workspaceRoot(), '.envtrace', 'imports')), []);
     const api = await activate();
     assert.match(await api.statusText(), /no runs/);
     assert.ok(fs.existsSync(workspaceRoot()));
