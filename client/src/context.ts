@@ -54,9 +54,9 @@ export class EnvtraceContext implements vscode.Disposable {
     }
   }
 
-  /** The runs the lenses and views show: the chosen ones, else per `envtrace.runs.show`. */
+  /** The runs the lenses and views show: the chosen ones, else per `envtrace.runs.show` (complete runs only). */
   async shownRuns(): Promise<RunInfo[]> {
-    const all = await this.allRuns();
+    const all = (await this.allRuns()).filter((r) => r.complete);
     if (this.selection) {
       const picked = all.filter((r) => this.selection?.includes(r.dir));
       if (picked.length) return picked;

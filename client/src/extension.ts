@@ -100,7 +100,7 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
 
   // Runs that appear on disk (a CLI run in a terminal, a CI artifact copied in) update the views too.
   const watcher = vscode.workspace.createFileSystemWatcher('**/.envtrace/runs/*/run.json');
-  context.subscriptions.push(watcher, watcher.onDidCreate(() => ctx.refresh()), watcher.onDidDelete(() => ctx.refresh(true)));
+  context.subscriptions.push(watcher, watcher.onDidCreate(() => ctx.refresh()), watcher.onDidChange(() => ctx.refresh()), watcher.onDidDelete(() => ctx.refresh(true)));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('envtrace.runs')) ctx.refresh(true);

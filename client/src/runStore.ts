@@ -10,6 +10,8 @@ export interface RunInfo {
   /** The run directory, or the report file of an imported run. */
   dir: string;
   imported: boolean;
+  /** False while the tracer still records it (run.json has no end yet). */
+  complete: boolean;
   folder: string;
   label: string;
   command: string[];
@@ -52,6 +54,7 @@ export async function listRuns(folder: string, runsDir: string): Promise<RunInfo
       id: typeof meta.id === 'string' ? meta.id : name,
       dir,
       imported: false,
+      complete: typeof meta.end === 'string' || typeof meta.end === 'number',
       folder,
       label: typeof meta.label === 'string' && meta.label ? meta.label : commandText(meta.command),
       command: Array.isArray(meta.command) ? meta.command.map(String) : [],
@@ -79,6 +82,7 @@ export async function listImported(folder: string, importsDir: string): Promise<
         id: typeof r.id === 'string' ? r.id : name,
         dir: file,
         imported: true,
+        complete: true,
         folder,
         label: `imported: ${r.label || name}`,
         command: Array.isArray(r.command) ? r.command.map(String) : [],
@@ -117,6 +121,7 @@ export class ReportCache {
 
   /** The JSON report of `run`, or an error message. */
   report(run: RunInfo): Promise<JsonReport | string> {
+    if (!run.complete) return this.load(run); // still recording: never cache a partial report
     const key = run.dir;
     let p = this.cache.get(key);
     if (!p) {

@@ -146,7 +146,8 @@ describe('importing runs', () => {
     const dir = await importInto(run, store);
     assert.equal(dir, path.join(store, 'runs', '20261126-1'));
     assert.equal(readFileSync(path.join(dir, '42-1.jsonl'), 'utf8'), '{"t":"P"}\n');
-    assert.equal((await listRuns(tmp, path.join(store, 'runs')))[0].exitCode, 1);
+    const [listed] = await listRuns(tmp, path.join(store, 'runs'));
+    assert.deepEqual([listed.exitCode, listed.complete], [1, false], 'no end in run.json: still recording');
     await assert.rejects(importInto(path.join(tmp, 'artifact'), store), /no run\.json/);
     await assert.rejects(importInto(path.join(tmp, 'nope.json'), store), /ENOENT|no such file/);
   });
