@@ -73,6 +73,9 @@ export function refreshServerLenses(client: LanguageClient | undefined): void {
 export class ServerConnection implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private reported = false;
+  private readonly runsChangedEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the server's shown runs changed (its `envtrace/runsChanged` notification). */
+  readonly onRunsChanged = this.runsChangedEmitter.event;
 
   constructor(
     private readonly serverModule: string,
@@ -84,6 +87,7 @@ export class ServerConnection implements vscode.Disposable {
     this.client = createClient(this.serverModule, this.log);
     try {
       await this.client.start();
+      this.client.onNotification('envtrace/runsChanged', () => this.runsChangedEmitter.fire());
       this.log.info('language server started');
       return true;
     } catch (e) {
@@ -133,6 +137,7 @@ export class ServerConnection implements vscode.Disposable {
 
   dispose(): void {
     void this.stop();
+    this.runsChangedEmitter.dispose();
   }
 
   private fail(what: string, e: unknown): void {

@@ -107,6 +107,12 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
       if (e.affectsConfiguration('envtrace.codeLens')) ctx.server.refreshLenses();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => ctx.refresh()),
+    // The server loaded other runs (one completed, a choice, an import): fetch its lenses again.
+    ctx.server.onRunsChanged(() => {
+      ctx.server.refreshLenses();
+      ctx.refresh();
+    }),
+    ctx.runner.onRunEnded(() => ctx.server.refreshLenses()),
   );
 }
 
