@@ -112,7 +112,12 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
       ctx.server.refreshLenses();
       ctx.refresh();
     }),
-    ctx.runner.onRunEnded(() => ctx.server.refreshLenses()),
+    // A new run is what the user wants to see: back to the setting (newest run), which also
+    // makes the server list its store again rather than wait for a file event.
+    ctx.runner.onRunEnded(async () => {
+      await ctx.select(undefined);
+      ctx.server.refreshLenses();
+    }),
   );
 }
 
