@@ -21,6 +21,7 @@ import { inventory } from './features/inventory';
 import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
 import { workspaceSymbols } from './features/workspaceSymbol';
+import { Runtime } from './runtime';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
 import { createScanner } from './scan/index';
 import { folderScanFactory } from './workspace/folderScan';
@@ -40,9 +41,15 @@ export function startServer(connection: Connection): void {
   let caps: ClientCapabilities = {};
   let folders: WorkspaceFolder[] = [];
   let settings = new SettingsCache(undefined);
-  const changed = changeNotifier(connection, workspace, () => caps);
+  const notifyIndex = changeNotifier(connection, workspace, () => caps);
+  // The runs of each folder: lenses, hovers, inlay hints and diagnostics show what they observed.
+  const runtime = new Runtime({ connection, workspace, settings: () => settings, caps: () => caps, log });
+  const changed = (force = false) => {
+    notifyIndex(force);
+    runtime.scheduleDiagnostics();
+  };
   // Layers that add to lenses and hovers (the runtime observations of traced runs).
-  const annotators: SiteAnnotator[] = [];
+  const annotators: SiteAnnotator[] = [runtime.annotator];
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     caps = params.capabilities;
@@ -55,6 +62,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeLensProvider: { resolveProvider: false },
         hoverProvider: true,
+        inlayHintProvider: { resolveProvider: false },
         referencesProvider: true,
         workspaceSymbolProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -66,11 +74,18 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(async () => {
     // Folders join the workspace before anything is awaited, so documents opened meanwhile find them.
     const indexed = guard(log, 'indexing the workspace', () => indexFolders(connection, workspace, folders));
+    void runtime.configure();
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await guard(log, 'registering file watchers', () =>
         connection.client.register(DidChangeWatchedFilesNotification.type, {
           // Deleted or created directories (a branch switch, a moved package) arrive only through `**/*`.
-          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
+          watchers: [
+            { globPattern: '**/*.go' },
+            { globPattern: '**/go.mod' },
+            { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+            // Runs appear, grow and complete (run.json gets `end`) here.
+            { globPattern: '**/.envtrace/runs/**' },
+          ],
         }),
       );
     }
@@ -78,7 +93,9 @@ export function startServer(connection: Connection): void {
       connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
         for (const f of e.removed) workspace.removeFolder(f.uri);
         changed();
-        await guard(log, 'indexing added folders', () => indexFolders(connection, workspace, e.added));
+        const added = guard(log, 'indexing added folders', () => indexFolders(connection, workspace, e.added));
+        void runtime.configure();
+        await added;
         changed();
       });
     }
@@ -91,7 +108,9 @@ export function startServer(connection: Connection): void {
     const root = workspace.moduleRootOutside(e.document.uri);
     if (root === null) return;
     void guard(log, `indexing ${root}`, async () => {
-      await indexFolders(connection, workspace, [{ uri: root, name: root }]);
+      const indexed = indexFolders(connection, workspace, [{ uri: root, name: root }]);
+      void runtime.configure();
+      await indexed;
       changed();
     });
   });
@@ -105,22 +124,26 @@ export function startServer(connection: Connection): void {
     changed();
   });
   connection.onDidChangeWatchedFiles(async (p) => {
+    runtime.filesChanged(p.changes.map((c) => c.uri));
     await guard(log, 'reloading changed files', () => workspace.filesChanged(p.changes.map((c) => c.uri)));
     changed();
   });
   connection.onDidChangeConfiguration(() => {
     settings.clear();
     changed(true);
+    void runtime.configure();
   });
 
   connection.onCodeLens(async (p) => {
     await workspace.ready();
     const uri = canonicalUri(p.textDocument.uri);
     if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
-    return (await guard(log, 'codeLens', () => codeLenses(workspace.index, uri, annotators))) ?? null;
+    await runtime.ready();
+    return (await guard(log, 'codeLens', () => [...codeLenses(workspace.index, uri, annotators), ...runtime.libraryLenses(uri)])) ?? null;
   });
   connection.onHover(async (p) => {
     await workspace.ready();
+    await runtime.ready();
     return (await guard(log, 'hover', () => hover(workspace.index, canonicalUri(p.textDocument.uri), p.position, annotators))) ?? null;
   });
   connection.onReferences(async (p) => {
@@ -142,6 +165,8 @@ export function startServer(connection: Connection): void {
     return { files: s.files, sites: s.sites };
   });
 
+  runtime.bind();
+  connection.onShutdown(() => runtime.runs.dispose());
   documents.listen(connection);
 }
 
