@@ -18,6 +18,8 @@ export class Runner implements vscode.Disposable {
   /** Fires when a run starts or ends. */
   readonly onDidChange = this.changed.event;
   private readonly active = new Map<vscode.TaskExecution, { cancelled: boolean; pid?: number }>();
+  /** Executions whose process has ended: a quick task can end before executeTask resolves. */
+  private readonly finished = new WeakSet<vscode.TaskExecution>();
   private last: vscode.Task | undefined;
   private readonly subs: vscode.Disposable[];
 
@@ -25,6 +27,7 @@ export class Runner implements vscode.Disposable {
     this.subs = [
       vscode.tasks.onDidStartTaskProcess((e) => {
         if (e.execution.task.definition.type !== TASK_TYPE) return;
+        this.finished.delete(e.execution);
         const state = this.active.get(e.execution) ?? { cancelled: false };
         state.pid = e.processId;
         this.active.set(e.execution, state);
@@ -38,6 +41,7 @@ export class Runner implements vscode.Disposable {
         if (e.execution.task.definition.type !== TASK_TYPE) return;
         const state = this.active.get(e.execution);
         this.active.delete(e.execution);
+        this.finished.add(e.execution);
         this.log.info(`run ended: ${e.execution.task.name}, exit ${e.exitCode ?? 'unknown'}`);
         this.ended.fire({ task: e.execution.task, exitCode: e.exitCode, cancelled: state?.cancelled ?? false });
         this.changed.fire();
@@ -67,8 +71,8 @@ export class Runner implements vscode.Disposable {
       });
     });
     const execution = await vscode.tasks.executeTask(task);
-    // onDidStartTaskProcess may have recorded it (with its pid) already.
-    if (!this.active.has(execution)) this.active.set(execution, { cancelled: false });
+    // onDidStartTaskProcess may have recorded it (with its pid) already, or it may even have ended.
+    if (!this.active.has(execution) && !this.finished.has(execution)) this.active.set(execution, { cancelled: false });
     this.changed.fire();
     void vscode.window.withProgress(
       {

@@ -77,12 +77,19 @@ describe('Run with envtrace', () => {
     assert.equal(storedRuns().length, n + 1);
   });
 
-  it('stops a running run', async () => {
-    const api = await activate();
+  it('stops a running run, which is still stored', async () => {
+    const before = new Set(storedRuns());
     const running = vscode.commands.executeCommand<{ cancelled: boolean }>('envtrace.run', { command: ['/bin/sh', '-c', 'sleep 300'] });
-    await waitFor('the run to start', async () => ((await api.statusText()).includes('running') ? true : undefined));
+    // The CLI writes run.json as it starts the command: then it is surely running.
+    const id = await waitFor('the run directory', () => storedRuns().find((d) => !before.has(d)));
     assert.equal(await vscode.commands.executeCommand('envtrace.stop'), 1);
     const r = await running;
     assert.equal(r.cancelled, true);
+    const info = await waitFor('run.json with an end', () => {
+      const j = JSON.parse(fs.readFileSync(path.join(runDir(id), 'run.json'), 'utf8'));
+      return j.end ? j : undefined;
+    });
+    assert.notEqual(info.exitCode, 0);
   });
+
 });
