@@ -23,6 +23,8 @@ describe('runs: export, import, compare, open trace, clear', () => {
     assert.ok(first && second, 'two new runs');
   });
 
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
   it('exports the JSON report of a run', async () => {
     const target = path.join(tmp, 'report.json');
     const out = await vscode.commands.executeCommand('envtrace.export', 'json', target, runDir(second));
