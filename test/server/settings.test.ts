@@ -7,7 +7,7 @@ import { repoRoot } from './lspClient';
 
 /** The `envtrace.*` settings the server reads, by package.json name. */
 const serverSettings: Record<string, keyof typeof defaultSettings> = {
-  'envtrace.codeLens.enable': 'codeLensEnable',
+  'envtrace.codeLens.enabled': 'codeLensEnable',
   'envtrace.inlayHints.enabled': 'inlayHintsEnabled',
   'envtrace.runs.show': 'runsShow',
   'envtrace.runs.directory': 'runsDirectory',
@@ -25,7 +25,7 @@ test('every setting the server reads is declared in package.json with the same d
 });
 
 test('settings the client sends are read with defaults for missing or mistyped values', () => {
-  assert.deepEqual(parseSettings({ codeLens: { enable: false } }), { ...defaultSettings, codeLensEnable: false });
+  assert.deepEqual(parseSettings({ codeLens: { enabled: false } }), { ...defaultSettings, codeLensEnable: false });
   assert.deepEqual(parseSettings({ inlayHints: { enabled: false }, runs: { show: 3, directory: ' ci ' } }), {
     ...defaultSettings,
     inlayHintsEnabled: false,
@@ -35,7 +35,7 @@ test('settings the client sends are read with defaults for missing or mistyped v
   assert.equal(parseSettings({ runs: { show: 'all' } }).runsShow, 'all');
   assert.equal(parseSettings({ runs: { show: '2' } }).runsShow, 2);
   assert.equal(parseSettings({ runs: { show: -1 } }).runsShow, 'latest');
-  assert.deepEqual(parseSettings({ codeLens: { enable: 'no' } }), defaultSettings);
+  assert.deepEqual(parseSettings({ codeLens: { enabled: 'no' } }), defaultSettings);
   assert.deepEqual(parseSettings(null), defaultSettings);
   assert.deepEqual(parseSettings([1, 2]), defaultSettings);
 });

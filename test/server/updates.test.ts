@@ -163,8 +163,8 @@ describe('language server keeps its index up to date', () => {
     }
   });
 
-  test('code lenses follow the envtrace.codeLens.enable setting, re-read after a configuration change', async () => {
-    client.settings = { codeLens: { enable: false } };
+  test('code lenses follow the envtrace.codeLens.enabled setting, re-read after a configuration change', async () => {
+    client.settings = { codeLens: { enabled: false } };
     await changed(() => client.notify('workspace/didChangeConfiguration', { settings: null }));
     assert.deepEqual(await lenses('server.go'), []);
     client.settings = {};

@@ -3,7 +3,7 @@ import { parseRunsShown, type RunsShown } from '../analysis/loadObservations';
 
 /** The settings the server reads (section `envtrace`), with their defaults. Mirrors package.json. */
 export interface ServerSettings {
-  /** `envtrace.codeLens.enable`: show code lenses on env sites. */
+  /** `envtrace.codeLens.enabled`: show code lenses on env sites. */
   codeLensEnable: boolean;
   /** `envtrace.inlayHints.enabled`: show observed values after reads. */
   inlayHintsEnabled: boolean;
@@ -23,7 +23,7 @@ export function parseSettings(raw: unknown): ServerSettings {
   const inlay = isObject(section.inlayHints) ? section.inlayHints : {};
   const runs = isObject(section.runs) ? section.runs : {};
   return {
-    codeLensEnable: typeof codeLens.enable === 'boolean' ? codeLens.enable : defaultSettings.codeLensEnable,
+    codeLensEnable: typeof codeLens.enabled === 'boolean' ? codeLens.enabled : defaultSettings.codeLensEnable,
     inlayHintsEnabled: typeof inlay.enabled === 'boolean' ? inlay.enabled : defaultSettings.inlayHintsEnabled,
     runsShow: runs.show === undefined ? defaultSettings.runsShow : parseRunsShown(runs.show),
     runsDirectory: typeof runs.directory === 'string' ? runs.directory.trim() : defaultSettings.runsDirectory,
