@@ -46,7 +46,7 @@ export function headOf(e: Entry): string {
 export function envOf(e: Entry): boolean {
   if (typeof e.raw !== 'string' && e.decoded === undefined) {
     const b = Buffer.from(e.raw.buffer, e.raw.byteOffset, e.raw.byteLength);
-    if (b.indexOf('env') < 0 && b.indexOf('Env') < 0) return false;
+    if (b.indexOf('env') < 0 && b.indexOf('Env') < 0 && b.indexOf('spf13/viper') < 0) return false;
     const env = mentionsEnvApi(textOf(e));
     if (!env) e.decoded = undefined; // keep only the texts that will be parsed
     return env;
