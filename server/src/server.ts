@@ -21,6 +21,7 @@ import { inventory } from './features/inventory';
 import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
 import { workspaceSymbols } from './features/workspaceSymbol';
+import { DOTENV_WATCHERS, DotenvSupport } from './dotenvSupport';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
 import { createScanner } from './scan/index';
 import { folderScanFactory } from './workspace/folderScan';
@@ -43,6 +44,18 @@ export function startServer(connection: Connection): void {
   const changed = changeNotifier(connection, workspace, () => caps);
   // Layers that add to lenses and hovers (the runtime observations of traced runs).
   const annotators: SiteAnnotator[] = [];
+  // `.env` files (issue 6): their lenses, hovers, definitions, references and diagnostics.
+  const dotenv = new DotenvSupport(connection, workspace);
+  annotators.push(dotenv.annotator());
+  let diagnosticsQueued = false;
+  const dotenvDiagnostics = () => {
+    if (diagnosticsQueued) return;
+    diagnosticsQueued = true;
+    setImmediate(() => {
+      diagnosticsQueued = false;
+      void guard(log, '.env diagnostics', () => dotenv.publishDiagnostics());
+    });
+  };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     caps = params.capabilities;
@@ -56,6 +69,7 @@ export function startServer(connection: Connection): void {
         codeLensProvider: { resolveProvider: false },
         hoverProvider: true,
         referencesProvider: true,
+        definitionProvider: true,
         workspaceSymbolProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -66,24 +80,30 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(async () => {
     // Folders join the workspace before anything is awaited, so documents opened meanwhile find them.
     const indexed = guard(log, 'indexing the workspace', () => indexFolders(connection, workspace, folders));
+    const dotenvIndexed = guard(log, 'reading .env files', () => dotenv.addFolders(folders.map((f) => f.uri)));
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await guard(log, 'registering file watchers', () =>
         connection.client.register(DidChangeWatchedFilesNotification.type, {
           // Deleted or created directories (a branch switch, a moved package) arrive only through `**/*`.
-          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
+          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }, ...DOTENV_WATCHERS],
         }),
       );
     }
     if (caps.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
         for (const f of e.removed) workspace.removeFolder(f.uri);
+        dotenv.removeFolders(e.removed.map((f) => f.uri));
         changed();
         await guard(log, 'indexing added folders', () => indexFolders(connection, workspace, e.added));
+        await guard(log, 'reading .env files', () => dotenv.addFolders(e.added.map((f) => f.uri)));
         changed();
+        dotenvDiagnostics();
       });
     }
     await indexed;
+    await dotenvIndexed;
     changed();
+    dotenvDiagnostics();
   });
 
   documents.onDidOpen((e) => {
@@ -96,17 +116,22 @@ export function startServer(connection: Connection): void {
     });
   });
   documents.onDidChangeContent((e) => {
-    workspace.setOpenText(e.document.uri, e.document.getText());
+    if (dotenv.documentChanged(e.document.uri, e.document.getText())) changed(true);
+    else workspace.setOpenText(e.document.uri, e.document.getText());
     changed();
+    dotenvDiagnostics();
   });
   documents.onDidClose(async (e) => {
     settings.forget(e.document.uri);
     await guard(log, `closing ${e.document.uri}`, () => workspace.closeDocument(e.document.uri));
+    await guard(log, `closing ${e.document.uri}`, () => dotenv.documentClosed(e.document.uri));
     changed();
   });
   connection.onDidChangeWatchedFiles(async (p) => {
     await guard(log, 'reloading changed files', () => workspace.filesChanged(p.changes.map((c) => c.uri)));
+    await guard(log, 'reloading changed .env files', () => dotenv.filesChanged(p.changes.map((c) => c.uri)));
     changed();
+    dotenvDiagnostics();
   });
   connection.onDidChangeConfiguration(() => {
     settings.clear();
@@ -117,16 +142,21 @@ export function startServer(connection: Connection): void {
     await workspace.ready();
     const uri = canonicalUri(p.textDocument.uri);
     if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
-    return (await guard(log, 'codeLens', () => codeLenses(workspace.index, uri, annotators))) ?? null;
+    return (await guard(log, 'codeLens', async () => [...codeLenses(workspace.index, uri, annotators), ...(await dotenv.lenses(uri))])) ?? null;
   });
   connection.onHover(async (p) => {
     await workspace.ready();
-    return (await guard(log, 'hover', () => hover(workspace.index, canonicalUri(p.textDocument.uri), p.position, annotators))) ?? null;
+    const uri = canonicalUri(p.textDocument.uri);
+    return (await guard(log, 'hover', async () => hover(workspace.index, uri, p.position, annotators) ?? (await dotenv.hover(uri, p.position)))) ?? null;
+  });
+  connection.onDefinition(async (p) => {
+    await workspace.ready();
+    return (await guard(log, 'definition', () => dotenv.definition(canonicalUri(p.textDocument.uri), p.position))) ?? null;
   });
   connection.onReferences(async (p) => {
     await workspace.ready();
     const uri = canonicalUri(p.textDocument.uri);
-    return (await guard(log, 'references', () => references(workspace.index, uri, p.position, p.context.includeDeclaration))) ?? null;
+    return (await guard(log, 'references', () => dotenv.references(uri, p.position, p.context.includeDeclaration) ?? references(workspace.index, uri, p.position, p.context.includeDeclaration))) ?? null;
   });
   connection.onWorkspaceSymbol(async (p) => {
     await workspace.ready();
