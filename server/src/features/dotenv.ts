@@ -158,7 +158,17 @@ export function dotenvAnnotator(dotenv: DotenvIndex, redactPatterns: () => reado
  * shown run observed unset.
  */
 export function dotenvDiagnostics(dotenv: DotenvIndex, index: SiteIndex, runs?: KeyObservations): Map<string, Diagnostic[]> {
+  // Warnings on Go files first: a client that saw the `.env` diagnostics has seen these too.
   const out = new Map<string, Diagnostic[]>();
+  const required = [...index.all()].filter((e) => e.site.kind === 'read' && e.site.key !== null && e.site.options?.includes('required') && dotenv.definitions(e.site.key).length === 0);
+  const observed = required.length && runs ? runs.observe(required) : null;
+  required.forEach((e, i) => {
+    const o = observed?.[i];
+    if (!o || !o.reached || o.values.some((v) => !v.unset)) return;
+    const list = out.get(e.uri) ?? [];
+    list.push({ range: e.range, severity: DiagnosticSeverity.Warning, source: 'envtrace', code: REQUIRED_CODE, message: `${e.site.key} is required but no .env file defines it, and it was unset in the shown run` });
+    out.set(e.uri, list);
+  });
   const referenced = new Set<string>();
   for (const uri of dotenv.uris()) for (const e of dotenv.fileAt(uri)?.entries ?? []) for (const r of e.refs) referenced.add(r.name);
   for (const uri of dotenv.uris()) {
@@ -169,14 +179,5 @@ export function dotenvDiagnostics(dotenv: DotenvIndex, index: SiteIndex, runs?: 
     }
     out.set(uri, list);
   }
-  const required = [...index.all()].filter((e) => e.site.kind === 'read' && e.site.key !== null && e.site.options?.includes('required') && dotenv.definitions(e.site.key).length === 0);
-  const observed = required.length && runs ? runs.observe(required) : null;
-  required.forEach((e, i) => {
-    const o = observed?.[i];
-    if (!o || !o.reached || o.values.some((v) => !v.unset)) return;
-    const list = out.get(e.uri) ?? [];
-    list.push({ range: e.range, severity: DiagnosticSeverity.Warning, source: 'envtrace', code: REQUIRED_CODE, message: `${e.site.key} is required but no .env file defines it, and it was unset in the shown run` });
-    out.set(e.uri, list);
-  });
   return out;
 }
