@@ -36,14 +36,14 @@ export function wordsRegex(words: Iterable<string>): RegExp | null {
 
 /**
  * Parses what matters of `text` and returns its facts (null if even that failed).
- * `words`: helper names whose calls to record; `constOnly`: only package, imports, constants
- * (and struct types); `withTypes`: also struct types and package-level variables.
+ * `words`: helper names whose calls to record; `constOnly`: only package, imports, constants;
+ * `withTypes`: also struct types and package-level variables.
  */
 export function extractFacts(parser: Parser, text: string, words: Iterable<string>, constOnly: boolean, stats?: ParseStats, withTypes = false): FileFacts | null {
   const wordsRe = wordsRegex(words);
   // Files of config libraries (or with env tags) also need their types and package-level variables.
   // `withTypes`: a struct type some library call needs is declared here.
-  const libRe = libraryWords(text) ?? (withTypes || (constOnly && text.includes('struct')) ? /(?!)/g : null);
+  const libRe = libraryWords(text) ?? (withTypes ? /(?!)/g : null);
   const hits: number[] = [];
   if (!constOnly) {
     for (const re of [API_WORDS, wordsRe, libRe]) {

@@ -292,7 +292,7 @@ export class WorkspaceIndex {
         const structRe = new RegExp(`\\b(?:${[...names].map(escapeRe).join('|')})\\s+struct\\b`);
         for (const e of this.packageEntries(pkgKey)) {
           if (!re.test(textOf(e))) continue;
-          if (!e.facts) this.parse(e, new Set(), true);
+          if (!e.facts) this.parse(e, new Set(), true, structRe.test(textOf(e)));
           else if (!e.facts.lib && structRe.test(textOf(e))) this.parse(e, new Set(e.words ? e.words.split(',') : []), e.constOnly, true);
           else continue;
           parsed = true;
