@@ -97,3 +97,33 @@ suite('config library key rules', () => {
     assert.equal(viperEnvKey('a-b.c', 'x', [['-', '_'], ['.', '__']]), 'X_A_B__C');
   });
 });
+
+suite('config libraries: robustness', () => {
+  const SNIPPETS = ['`', '"', 'env:"', '`env:"X,required"`', 'envPrefix:"P_"', ' struct {', '}', '{', 'envconfig.Process(', '&T{}', 'new(', 'viper.BindEnv(', 'viper.SetEnvKeyReplacer(strings.NewReplacer(', 'env.ParseAs[', ']', 'godotenv.Load(', '\n', 'type ', '*', ','];
+  test('random edits of the library fixture never make the index throw', async () => {
+    const scanner = await createScanner();
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const files = goFiles(fixture);
+    const index = scanner.createIndex(fixture);
+    index.setFile(join(fixture, 'go.mod'), readFileSync(join(fixture, 'go.mod'), 'utf8'));
+    const texts = new Map(files.map((p) => [p, readFileSync(p, 'utf8')]));
+    for (const [p, t] of texts) index.setFile(p, t);
+    let sites = 0;
+    for (let round = 0; round < 300; round++) {
+      const p = files[rnd(files.length)];
+      let t = texts.get(p)!;
+      const at = rnd(t.length + 1);
+      t = rnd(2) ? t.slice(0, at) + SNIPPETS[rnd(SNIPPETS.length)] + t.slice(at) : t.slice(0, at) + t.slice(at + 1 + rnd(80));
+      texts.set(p, t);
+      index.setFile(p, t);
+      index.refresh();
+      sites = index.allSites().length;
+    }
+    assert.ok(sites >= 0);
+    assert.equal(index.stats.failures, 0);
+  });
+});

@@ -65,7 +65,14 @@ export class LibrarySites {
 
   /** The library sites of one file. */
   sitesOf(file: ResolvedFile, rel: string, test: boolean): Site[] {
-    this.byPath ??= this.build();
+    if (!this.byPath) {
+      try {
+        this.byPath = this.build();
+      } catch {
+        // NOTE: a guard like extractFacts': strange code costs its library sites, never the scan.
+        this.byPath = new Map();
+      }
+    }
     return (this.byPath.get(file.path) ?? []).map((p) => ({ file: rel, ...p, test }));
   }
 
