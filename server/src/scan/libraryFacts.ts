@@ -124,9 +124,16 @@ export class LibraryExtractor {
   /** Runs over the top-level declarations and the words `re` finds in `ranges`. */
   run(ranges: { start: number; end: number }[], re: RegExp): void {
     for (const top of this.root.namedChildren) {
-      if (top?.type === 'type_declaration') this.readTypes(top);
-      else if (top?.type === 'var_declaration') this.readVars(top);
+      if (top?.type === 'var_declaration') this.readVars(top);
       else if (top?.type === 'import_declaration') this.readAutoload(top);
+    }
+    // Struct types anywhere in the parsed code: package level, inside functions (tests often
+    // declare them there), and anonymous ones (`var cfg struct{ … }`), named by their position.
+    for (const t of this.root.descendantsOfType('struct_type')) {
+      const parent = t?.parent;
+      if (!t || !parent || parent.type === 'field_declaration') continue;
+      const name = parent.type === 'type_spec' ? parent.childForFieldName('name')?.text : anonymousName(t);
+      if (name) this.structs.push({ name, fields: this.fields(t, 0) });
     }
     const seen = new Set<number>();
     for (const { start, end } of ranges) {
@@ -148,14 +155,6 @@ export class LibraryExtractor {
   private readAutoload(decl: Node): void {
     for (const spec of decl.descendantsOfType('import_spec')) {
       if (spec && /"github\.com\/joho\/godotenv\/autoload"/.test(spec.text)) this.autoload = spanOf(spec);
-    }
-  }
-
-  private readTypes(decl: Node): void {
-    for (const spec of decl.descendantsOfType('type_spec')) {
-      const t = spec?.childForFieldName('type');
-      const name = spec?.childForFieldName('name')?.text;
-      if (t?.type === 'struct_type' && name) this.structs.push({ name, fields: this.fields(t, 0) });
     }
   }
 
@@ -278,8 +277,14 @@ export class LibraryExtractor {
     if (id.type !== 'identifier') return null;
     const decl = this.host.localDecl(id, id.text);
     if (!decl) return this.varTypes[id.text] ?? null;
+    if (decl.type?.type === 'struct_type') return { name: anonymousName(decl.type) };
     return typeName(decl.type ?? null) ?? valueType(decl.value ?? null);
   }
+}
+
+/** The name an anonymous struct type goes by in the facts: its position, which no Go name can be. */
+function anonymousName(t: Node): string {
+  return `struct@${t.startPosition.row + 1}:${t.startPosition.column + 1}`;
 }
 
 /** A type named by an expression node (`T`, `pkg.T`) or a type node. */
