@@ -178,10 +178,26 @@ async function lspPhase() {
   const proc = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
   let indexed;
+  let loaded;
   const done = new Promise((res) => (indexed = res));
-  conn.onUnhandledProgress((p) => p.value?.kind === 'end' && indexed());
+  const runsShown = new Promise((res) => (loaded = res));
+  let tIndexed = 0;
+  let tLoaded = 0;
+  conn.onUnhandledProgress((p) => {
+    if (p.value?.kind !== 'end') return;
+    tIndexed = performance.now();
+    indexed();
+  });
   conn.onRequest((method, params) => (method === 'workspace/configuration' ? params.items.map(() => ({})) : null));
-  conn.onNotification(() => {});
+  let diagnosticFiles = 0;
+  conn.onNotification((method, params) => {
+    if (method === 'window/logMessage' && /loaded in/.test(params.message)) console.log(`  server log: ${params.message.replace(/ of \S+/, '')}`);
+    if (method === 'envtrace/runsChanged' && params.shown.length > 0) {
+      tLoaded = performance.now();
+      loaded(params);
+    }
+    if (method === 'textDocument/publishDiagnostics' && params.diagnostics.length) diagnosticFiles++;
+  });
   conn.listen();
   const uri = pathToFileURL(ws).href;
   const t0 = performance.now();
@@ -189,23 +205,28 @@ async function lspPhase() {
     processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'bench' }],
     capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, workspaceFolders: true }, textDocument: { hover: { contentFormat: ['markdown'] }, codeLens: {} } },
   });
+  const tInit = performance.now();
   await conn.sendNotification('initialized', {});
   await done;
-  const tIndexed = performance.now();
+  const shown = await runsShown;
   const files = [...new Set(sites.map((x) => x.file))];
   const lensMs = [];
   const hoverMs = [];
   let runtime = false;
   let lensCount = 0;
+  let firstLensMs = 0;
   for (let round = 0; round < 3; round++) {
     for (const file of files) {
       const doc = { uri: pathToFileURL(file).href };
       if (round === 0) await conn.sendNotification('textDocument/didOpen', { textDocument: { ...doc, languageId: 'go', version: 1, text: readFileSync(file, 'utf8') } });
       let s = performance.now();
       const lenses = (await conn.sendRequest('textDocument/codeLens', { textDocument: doc })) ?? [];
-      lensMs.push(performance.now() - s);
+      const ms = performance.now() - s;
+      // The first lens of the session builds the merge context of the run (once): reported apart.
+      if (round === 0 && file === files[0]) firstLensMs = ms;
+      else lensMs.push(ms);
       if (round === 0) lensCount += lenses.length;
-      runtime ||= lenses.some((l) => / = "|unset|not reached/.test(l.command?.title ?? ''));
+      runtime ||= lenses.some((l) => / = "| = •••|unset|not reached/.test(l.command?.title ?? ''));
       for (const site of sites.filter((x) => x.file === file)) {
         s = performance.now();
         await conn.sendRequest('textDocument/hover', { textDocument: doc, position: { line: site.line - 1, character: 8 } });
@@ -213,10 +234,19 @@ async function lspPhase() {
       }
     }
   }
+  // Peak RSS of the server process (Linux: VmHWM), read before it exits.
+  let peakMB = NaN;
+  try {
+    peakMB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))[1]) / 1024;
+  } catch {
+    // not Linux
+  }
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
-  console.log(`language server (stdio): indexed in ${((tIndexed - t0) / 1000).toFixed(2)} s; runtime data in lenses: ${runtime ? 'yes' : 'no (the server does not show runs yet: static lenses and hovers measured)'}`);
-  console.log(`  ${lensCount} lenses on ${files.length} files`);
+  const loadS = (tLoaded - tInit) / 1000;
+  console.log(`language server (stdio): indexed in ${((tIndexed - t0) / 1000).toFixed(2)} s; run of ${shown.counts.events} events shown ${loadS.toFixed(2)} s after initialized   goal ≤ 2 s ${mark(loadS <= 2)}`);
+  console.log(`  peak RSS of the server process ${peakMB.toFixed(0)} MB   goal ≤ 300 MB ${mark(peakMB <= 300)}`);
+  console.log(`  runtime data in lenses: ${runtime ? 'yes' : 'NO'}; ${lensCount} lenses on ${files.length} files; ${diagnosticFiles} files got diagnostics; first lens (builds the merge context) ${firstLensMs.toFixed(0)} ms`);
   console.log(`  code lens p50 ${q(lensMs, 0.5).toFixed(2)} ms, p95 ${q(lensMs, 0.95).toFixed(2)} ms over ${lensMs.length}; hover p50 ${q(hoverMs, 0.5).toFixed(2)} ms, p95 ${q(hoverMs, 0.95).toFixed(2)} ms over ${hoverMs.length}   goal p95 ≤ 20 ms ${mark(Math.max(q(lensMs, 0.95), q(hoverMs, 0.95)) <= 20)}`);
 }

@@ -1,12 +1,13 @@
 // The README's test command: builds, compiles the tests, and runs every suite.
-// `npm test -- unit server` runs only the named suites.
+// `npm test -- unit server` runs only the named suites; `vscode` runs the tests inside
+// VS Code (code-server + Chromium, installed into .tools/ on first use) after the others.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['unit', 'server', 'go'];
+const all = ['unit', 'server', 'go', 'vscode'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const suites = wanted.length ? wanted : all;
 
@@ -18,4 +19,5 @@ function run(cmd, args, opts = {}) {
 run(process.execPath, ['scripts/build.mjs']);
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
 const dirs = suites.map((s) => join('out', 'test', s)).filter((d) => existsSync(join(root, d)));
-run(process.execPath, ['--test', '--test-reporter=spec', ...dirs]);
+if (dirs.length) run(process.execPath, ['--test', '--test-reporter=spec', ...dirs]);
+if (suites.includes('vscode')) run(process.execPath, ['scripts/test-vscode.mjs', '--no-build']);

@@ -4,6 +4,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Location, Position, Range } from 'vscode-languageserver-protocol';
+import type { RunDiff } from './analysis/diff';
 import type { SiteKind } from './scan/types';
 
 /** One static site as the custom messages carry it (LSP coordinates: 0-based, UTF-16). */
@@ -97,3 +98,138 @@ export const ShowSitesCommand = 'envtrace.showSites' as const;
 
 /** Arguments of {@link ShowSitesCommand}, in order. */
 export type ShowSitesArguments = [uri: string, position: Position, locations: Location[]];
+
+/** One run as the run messages list it. */
+export interface RunSummary {
+  /** The run id (a stored run's directory name, or an imported report's id). */
+  id: string;
+  label: string | null;
+  command: string[];
+  /** ISO 8601 times; '' / null when unknown or still running. */
+  start: string;
+  end: string | null;
+  /** The traced command's exit status, when known. */
+  exitCode: number | null;
+  /** The run directory or report file. */
+  source: string;
+  /** `stored`: in the folder's run store; `imported`: added through `envtrace/importRun`. */
+  kind: 'stored' | 'imported';
+  /** False while the tracer is still recording it (run.json without `end`). */
+  complete: boolean;
+  /** True when lenses, hovers, inlay hints and diagnostics show this run. */
+  shown: boolean;
+  /** What the run holds; null for runs that are not loaded (not shown). */
+  counts: RunCounts | null;
+  /** Why (part of) the run could not be read, in one line; null when all was read. */
+  problem: string | null;
+  /** The workspace folder whose store or imports hold the run. */
+  folderUri: string;
+}
+
+/** Counts of a loaded run (or of the shown runs together). */
+export interface RunCounts {
+  events: number;
+  processes: number;
+  /** Distinct keys read. */
+  keys: number;
+  /** Keys read at least once while unset. */
+  unset: number;
+  /** Keys with a race. */
+  races: number;
+  /** Lines that could not be read (corrupt, truncated) and events lost. */
+  badLines: number;
+}
+
+/** Parameters of `envtrace/runs`. */
+export interface RunsParams {
+  /** One workspace folder; every folder when absent. */
+  folderUri?: string;
+}
+
+/** Result of `envtrace/runs`, `envtrace/showRuns`. */
+export interface RunsResult {
+  /** Stored runs newest first, then imported runs, per folder. */
+  runs: RunSummary[];
+}
+
+/** The client (a run picker) asks for the runs of the store(s) and which are shown. */
+export namespace RunsRequest {
+  export const method = 'envtrace/runs' as const;
+  export const type = new RequestType<RunsParams | undefined, RunsResult, void>(method);
+}
+
+/** Which stored runs are shown: `latest`, `all`, or the N newest. */
+export type RunsShownMode = 'latest' | 'all' | number;
+
+/** Parameters of `envtrace/showRuns`: `ids` or `mode` (neither: back to the `envtrace.runs.show` setting). */
+export interface ShowRunsParams {
+  /** The folder whose shown runs change; every folder when absent. */
+  folderUri?: string;
+  /** Show exactly these runs: ids of the store, run directories or report files. */
+  ids?: string[];
+  /** Show runs by this rule instead of the setting (until the setting changes). */
+  mode?: RunsShownMode;
+}
+
+/** The client (a run picker) chooses the shown runs; the answer lists the runs after the change. */
+export namespace ShowRunsRequest {
+  export const method = 'envtrace/showRuns' as const;
+  export const type = new RequestType<ShowRunsParams, RunsResult, void>(method);
+}
+
+/** Parameters of `envtrace/importRun`. */
+export interface ImportRunParams {
+  /** A JSON report (`envtrace report --format json`, e.g. from CI) or a run directory; absolute or folder-relative. */
+  path: string;
+  /** The folder to show it in; the first folder when absent. */
+  folderUri?: string;
+}
+
+/** Result of `envtrace/importRun`: the imported run, now shown. */
+export interface ImportRunResult {
+  run: RunSummary;
+}
+
+/** The client (an "Import run" command) adds a report or run directory to the shown runs; an error when the path is not readable. */
+export namespace ImportRunRequest {
+  export const method = 'envtrace/importRun' as const;
+  export const type = new RequestType<ImportRunParams, ImportRunResult, void>(method);
+}
+
+/** Parameters of `envtrace/diff`. */
+export interface DiffParams {
+  /** Run A and run B: ids of the folder's store, run directories or JSON reports. */
+  a: string;
+  b: string;
+  /** The folder whose store and sites are used; the first folder when absent. */
+  folderUri?: string;
+}
+
+/** Result of `envtrace/diff`. */
+export interface DiffResult {
+  /** The comparison, as `envtrace diff --format json` prints it (docs/FORMATS.md). */
+  diff: RunDiff;
+  /** The same as `envtrace diff --format text` prints it. */
+  text: string;
+}
+
+/** The client (a "Compare runs" command) compares two runs per key; an error when a run cannot be read. */
+export namespace DiffRequest {
+  export const method = 'envtrace/diff' as const;
+  export const type = new RequestType<DiffParams, DiffResult, void>(method);
+}
+
+/** Parameters of `envtrace/runsChanged`. */
+export interface RunsChangedParams {
+  folderUri: string;
+  /** The runs now shown in the folder (empty: static data only). */
+  shown: RunSummary[];
+  /** The shown runs together. */
+  counts: RunCounts;
+}
+
+/** The server tells the client the shown runs of a folder changed (a run completed, a choice, an import), e.g. for a status bar. */
+export namespace RunsChangedNotification {
+  export const method = 'envtrace/runsChanged' as const;
+  export const type = new NotificationType<RunsChangedParams>(method);
+}

@@ -22,6 +22,7 @@ import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
 import { workspaceSymbols } from './features/workspaceSymbol';
 import { DOTENV_WATCHERS, DotenvSupport } from './dotenvSupport';
+import { Runtime } from './runtime';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
 import { createScanner } from './scan/index';
 import { folderScanFactory } from './workspace/folderScan';
@@ -41,9 +42,15 @@ export function startServer(connection: Connection): void {
   let caps: ClientCapabilities = {};
   let folders: WorkspaceFolder[] = [];
   let settings = new SettingsCache(undefined);
-  const changed = changeNotifier(connection, workspace, () => caps);
+  const notifyIndex = changeNotifier(connection, workspace, () => caps);
+  // The runs of each folder: lenses, hovers, inlay hints and diagnostics show what they observed.
+  const runtime = new Runtime({ connection, workspace, settings: () => settings, caps: () => caps, log });
+  const changed = (force = false) => {
+    notifyIndex(force);
+    runtime.scheduleDiagnostics();
+  };
   // Layers that add to lenses and hovers (the runtime observations of traced runs).
-  const annotators: SiteAnnotator[] = [];
+  const annotators: SiteAnnotator[] = [runtime.annotator];
   // `.env` files (issue 6): their lenses, hovers, definitions, references and diagnostics.
   const dotenv = new DotenvSupport(connection, workspace);
   annotators.push(dotenv.annotator());
@@ -68,6 +75,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeLensProvider: { resolveProvider: false },
         hoverProvider: true,
+        inlayHintProvider: { resolveProvider: false },
         referencesProvider: true,
         definitionProvider: true,
         workspaceSymbolProvider: true,
@@ -81,11 +89,19 @@ export function startServer(connection: Connection): void {
     // Folders join the workspace before anything is awaited, so documents opened meanwhile find them.
     const indexed = guard(log, 'indexing the workspace', () => indexFolders(connection, workspace, folders));
     const dotenvIndexed = guard(log, 'reading .env files', () => dotenv.addFolders(folders.map((f) => f.uri)));
+    void runtime.configure();
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await guard(log, 'registering file watchers', () =>
         connection.client.register(DidChangeWatchedFilesNotification.type, {
           // Deleted or created directories (a branch switch, a moved package) arrive only through `**/*`.
-          watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }, ...DOTENV_WATCHERS],
+          watchers: [
+            { globPattern: '**/*.go' },
+            { globPattern: '**/go.mod' },
+            { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+            // Runs appear, grow and complete (run.json gets `end`) here.
+            { globPattern: '**/.envtrace/runs/**' },
+            ...DOTENV_WATCHERS,
+          ],
         }),
       );
     }
@@ -94,7 +110,9 @@ export function startServer(connection: Connection): void {
         for (const f of e.removed) workspace.removeFolder(f.uri);
         dotenv.removeFolders(e.removed.map((f) => f.uri));
         changed();
-        await guard(log, 'indexing added folders', () => indexFolders(connection, workspace, e.added));
+        const added = guard(log, 'indexing added folders', () => indexFolders(connection, workspace, e.added));
+        void runtime.configure();
+        await added;
         await guard(log, 'reading .env files', () => dotenv.addFolders(e.added.map((f) => f.uri)));
         changed();
         dotenvDiagnostics();
@@ -111,7 +129,9 @@ export function startServer(connection: Connection): void {
     const root = workspace.moduleRootOutside(e.document.uri);
     if (root === null) return;
     void guard(log, `indexing ${root}`, async () => {
-      await indexFolders(connection, workspace, [{ uri: root, name: root }]);
+      const indexed = indexFolders(connection, workspace, [{ uri: root, name: root }]);
+      void runtime.configure();
+      await indexed;
       changed();
     });
   });
@@ -128,6 +148,7 @@ export function startServer(connection: Connection): void {
     changed();
   });
   connection.onDidChangeWatchedFiles(async (p) => {
+    runtime.filesChanged(p.changes.map((c) => c.uri));
     await guard(log, 'reloading changed files', () => workspace.filesChanged(p.changes.map((c) => c.uri)));
     await guard(log, 'reloading changed .env files', () => dotenv.filesChanged(p.changes.map((c) => c.uri)));
     changed();
@@ -136,16 +157,19 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(() => {
     settings.clear();
     changed(true);
+    void runtime.configure();
   });
 
   connection.onCodeLens(async (p) => {
     await workspace.ready();
     const uri = canonicalUri(p.textDocument.uri);
     if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
-    return (await guard(log, 'codeLens', async () => [...codeLenses(workspace.index, uri, annotators), ...(await dotenv.lenses(uri))])) ?? null;
+    await runtime.ready();
+    return (await guard(log, 'codeLens', async () => [...codeLenses(workspace.index, uri, annotators), ...runtime.libraryLenses(uri), ...(await dotenv.lenses(uri))])) ?? null;
   });
   connection.onHover(async (p) => {
     await workspace.ready();
+    await runtime.ready();
     const uri = canonicalUri(p.textDocument.uri);
     return (await guard(log, 'hover', async () => hover(workspace.index, uri, p.position, annotators) ?? (await dotenv.hover(uri, p.position)))) ?? null;
   });
@@ -172,6 +196,8 @@ export function startServer(connection: Connection): void {
     return { files: s.files, sites: s.sites };
   });
 
+  runtime.bind();
+  connection.onShutdown(() => runtime.runs.dispose());
   documents.listen(connection);
 }
 

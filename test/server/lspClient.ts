@@ -133,8 +133,11 @@ export class LspClient {
     }
   }
 
-  /** initialize + initialized with one workspace folder (or none) and an editor's usual capabilities. */
-  async initialize(folder: string | null): Promise<InitializeResult> {
+  /**
+   * initialize + initialized with one workspace folder (or none) and an editor's usual capabilities;
+   * `dynamicWatchers: false` plays an editor that cannot register file watchers.
+   */
+  async initialize(folder: string | null, opts: { dynamicWatchers?: boolean } = {}): Promise<InitializeResult> {
     const uri = folder === null ? null : uriOf(folder);
     const result = (await this.conn.sendRequest('initialize', {
       processId: process.pid,
@@ -145,8 +148,9 @@ export class LspClient {
         workspace: {
           configuration: true,
           workspaceFolders: true,
-          didChangeWatchedFiles: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: opts.dynamicWatchers ?? true },
           codeLens: { refreshSupport: true },
+          inlayHint: { refreshSupport: true },
           symbol: { dynamicRegistration: false },
         },
         textDocument: {
@@ -154,6 +158,8 @@ export class LspClient {
           hover: { contentFormat: ['markdown', 'plaintext'] },
           codeLens: {},
           references: {},
+          inlayHint: {},
+          publishDiagnostics: { relatedInformation: true },
         },
       },
     })) as InitializeResult;

@@ -6,7 +6,12 @@ import { defaultSettings, parseSettings } from '../../server/src/workspace/setti
 import { repoRoot } from './lspClient';
 
 /** The `envtrace.*` settings the server reads, by package.json name. */
-const serverSettings: Record<string, keyof typeof defaultSettings> = { 'envtrace.codeLens.enable': 'codeLensEnable' };
+const serverSettings: Record<string, keyof typeof defaultSettings> = {
+  'envtrace.codeLens.enable': 'codeLensEnable',
+  'envtrace.inlayHints.enabled': 'inlayHintsEnabled',
+  'envtrace.runs.show': 'runsShow',
+  'envtrace.runs.directory': 'runsDirectory',
+};
 
 test('every setting the server reads is declared in package.json with the same default', () => {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -20,7 +25,16 @@ test('every setting the server reads is declared in package.json with the same d
 });
 
 test('settings the client sends are read with defaults for missing or mistyped values', () => {
-  assert.deepEqual(parseSettings({ codeLens: { enable: false } }), { codeLensEnable: false });
+  assert.deepEqual(parseSettings({ codeLens: { enable: false } }), { ...defaultSettings, codeLensEnable: false });
+  assert.deepEqual(parseSettings({ inlayHints: { enabled: false }, runs: { show: 3, directory: ' ci ' } }), {
+    ...defaultSettings,
+    inlayHintsEnabled: false,
+    runsShow: 3,
+    runsDirectory: 'ci',
+  });
+  assert.equal(parseSettings({ runs: { show: 'all' } }).runsShow, 'all');
+  assert.equal(parseSettings({ runs: { show: '2' } }).runsShow, 2);
+  assert.equal(parseSettings({ runs: { show: -1 } }).runsShow, 'latest');
   assert.deepEqual(parseSettings({ codeLens: { enable: 'no' } }), defaultSettings);
   assert.deepEqual(parseSettings(null), defaultSettings);
   assert.deepEqual(parseSettings([1, 2]), defaultSettings);

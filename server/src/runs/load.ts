@@ -6,6 +6,7 @@ import { RunAggregate } from './aggregate';
 import { readRun, type ProcessInfo, type ReadOptions, type ReadStats, type RunEvent } from './reader';
 import type { Report, ReportEvent, ReportProcess } from './report';
 import type { StoredRun } from './store';
+import { JsonStrings, reportEventJson } from './eventJson';
 
 /** Reader options for a stored run: module lookup from its cwd, GOROOT and module cache from run.json. */
 export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOptions {
@@ -97,6 +98,7 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
   const seen = new Map<number, number>();
   let buf = '';
   let n = 0;
+  const js = new JsonStrings();
   await readRun(
     run.dir,
     {
@@ -105,7 +107,7 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
         seen.set(p.index, k);
         if (k > (limit.get(p.index) ?? 0)) return;
         if (e.stack !== null && !agg.stacks.has(e.stack)) e.stack = null;
-        buf += (n++ ? ',\n  ' : '\n  ') + JSON.stringify(reportEvent(e));
+        buf += (n++ ? ',\n  ' : '\n  ') + reportEventJson(e, js);
         if (buf.length < 1 << 20) return;
         const chunk = buf;
         buf = '';

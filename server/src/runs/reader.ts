@@ -4,35 +4,58 @@
  * kept per event, so a run of a million events costs what the visitor keeps.
  * Unreadable lines are skipped and counted; gaps in `seq` are counted as lost events.
  */
-import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { absoluteFile, findModules, type ModuleRoot, type PathContext } from './modules';
 import { type Frame, stackFacts } from './frames';
-import { type EventRecord, type Op, type ProcessRecord, parseLine, SUPPORTED_VERSION } from './records';
+import { type EventRecord, type Op, type ProcessRecord, type RecorderLine, parseLine, SUPPORTED_VERSION } from './records';
+import { fastEvent, StringTable } from './fastEvent';
 
 /** File access of the reader; injected so callers can read from elsewhere. */
 export interface RunFs {
   readdir(dir: string): Promise<string[]>;
-  /** The file's lines, in batches. */
-  lines(file: string): AsyncIterable<string[]>;
+  /**
+   * The file's bytes in chunks that end at a line end (the last one may not). A chunk is
+   * valid until the next one is asked for (its buffer is reused).
+   */
+  chunks(file: string): AsyncIterable<Buffer>;
 }
 
-/** The lines of a file in batches, split by hand (one await per chunk, not per line). */
-export async function* fileLines(file: string): AsyncIterable<string[]> {
-  let rest = '';
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const lines = (rest + (chunk as string)).split('\n');
-    rest = lines.pop()!;
-    yield lines;
+const CHUNK = 1 << 20;
+
+/** The bytes of a file in whole lines, read into one reused buffer (grown for longer lines). */
+export async function* fileChunks(file: string): AsyncIterable<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let filled = 0;
+    for (;;) {
+      if (filled === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, filled, buf.length - filled, null);
+      if (bytesRead === 0) {
+        if (filled) yield buf.subarray(0, filled);
+        return;
+      }
+      filled += bytesRead;
+      const nl = buf.lastIndexOf(10, filled - 1);
+      if (nl < 0) continue;
+      yield buf.subarray(0, nl + 1);
+      buf.copy(buf, 0, nl + 1, filled);
+      filled -= nl + 1;
+    }
+  } finally {
+    await fh.close();
   }
-  if (rest) yield [rest];
 }
 
 /** The local file system. */
 export const nodeRunFs: RunFs = {
   readdir: (dir) => readdir(dir),
-  lines: fileLines,
+  chunks: fileChunks,
 };
 
 /** A traced process as read from its file, updated while its events stream by. */
@@ -161,11 +184,12 @@ export async function readRun(dir: string, visitor: RunVisitor, opts: ReadOption
   const paths = new PathResolver({ goroot: opts.goroot, gomodcache: opts.gomodcache });
   paths.addDirs(opts.cwds ?? []);
   const stackIds = new Map<string, string>();
+  const strings = new StringTable();
   const files = await processFiles(dir, fs);
   for (let i = 0; i < files.length; i++) {
     stats.files++;
     try {
-      await readProcessFile(join(dir, files[i]), i, { visitor, stats, paths, stackIds, fs });
+      await readProcessFile(join(dir, files[i]), i, { visitor, stats, paths, stackIds, fs, strings });
     } catch (e) {
       // The file vanished or cannot be read (pruned, permissions): count it, keep the rest.
       if ((e as NodeJS.ErrnoException).code === undefined) throw e;
@@ -181,6 +205,7 @@ interface FileState {
   paths: PathResolver;
   stackIds: Map<string, string>;
   fs: RunFs;
+  strings: StringTable;
 }
 
 /** A stack known in one process: run-wide id and what it tells. */
@@ -302,58 +327,67 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
     visitor.goroutine?.(proc!.pid, g, pg, start);
   };
 
-  for await (const batch of st.fs.lines(file)) {
-    for (const line of batch) {
-    if (line.trim() === '') continue;
-    const rec = parseLine(line);
-    if (rec === null) {
-      stats.badLines++;
-      if (!proc) start(null);
-      continue;
-    }
-    if (rec.t === 'P') {
-      if (rec.v > SUPPORTED_VERSION) {
-        stats.unreadableFiles++;
-        return;
+  const fast = { end: 0 };
+  for await (const chunk of st.fs.chunks(file)) {
+    const size = chunk.length;
+    for (let at = 0; at < size; at = fast.end + 1) {
+      // Event lines of the recorder's plain shape skip decoding and JSON.parse (fastEvent.ts).
+      let rec: RecorderLine | null | undefined = chunk[at] === 123 ? fastEvent(chunk, at, size, st.strings, fast) : undefined;
+      if (rec === undefined) {
+        const nl = chunk.indexOf(10, at);
+        fast.end = nl < 0 ? size : nl;
+        const line = chunk.toString('utf8', at, fast.end);
+        if (line.trim() === '') continue;
+        rec = parseLine(line);
       }
-      if (proc) stats.badLines++;
-      else start(rec);
-      continue;
-    }
-    if (!proc) {
-      stats.badLines++; // the process record is missing: keep the rest, named after the file
-      start(null);
-    }
-    if (rec.t === 'S') {
-      const frames = rec.f.map(([fn, f, l]) => ({ function: fn, file: absoluteFile(f, paths.ctx()), line: l }));
-      const text = JSON.stringify(frames);
-      let id = st.stackIds.get(text);
-      if (id === undefined) {
-        id = String(st.stackIds.size + 1);
-        st.stackIds.set(text, id);
-        visitor.stack?.(id, frames);
+      if (rec === null) {
+        stats.badLines++;
+        if (!proc) start(null);
+        continue;
       }
-      stacks.set(rec.id, { id, api: rec.api, frames, facts: new Map() });
-      const waiting = pending.get(rec.id);
-      if (waiting) {
-        pending.delete(rec.id);
-        for (const w of waiting) await emit(w);
+      if (rec.t === 'P') {
+        if (rec.v > SUPPORTED_VERSION) {
+          stats.unreadableFiles++;
+          return;
+        }
+        if (proc) stats.badLines++;
+        else start(rec);
+        continue;
       }
-    } else if (rec.t === 'T') {
-      tests.set(rec.g, rec.name);
-      noteGoroutine(rec.g, rec.pg, rec.t0 || undefined);
-    } else {
-      noteGoroutine(rec.g, rec.pg ?? 0);
-      if (rec.s !== undefined && !stacks.has(rec.s)) {
-        // Written by another goroutine whose stack line has not landed yet.
-        const list = pending.get(rec.s) ?? [];
-        list.push(rec);
-        pending.set(rec.s, list);
+      if (!proc) {
+        stats.badLines++; // the process record is missing: keep the rest, named after the file
+        start(null);
+      }
+      if (rec.t === 'S') {
+        const frames = rec.f.map(([fn, f, l]) => ({ function: fn, file: absoluteFile(f, paths.ctx()), line: l }));
+        const text = JSON.stringify(frames);
+        let id = st.stackIds.get(text);
+        if (id === undefined) {
+          id = String(st.stackIds.size + 1);
+          st.stackIds.set(text, id);
+          visitor.stack?.(id, frames);
+        }
+        stacks.set(rec.id, { id, api: rec.api, frames, facts: new Map() });
+        const waiting = pending.get(rec.id);
+        if (waiting) {
+          pending.delete(rec.id);
+          for (const w of waiting) await emit(w);
+        }
+      } else if (rec.t === 'T') {
+        tests.set(rec.g, rec.name);
+        noteGoroutine(rec.g, rec.pg, rec.t0 || undefined);
       } else {
-        const wait = emit(rec);
-        if (wait) await wait;
+        noteGoroutine(rec.g, rec.pg ?? 0);
+        if (rec.s !== undefined && !stacks.has(rec.s)) {
+          // Written by another goroutine whose stack line has not landed yet.
+          const list = pending.get(rec.s) ?? [];
+          list.push(rec);
+          pending.set(rec.s, list);
+        } else {
+          const wait = emit(rec);
+          if (wait) await wait;
+        }
       }
-    }
     }
   }
   if (!proc) {

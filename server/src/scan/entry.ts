@@ -17,13 +17,15 @@ export interface Entry {
   /** Import paths quoted in the file's header (cheap text scan, may include extras). */
   imports: string[];
   env: boolean;
-  /** The version `env` was computed for by prefetch (so refresh need not test it again). */
+  /** The version `env` was computed for when the file was loaded (so refresh need not test it again). */
   envVersion?: number;
   /** Helper names the facts were extracted for (sorted, comma-joined). */
   words: string;
   constOnly: boolean;
   facts: FileFacts | null;
-  /** Facts parsed ahead of time (by a worker) for this version, with no helper names. */
+  /** Package name and imports read ahead of time (by the thread that loaded it) for this version. */
+  header?: { version: number; pkgName: string; imports: string[] };
+  /** Facts parsed ahead of time (by a loading thread) for this version, with no helper names. */
   prefetched?: { version: number; facts: FileFacts | null };
   sites: Site[];
   sitesJson: string;
@@ -45,13 +47,34 @@ export function headOf(e: Entry): string {
 /** The env pre-filter; on bytes, a native search rules out most files before any decoding. */
 export function envOf(e: Entry): boolean {
   if (typeof e.raw !== 'string' && e.decoded === undefined) {
-    const b = Buffer.from(e.raw.buffer, e.raw.byteOffset, e.raw.byteLength);
-    if (b.indexOf('env') < 0 && b.indexOf('Env') < 0 && b.indexOf('spf13/viper') < 0) return false;
-    const env = mentionsEnvApi(textOf(e));
-    if (!env) e.decoded = undefined; // keep only the texts that will be parsed
-    return env;
+    const text = envText(e.raw);
+    if (text !== null) e.decoded = text; // keep only the texts that will be parsed
+    return text !== null;
   }
   return mentionsEnvApi(textOf(e));
+}
+
+/** The env pre-filter on UTF-8 bytes: the decoded text when the file passes, else null. */
+export function envText(raw: Uint8Array): string | null {
+  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (b.indexOf('env') < 0 && b.indexOf('Env') < 0 && b.indexOf('spf13/viper') < 0) return null;
+  const text = b.toString('utf8');
+  return mentionsEnvApi(text) ? text : null;
+}
+
+const DECL_LINE = /^(?:func|type|var|const)\b/m;
+
+/** readHeader(headOf(…)) of a file given as bytes, and its text when already decoded. */
+export function headerOfBytes(raw: Uint8Array, text: string | null): { pkgName: string; imports: string[] } {
+  if (text !== null) return readHeader(text);
+  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  // Most headers end within 2 KB: a declaration keyword found there, followed by a character
+  // the cut did not make, ends the header in the longer texts too.
+  const short = b.toString('utf8', 0, Math.min(b.byteLength, 2048));
+  const m = DECL_LINE.exec(short);
+  if (b.byteLength <= 2048 || (m && m.index + m[0].length < short.length - 1)) return readHeader(short);
+  const head = b.toString('utf8', 0, Math.min(b.byteLength, 8192));
+  return readHeader(DECL_LINE.test(head) || b.byteLength <= 8192 ? head : b.toString('utf8'));
 }
 
 /** Whether two sources (strings or bytes) are the same. */

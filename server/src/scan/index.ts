@@ -16,9 +16,9 @@
  * The index keeps each file's source (a string, or UTF-8 bytes decoded only when needed): it
  * must re-filter files when helper functions or constants appear elsewhere. It parses only
  * files whose text mentions an env API, a helper or a needed constant, and of those only the
- * top-level declarations that matter; `loadTree` can parse on worker threads (pool.ts). An
- * edit re-parses that one file; keys, constants and helpers are re-resolved from per-file
- * facts without re-parsing, across all files only when constants or helpers changed. Files
+ * top-level declarations that matter; `loadTree` reads and parses on worker threads too
+ * (loadPool.ts). An edit re-parses that one file; keys, constants and helpers are
+ * re-resolved from per-file facts without re-parsing, across all files only when constants or helpers changed. Files
  * below the root in vendor/, testdata/, .git/, node_modules/ are ignored. Nothing here throws
  * on bad Go.
  *

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ScanResult } from './types';
-import { ParsePool } from './pool';
+import { loadFiles, type LoadedFile } from './loadPool';
 import type { WorkspaceIndex } from './workspace';
 
 import { SKIPPED_DIRS } from './skipped';
@@ -21,7 +21,7 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Walk this directory or file instead of the index root (go.mod files above it are read too). */
   from?: string;
-  /** Worker threads that parse files while the rest is read (default 0: parse at refresh). */
+  /** Worker threads that read and parse files beside the calling thread (default 0: read here, parse at refresh). */
   workers?: number;
 }
 
@@ -85,37 +85,38 @@ async function readAll(paths: string[], each: (path: string, bytes: Buffer) => v
 
 /** Reads every go.mod and Go file under the index root into the index (does not refresh it). */
 export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {}): Promise<number> {
-  // Workers start first: they load the grammar while this thread walks and reads.
-  const pool = options.workers ? ParsePool.start(options.workers) : null;
-  try {
-    const from = resolve(options.from ?? index.root);
-    if (!existsSync(from)) return 0;
-    const { goFiles, goMods } = listGoFiles(from);
-    // The go.mod of a module that encloses the walked directory maps its import paths too.
-    const mods = new Set(goMods);
-    for (let d = statSync(from).isDirectory() ? from : dirname(from); ; d = dirname(d)) {
-      if (existsSync(join(d, 'go.mod'))) mods.add(join(d, 'go.mod'));
-      if (dirname(d) === d) break;
-    }
-    await readAll([...mods], (p, t) => index.setFile(p, t), {});
-    let files = 0;
-    const parsing: Promise<void>[] = [];
-    await readAll(
-      goFiles,
-      (p, t) => {
-        index.setFile(p, t);
-        files++;
-      },
-      options,
-      pool ? () => parsing.push(index.prefetch(pool)) : undefined,
-    );
-    // Reading is done: this thread joins the workers on what is still queued.
-    await pool?.drain((text, words, constOnly) => index.extract(text, words, constOnly));
-    await Promise.all(parsing);
-    return files;
-  } finally {
-    await pool?.close();
+  const from = resolve(options.from ?? index.root);
+  if (!existsSync(from)) return 0;
+  const { goFiles, goMods } = listGoFiles(from);
+  // The go.mod of a module that encloses the walked directory maps its import paths too.
+  const mods = new Set(goMods);
+  for (let d = statSync(from).isDirectory() ? from : dirname(from); ; d = dirname(d)) {
+    if (existsSync(join(d, 'go.mod'))) mods.add(join(d, 'go.mod'));
+    if (dirname(d) === d) break;
   }
+  await readAll([...mods], (p, t) => index.setFile(p, t), {});
+  let files = 0;
+  if (options.workers) {
+    // This thread and the workers read, pre-filter and parse side by side (loadPool.ts);
+    // the index gets the files in path order, as from a sequential read.
+    const loaded: (LoadedFile | undefined)[] = new Array(goFiles.length);
+    await loadFiles(goFiles, options.workers, (text) => index.extract(text), (_, f) => (loaded[f.index] = f), options);
+    loaded.forEach((f, i) => {
+      if (!f) return;
+      index.setLoaded(goFiles[i], f.bytes, f.env, f.text, f.facts, f.header);
+      files++;
+    });
+    return files;
+  }
+  await readAll(
+    goFiles,
+    (p, t) => {
+      index.setFile(p, t);
+      files++;
+    },
+    options,
+  );
+  return files;
 }
 
 /** Loads the index's root from disk and returns what `envtrace scan --json` prints. */

@@ -1,17 +1,17 @@
-/** Entry point of a parse worker thread (see pool.ts): text in, facts out. */
+/** Entry point of a scanner worker thread (see loadPool.ts): takes files, sends back bytes and facts. */
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { extractFacts } from './extract';
+import { serveLoad, type LoadRequest } from './loadPool';
 import { loadGoLanguage, newGoParser } from './parser';
-import type { ParseReply, ParseRequest } from './pool';
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
   const parser = loadGoLanguage().then(newGoParser);
-  port.on('message', (req: ParseRequest) => {
+  port.on('message', (req: LoadRequest) => {
+    // Without a grammar the worker still reads and filters; the index parses those files.
     parser.then(
-      (p) => port.postMessage({ id: req.id, facts: extractFacts(p, req.text, req.words, req.constOnly) } satisfies ParseReply),
-      // No grammar here: say "not parsed" (undefined), so the index parses the file itself.
-      () => port.postMessage({ id: req.id, facts: undefined } satisfies ParseReply),
+      (p) => serveLoad(req.load, (text) => extractFacts(p, text, [], false), (m, t) => port.postMessage(m, t)),
+      () => serveLoad(req.load, null, (m, t) => port.postMessage(m, t)),
     );
   });
 }

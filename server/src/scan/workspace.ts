@@ -11,10 +11,10 @@
  */
 import type { Language, Parser } from 'web-tree-sitter';
 import { basename, dirname, relative, sep } from 'node:path';
+import { API_WORDS } from './apis';
 import { extractFacts, newStats, type ParseStats } from './extract';
 import { constSignature, envOf, headOf, readHeader, sameSource, textOf, type Entry } from './entry';
 import type { FileFacts } from './facts';
-import type { ParsePool } from './pool';
 import { ModuleMap, modulePath } from './modules';
 import { SKIPPED_DIRS } from './skipped';
 import { newGoParser } from './parser';
@@ -27,9 +27,36 @@ const MAX_ROUNDS = 5;
 function hasSiteFacts(f: FileFacts | null): boolean {
   return !!f && (f.calls.length > 0 || !!f.lib);
 }
+/** A skipped directory name as a whole segment of a path (either separator). */
+const SKIPPED_SEGMENT = new RegExp(`[\\\\/](?:${[...SKIPPED_DIRS].map((d) => d.replace('.', '\\.')).join('|')})[\\\\/]`);
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const API_WORD = new RegExp(`^(?:${API_WORDS.source})$`);
+
+/**
+ * The helper names of a sorted, comma-joined list that are not env API words. Extraction
+ * matches API words anyway, and a helper name equal to one finds the same positions, so only
+ * these change what a parse yields.
+ */
+function beyondApiWords(words: string): string {
+  return words === '' ? '' : words.split(',').filter((w) => !API_WORD.test(w)).join(',');
+}
+
+/** Helper names of one package, and where they can be called from. */
+interface HelperPattern {
+  pkgKey: string;
+  importPath: string | null;
+  names: string[];
+  re: RegExp;
+}
+
+/** Whether the UTF-8 bytes contain any of `names`. */
+function mentionsAny(raw: Uint8Array, names: string[]): boolean {
+  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return names.some((n) => b.indexOf(n) >= 0);
 }
 
 /** All env sites of a set of Go files, kept up to date one file at a time. */
@@ -80,11 +107,29 @@ export class WorkspaceIndex {
       this.byDir.set(dir, set);
     }
     this.dirty.add(path);
-    this.notPrefetched.add(path);
+  }
+
+  /**
+   * Adds a file that was read, pre-filtered and maybe parsed elsewhere (loadPool.ts): as
+   * setFile, with the pre-filter's answer, the decoded text and the facts (no helper names)
+   * kept for the next refresh.
+   */
+  setLoaded(path: string, bytes: Uint8Array, env: boolean, text: string | null, facts: FileFacts | null | undefined, header?: { pkgName: string; imports: string[] }): void {
+    this.setFile(path, bytes);
+    const e = this.entries.get(path);
+    if (!e || e.raw !== bytes) return;
+    if (header) e.header = { version: e.version, ...header };
+    e.env = env;
+    e.envVersion = e.version;
+    if (text !== null) e.decoded = text;
+    if (facts !== undefined) e.prefetched = { version: e.version, facts };
   }
 
   /** Whether a path lies in a directory the scanner skips (vendor/, testdata/, .git/, node_modules/) below the root. */
   isSkipped(path: string): boolean {
+    // NOTE: a directory below the root is a directory of the absolute path too: most paths
+    // name none of the skipped ones, and need no relative path.
+    if (!SKIPPED_SEGMENT.test(path)) return false;
     return this.relativePath(path).split('/').slice(0, -1).some((d) => SKIPPED_DIRS.has(d));
   }
 
@@ -127,37 +172,7 @@ export class WorkspaceIndex {
     return withSites.flatMap((e) => e.sites);
   }
 
-  /**
-   * Parses, on the pool's workers, the changed files that mention an env API, so that the next
-   * refresh finds their facts ready. Resolves when those parses are done.
-   */
-  prefetch(pool: ParsePool): Promise<void> {
-    const jobs: Promise<void>[] = [];
-    const fresh = this.notPrefetched;
-    this.notPrefetched = new Set();
-    for (const path of fresh) {
-      const e = this.entries.get(path);
-      if (!e || e.prefetched?.version === e.version || this.inFlight.has(e)) continue;
-      e.env = envOf(e);
-      e.envVersion = e.version;
-      if (!e.env) continue;
-      const text = textOf(e);
-      const version = e.version;
-      this.inFlight.add(e);
-      jobs.push(
-        pool.parse(text).then((facts) => {
-          this.inFlight.delete(e);
-          if (facts !== undefined && e.version === version) e.prefetched = { version, facts };
-        }),
-      );
-    }
-    return Promise.all(jobs).then(() => undefined);
-  }
-
-  private readonly inFlight = new Set<Entry>();
-  private notPrefetched = new Set<string>();
-
-  /** Parses one text on this thread (what a pool worker does), counting it in `stats`. */
+  /** Parses one text on this thread (what a loading worker does), counting it in `stats`. */
   extract(text: string, words: string[] = [], constOnly = false): FileFacts | null {
     return extractFacts(this.parser, text, words, constOnly, this.stats);
   }
@@ -167,7 +182,6 @@ export class WorkspaceIndex {
     if (!this.dirty.size && !this.recheckAll && !this.deleted.length) return [];
     const dirty = [...this.dirty].map((p) => this.entries.get(p)).filter((e): e is Entry => !!e);
     this.dirty = new Set();
-    this.notPrefetched.clear();
     // Sites of files other than the changed ones change only when constants, helpers or
     // modules change; otherwise only the changed files are resolved again (the edit path).
     // A new file may start a package whose constants keys elsewhere could not even look for.
@@ -177,7 +191,8 @@ export class WorkspaceIndex {
     // Library facts (struct types, envconfig/viper calls) make sites in other files: re-resolve all.
     const libBefore = dirty.map((e) => !!e.facts?.lib);
     for (const e of dirty) {
-      ({ pkgName: e.pkgName, imports: e.imports } = readHeader(headOf(e)));
+      ({ pkgName: e.pkgName, imports: e.imports } = e.header?.version === e.version ? e.header : readHeader(headOf(e)));
+      e.header = undefined;
       if (e.envVersion !== e.version) e.env = envOf(e);
       e.envVersion = undefined;
       e.facts = null;
@@ -250,20 +265,22 @@ export class WorkspaceIndex {
   }
 
   /** Per helper package: its import path (to find importing files) and a regex of its helper names. */
-  private helperPatterns(names: Map<string, Set<string>>): { pkgKey: string; importPath: string | null; re: RegExp }[] {
+  private helperPatterns(names: Map<string, Set<string>>): HelperPattern[] {
     return [...names].map(([pkgKey, set]) => {
       const dir = pkgKey.slice(0, pkgKey.indexOf('\0'));
       const importPath = this.modules.importPathOf(dir);
-      return { pkgKey, importPath, re: new RegExp(`\\b(?:${[...set].map(escapeRe).join('|')})\\b`, 'g') };
+      return { pkgKey, importPath, names: [...set], re: new RegExp(`\\b(?:${[...set].map(escapeRe).join('|')})\\b`, 'g') };
     });
   }
 
   /** The helper names a file's text mentions, counting only helpers of its own or an imported package. */
-  private helperWordsIn(e: Entry, byPkg: { pkgKey: string; importPath: string | null; re: RegExp }[]): Set<string> {
+  private helperWordsIn(e: Entry, byPkg: HelperPattern[]): Set<string> {
     const words = new Set<string>();
     const own = `${e.dir}\0${e.pkgName}`;
     for (const p of byPkg) {
       if (p.pkgKey !== own && !(p.importPath && e.imports.includes(p.importPath))) continue;
+      // Bytes not yet decoded: a name that is not among them is not in the text either.
+      if (typeof e.raw !== 'string' && e.decoded === undefined && !mentionsAny(e.raw, p.names)) continue;
       p.re.lastIndex = 0;
       const text = textOf(e);
       for (let m = p.re.exec(text); m; m = p.re.exec(text)) words.add(m[0]);
@@ -337,14 +354,21 @@ export class WorkspaceIndex {
       }
       return nameOfDir.get(dir)!;
     };
+    // Resolution asks for the same few import paths over and over (once per call and import).
+    const dirs = new Map<string, string | null>();
+    const dirOf = (importPath: string): string | null => {
+      let dir = dirs.get(importPath);
+      if (dir === undefined) dirs.set(importPath, (dir = this.modules.dirOf(importPath)));
+      return dir;
+    };
     return new Resolver(files, {
       importedPackage: (importPath) => {
-        const dir = this.modules.dirOf(importPath);
+        const dir = dirOf(importPath);
         const name = dir ? pkgOfDir(dir) : null;
         return dir && name ? `${dir}\0${name}` : null;
       },
       packageNameOfImport: (importPath) => {
-        const dir = this.modules.dirOf(importPath);
+        const dir = dirOf(importPath);
         return dir ? pkgOfDir(dir) : null;
       },
       importPathOf: (pkgKey) => this.modules.importPathOf(pkgKey.slice(0, pkgKey.indexOf('\0'))),
@@ -355,11 +379,16 @@ export class WorkspaceIndex {
 
   /** Parses the declarations of a file that matter and stores its facts; never throws. */
   private parse(e: Entry, words: Set<string>, constOnly = false, withTypes = false): void {
-    e.words = [...words].sort().join(',');
+    const w = [...words].sort().join(',');
+    // Helper names that are env API words themselves (a `cfg.Getenv` helper) find nothing
+    // the API words did not: facts for the same other names are the same facts.
+    const same = !!e.facts && !e.constOnly && !constOnly && !withTypes && beyondApiWords(e.words) === beyondApiWords(w);
+    e.words = w;
     e.constOnly = constOnly;
     const pre = e.prefetched;
     e.prefetched = undefined;
-    if (pre && pre.version === e.version && words.size === 0 && !constOnly && !withTypes) {
+    if (same) return;
+    if (pre && pre.version === e.version && beyondApiWords(w) === '' && !constOnly && !withTypes) {
       e.facts = pre.facts;
       return;
     }

@@ -1,20 +1,32 @@
 /** Server settings: fetched from the client per resource, cached, and forgotten when they change. */
+import { parseRunsShown, type RunsShown } from '../analysis/loadObservations';
 
 /** The settings the server reads (section `envtrace`), with their defaults. Mirrors package.json. */
 export interface ServerSettings {
   /** `envtrace.codeLens.enable`: show code lenses on env sites. */
   codeLensEnable: boolean;
+  /** `envtrace.inlayHints.enabled`: show observed values after reads. */
+  inlayHintsEnabled: boolean;
+  /** `envtrace.runs.show`: which stored runs are shown (`latest` | `all` | N newest). */
+  runsShow: RunsShown;
+  /** `envtrace.runs.directory`: the run store (`.envtrace`) or its parent; '' means `.envtrace` under the folder. */
+  runsDirectory: string;
 }
 
 /** Defaults, used when the client cannot answer `workspace/configuration`. */
-export const defaultSettings: ServerSettings = { codeLensEnable: true };
+export const defaultSettings: ServerSettings = { codeLensEnable: true, inlayHintsEnabled: true, runsShow: 'latest', runsDirectory: '' };
 
 /** Reads the `envtrace` section the client returned, keeping defaults for anything missing or mistyped. */
 export function parseSettings(raw: unknown): ServerSettings {
   const section = isObject(raw) ? raw : {};
   const codeLens = isObject(section.codeLens) ? section.codeLens : {};
+  const inlay = isObject(section.inlayHints) ? section.inlayHints : {};
+  const runs = isObject(section.runs) ? section.runs : {};
   return {
     codeLensEnable: typeof codeLens.enable === 'boolean' ? codeLens.enable : defaultSettings.codeLensEnable,
+    inlayHintsEnabled: typeof inlay.enabled === 'boolean' ? inlay.enabled : defaultSettings.inlayHintsEnabled,
+    runsShow: runs.show === undefined ? defaultSettings.runsShow : parseRunsShown(runs.show),
+    runsDirectory: typeof runs.directory === 'string' ? runs.directory.trim() : defaultSettings.runsDirectory,
   };
 }
 

@@ -1,0 +1,64 @@
+/** "envtrace: Export": a run's JSON report, or a Markdown inventory of every key (defaults, sites, observed values redacted). */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ScanResult } from '../../../server/src/scan/types';
+import { runCli } from '../cli';
+import { activeFolder, type EnvtraceContext } from '../context';
+import { inventoryMarkdown } from '../inventoryMarkdown';
+import { firstLine } from '../runStore';
+import { findRun, pickRun } from './pickRun';
+
+export type ExportFormat = 'json' | 'markdown';
+
+/**
+ * Creates the handler; `format`, `target` (a file path) and `runId` (an id or run directory)
+ * skip the questions; with a target but no run, the shown run is exported. Resolves to the written file.
+ */
+export function exportCommand(ctx: EnvtraceContext) {
+  return async (format?: ExportFormat, target?: string, runId?: string): Promise<string | undefined> => {
+    const folder = activeFolder();
+    if (!folder) return undefined;
+    if (!format) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'Markdown inventory', description: 'every key: default, sites, observed values (secrets redacted)', format: 'markdown' as const },
+          { label: 'JSON report', description: 'the full report of one run', format: 'json' as const },
+        ],
+        { title: 'envtrace: Export' },
+      );
+      if (!pick) return undefined;
+      format = pick.format;
+    }
+    let content: string;
+    if (format === 'json') {
+      const run = runId ? await findRun(ctx, runId) : target ? (await ctx.shownRuns())[0] : await pickRun(ctx, 'Export the JSON report of…');
+      if (!run) return undefined;
+      const report = await ctx.reports.report(run);
+      if (typeof report === 'string') return fail(report);
+      content = JSON.stringify(report, null, 2) + '\n';
+    } else {
+      const scan = await runCli(ctx.extension.extensionPath, ['scan', '--json', folder.uri.fsPath], folder.uri.fsPath);
+      if (scan.code !== 0) return fail(firstLine(scan.stderr) || `envtrace scan exited with ${scan.code}`);
+      const shown = runId ? await findRun(ctx, runId) : (await ctx.shownRuns())[0];
+      const report = shown ? await ctx.reports.report(shown) : undefined;
+      content = inventoryMarkdown(JSON.parse(scan.stdout) as ScanResult, typeof report === 'object' ? report : undefined, folder.name);
+    }
+    if (!target) {
+      const uri = await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(path.join(folder.uri.fsPath, format === 'json' ? 'envtrace-report.json' : 'ENVIRONMENT.md')),
+        filters: format === 'json' ? { JSON: ['json'] } : { Markdown: ['md'] },
+      });
+      if (!uri) return undefined;
+      target = uri.fsPath;
+    }
+    await fs.writeFile(target, content);
+    ctx.log.info(`exported ${format} to ${target}`);
+    return target;
+  };
+
+  function fail(msg: string): undefined {
+    void vscode.window.showErrorMessage(`envtrace: cannot export: ${msg}`);
+    return undefined;
+  }
+}

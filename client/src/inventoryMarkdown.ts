@@ -1,0 +1,63 @@
+/** The Markdown inventory of a workspace's environment: every key, its defaults, sites and observed values. No `vscode` import. */
+import type { ScanResult, Site } from '../../server/src/scan/types';
+import { escapeMarkdown, fileLink } from './markdown';
+import { showValue, type JsonReport, type ReportVar } from './report';
+
+interface KeyEntry {
+  key: string;
+  sites: Site[];
+  observed: ReportVar | undefined;
+}
+
+/** Builds the inventory from a scan (static sites) and an optional report (observed values; secrets stay redacted). */
+export function inventoryMarkdown(scan: ScanResult, report: JsonReport | undefined, title: string): string {
+  const entries = new Map<string, KeyEntry>();
+  const entry = (key: string) => {
+    let e = entries.get(key);
+    if (!e) entries.set(key, (e = { key, sites: [], observed: undefined }));
+    return e;
+  };
+  for (const s of scan.sites) {
+    const k = s.key ?? s.pattern;
+    if (k) entry(k).sites.push(s);
+  }
+  for (const v of report?.vars ?? []) entry(v.key).observed = v;
+  const keys = [...entries.values()].sort((a, b) => a.key.localeCompare(b.key));
+  const dynamic = scan.sites.filter((s) => !s.key && !s.pattern);
+  const out: string[] = [`# Environment of ${escapeMarkdown(title)}`, ''];
+  out.push(`${keys.length} keys, ${scan.sites.length} sites in ${scan.files} Go files${report ? `; observed values from run ${escapeMarkdown(report.label || report.id)}` : ''}.`, '');
+  out.push('| Key | Default | Read | Written | Observed |', '| --- | --- | --- | --- | --- |');
+  for (const e of keys) {
+    const defaults = [...new Set(e.sites.map((s) => s.default).filter((d): d is string => d !== null))];
+    const reads = e.sites.filter((s) => s.kind === 'read').length;
+    const writes = e.sites.filter((s) => s.kind !== 'read' && s.kind !== 'environ').length;
+    out.push(`| \`${e.key.replace(/`/g, "'")}\` | ${defaults.map((d) => escapeMarkdown(JSON.stringify(d))).join(', ') || '—'} | ${reads} | ${writes} | ${observedText(e.observed)} |`);
+  }
+  for (const e of keys) {
+    out.push('', `## ${escapeMarkdown(e.key)}`, '');
+    for (const s of e.sites) {
+      const def = s.default !== null ? ` — default ${escapeMarkdown(JSON.stringify(s.default))}` : '';
+      out.push(`- ${s.kind} via \`${s.api}\` at ${fileLink(s.file, s.line, scan.root)}${s.test ? ' (test)' : ''}${def}`);
+    }
+    if (e.sites.length === 0) out.push('- no static site (read by a library or a dynamic key)');
+    const o = e.observed;
+    if (o) {
+      out.push(`- observed: ${o.reads} reads, ${o.writes} writes, ${o.unsetReads} while unset`);
+      for (const v of o.values) out.push(`  - ${escapeMarkdown(showValue(v, 80))} ×${v.count}`);
+      if (o.race) out.push(`  - ⚠ ${escapeMarkdown(o.race.level)} race${o.race.detail ? `: ${escapeMarkdown(o.race.detail)}` : ''}`);
+    }
+  }
+  if (dynamic.length) {
+    out.push('', '## Dynamic keys', '');
+    for (const s of dynamic) out.push(`- ${s.kind} via \`${s.api}\` at ${fileLink(s.file, s.line, scan.root)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function observedText(v: ReportVar | undefined): string {
+  if (!v) return '—';
+  const values = v.values.slice(0, 3).map((x) => escapeMarkdown(showValue(x, 30)));
+  if (v.values.length > 3) values.push(`+${v.values.length - 3}`);
+  const unset = v.unsetReads > 0 ? `unset ×${v.unsetReads}` : '';
+  return [...values, unset].filter(Boolean).join(', ') || '—';
+}

@@ -1,0 +1,161 @@
+/** The client's view of stored runs: lists run directories and asks the CLI for their reports. */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { runCli } from './cli';
+import type { JsonReport } from './report';
+
+/** One stored run, from its run.json (fields the CLI writes; unknown ones are tolerated), or an imported report. */
+export interface RunInfo {
+  id: string;
+  /** The run directory, or the report file of an imported run. */
+  dir: string;
+  imported: boolean;
+  /** False while the tracer still records it (run.json has no end yet). */
+  complete: boolean;
+  folder: string;
+  label: string;
+  command: string[];
+  start: number | undefined;
+  exitCode: number | undefined;
+}
+
+/**
+ * The envtrace store for the `envtrace.runs.directory` setting, as the CLI's `--dir` resolves it:
+ * the folder itself when it is named `.envtrace`, else its `.envtrace` subfolder.
+ */
+export function storeDirectory(folder: string, setting: string): string {
+  const abs = path.resolve(folder, setting || '.envtrace');
+  return path.basename(abs) === '.envtrace' ? abs : path.join(abs, '.envtrace');
+}
+
+/** The folder holding one directory per run, for the `envtrace.runs.directory` setting. */
+export function runsDirectory(folder: string, setting: string): string {
+  return path.join(storeDirectory(folder, setting), 'runs');
+}
+
+/** Lists the runs stored in `runsDir`, newest first; unreadable entries are skipped. */
+export async function listRuns(folder: string, runsDir: string): Promise<RunInfo[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(runsDir);
+  } catch {
+    return [];
+  }
+  const runs: RunInfo[] = [];
+  for (const name of names) {
+    const dir = path.join(runsDir, name);
+    let meta: Record<string, unknown>;
+    try {
+      meta = JSON.parse(await fs.readFile(path.join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    runs.push({
+      id: typeof meta.id === 'string' ? meta.id : name,
+      dir,
+      imported: false,
+      complete: typeof meta.end === 'string' || typeof meta.end === 'number',
+      folder,
+      label: typeof meta.label === 'string' && meta.label ? meta.label : commandText(meta.command),
+      command: Array.isArray(meta.command) ? meta.command.map(String) : [],
+      start: toTime(meta.start ?? meta.startTime),
+      exitCode: toNumber(meta.exitCode ?? meta.exitStatus ?? meta.exit),
+    });
+  }
+  return runs.sort((a, b) => (b.start ?? 0) - (a.start ?? 0) || b.id.localeCompare(a.id));
+}
+
+/** Lists the JSON reports imported into `importsDir`; unreadable files are skipped. */
+export async function listImported(folder: string, importsDir: string): Promise<RunInfo[]> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(importsDir)).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const runs: RunInfo[] = [];
+  for (const name of names) {
+    const file = path.join(importsDir, name);
+    try {
+      const r = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<JsonReport> & { processes?: { start?: unknown }[] };
+      runs.push({
+        id: typeof r.id === 'string' ? r.id : name,
+        dir: file,
+        imported: true,
+        complete: true,
+        folder,
+        label: `imported: ${r.label || name}`,
+        command: Array.isArray(r.command) ? r.command.map(String) : [],
+        start: toTime(r.processes?.[0]?.start),
+        exitCode: toNumber(r.exitCode),
+      });
+    } catch {
+      continue;
+    }
+  }
+  return runs;
+}
+
+function commandText(c: unknown): string {
+  return Array.isArray(c) ? c.join(' ') : typeof c === 'string' ? c : '';
+}
+
+function toTime(v: unknown): number | undefined {
+  if (typeof v === 'number') return v > 1e14 ? Math.floor(v / 1e6) : v; // ns or ms
+  if (typeof v === 'string') {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  return undefined;
+}
+
+function toNumber(v: unknown): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** Reads reports through the CLI and caches them: a finished run never changes. */
+export class ReportCache {
+  private readonly cache = new Map<string, Promise<JsonReport | string>>();
+
+  constructor(private readonly extensionPath: string) {}
+
+  /** The JSON report of `run`, or an error message. */
+  report(run: RunInfo): Promise<JsonReport | string> {
+    if (!run.complete) return this.load(run); // still recording: never cache a partial report
+    const key = run.dir;
+    let p = this.cache.get(key);
+    if (!p) {
+      p = this.load(run);
+      this.cache.set(key, p);
+      void p.then((r) => typeof r === 'string' && this.cache.delete(key));
+    }
+    return p;
+  }
+
+  /** Forgets every cached report (after runs were cleared or imported). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async load(run: RunInfo): Promise<JsonReport | string> {
+    if (run.imported) {
+      try {
+        return JSON.parse(await fs.readFile(run.dir, 'utf8')) as JsonReport;
+      } catch (e) {
+        return `cannot read the imported report: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+    const r = await runCli(this.extensionPath, ['report', '--format', 'json', run.dir], run.folder);
+    if (r.code !== 0) return firstLine(r.stderr) || `envtrace report exited with ${r.code}`;
+    try {
+      return JSON.parse(r.stdout) as JsonReport;
+    } catch {
+      return 'envtrace report printed no JSON';
+    }
+  }
+}
+
+/** The first non-empty line of `text`. */
+export function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim())?.trim() ?? '';
+}

@@ -1,0 +1,130 @@
+/** Runs envtrace tasks one at a time, with progress, cancellation, rerun and events when a run ends. */
+import * as vscode from 'vscode';
+import { TASK_TYPE } from './tasks';
+
+/** What happened to one run. */
+export interface RunOutcome {
+  task: vscode.Task;
+  exitCode: number | undefined;
+  cancelled: boolean;
+}
+
+/** Tracks envtrace task executions, whether started by the commands or from tasks.json. */
+export class Runner implements vscode.Disposable {
+  private readonly ended = new vscode.EventEmitter<RunOutcome>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when an envtrace task has ended (its run is then stored). */
+  readonly onRunEnded = this.ended.event;
+  /** Fires when a run starts or ends. */
+  readonly onDidChange = this.changed.event;
+  private readonly active = new Map<vscode.TaskExecution, { cancelled: boolean; pid?: number }>();
+  /** Executions whose process has ended: a quick task can end before executeTask resolves. */
+  private readonly finished = new WeakSet<vscode.TaskExecution>();
+  private last: vscode.Task | undefined;
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.subs = [
+      vscode.tasks.onDidStartTaskProcess((e) => {
+        if (e.execution.task.definition.type !== TASK_TYPE) return;
+        this.finished.delete(e.execution);
+        const state = this.active.get(e.execution) ?? { cancelled: false };
+        state.pid = e.processId;
+        this.active.set(e.execution, state);
+        // Stop was asked before the process had started: stop it now.
+        if (state.cancelled) this.stop(e.execution);
+        this.last = e.execution.task;
+        this.log.info(`run started: ${e.execution.task.name} (pid ${e.processId})`);
+        this.changed.fire();
+      }),
+      vscode.tasks.onDidEndTaskProcess((e) => {
+        if (e.execution.task.definition.type !== TASK_TYPE) return;
+        const state = this.active.get(e.execution);
+        this.active.delete(e.execution);
+        this.finished.add(e.execution);
+        this.log.info(`run ended: ${e.execution.task.name}, exit ${e.exitCode ?? 'unknown'}`);
+        this.ended.fire({ task: e.execution.task, exitCode: e.exitCode, cancelled: state?.cancelled ?? false });
+        this.changed.fire();
+      }),
+    ];
+  }
+
+  /** True while an envtrace task runs. */
+  get running(): boolean {
+    return this.active.size > 0;
+  }
+
+  /** The last task started, for "Rerun last run". */
+  get lastTask(): vscode.Task | undefined {
+    return this.last;
+  }
+
+  /** Runs `task` with a cancellable progress notification; resolves when it has ended. */
+  async run(task: vscode.Task): Promise<RunOutcome> {
+    this.last = task;
+    const done = new Promise<RunOutcome>((resolve) => {
+      const sub = this.onRunEnded((o) => {
+        if (o.task.name === task.name && o.task.definition.type === TASK_TYPE) {
+          sub.dispose();
+          resolve(o);
+        }
+      });
+    });
+    const execution = await vscode.tasks.executeTask(task);
+    // onDidStartTaskProcess may have recorded it (with its pid) already, or it may even have ended.
+    if (!this.active.has(execution) && !this.finished.has(execution)) this.active.set(execution, { cancelled: false });
+    this.changed.fire();
+    void vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `envtrace: running ${task.name}`,
+        cancellable: true,
+      },
+      (progress, token) => {
+        progress.report({ message: 'the first traced build recompiles part of the standard library…' });
+        token.onCancellationRequested(() => this.stop(execution));
+        return done;
+      },
+    );
+    return done;
+  }
+
+  /** Stops every running envtrace task; returns how many were stopped. */
+  stopAll(): number {
+    const all = [...this.active.keys()];
+    for (const e of all) this.stop(e);
+    return all.length;
+  }
+
+  private stop(execution: vscode.TaskExecution): void {
+    const state = this.active.get(execution);
+    if (state) state.cancelled = true;
+    // NOTE: SIGTERM to the envtrace CLI first: it forwards the signal to the traced command
+    // and stores the run. Terminating the task only closes its terminal, which a command
+    // that ignores SIGHUP survives. The task is terminated if the CLI has not ended in 5 s.
+    if (state?.pid) {
+      try {
+        process.kill(state.pid, 'SIGTERM');
+        const timer = setTimeout(() => this.active.has(execution) && execution.terminate(), 5000);
+        const sub = this.onRunEnded(() => {
+          if (!this.active.has(execution)) {
+            clearTimeout(timer);
+            sub.dispose();
+          }
+        });
+        return;
+      } catch (e) {
+        this.log.warn(`could not signal the envtrace process ${state.pid}: ${String(e)}`);
+      }
+    }
+    // Not started yet: the start handler signals it once its pid is known.
+    if (state && !state.pid) return;
+    execution.terminate();
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.ended.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,151 @@
+/** The "Environment" tree: keys → sites (with observed values and badges); runs → processes → keys read. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { runCli } from '../cli';
+import { commandIds } from '../commandIds';
+import type { EnvtraceContext } from '../context';
+import { type Inventory, type KeySite, toInventory } from '../inventory';
+import { keysByProcess, showValue, type JsonReport, type ReportProcess, type ReportVar } from '../report';
+import type { RunInfo } from '../runStore';
+
+type Node =
+  | { kind: 'group'; id: 'keys' | 'runs' }
+  | { kind: 'key'; key: string; sites: KeySite[]; observed?: ReportVar; folder: string }
+  | { kind: 'site'; site: KeySite; observed?: ReportVar; folder: string }
+  | { kind: 'run'; run: RunInfo }
+  | { kind: 'process'; run: RunInfo; process: ReportProcess; keys: string[] }
+  | { kind: 'processKey'; key: string }
+  | { kind: 'message'; text: string };
+
+/** Tree data for the `envtrace.environment` view. */
+export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subs: vscode.Disposable[];
+  private inventory: Promise<{ folder: string; inventory: Inventory }[]> | undefined;
+
+  constructor(private readonly ctx: EnvtraceContext) {
+    this.subs = [ctx.onRunsChanged(() => this.refresh(false))];
+  }
+
+  /** Reloads the tree; `rescan` also reloads the keys from the server or scanner. */
+  refresh(rescan = true): void {
+    if (rescan) this.inventory = undefined;
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(n: Node): vscode.TreeItem {
+    switch (n.kind) {
+      case 'group': {
+        const item = new vscode.TreeItem(n.id === 'keys' ? 'Keys' : 'Runs', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `group:${n.id}`;
+        return item;
+      }
+      case 'key': {
+        const item = new vscode.TreeItem(n.key, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `key:${n.folder}:${n.key}`;
+        const badges = [`${n.sites.length} site${n.sites.length === 1 ? '' : 's'}`];
+        if (n.observed) {
+          if (n.observed.values[0]) badges.push(`= ${showValue(n.observed.values[0], 24)}`);
+          if (n.observed.unsetReads > 0) badges.push('unset');
+          if (n.observed.race) badges.push(`⚠ ${n.observed.race.level} race`);
+        }
+        item.description = badges.join(' · ');
+        item.iconPath = new vscode.ThemeIcon(n.observed?.race ? 'warning' : n.observed?.unsetReads ? 'circle-slash' : 'symbol-key');
+        item.contextValue = 'envtraceKey';
+        return item;
+      }
+      case 'site': {
+        const rel = path.relative(n.folder, n.site.absFile);
+        const item = new vscode.TreeItem(`${rel}:${n.site.line}`, vscode.TreeItemCollapsibleState.None);
+        const rw = n.site.kind === 'read' ? 'read' : n.site.kind;
+        const def = n.site.default !== null && n.site.default !== undefined ? ` · default ${JSON.stringify(n.site.default)}` : '';
+        const seen = n.observed?.sites.find((s) => s.file === n.site.absFile && s.line === n.site.line);
+        item.description = `${rw} · ${n.site.api}${def}${seen ? ` · ×${seen.count}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(n.site.kind === 'read' ? 'arrow-right' : 'edit');
+        item.command = { command: commandIds.openSite, title: 'Open', arguments: [vscode.Uri.file(n.site.absFile), n.site.line, n.site.column] };
+        return item;
+      }
+      case 'run': {
+        const item = new vscode.TreeItem(n.run.label || n.run.id, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `run:${n.run.dir}`;
+        item.description = `${n.run.start ? new Date(n.run.start).toLocaleString() : ''} · exit ${n.run.exitCode ?? '?'}`;
+        item.iconPath = new vscode.ThemeIcon(n.run.exitCode === 0 ? 'pass' : 'history');
+        item.contextValue = 'envtraceRun';
+        return item;
+      }
+      case 'process': {
+        const item = new vscode.TreeItem(path.basename(n.process.argv[0] ?? `pid ${n.process.pid}`), vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `pid ${n.process.pid} · ${n.keys.length} keys`;
+        item.tooltip = n.process.argv.join(' ');
+        item.iconPath = new vscode.ThemeIcon('server-process');
+        return item;
+      }
+      case 'processKey':
+        return new vscode.TreeItem(n.key, vscode.TreeItemCollapsibleState.None);
+      case 'message':
+        return new vscode.TreeItem(n.text, vscode.TreeItemCollapsibleState.None);
+    }
+  }
+
+  async getChildren(n?: Node): Promise<Node[]> {
+    if (!n) return [{ kind: 'group', id: 'keys' }, { kind: 'group', id: 'runs' }];
+    if (n.kind === 'group' && n.id === 'keys') return this.keyNodes();
+    if (n.kind === 'group' && n.id === 'runs') {
+      const runs = await this.ctx.allRuns();
+      return runs.length ? runs.map((run) => ({ kind: 'run', run })) : [{ kind: 'message', text: 'No runs yet: "envtrace: Run with envtrace"' }];
+    }
+    if (n.kind === 'key') return n.sites.map((site) => ({ kind: 'site', site, observed: n.observed, folder: n.folder }));
+    if (n.kind === 'run') {
+      const report = await this.ctx.reports.report(n.run);
+      if (typeof report === 'string') return [{ kind: 'message', text: report }];
+      const keys = keysByProcess(report);
+      return report.processes.map((p) => ({ kind: 'process', run: n.run, process: p, keys: keys.get(p.pid) ?? [] }));
+    }
+    if (n.kind === 'process') return n.keys.map((key) => ({ kind: 'processKey', key }));
+    return [];
+  }
+
+  private async keyNodes(): Promise<Node[]> {
+    this.inventory ??= this.loadInventory();
+    const [inventories, observed] = await Promise.all([this.inventory, this.observedVars()]);
+    const nodes: Node[] = [];
+    for (const { folder, inventory } of inventories) {
+      for (const k of inventory) nodes.push({ kind: 'key', key: k.key, sites: k.sites, observed: observed.get(k.key), folder });
+    }
+    return nodes.length ? nodes : [{ kind: 'message', text: 'No environment access found' }];
+  }
+
+  private async observedVars(): Promise<Map<string, ReportVar>> {
+    const m = new Map<string, ReportVar>();
+    for (const run of await this.ctx.shownRuns()) {
+      const r: JsonReport | string = await this.ctx.reports.report(run);
+      if (typeof r === 'object') for (const v of r.vars ?? []) if (!m.has(v.key)) m.set(v.key, v);
+    }
+    return m;
+  }
+
+  private async loadInventory(): Promise<{ folder: string; inventory: Inventory }[]> {
+    const out = [];
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      const root = f.uri.fsPath;
+      let data: unknown = await this.ctx.server.request('envtrace/inventory', { folderUri: f.uri.toString() });
+      if (data === undefined || data === null) {
+        const r = await runCli(this.ctx.extension.extensionPath, ['scan', '--json', root], root);
+        try {
+          data = JSON.parse(r.stdout);
+        } catch {
+          this.ctx.log.warn(`envtrace scan failed in ${root}: ${r.stderr.trim()}`);
+          data = [];
+        }
+      }
+      out.push({ folder: root, inventory: toInventory(data, root) });
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,56 @@
+/** The status bar item: the shown run at a glance (`envtrace: 42 keys · 3 unset · 1 race`), a spinner while running. */
+import * as vscode from 'vscode';
+import { commandIds } from '../commandIds';
+import type { EnvtraceContext } from '../context';
+import { summarize, summaryText } from '../report';
+
+/** Creates the status bar item and keeps it current. */
+export class RunStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('envtrace.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly subs: vscode.Disposable[];
+  private generation = 0;
+  /** The text last shown, for tests and logs. */
+  text = '';
+
+  constructor(private readonly ctx: EnvtraceContext) {
+    this.item.name = 'envtrace';
+    this.item.command = commandIds.showRuns;
+    this.subs = [ctx.onRunsChanged(() => void this.update()), ctx.runner.onDidChange(() => void this.update())];
+    void this.update();
+  }
+
+  /** Recomputes the text from the shown runs; resolves when shown. */
+  async update(): Promise<void> {
+    const gen = ++this.generation;
+    if (this.ctx.runner.running) {
+      this.show('$(sync~spin) envtrace: running…', 'envtrace: a traced run is in progress (click to see runs)');
+      return;
+    }
+    const runs = await this.ctx.shownRuns();
+    if (gen !== this.generation) return;
+    if (runs.length === 0) {
+      this.show('$(eye) envtrace: no runs', 'envtrace: no stored runs. Run "envtrace: Run with envtrace".');
+      return;
+    }
+    const report = await this.ctx.reports.report(runs[0]);
+    if (gen !== this.generation) return;
+    if (typeof report === 'string') {
+      this.show('$(warning) envtrace: run unreadable', `envtrace: ${report}`);
+      return;
+    }
+    const more = runs.length > 1 ? ` (+${runs.length - 1} runs)` : '';
+    this.show(`$(eye) envtrace: ${summaryText(summarize(report))}${more}`, `envtrace: ${runs[0].label} — exit ${report.exitCode}. Click to choose runs.`);
+  }
+
+  private show(text: string, tooltip: string): void {
+    this.text = text;
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The runtime layer of lenses and hovers: what the shown runs observed at a site (values,
+ * unset reads, callers, processes, races, runs), as a {@link SiteAnnotator}. Every piece of
+ * run data is escaped here; the hover's markdown is never trusted by the client.
+ */
+import type { CodeLens } from 'vscode-languageserver-protocol';
+import type { CallerFrame, LibraryCall, SiteObservation } from '../analysis/merge';
+import { lensText, quoteValue } from '../analysis/runtimeText';
+import type { ObservedFile } from '../workspace/observed';
+import { escapeMarkdown, lineLink, link } from './markdown';
+import type { SiteAnnotator, SiteEntry } from './model';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Values shown in a hover table, and their length. */
+const MAX_ROWS = 10;
+const HOVER_VALUE_CHARS = 80;
+const MAX_PROCESS_LINES = 5;
+const MAX_CALLER_LINES = 5;
+
+/** Reads a site's observations (null/undefined without runs). */
+export type SiteObservations = (e: SiteEntry) => { o: SiteObservation; file: ObservedFile } | undefined;
+
+/** The annotator that puts runtime data into lenses and hovers. */
+export function runtimeAnnotator(observe: SiteObservations): SiteAnnotator {
+  return {
+    lens(entries) {
+      const parts: string[] = [];
+      for (const e of entries) {
+        const seen = observe(e);
+        if (!seen) return [];
+        parts.push(lensText(seen.o, seen.file.runs.length));
+      }
+      return parts;
+    },
+    hover(e) {
+      const seen = observe(e);
+      return seen ? runtimeHover(seen.o, seen.file) : [];
+    },
+  };
+}
+
+/** Lenses on lines (without sites of their own) where a library read env: `reads APP_HOST, APP_PORT through a library (×3)`. */
+export function libraryLenses(calls: readonly LibraryCall[], siteLines: ReadonlySet<number>): CodeLens[] {
+  return calls
+    .filter((c) => !siteLines.has(c.line - 1) && c.keys.length > 0)
+    .map((c) => {
+      const keys = c.keys.slice(0, 4).map((k) => k.key).join(', ') + (c.keys.length > 4 ? `, +${c.keys.length - 4} more` : '');
+      const n = c.keys.reduce((a, k) => a + k.count, 0);
+      const at = { line: c.line - 1, character: 0 };
+      return { range: { start: at, end: at }, command: { title: `reads ${keys} through a library (×${n})`, command: '' } };
+    });
+}
+
+/** The hover sections of one site's observations: markdown, every run value escaped. */
+export function runtimeHover(o: SiteObservation, file: ObservedFile): string[] {
+  const out: string[] = [];
+  if (!o.reached) out.push(`Not reached in the shown run${file.runs.length === 1 ? '' : 's'}.`);
+  else {
+    out.push(valueTable(o));
+    if (o.unset) out.push(`Unset: ${o.unset} read${o.unset === 1 ? '' : 's'} found it unset${o.site.default !== null ? ` (default ${escapeMarkdown(quoteValue(o.site.default, HOVER_VALUE_CHARS))})` : ''}.`);
+    if (o.site.key === null && o.keys.length) out.push(`Keys observed: ${o.keys.map((k) => `${escapeMarkdown(k.key)} ×${k.count}`).join(', ')}`);
+    for (const r of o.races) out.push(raceText(o, r, file.root));
+    if (o.callers.length) out.push(callersText(o));
+    if (o.processes.length) out.push(processesText(o));
+  }
+  out.push(runsText(o, file));
+  if (file.problems.length) out.push(`_Note: part of the run data could not be read: ${file.problems.map(escapeMarkdown).join('; ')}._`);
+  return out;
+}
+
+function valueTable(o: SiteObservation): string {
+  const keyed = o.site.key === null;
+  const head = keyed ? '| key | value | count | processes | goroutines | tests |\n|---|---|---:|---:|---:|---|' : '| value | count | processes | goroutines | tests |\n|---|---:|---:|---:|---|';
+  const rows = o.values.slice(0, MAX_ROWS).map((v) => {
+    const value = v.unset ? 'unset' : v.other ? '(other values)' : v.redacted ? `••• (${v.length ?? 0} chars)` : escapeMarkdown(quoteValue(v.value ?? '', HOVER_VALUE_CHARS));
+    const op = v.op === 'getenv' ? '' : `${v.op} `;
+    const tests = v.tests.length ? v.tests.slice(0, 3).map(escapeMarkdown).join(', ') + (v.tests.length > 3 ? ` +${v.tests.length - 3}` : '') : '—';
+    const cells = [`${escapeMarkdown(op)}${value}`, String(v.count), String(v.processes), String(v.goroutines), tests];
+    if (keyed) cells.unshift(escapeMarkdown(v.key ?? '—'));
+    return `| ${cells.join(' | ')} |`;
+  });
+  const more = o.values.length > MAX_ROWS ? `\n\n… and ${o.values.length - MAX_ROWS} more values` : '';
+  const total = `${o.count} event${o.count === 1 ? '' : 's'} · ${o.processCount} process${o.processCount === 1 ? '' : 'es'} · ${o.goroutines} goroutine${o.goroutines === 1 ? '' : 's'}${o.tests.length ? ` · ${o.tests.length} test${o.tests.length === 1 ? '' : 's'}` : ''}`;
+  return `**Observed** — ${total}\n\n${head}\n${rows.join('\n')}${more}`;
+}
+
+function frameLink(f: CallerFrame): string {
+  const label = `${f.relFile ?? f.file}:${f.line}`;
+  if (f.kind !== 'workspace') return `${escapeMarkdown(label)} (${escapeMarkdown(f.function)})`;
+  return `${link(label, lineLink(pathToFileURL(f.file).href, f.line, 1))} ${escapeMarkdown(f.function)}`;
+}
+
+function callersText(o: SiteObservation): string {
+  const lines = o.callers.slice(0, MAX_CALLER_LINES).map((c) => {
+    const ws = c.frames.filter((f) => f.kind === 'workspace');
+    const rest = c.frames.filter((f) => f.kind !== 'workspace');
+    const shown = [...ws.slice(0, 4).map(frameLink), ...rest.slice(0, ws.length ? 1 : 2).map(frameLink)];
+    const hidden = c.frames.length - shown.length;
+    return `- ×${c.count}: ${shown.join(' ← ')}${hidden > 0 ? ` (+${hidden} frames)` : ''}`;
+  });
+  return `Callers (${o.callerCount} distinct stack${o.callerCount === 1 ? '' : 's'}, most frequent first):\n\n${lines.join('\n')}`;
+}
+
+function processesText(o: SiteObservation): string {
+  const lines = o.processes.slice(0, MAX_PROCESS_LINES).map((p) => `- pid ${p.pid}: ${escapeMarkdown(p.argv.join(' ').slice(0, 200))}`);
+  if (o.processCount > lines.length) lines.push(`- … and ${o.processCount - lines.length} more`);
+  return `Processes (${o.processCount}):\n\n${lines.join('\n')}`;
+}
+
+function raceText(o: SiteObservation, r: SiteObservation['races'][number], root: string): string {
+  const here = `${o.site.file}:${o.site.line}`;
+  const mine = r.role === 'reader' ? 'read' : 'written';
+  const sides = r.others.slice(0, 5).map((x) => {
+    const verb = x.op === 'getenv' ? 'read' : 'written';
+    const local = x.relFile !== null ? join(root, x.relFile) : x.file;
+    const at = local === null ? 'an unknown place' : link(`${x.relFile ?? local}:${x.line ?? '?'}`, lineLink(pathToFileURL(local).href, x.line ?? 1, 1));
+    return `- ${verb} by goroutine ${x.goroutine} (pid ${x.pid}, ${escapeMarkdown(x.api)}) at ${at}`;
+  });
+  return `⚠ **${escapeMarkdown(r.level)} race on ${escapeMarkdown(r.key)}** (run ${escapeMarkdown(r.run)}): ${escapeMarkdown(r.detail)}\n\n- ${mine} here, at ${escapeMarkdown(here)}\n${sides.join('\n')}`;
+}
+
+function runsText(o: SiteObservation, file: ObservedFile): string {
+  const name = (r: ObservedFile['runs'][number]) => `${escapeMarkdown(r.id)}${r.label ? ` (${escapeMarkdown(r.label)})` : ''}${r.command.length ? ` — ${escapeMarkdown(r.command.join(' '))}` : ''}`;
+  const from = o.reached ? file.runs.filter((r) => o.runs.includes(r.id)) : file.runs;
+  const lead = o.reached ? 'From run' : 'Shown run';
+  return `${lead}${from.length === 1 ? '' : 's'}: ${from.map(name).join('; ')}`;
+}
