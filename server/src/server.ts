@@ -21,6 +21,7 @@ import { inventory } from './features/inventory';
 import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
 import { workspaceSymbols } from './features/workspaceSymbol';
+import { DOTENV_WATCHERS, DotenvSupport } from './dotenvSupport';
 import { Runtime } from './runtime';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
 import { createScanner } from './scan/index';
@@ -50,6 +51,18 @@ export function startServer(connection: Connection): void {
   };
   // Layers that add to lenses and hovers (the runtime observations of traced runs).
   const annotators: SiteAnnotator[] = [runtime.annotator];
+  // `.env` files (issue 6): their lenses, hovers, definitions, references and diagnostics.
+  const dotenv = new DotenvSupport(connection, workspace);
+  annotators.push(dotenv.annotator());
+  let diagnosticsQueued = false;
+  const dotenvDiagnostics = () => {
+    if (diagnosticsQueued) return;
+    diagnosticsQueued = true;
+    setImmediate(() => {
+      diagnosticsQueued = false;
+      void guard(log, '.env diagnostics', () => dotenv.publishDiagnostics());
+    });
+  };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     caps = params.capabilities;
@@ -64,6 +77,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         inlayHintProvider: { resolveProvider: false },
         referencesProvider: true,
+        definitionProvider: true,
         workspaceSymbolProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -74,6 +88,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(async () => {
     // Folders join the workspace before anything is awaited, so documents opened meanwhile find them.
     const indexed = guard(log, 'indexing the workspace', () => indexFolders(connection, workspace, folders));
+    const dotenvIndexed = guard(log, 'reading .env files', () => dotenv.addFolders(folders.map((f) => f.uri)));
     void runtime.configure();
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await guard(log, 'registering file watchers', () =>
@@ -85,6 +100,7 @@ export function startServer(connection: Connection): void {
             { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
             // Runs appear, grow and complete (run.json gets `end`) here.
             { globPattern: '**/.envtrace/runs/**' },
+            ...DOTENV_WATCHERS,
           ],
         }),
       );
@@ -92,15 +108,20 @@ export function startServer(connection: Connection): void {
     if (caps.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
         for (const f of e.removed) workspace.removeFolder(f.uri);
+        dotenv.removeFolders(e.removed.map((f) => f.uri));
         changed();
         const added = guard(log, 'indexing added folders', () => indexFolders(connection, workspace, e.added));
         void runtime.configure();
         await added;
+        await guard(log, 'reading .env files', () => dotenv.addFolders(e.added.map((f) => f.uri)));
         changed();
+        dotenvDiagnostics();
       });
     }
     await indexed;
+    await dotenvIndexed;
     changed();
+    dotenvDiagnostics();
   });
 
   documents.onDidOpen((e) => {
@@ -115,18 +136,23 @@ export function startServer(connection: Connection): void {
     });
   });
   documents.onDidChangeContent((e) => {
-    workspace.setOpenText(e.document.uri, e.document.getText());
+    if (dotenv.documentChanged(e.document.uri, e.document.getText())) changed(true);
+    else workspace.setOpenText(e.document.uri, e.document.getText());
     changed();
+    dotenvDiagnostics();
   });
   documents.onDidClose(async (e) => {
     settings.forget(e.document.uri);
     await guard(log, `closing ${e.document.uri}`, () => workspace.closeDocument(e.document.uri));
+    await guard(log, `closing ${e.document.uri}`, () => dotenv.documentClosed(e.document.uri));
     changed();
   });
   connection.onDidChangeWatchedFiles(async (p) => {
     runtime.filesChanged(p.changes.map((c) => c.uri));
     await guard(log, 'reloading changed files', () => workspace.filesChanged(p.changes.map((c) => c.uri)));
+    await guard(log, 'reloading changed .env files', () => dotenv.filesChanged(p.changes.map((c) => c.uri)));
     changed();
+    dotenvDiagnostics();
   });
   connection.onDidChangeConfiguration(() => {
     settings.clear();
@@ -139,17 +165,22 @@ export function startServer(connection: Connection): void {
     const uri = canonicalUri(p.textDocument.uri);
     if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
     await runtime.ready();
-    return (await guard(log, 'codeLens', () => [...codeLenses(workspace.index, uri, annotators), ...runtime.libraryLenses(uri)])) ?? null;
+    return (await guard(log, 'codeLens', async () => [...codeLenses(workspace.index, uri, annotators), ...runtime.libraryLenses(uri), ...(await dotenv.lenses(uri))])) ?? null;
   });
   connection.onHover(async (p) => {
     await workspace.ready();
     await runtime.ready();
-    return (await guard(log, 'hover', () => hover(workspace.index, canonicalUri(p.textDocument.uri), p.position, annotators))) ?? null;
+    const uri = canonicalUri(p.textDocument.uri);
+    return (await guard(log, 'hover', async () => hover(workspace.index, uri, p.position, annotators) ?? (await dotenv.hover(uri, p.position)))) ?? null;
+  });
+  connection.onDefinition(async (p) => {
+    await workspace.ready();
+    return (await guard(log, 'definition', () => dotenv.definition(canonicalUri(p.textDocument.uri), p.position))) ?? null;
   });
   connection.onReferences(async (p) => {
     await workspace.ready();
     const uri = canonicalUri(p.textDocument.uri);
-    return (await guard(log, 'references', () => references(workspace.index, uri, p.position, p.context.includeDeclaration))) ?? null;
+    return (await guard(log, 'references', () => dotenv.references(uri, p.position, p.context.includeDeclaration) ?? references(workspace.index, uri, p.position, p.context.includeDeclaration))) ?? null;
   });
   connection.onWorkspaceSymbol(async (p) => {
     await workspace.ready();

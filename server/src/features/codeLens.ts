@@ -2,7 +2,7 @@
 import type { CodeLens, Location } from 'vscode-languageserver-protocol';
 import { ShowSitesCommand, type ShowSitesArguments } from '../protocol';
 import type { SiteAnnotator, SiteEntry, SiteIndex } from './model';
-import { baseName, groupName, sitesOfGroup, verb } from './sites';
+import { baseName, groupName, sitesOfGroup, sourceFiles, verb } from './sites';
 
 /** The code lenses of one document: one per line that holds at least one site. */
 export function codeLenses(index: SiteIndex, uri: string, annotators: readonly SiteAnnotator[] = []): CodeLens[] {
@@ -56,6 +56,7 @@ function lineLens(index: SiteIndex, line: SiteEntry[], annotators: readonly Site
 function unkeyedTitle(e: SiteEntry): string {
   if (e.site.kind === 'clear') return `clears the environment · ${e.site.api}`;
   if (e.site.kind === 'environ') return `reads the whole environment · ${e.site.api}`;
+  if (e.site.kind === 'source') return `loads ${sourceFiles(e.site.options)} · ${e.site.api}`;
   return 'dynamic key';
 }
 

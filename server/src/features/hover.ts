@@ -2,7 +2,7 @@
 import type { Hover, Position } from 'vscode-languageserver-protocol';
 import type { SiteAnnotator, SiteEntry, SiteIndex } from './model';
 import { escapeMarkdown, lineLink, link } from './markdown';
-import { sameSite, siteAt, sitesOfGroup, verb } from './sites';
+import { sameSite, siteAt, sitesOfGroup, sourceFiles, verb } from './sites';
 
 /** How many other sites a hover lists before summarising the rest. */
 const MAX_LISTED = 20;
@@ -29,6 +29,7 @@ function heading(e: SiteEntry): string {
   if (s.pattern !== null) return `**${escapeMarkdown(s.pattern)}** (pattern) — ${what}`;
   if (s.kind === 'clear') return `clears the environment — ${escapeMarkdown(s.api)}`;
   if (s.kind === 'environ') return `reads the whole environment — ${escapeMarkdown(s.api)}`;
+  if (s.kind === 'source') return `loads ${escapeMarkdown(sourceFiles(s.options))} into the environment — ${escapeMarkdown(s.api)}`;
   return `dynamic key — ${what}`;
 }
 

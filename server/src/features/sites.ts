@@ -73,7 +73,7 @@ export function sameSite(a: SiteEntry, b: SiteEntry): boolean {
   );
 }
 
-/** The verb a lens or hover uses for a kind: read, set, unset, clear, environ. */
+/** The verb a lens or hover uses for a kind: read, set, unset, clear, environ, source (loads). */
 export function verb(kind: SiteKind): string {
   switch (kind) {
     case 'read':
@@ -86,6 +86,8 @@ export function verb(kind: SiteKind): string {
       return 'clears all';
     case 'environ':
       return 'reads all';
+    case 'source':
+      return 'loads';
   }
 }
 
@@ -93,4 +95,10 @@ export function verb(kind: SiteKind): string {
 export function baseName(e: SiteEntry): string {
   const f = e.site.file;
   return f.slice(f.lastIndexOf('/') + 1);
+}
+
+/** The files a `source` site loads, from its `file=` options: `.env, .env.local`. */
+export function sourceFiles(options: readonly string[] | undefined): string {
+  const files = (options ?? []).filter((o) => o.startsWith('file=')).map((o) => o.slice(5));
+  return files.length ? files.join(', ') : '.env';
 }

@@ -39,9 +39,12 @@ export const API_WORDS = /\b(?:Getenv|LookupEnv|Setenv|Unsetenv|Clearenv|Environ
 // its mapping is os.Getenv, and then the file mentions Getenv too.
 const PREFILTER = /\b(?:Getenv|LookupEnv|Setenv|Unsetenv|Clearenv|Environ|ExpandEnv)\b/;
 
-/** True when a file's text may call an env API at all (the pre-filter before parsing). */
+// Config libraries (issue 6): their imports, and the struct tags they read.
+const LIBRARY_PREFILTER = /env:"|envconfig|caarlos0\/env|spf13\/viper|joho\/godotenv/;
+
+/** True when a file's text may call an env API or use a config library at all (the pre-filter before parsing). */
 export function mentionsEnvApi(text: string): boolean {
   // NOTE: plain indexOf first: several times faster than the regex over a whole tree.
-  if (text.indexOf('env') < 0 && text.indexOf('Env') < 0) return false;
-  return PREFILTER.test(text);
+  if (text.indexOf('env') < 0 && text.indexOf('Env') < 0 && text.indexOf('spf13/viper') < 0) return false;
+  return PREFILTER.test(text) || LIBRARY_PREFILTER.test(text);
 }

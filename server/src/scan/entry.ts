@@ -57,7 +57,7 @@ export function envOf(e: Entry): boolean {
 /** The env pre-filter on UTF-8 bytes: the decoded text when the file passes, else null. */
 export function envText(raw: Uint8Array): string | null {
   const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (b.indexOf('env') < 0 && b.indexOf('Env') < 0) return null;
+  if (b.indexOf('env') < 0 && b.indexOf('Env') < 0 && b.indexOf('spf13/viper') < 0) return null;
   const text = b.toString('utf8');
   return mentionsEnvApi(text) ? text : null;
 }

@@ -7,6 +7,7 @@ import type { Parser, Range } from 'web-tree-sitter';
 import { API_WORDS } from './apis';
 import { lineStarts, pointAt, topLevelChunks } from './chunks';
 import { FactExtractor, type FileFacts } from './facts';
+import { libraryWords } from './libraryFacts';
 
 /** Counters for benchmarks: how much was parsed, and how much of it was skipped. */
 export interface ParseStats {
@@ -35,13 +36,18 @@ export function wordsRegex(words: Iterable<string>): RegExp | null {
 
 /**
  * Parses what matters of `text` and returns its facts (null if even that failed).
- * `words`: helper names whose calls to record; `constOnly`: only package, imports, constants.
+ * `words`: helper names whose calls to record; `constOnly`: only package, imports, constants;
+ * `withTypes`: also struct types and package-level variables.
  */
-export function extractFacts(parser: Parser, text: string, words: Iterable<string>, constOnly: boolean, stats?: ParseStats): FileFacts | null {
+export function extractFacts(parser: Parser, text: string, words: Iterable<string>, constOnly: boolean, stats?: ParseStats, withTypes = false): FileFacts | null {
   const wordsRe = wordsRegex(words);
+  // Files of config libraries (or with env tags) also need their types and package-level variables.
+  // `withTypes`: a struct type some library call needs is declared here.
+  const libRe = libraryWords(text) ?? (withTypes ? /(?!)/g : null);
   const hits: number[] = [];
   if (!constOnly) {
-    for (const re of wordsRe ? [API_WORDS, wordsRe] : [API_WORDS]) {
+    for (const re of [API_WORDS, wordsRe, libRe]) {
+      if (!re) continue;
       re.lastIndex = 0;
       for (let m = re.exec(text); m; m = re.exec(text)) hits.push(m.index);
     }
@@ -57,7 +63,8 @@ export function extractFacts(parser: Parser, text: string, words: Iterable<strin
       h++;
     }
     if (hit) searched.push(c);
-    if (hit || c.kind === 'package' || c.kind === 'import' || c.kind === 'const') {
+    const libDecl = libRe !== null && (c.kind === 'type' || c.kind === 'var');
+    if (hit || libDecl || c.kind === 'package' || c.kind === 'import' || c.kind === 'const') {
       const last = wanted[wanted.length - 1];
       if (last && last.end === c.start) last.end = c.end;
       else wanted.push({ start: c.start, end: c.end });
@@ -76,7 +83,7 @@ export function extractFacts(parser: Parser, text: string, words: Iterable<strin
     }
     if (!tree) return null;
     try {
-      return new FactExtractor(tree, text).run(searched, wordsRe);
+      return new FactExtractor(tree, text).run(searched, wordsRe, libRe);
     } finally {
       tree.delete();
     }

@@ -8,6 +8,7 @@ import { API_WORDS, ENV_APIS, TESTING_TYPES, type ApiInfo } from './apis';
 import { UNKNOWN, decodeStringLiteral, expandRefs, type Expr } from './expr';
 import { enclosingNamedFunction, findLocalDecl, parameters, type LocalDecl } from './scope';
 import { fallbackOf } from './defaults';
+import { LibraryExtractor, type LibCallFact, type StructFact, type TypeRef } from './libraryFacts';
 import { defaultImportName } from './modules';
 import { countNewlines, escapeRe, isReassigned, typeName, unwrapCallee, valueType, WRAPPERS } from './syntax';
 import type { SiteKind } from './types';
@@ -72,6 +73,17 @@ export interface FileFacts {
   calls: CallFact[];
   /** Package-level variables holding an env function (`var getenv = os.Getenv`): name → API. */
   aliases: { name: string; api: string; kind: SiteKind }[];
+  /** Config-library facts (issue 6), when the file imports a library or has env tags. */
+  lib?: LibraryFacts;
+}
+
+/** Struct types, package-level variable types and config-library calls of a file. */
+export interface LibraryFacts {
+  structs: StructFact[];
+  calls: LibCallFact[];
+  varTypes: Record<string, TypeRef>;
+  /** Range of a `_ "github.com/joho/godotenv/autoload"` import. */
+  autoload: Span | null;
 }
 
 function spanOf(n: Node): Span {
@@ -135,7 +147,7 @@ export class FactExtractor {
   }
 
   /** Runs the extraction: `ranges` are the parsed parts of the text; `helperWords` matches helper names. */
-  run(ranges: { start: number; end: number }[], helperWords: RegExp | null): FileFacts {
+  run(ranges: { start: number; end: number }[], helperWords: RegExp | null, libWords: RegExp | null = null): FileFacts {
     const root = this.tree.rootNode;
     for (const top of root.namedChildren) {
       if (!top) continue;
@@ -159,6 +171,11 @@ export class FactExtractor {
           this.readCall(call, word, re === API_WORDS);
         }
       }
+    }
+    if (libWords) {
+      const lib = new LibraryExtractor(root, this.text, { expr: (n, at) => this.expr(n, at, 0), funcOf: (n) => this.funcOf(n), localDecl: (n, name) => this.localDecl(n, name) });
+      lib.run(ranges, libWords);
+      if (lib.structs.length || lib.calls.length || lib.autoload) this.facts.lib = { structs: lib.structs, calls: lib.calls, varTypes: lib.varTypes, autoload: lib.autoload };
     }
     for (const call of this.facts.calls) {
       if (call.func < 0) continue;

@@ -38,13 +38,13 @@
  * named t, b, f or tb; a package-level variable holding an env function
  * (`var lookupEnv = os.LookupEnv`) is a helper: its calls are sites with api `main.lookupEnv`.
  *
- * Extending it (issue 6, library-aware keys) fits the same pipeline: the pre-filter also
- * looks for `env:"` / `envconfig:"` tags and library call names (`envconfig.Process`,
- * `BindEnv`, `SetEnvPrefix`, `AutomaticEnv`); `extract.ts` then includes `type` chunks that
- * hold tags; facts gain struct types with tagged fields (and nested struct fields, for
- * `envPrefix`) and library calls with their struct-typed arguments; `resolve.ts` links calls
- * to struct types across files (like helpers) and emits field sites with `options`
- * (required, notEmpty, …). `.env` files would be a separate, non-Go document type of the index.
+ * Config libraries (issue 6; libraryFacts.ts → librarySites.ts, rules in libraryKeys.ts): the
+ * pre-filter also passes files importing caarlos0/env, kelseyhightower/envconfig, spf13/viper or
+ * joho/godotenv or holding `env:"` tags; such files are parsed with their `type` and `var`
+ * declarations. Struct fields become `read` sites (caarlos0 tags with `envPrefix` nesting;
+ * envconfig.Process fields, the struct found across files and packages through the same
+ * "missing name" path as constants), viper binds/gets are read sites at the call, godotenv
+ * loads are `source` sites. `.env` files are parsed by dotenv.ts (no IO), outside the index.
  */
 import { type WasmPaths, loadGoLanguage } from './parser';
 import { WorkspaceIndex } from './workspace';

@@ -5,6 +5,7 @@
 import type { CallFact, Callee, FileFacts } from './facts';
 import { evaluateDefault, evaluateKey, expandRefs, type ConstLookup, type Expr } from './expr';
 import { defaultImportName } from './modules';
+import { LibrarySites } from './librarySites';
 import type { Site, SiteKind } from './types';
 
 /** A file as the resolver sees it. */
@@ -50,11 +51,20 @@ export function helperId(pkgKey: string, recv: string | null, name: string): str
 export class Resolver {
   readonly helpers = new Map<string, Helper>();
   private readonly methodsByName = new Map<string, Helper[]>();
+  private readonly library: LibrarySites;
 
   constructor(
     private readonly files: ResolvedFile[],
     private readonly host: ResolveHost,
-  ) {}
+  ) {
+    this.library = new LibrarySites({
+      files,
+      qualPackage: (file, qual) => this.qualPackage(file, qual),
+      lookupFor: (file) => this.lookupFor(file),
+      filesOf: (pkgKey) => host.filesOf(pkgKey),
+      missing: (pkgKey, name) => host.missing(pkgKey, name),
+    });
+  }
 
   /** The package key an import name refers to in a file, or null (unknown or outside the workspace). */
   private qualPackage(file: ResolvedFile, qual: string): string | null {
@@ -203,6 +213,7 @@ export class Resolver {
         sites.push({ ...site(base, call.span, h.kind, key, pattern, h.api), default: def });
       }
     }
+    if (facts.lib) sites.push(...this.library.sitesOf(file, rel, test));
     sites.sort((a, b) => a.line - b.line || a.column - b.column);
     return sites;
   }

@@ -1,5 +1,8 @@
-/** What a static site does with the environment. Stable: part of `envtrace scan --json`. */
-export type SiteKind = 'read' | 'write' | 'unset' | 'clear' | 'environ';
+/**
+ * What a static site does with the environment. Stable: part of `envtrace scan --json`.
+ * `source` (issue 6): a call that loads variables from files (godotenv.Load), key null.
+ */
+export type SiteKind = 'read' | 'write' | 'unset' | 'clear' | 'environ' | 'source';
 
 /**
  * One place in the Go source that touches the environment, as `envtrace scan --json`

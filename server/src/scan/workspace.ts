@@ -23,6 +23,10 @@ import type { Site } from './types';
 
 const MAX_ROUNDS = 5;
 
+/** Whether a file's facts can yield sites (env calls, or config-library facts). */
+function hasSiteFacts(f: FileFacts | null): boolean {
+  return !!f && (f.calls.length > 0 || !!f.lib);
+}
 /** A skipped directory name as a whole segment of a path (either separator). */
 const SKIPPED_SEGMENT = new RegExp(`[\\\\/](?:${[...SKIPPED_DIRS].map((d) => d.replace('.', '\\.')).join('|')})[\\\\/]`);
 
@@ -184,6 +188,8 @@ export class WorkspaceIndex {
     let full = this.recheckAll || this.added || this.deleted.length > 0 || this.helperDefs === '';
     this.added = false;
     const constsBefore = dirty.map((e) => constSignature(e.facts));
+    // Library facts (struct types, envconfig/viper calls) make sites in other files: re-resolve all.
+    const libBefore = dirty.map((e) => !!e.facts?.lib);
     for (const e of dirty) {
       ({ pkgName: e.pkgName, imports: e.imports } = e.header?.version === e.version ? e.header : readHeader(headOf(e)));
       e.header = undefined;
@@ -195,7 +201,7 @@ export class WorkspaceIndex {
     }
     let resolver = this.findHelpers(dirty);
     const targets = (): Entry[] => (full ? [...this.entries.values()] : dirty);
-    full ||= dirty.some((e, i) => constSignature(e.facts) !== constsBefore[i] || this.mayDeclareMissing(e));
+    full ||= dirty.some((e, i) => constSignature(e.facts) !== constsBefore[i] || this.mayDeclareMissing(e) || libBefore[i] || !!e.facts?.lib);
     const defs = JSON.stringify([...resolver.helpers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     full ||= defs !== this.helperDefs;
     this.helperDefs = defs;
@@ -206,7 +212,7 @@ export class WorkspaceIndex {
     const changed = this.deleted;
     this.deleted = [];
     for (const e of targets()) {
-      const sites = e.facts?.calls.length ? resolver.sitesOf(this.resolved(e), this.relativePath(e.path), e.test) : [];
+      const sites = hasSiteFacts(e.facts) ? resolver.sitesOf(this.resolved(e), this.relativePath(e.path), e.test) : [];
       const json = sites.length ? JSON.stringify(sites) : '[]';
       if (json !== e.sitesJson) changed.push(e.path);
       e.sites = sites;
@@ -293,15 +299,19 @@ export class WorkspaceIndex {
         set.add(name);
         missing.set(pkgKey, set);
       };
-      for (const e of targets) if (e.facts?.calls.length) resolver.sitesOf(this.resolved(e), '', false);
+      for (const e of targets) if (hasSiteFacts(e.facts)) resolver.sitesOf(this.resolved(e), '', false);
       this.onMissing = undefined;
       for (const [k, names] of missing) this.lastMissing.set(k, new Set([...(this.lastMissing.get(k) ?? []), ...names]));
       let parsed = false;
       for (const [pkgKey, names] of missing) {
         const re = new RegExp(`\\b(?:${[...names].map(escapeRe).join('|')})\\b`);
+        // A missing name may be a struct type a config library needs (issue 6).
+        const structRe = new RegExp(`\\b(?:${[...names].map(escapeRe).join('|')})\\s+struct\\b`);
         for (const e of this.packageEntries(pkgKey)) {
-          if (e.facts || !re.test(textOf(e))) continue;
-          this.parse(e, new Set(), true);
+          if (!re.test(textOf(e))) continue;
+          if (!e.facts) this.parse(e, new Set(), true, structRe.test(textOf(e)));
+          else if (!e.facts.lib && structRe.test(textOf(e))) this.parse(e, new Set(e.words ? e.words.split(',') : []), e.constOnly, true);
+          else continue;
           parsed = true;
         }
       }
@@ -368,20 +378,20 @@ export class WorkspaceIndex {
   }
 
   /** Parses the declarations of a file that matter and stores its facts; never throws. */
-  private parse(e: Entry, words: Set<string>, constOnly = false): void {
+  private parse(e: Entry, words: Set<string>, constOnly = false, withTypes = false): void {
     const w = [...words].sort().join(',');
     // Helper names that are env API words themselves (a `cfg.Getenv` helper) find nothing
     // the API words did not: facts for the same other names are the same facts.
-    const same = !!e.facts && !e.constOnly && !constOnly && beyondApiWords(e.words) === beyondApiWords(w);
+    const same = !!e.facts && !e.constOnly && !constOnly && !withTypes && beyondApiWords(e.words) === beyondApiWords(w);
     e.words = w;
     e.constOnly = constOnly;
     const pre = e.prefetched;
     e.prefetched = undefined;
     if (same) return;
-    if (pre && pre.version === e.version && beyondApiWords(w) === '' && !constOnly) {
+    if (pre && pre.version === e.version && beyondApiWords(w) === '' && !constOnly && !withTypes) {
       e.facts = pre.facts;
       return;
     }
-    e.facts = extractFacts(this.parser, textOf(e), words, constOnly, this.stats);
+    e.facts = extractFacts(this.parser, textOf(e), words, constOnly, this.stats, withTypes);
   }
 }
