@@ -14,7 +14,7 @@ export interface ServerSettings {
 }
 
 /** Defaults, used when the client cannot answer `workspace/configuration`. */
-export const defaultSettings: ServerSettings = { codeLensEnable: true, inlayHintsEnabled: true, runsShow: 'latest', runsDirectory: '' };
+export const defaultSettings: ServerSettings = { codeLensEnable: true, inlayHintsEnabled: true, runsShow: 'latest', runsDirectory: '.envtrace' };
 
 /** Reads the `envtrace` section the client returned, keeping defaults for anything missing or mistyped. */
 export function parseSettings(raw: unknown): ServerSettings {
