@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { fixture, readRun, traced } from './recorderSupport';
 
 test('precise race mode: a racy Setenv/Getenv pair is reported by the race detector', async () => {
-  const r = await traced('go', ['run', '.', 'racy'], { cwd: fixture('race'), race: true });
+  // NOTE: under heavy load one run in a full suite once went unreported (cause not found; see
+  // the issue note), so the racy program gets up to three runs; one report is required.
+  let r = await traced('go', ['run', '.', 'racy'], { cwd: fixture('race'), race: true });
+  for (let i = 0; i < 2 && !/WARNING: DATA RACE/.test(r.stderr); i++) {
+    r = await traced('go', ['run', '.', 'racy'], { cwd: fixture('race'), race: true });
+  }
   assert.match(r.stderr, /WARNING: DATA RACE/, `status ${r.status}, stdout ${JSON.stringify(r.stdout)}`);
   assert.match(r.stderr, /os\.Setenv\(\)/);
   assert.match(r.stderr, /os\.Getenv\(\)/);
