@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { PatchError, prepareOverlay, traceGoFlags, verifyOverlay } from '../../server/src/tracer/overlay';
 import { applyPatch } from '../../server/src/tracer/patches';
-import { splitGoFlags } from '../../server/src/tracer/goflags';
+import { commandSetsCount, splitGoFlags } from '../../server/src/tracer/goflags';
 import { CACHE, fixture, readRun, traced } from './recorderSupport';
 
 const realGoroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim();
@@ -40,8 +40,15 @@ test('the overlay is generated once per GOROOT + version and then reused', async
   assert.match(bad.output, /the overlay was not applied to /);
 });
 
-test('GOFLAGS keeps the user flags, replaces -count and quotes a path with spaces', async () => {
-  assert.equal(traceGoFlags('-mod=mod -count=3 -tags=a,b', '/c/o.json'), '-mod=mod -tags=a,b -overlay=/c/o.json -count=1');
+test('GOFLAGS keeps the user flags and their -count, and quotes a path with spaces', async () => {
+  assert.equal(traceGoFlags('-mod=mod -count=3 -tags=a,b', '/c/o.json'), '-mod=mod -count=3 -tags=a,b -overlay=/c/o.json');
+  assert.equal(traceGoFlags('-mod=mod -overlay=/u.json', '/c/o.json'), '-mod=mod -overlay=/c/o.json -count=1');
+  assert.equal(traceGoFlags('', '/c/o.json', false, true), '-overlay=/c/o.json');
+  assert.equal(commandSetsCount(['go', 'test', '-v', '-count', '2', './...']), true);
+  assert.equal(commandSetsCount(['/usr/local/go/bin/go', 'test', '-count=2']), true);
+  assert.equal(commandSetsCount(['go', 'test', '.', '-args', '-count=2']), false);
+  assert.equal(commandSetsCount(['go', 'run', '.', '-count=2']), false);
+  assert.equal(commandSetsCount(['make', 'test', '-count=2']), false);
   assert.deepEqual(splitGoFlags(traceGoFlags("'-ldflags=-s -w'", '/a b/o.json', true)), [
     '-ldflags=-s -w', '-overlay=/a b/o.json', '-count=1', '-race',
   ]);

@@ -37,10 +37,7 @@ export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, c
   } catch (e) {
     throw new CliError(`cannot use ${root}: ${(e as Error).message}`);
   }
-  const [gitCommit, gomodcache] = await Promise.all([
-    capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env),
-    capture(overlay.go, ['env', 'GOMODCACHE'], io.cwd, { ...io.env, GOFLAGS: '' }),
-  ]);
+  const gitCommit = await capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env);
   const run = await createRun(root, {
     label: flags.label,
     command,
@@ -53,7 +50,7 @@ export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, c
     goarch: overlay.goarch,
     gitCommit: gitCommit || null,
     goroot: overlay.goroot,
-    gomodcache: gomodcache || null,
+    gomodcache: overlay.gomodcache || null,
     mode,
   });
   await pruneRuns(root, flags.keep);
@@ -75,7 +72,10 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     io.err(`envtrace: the first traced build with ${overlay.goVersion} recompiles part of the standard library (a few seconds; later builds are cached)\n`);
   }
   const env = traceEnv(
-    { overlayPath: overlay.overlayPath, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, hashKey: key, race: flags.race },
+    {
+      overlayPath: overlay.overlayPath, goflags: overlay.goflags, command, runDir: run.dir, runId: run.info.id,
+      stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, hashKey: key, race: flags.race,
+    },
     io.env,
   );
   let code: number;

@@ -13,6 +13,11 @@ export interface GoEnv {
   goarch: string;
   /** Module cache; Go 1.25+ refuses overlays of files beneath it (downloaded toolchains live there). */
   gomodcache: string;
+  /**
+   * The effective GOFLAGS as the go command resolves them: the environment variable when it is
+   * non-empty, else the go env file (`$GOENV`, written by `go env -w`), else `$GOROOT/go.env`.
+   */
+  goflags: string;
 }
 
 /** Oldest Go release the recorder supports. */
@@ -57,12 +62,12 @@ export function parseGoVersion(v: string): [number, number] | null {
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
-/** Runs `go env` in the user's project directory and checks the version is supported. */
+/** Runs `go env` (once) in the user's project directory and checks the version is supported. */
 export function goEnv(go: string, cwd: string, env: NodeJS.ProcessEnv): Promise<GoEnv> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       go,
-      ['env', '-json', 'GOROOT', 'GOVERSION', 'GOOS', 'GOARCH', 'GOMODCACHE'],
+      ['env', '-json', 'GOROOT', 'GOVERSION', 'GOOS', 'GOARCH', 'GOMODCACHE', 'GOFLAGS'],
       { cwd, env, maxBuffer: 1 << 20, windowsHide: true },
       (err, stdout, stderr) => {
         if (err) {
@@ -91,7 +96,7 @@ export function goEnv(go: string, cwd: string, env: NodeJS.ProcessEnv): Promise<
           reject(new GoToolchainError(`${go} reports no GOROOT`));
           return;
         }
-        resolvePromise({ go, goroot: j.GOROOT, goVersion, goos: j.GOOS, goarch: j.GOARCH, gomodcache: j.GOMODCACHE ?? '' });
+        resolvePromise({ go, goroot: j.GOROOT, goVersion, goos: j.GOOS, goarch: j.GOARCH, gomodcache: j.GOMODCACHE ?? '', goflags: j.GOFLAGS ?? '' });
       },
     );
   });

@@ -41,14 +41,32 @@ export function userOverlay(goflags: string | undefined): string | undefined {
   return f ? f.slice(f.indexOf('=') + 1) : undefined;
 }
 
+/** True when `flags` set a test count (`-count=N`, `-count N`, `-test.count=N`). */
+function setsCount(flags: string[]): boolean {
+  return flags.some((f) => ['count', 'test.count'].includes(flagName(f)));
+}
+
 /**
- * GOFLAGS for a traced command: the user's flags without their -overlay/-count (the user's
- * overlay is merged into ours by prepareOverlay), plus `-overlay=<ours> -count=1` and, for
+ * True when a `go test` command line sets -count itself. Only `go test`: after `go run`'s
+ * package, flags belong to the program; after `-args`, to the test binary.
+ */
+export function commandSetsCount(command: readonly string[]): boolean {
+  const [bin, verb, ...rest] = command;
+  if (!bin || !/^go(\.exe)?$/i.test(bin.split(/[\\/]/).pop() ?? '') || verb !== 'test') return false;
+  const end = rest.indexOf('-args');
+  return setsCount(rest.slice(0, end < 0 ? rest.length : end).filter((f) => f.startsWith('-')));
+}
+
+/**
+ * GOFLAGS for a traced command: the user's effective flags without their -overlay (merged
+ * into ours by prepareOverlay), plus `-overlay=<ours>`; `-count=1` only when neither GOFLAGS
+ * nor the command sets a count (a cached test runs no binary and records nothing); and, for
  * the precise race mode, `-race`.
  */
-export function traceGoFlags(userGoFlags: string | undefined, overlayPath: string, race = false): string {
-  const kept = splitGoFlags(userGoFlags ?? '').filter((f) => !['overlay', 'count'].includes(flagName(f)));
-  const flags = [...kept, `-overlay=${overlayPath}`, '-count=1'];
+export function traceGoFlags(userGoFlags: string | undefined, overlayPath: string, race = false, countOnCommand = false): string {
+  const kept = splitGoFlags(userGoFlags ?? '').filter((f) => flagName(f) !== 'overlay');
+  const flags = [...kept, `-overlay=${overlayPath}`];
+  if (!countOnCommand && !setsCount(kept)) flags.push('-count=1');
   if (race && !kept.some((f) => flagName(f) === 'race')) flags.push('-race');
   return flags.map(quoteGoFlag).join(' ');
 }
@@ -57,6 +75,13 @@ export function traceGoFlags(userGoFlags: string | undefined, overlayPath: strin
 export interface TraceEnvOptions {
   /** From prepareOverlay(). */
   overlayPath: string;
+  /**
+   * The user's effective GOFLAGS (PreparedOverlay.goflags, from `go env GOFLAGS`); when absent,
+   * the GOFLAGS of the environment, which misses flags saved with `go env -w`.
+   */
+  goflags?: string;
+  /** The traced command: a `go test -count=N` there keeps envtrace from adding -count=1. */
+  command?: readonly string[];
   /** Absolute run directory; the recorder writes one `<pid>-<start>.jsonl` per process there. */
   runDir: string;
   runId: string;
@@ -78,9 +103,9 @@ export interface TraceEnvOptions {
 }
 
 /** Just the variables a traced command needs (GOFLAGS + ENVTRACE_*), e.g. for `envtrace env`. */
-export function traceSettings(o: TraceEnvOptions, userGoFlags: string | undefined): Record<string, string> {
+export function traceSettings(o: TraceEnvOptions, envGoFlags: string | undefined): Record<string, string> {
   const s: Record<string, string> = {
-    GOFLAGS: traceGoFlags(userGoFlags, o.overlayPath, o.race),
+    GOFLAGS: traceGoFlags(o.goflags ?? envGoFlags, o.overlayPath, o.race, commandSetsCount(o.command ?? [])),
     [SETTINGS.dir]: o.runDir,
     [SETTINGS.run]: o.runId,
     [SETTINGS.stack]: String(o.stack ?? 16),

@@ -21,7 +21,7 @@ export interface PrepareOverlayOptions {
   cacheDir?: string;
   /** Progress messages (e.g. "generating overlay for go1.26.8"). */
   log?: (msg: string) => void;
-  /** Environment for `go env` and for finding go and a user's GOFLAGS -overlay; default process.env. */
+  /** Environment for `go env` (which resolves the user's GOFLAGS) and for finding go; default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Directory holding the recorder's Go fragments; default: found beside the bundle or in server/go. */
   goSourceDir?: string;
@@ -37,6 +37,13 @@ export interface PreparedOverlay {
   goVersion: string;
   goos: string;
   goarch: string;
+  /** Module cache of the toolchain (recorded in run.json; saves a second `go env`). */
+  gomodcache: string;
+  /**
+   * The user's effective GOFLAGS (`go env GOFLAGS`: environment, go env file or GOROOT/go.env),
+   * to pass on to traceEnv as `goflags` so the traced build keeps every flag the user set.
+   */
+  goflags: string;
   /** True when the overlay was generated now, false when reused from the cache. */
   fresh: boolean;
   /**
@@ -83,14 +90,18 @@ function recorderHash(goSrc: string): string {
 export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<PreparedOverlay> {
   const env = opts.env ?? process.env;
   const go = findGo(opts.go, env, opts.cwd);
-  let ge = await goEnv(go, opts.cwd, stripOverlayFlag(env));
+  // NOTE: the environment goes to `go env` unchanged: `go env` never reads the overlay file (a
+  // stale one does no harm), and dropping an -overlay from a GOFLAGS that holds nothing else
+  // would make the go command fall back to the go env file's GOFLAGS, which the real build
+  // does not use.
+  let ge = await goEnv(go, opts.cwd, env);
   let toolchain: PreparedOverlay['toolchain'];
   if (ge.gomodcache && isBeneath(ge.goroot, ge.gomodcache)) {
     const cacheBase = opts.cacheDir ?? defaultCacheDir(env);
     const mirror = mirrorGoroot(ge.goroot, join(cacheBase, 'goroot', `${ge.goVersion}-${sha(ge.goroot).slice(0, 8)}`));
     toolchain = { goroot: mirror, bin: join(mirror, 'bin') };
     const mirrorGo = join(mirror, 'bin', process.platform === 'win32' ? 'go.exe' : 'go');
-    ge = await goEnv(mirrorGo, opts.cwd, { ...stripOverlayFlag(env), GOROOT: mirror, GOTOOLCHAIN: 'local' });
+    ge = await goEnv(mirrorGo, opts.cwd, { ...env, GOROOT: mirror, GOTOOLCHAIN: 'local' });
   }
   const goSrc = opts.goSourceDir ?? findGoSourceDir();
   const originals = PATCHES.map((p) => {
@@ -137,8 +148,11 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
   }
   const tcFile = join(dir, TOOLCHAIN_FILE);
   if (toolchain && !existsSync(tcFile)) writeFileSync(tcFile, JSON.stringify(toolchain));
-  const overlayPath = mergeUserOverlay(base, dir, opts.cacheDir ?? defaultCacheDir(env), env.GOFLAGS, opts.cwd);
-  return { overlayPath, go: ge.go, goroot: ge.goroot, goVersion: ge.goVersion, goos: ge.goos, goarch: ge.goarch, fresh, toolchain };
+  const overlayPath = mergeUserOverlay(base, dir, opts.cacheDir ?? defaultCacheDir(env), ge.goflags, opts.cwd);
+  return {
+    overlayPath, go: ge.go, goroot: ge.goroot, goVersion: ge.goVersion, goos: ge.goos, goarch: ge.goarch,
+    gomodcache: ge.gomodcache, goflags: ge.goflags, fresh, toolchain,
+  };
 }
 
 function isBeneath(p: string, dir: string): boolean {
@@ -163,7 +177,8 @@ function mirrorGoroot(goroot: string, mirror: string): string {
 }
 
 function stripOverlayFlag(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  // A stale envtrace overlay in GOFLAGS (e.g. from `envtrace env`) must not break `go env`.
+  // The check passes -overlay on the command line; a second one in GOFLAGS (e.g. a stale one
+  // from `envtrace env`) would only confuse its message.
   return { ...env, GOFLAGS: (env.GOFLAGS ?? '').replace(/(^|\s)--?overlay=\S+/g, '') };
 }
 
