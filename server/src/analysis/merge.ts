@@ -32,7 +32,9 @@
  * key whose api names that library (`env tag` ← github.com/caarlos0/env, `viper.BindEnv` ←
  * spf13/viper); when the library took the whole environment through `os.Environ` (as
  * caarlos0/env does), such a site gets the key's value from the process's starting
- * environment (unless the process wrote the key).
+ * environment (unless the process wrote the key). A deferred call (`defer os.Unsetenv(k)`)
+ * runs at its function's exit, so its frame shows a `return` line or the closing brace:
+ * the site also holds those lines (Site.deferred, from the scanner).
  */
 import type { Site } from '../scan/types';
 import type { Frame } from '../runs/frames';
@@ -212,6 +214,11 @@ function patternRegex(p: string, ci: boolean): RegExp {
   return re;
 }
 
+/** Whether a frame at `line` of the site's file is the site: in its range, or at an exit of its function when the call is deferred. */
+function holdsLine(site: Site, line: number): boolean {
+  return (line >= site.line && line <= site.endLine) || (site.deferred?.includes(line) ?? false);
+}
+
 /** The entries that belong to a site. */
 function entriesOf(ctx: MergeContext, site: Site): Set<Entry> {
   const out = new Set<Entry>();
@@ -219,7 +226,7 @@ function entriesOf(ctx: MergeContext, site: Site): Set<Entry> {
   if (op === null) return out;
   const direct = isDirectSite(site);
   for (const ref of ctx.byFile.get(site.file) ?? []) {
-    if (ref.line < site.line || ref.line > site.endLine) continue;
+    if (!holdsLine(site, ref.line)) continue;
     if (ref.depth > 0 && direct) continue;
     for (const e of ctx.obs.byStack.get(ref.stack) ?? []) {
       if (e.op === op && keyFits(site, e.key, e.windows)) out.add(e);
@@ -324,7 +331,7 @@ function siteRaces(ctx: MergeContext, site: Site, entries: Set<Entry>, stacks: n
   }
   const at = (p: RaceParty): RaceSide => ({ ...p, relFile: p.file === null ? null : ctx.relFile(p.file) });
   const here = (p: RaceSide) =>
-    p.relFile !== null && p.line !== null && ((p.relFile === site.file && p.line >= site.line && p.line <= site.endLine) || places.has(`${p.relFile}:${p.line}`));
+    p.relFile !== null && p.line !== null && ((p.relFile === site.file && holdsLine(site, p.line)) || places.has(`${p.relFile}:${p.line}`));
   for (const e of entries) {
     if (e.key === null || seen.has(`${e.run}\u0000${e.key}`)) continue;
     seen.add(`${e.run}\u0000${e.key}`);

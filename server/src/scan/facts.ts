@@ -8,6 +8,7 @@ import { API_WORDS, ENV_APIS, TESTING_TYPES, type ApiInfo } from './apis';
 import { UNKNOWN, decodeStringLiteral, expandRefs, type Expr } from './expr';
 import { enclosingNamedFunction, findLocalDecl, parameters, type LocalDecl } from './scope';
 import { fallbackOf } from './defaults';
+import { deferFact, type DeferFact } from './deferred';
 import { LibraryExtractor, type LibCallFact, type StructFact, type TypeRef } from './libraryFacts';
 import { defaultImportName } from './modules';
 import { countNewlines, escapeRe, isReassigned, typeName, unwrapCallee, valueType, WRAPPERS } from './syntax';
@@ -56,6 +57,8 @@ export interface CallFact {
   args?: Expr[];
   /** Index into FileFacts.funcs of the enclosing named function, or -1 (package level). */
   func: number;
+  /** Set when the call is made by a `defer` statement. */
+  defer?: DeferFact;
 }
 
 /** An import of the file. `name` is the alias as written (`.`, `_`, an identifier) or null. */
@@ -281,11 +284,11 @@ export class FactExtractor {
       }
     }
     const callee = this.callee(fn, name);
-    if (callee) this.facts.calls.push({ span: spanOf(call), callee, args: args.map((a) => this.expr(a, call, 0)), func: this.funcOf(call) });
+    if (callee) this.facts.calls.push({ span: spanOf(call), callee, args: args.map((a) => this.expr(a, call, 0)), func: this.funcOf(call), defer: deferFact(call) });
   }
 
   private addApiCall(call: Node, api: string, info: ApiInfo, args: Node[]): void {
-    const fact: CallFact = { span: spanOf(call), api, kind: info.kind, func: this.funcOf(call) };
+    const fact: CallFact = { span: spanOf(call), api, kind: info.kind, func: this.funcOf(call), defer: deferFact(call) };
     if (info.keyArg >= 0) {
       const arg = args[info.keyArg];
       fact.key = arg ? this.expr(arg, call, 0) : UNKNOWN;

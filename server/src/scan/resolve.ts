@@ -6,6 +6,7 @@ import type { CallFact, Callee, FileFacts } from './facts';
 import { evaluateDefault, evaluateKey, expandRefs, type ConstLookup, type Expr } from './expr';
 import { defaultImportName } from './modules';
 import { LibrarySites } from './librarySites';
+import { placeDeferred, type DeferFact } from './deferred';
 import type { Site, SiteKind } from './types';
 
 /** A file as the resolver sees it. */
@@ -200,9 +201,11 @@ export class Resolver {
     const lookup = this.lookupFor(file);
     const sites: Site[] = [];
     const { facts } = file;
+    const deferred: { site: Site; fact: DeferFact }[] = [];
     for (const call of facts.calls) {
       const func = call.func >= 0 ? `${facts.pkg}.${facts.funcs[call.func].qualified}` : `${facts.pkg}.init`;
       const base = { file: rel, function: func, test };
+      const from = sites.length;
       if (call.api) this.apiSites(call, lookup, base, sites);
       else {
         const h = this.calleeHelper(file, call.callee!);
@@ -212,7 +215,9 @@ export class Resolver {
         const def = h.defaultParam !== null ? evaluateDefault(call.args?.[h.defaultParam], lookup) : null;
         sites.push({ ...site(base, call.span, h.kind, key, pattern, h.api), default: def });
       }
+      if (call.defer) for (let i = from; i < sites.length; i++) deferred.push({ site: sites[i], fact: call.defer });
     }
+    if (deferred.length) placeDeferred(deferred, sites);
     if (facts.lib) sites.push(...this.library.sitesOf(file, rel, test));
     sites.sort((a, b) => a.line - b.line || a.column - b.column);
     return sites;

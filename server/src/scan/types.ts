@@ -28,6 +28,12 @@ export interface Site {
   function: string | null;
   /** True when the file is a `_test.go` file. */
   test: boolean;
+  /**
+   * Only on a call made by a `defer` statement: the lines where its function exits (`return`
+   * statements, closing brace), where Go runs the call and a trace records it. Empty when
+   * another deferred call of the same kind there may use the same key.
+   */
+  deferred?: number[];
   /** Extra facts some site kinds carry (struct tag options, sources); absent when none. */
   options?: string[];
 }
