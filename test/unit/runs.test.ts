@@ -24,6 +24,18 @@ async function jsonReport(run: StoredRun): Promise<Report> {
   return JSON.parse(text) as Report;
 }
 
+test('writes: setenv + unsetenv in the text summary and in JSON vars[].writes alike; Clearenv is counted apart', async () => {
+  const dir = join(fixtures, '..', 'merge', 'runs', 'ops');
+  const run = { dir, info: await readRunInfo(dir) };
+  const { agg, stats } = await aggregateRun(run);
+  const summary = renderText(agg, stats, { id: run.info.id, dir, cwd: run.info.cwd }, true).split('\n')[0];
+  assert.match(summary, /, 2 writes, 1 clear, 1 process, /);
+  const report = await jsonReport(run);
+  assert.equal(report.vars.reduce((n, v) => n + v.writes, 0), 2);
+  assert.equal(report.events.filter((e) => e.op === 'clearenv').length, 1);
+  assert.doesNotMatch(renderText((await aggregateRun(await stored('basic'))).agg, stats, { id: 'x', dir, cwd: '/' }, true), /clear/);
+});
+
 test('reader skips corrupt lines and counts them and the gaps in seq', async () => {
   const run = await stored('basic');
   const { agg, stats } = await aggregateRun(run);

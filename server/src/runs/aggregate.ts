@@ -91,7 +91,10 @@ export interface Totals {
   events: number;
   reads: number;
   unsetReads: number;
+  /** setenv + unsetenv events: the sum of the report's `vars[].writes`. */
   writes: number;
+  /** Clearenv calls (no key: not a write of any one key). */
+  clears: number;
   keysRead: number;
   processes: number;
   races: number;
@@ -282,8 +285,9 @@ export class RunAggregate implements RunVisitor {
       writes += v.writes;
       if (v.reads) keysRead++;
     }
-    for (const c of this.keyless.cells.values()) if (c.op === 'clearenv') writes += c.count;
-    return { events: this.events, reads, unsetReads, writes, keysRead, processes: this.processes.length, races: this.races().size };
+    let clears = 0;
+    for (const c of this.keyless.cells.values()) if (c.op === 'clearenv') clears += c.count;
+    return { events: this.events, reads, unsetReads, writes, clears, keysRead, processes: this.processes.length, races: this.races().size };
   }
 }
 

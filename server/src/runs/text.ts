@@ -67,7 +67,7 @@ const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? o
 /** The summary lines. */
 export function summaryText(t: Totals, stats: ReadStats, where: { id: string; dir: string }): string[] {
   const lines = [
-    `envtrace: ${plural(t.keysRead, 'key')} read (${plural(t.reads, 'read')}, ${plural(t.unsetReads, 'unset read')}), ${plural(t.writes, 'write')}, ${plural(t.processes, 'process', 'processes')}, ${plural(t.races, 'race')}`,
+    `envtrace: ${plural(t.keysRead, 'key')} read (${plural(t.reads, 'read')}, ${plural(t.unsetReads, 'unset read')}), ${plural(t.writes, 'write')}${t.clears ? `, ${plural(t.clears, 'clear')}` : ''}, ${plural(t.processes, 'process', 'processes')}, ${plural(t.races, 'race')}`,
   ];
   const problems: string[] = [];
   if (stats.badLines) problems.push(`${plural(stats.badLines, 'unreadable line')} skipped`);
