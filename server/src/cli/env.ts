@@ -5,13 +5,9 @@ import { parseTraceFlags } from './traceFlags';
 import { storeFor } from './storeDir';
 import { traceSettings } from '../tracer/overlay';
 import { firstBuild } from '../tracer/run';
+import { shQuote } from './shellQuote';
 
 const ALLOWED = new Set(['stack', 'race', 'label', 'redact', 'no-redact', 'keep', 'dir', 'go']);
-
-/** A value quoted for POSIX shells. */
-export function shQuote(v: string): string {
-  return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * `envtrace env [flags]`: prints shell exports (GOFLAGS with the overlay, ENVTRACE_*) for a

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { CliError, type Io } from './io';
 import { listRuns } from '../runs/store';
 import { storeFor } from './storeDir';
+import { shellCommand } from './shellQuote';
 
 /** `envtrace runs [--json] [--dir DIR]`: lists the stored runs, newest first. */
 export async function runsCommand(args: string[], io: Io): Promise<number> {
@@ -36,7 +37,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
       r.exitCode === null ? (r.mode === 'env' ? 'env' : '-') : String(r.exitCode),
       String(r.processes),
       r.label ?? '',
-      r.command.join(' '),
+      shellCommand(r.command),
     ]);
   }
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
