@@ -3,7 +3,8 @@
  * answers the `.env` parts of lenses, hovers, definitions and references (pure functions in
  * features/dotenv.ts) and publishes its diagnostics. server.ts forwards events and requests.
  */
-import type { CodeLens, Connection, Hover, Location, Position } from 'vscode-languageserver/node';
+import type { CodeLens, Hover, Location, Position } from 'vscode-languageserver/node';
+import type { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { dotenvAnnotator, dotenvDefinition, dotenvDiagnostics, dotenvHover, dotenvLenses, dotenvReferences } from './features/dotenv';
 import type { SiteAnnotator } from './features/model';
 import { DotenvFiles, isDotenvUri } from './workspace/dotenvFiles';
@@ -18,10 +19,9 @@ export const DOTENV_WATCHERS = [{ globPattern: '**/.env*' }, { globPattern: '**/
 export class DotenvSupport {
   readonly files = new DotenvFiles();
   private readonly runs: FolderRuns;
-  private published = new Set<string>();
 
   constructor(
-    private readonly connection: Connection,
+    private readonly diagnostics: DiagnosticsPublisher,
     private readonly workspace: Workspace,
   ) {
     this.runs = new FolderRuns(workspace);
@@ -90,17 +90,9 @@ export class DotenvSupport {
     return dotenvReferences(this.files, this.workspace.index, uri, pos, includeDeclaration);
   }
 
-  /** Computes and publishes the `.env` diagnostics (clearing URIs that no longer have any). */
+  /** Computes the `.env` diagnostics and hands them to the publisher (which clears URIs that no longer have any). */
   async publishDiagnostics(): Promise<void> {
     await this.runs.refresh();
-    const byUri = dotenvDiagnostics(this.files, this.workspace.index, this.runs);
-    const now = new Set<string>();
-    for (const [uri, diagnostics] of byUri) {
-      if (diagnostics.length === 0 && !this.published.has(uri)) continue;
-      now.add(uri);
-      await this.connection.sendDiagnostics({ uri, diagnostics });
-    }
-    for (const uri of this.published) if (!now.has(uri)) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
-    this.published = new Set([...now].filter((u) => (byUri.get(u) ?? []).length > 0));
+    this.diagnostics.replace('dotenv', dotenvDiagnostics(this.files, this.workspace.index, this.runs));
   }
 }

@@ -20,6 +20,7 @@ import { renderDiffText } from './analysis/diffText';
 import { addRun, parseRunsShown, RunSourceError } from './analysis/loadObservations';
 import { ObservationsBuilder } from './analysis/observations';
 import { diagnostics } from './features/diagnostics';
+import type { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { inlayHints } from './features/inlayHints';
 import type { SiteAnnotator } from './features/model';
 import { libraryLenses, runtimeAnnotator, type SiteObservations } from './features/runtime';
@@ -48,6 +49,8 @@ export interface RuntimeHost {
   settings: () => SettingsCache;
   caps: () => ClientCapabilities;
   log: (m: string) => void;
+  /** Sends the diagnostics (merged with the `.env` layer's). */
+  diagnostics: DiagnosticsPublisher;
 }
 
 /** The runtime layer: call `configure()` when folders or settings change, `filesChanged` on watched files. */
@@ -57,7 +60,6 @@ export class Runtime {
   readonly observe: SiteObservations;
   readonly annotator: SiteAnnotator;
   private configured: Promise<void> = Promise.resolve();
-  private published = new Map<string, string>();
   private diagnosticsQueued = false;
   private lastGeneration = -1;
   private lastIdent: unknown[] = [];
@@ -216,7 +218,7 @@ export class Runtime {
   }
 
   private async publishDiagnostics(): Promise<void> {
-    const { workspace, connection } = this.host;
+    const { workspace } = this.host;
     await workspace.ready();
     await this.ready();
     // Runs reload into new Observations objects: identity and the index generation tell what changed.
@@ -232,13 +234,6 @@ export class Runtime {
       const list = diagnostics(workspace.index, uri, this.observe);
       if (list.length) next.set(uri, list);
     }
-    for (const uri of this.published.keys()) if (!next.has(uri)) next.set(uri, []);
-    for (const [uri, list] of next) {
-      const text = JSON.stringify(list);
-      if ((this.published.get(uri) ?? '[]') === text) continue;
-      if (list.length) this.published.set(uri, text);
-      else this.published.delete(uri);
-      void connection.sendDiagnostics({ uri, diagnostics: list });
-    }
+    this.host.diagnostics.replace('runtime', next);
   }
 }

@@ -22,6 +22,7 @@ import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
 import { workspaceSymbols } from './features/workspaceSymbol';
 import { DOTENV_WATCHERS, DotenvSupport } from './dotenvSupport';
+import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { Runtime } from './runtime';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
 import { createScanner } from './scan/index';
@@ -43,8 +44,10 @@ export function startServer(connection: Connection): void {
   let folders: WorkspaceFolder[] = [];
   let settings = new SettingsCache(undefined);
   const notifyIndex = changeNotifier(connection, workspace, () => caps);
+  // Both layers below publish diagnostics for Go files: one publisher merges them per URI.
+  const publisher = new DiagnosticsPublisher((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }).catch(() => {}));
   // The runs of each folder: lenses, hovers, inlay hints and diagnostics show what they observed.
-  const runtime = new Runtime({ connection, workspace, settings: () => settings, caps: () => caps, log });
+  const runtime = new Runtime({ connection, workspace, settings: () => settings, caps: () => caps, log, diagnostics: publisher });
   const changed = (force = false) => {
     notifyIndex(force);
     runtime.scheduleDiagnostics();
@@ -52,7 +55,7 @@ export function startServer(connection: Connection): void {
   // Layers that add to lenses and hovers (the runtime observations of traced runs).
   const annotators: SiteAnnotator[] = [runtime.annotator];
   // `.env` files (issue 6): their lenses, hovers, definitions, references and diagnostics.
-  const dotenv = new DotenvSupport(connection, workspace);
+  const dotenv = new DotenvSupport(publisher, workspace);
   annotators.push(dotenv.annotator());
   let diagnosticsQueued = false;
   const dotenvDiagnostics = () => {

@@ -102,8 +102,10 @@ describe('config libraries under the real tracer', () => {
       // The server sends the Go files' warnings before the .env Hints (NOT_READ).
       await client.waitFor(() => diagnostics('.env') !== undefined, 'diagnostics of .env');
       assert.deepEqual(diagnostics('.env')!.map((d) => d.code), ['envtrace.dotenvUnused']);
+      // One publisher: the runtime layer's unset reads and the .env layer's warning, together.
+      await client.waitFor(() => (diagnostics('caarlos/main.go') ?? []).length === 3, 'diagnostics of caarlos/main.go');
       const warnings = diagnostics('caarlos/main.go') ?? [];
-      assert.deepEqual(warnings.map((d) => [d.range.start.line + 1, d.severity, d.code]), [[13, 2, 'envtrace.requiredUnset']]);
+      assert.deepEqual(warnings.map((d) => [d.range.start.line + 1, d.severity, d.code]), [[13, 3, 'envtrace.unset'], [14, 3, 'envtrace.unset'], [13, 2, 'envtrace.requiredUnset']]);
       const lenses = titlesByLine(await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uriOf(join(app, '.env')) } }));
       assert.equal(lenses.get(0), 'PORT · read in main.go · observed "9000"');
       assert.equal(lenses.get(1), 'DB_HOST · read in main.go · observed "db.local"');
