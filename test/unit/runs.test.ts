@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { aggregateRun, reportHead, writeJsonReport } from '../../server/src/runs/load';
 import { readRun } from '../../server/src/runs/reader';
 import { goroutineOf, RunAggregate } from '../../server/src/runs/aggregate';
-import { readReportFile, replayReport } from '../../server/src/runs/importReport';
+import { replayReport } from '../../server/src/analysis/reportReplay';
 import { readRunInfo, type StoredRun } from '../../server/src/runs/store';
 import { renderText, traceLineText } from '../../server/src/runs/text';
 import type { Report } from '../../server/src/runs/report';
@@ -212,13 +212,16 @@ test('a JSON report replays into the same aggregate as its run directory', async
     await writeJsonReport(run, { write: (t) => void (text += t) });
     writeFileSync(join(tmp, 'r.json'), text);
     const agg = new RunAggregate();
-    const stats = await replayReport(await readReportFile(join(tmp, 'r.json')), agg);
+    const replay = await replayReport(join(tmp, 'r.json'), agg);
     const direct = await aggregateRun(run);
     assert.deepEqual(agg.reportVars(), direct.agg.reportVars());
     assert.deepEqual(agg.traceLines(), direct.agg.traceLines());
-    assert.equal(stats.lostEvents, 3);
+    assert.equal(replay.lostEvents, 3);
+    assert.equal(replay.head.id, run.info.id);
     writeFileSync(join(tmp, 'bad.json'), '{"version": 2}');
-    await assert.rejects(readReportFile(join(tmp, 'bad.json')), /not an envtrace JSON report of version 1/);
+    const bad = await replayReport(join(tmp, 'bad.json'), new RunAggregate());
+    assert.equal(bad.unreadableFiles, 1);
+    assert.match(bad.message ?? '', /unknown report version 2 \(this envtrace reads version 1\)/);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
