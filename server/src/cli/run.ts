@@ -31,12 +31,7 @@ export async function overlayFor(flags: TraceFlags, io: Io): Promise<PreparedOve
 /** Creates a run in the store (with run.json) and drops runs beyond --keep. */
 export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, command: string[], mode: 'run' | 'env', io: Io): Promise<{ run: StoredRun; key: string }> {
   const root = storeFor(flags.dir, io);
-  let key: string;
-  try {
-    key = await workspaceKey(root);
-  } catch (e) {
-    throw new CliError(`cannot use ${root}: ${(e as Error).message}`);
-  }
+  const key = await workspaceKey(root);
   const [gitCommit, gomodcache] = await Promise.all([
     capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env),
     capture(overlay.go, ['env', 'GOMODCACHE'], io.cwd, { ...io.env, GOFLAGS: '' }),
@@ -56,7 +51,7 @@ export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, c
     gomodcache: gomodcache || null,
     mode,
   });
-  await pruneRuns(root, flags.keep);
+  await pruneRuns(root, flags.keep).catch((e: unknown) => io.err(`envtrace: could not delete old runs: ${e instanceof Error ? e.message : String(e)}\n`));
   return { run, key };
 }
 
