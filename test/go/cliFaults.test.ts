@@ -1,0 +1,127 @@
+// The real CLI when the store is hostile or broken: modes under any umask, symlinks planted
+// by a clone, a store it cannot write, and envtrace killed with SIGKILL mid-run.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { allFiles, envtrace, root } from './cliSupport';
+
+describe('envtrace CLI: permissions and faults', () => {
+  let work: string;
+  let app: string;
+  let n = 0;
+  /** A fresh directory to use as --dir. */
+  const fresh = () => {
+    const d = join(work, `store${n++}`);
+    mkdirSync(d);
+    return d;
+  };
+
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'envtrace-faults-'));
+    app = join(work, 'app');
+    cpSync(join(root, 'test', 'fixtures', 'cli', 'app'), app, { recursive: true });
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  for (const umask of ['000', '022']) {
+    test(`umask ${umask}: .envtrace and its directories are 0700, every file 0600`, async () => {
+      const store = fresh();
+      const r = await envtrace(['--dir', store, '--quiet', '--', 'go', 'run', '.'], { cwd: app, umask, env: { APP_MODE: 'child' } });
+      assert.equal(r.code, 0, r.stderr);
+      const dot = join(store, '.envtrace');
+      const entries = [dot, ...readdirSync(dot, { recursive: true }).map((e) => join(dot, String(e)))];
+      assert.ok(entries.filter((e) => e.endsWith('.jsonl')).length >= 2, entries.join('\n'));
+      for (const e of entries) {
+        const st = lstatSync(e);
+        assert.equal(st.mode & 0o777, st.isDirectory() ? 0o700 : 0o600, e);
+      }
+    });
+  }
+
+  test('a symlinked key: refused in one line, rc 2, the target untouched', async () => {
+    const store = fresh();
+    const target = join(work, 'bashrc');
+    writeFileSync(target, 'export PS1=x\n');
+    chmodSync(target, 0o644);
+    mkdirSync(join(store, '.envtrace'));
+    symlinkSync(target, join(store, '.envtrace', 'key'));
+    const r = await envtrace(['--dir', store, '--', 'go', 'run', '.'], { cwd: app });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `envtrace: ${join(store, '.envtrace', 'key')} is a symlink; envtrace does not write through links (a cloned repository could aim it anywhere): remove it\n`);
+    assert.equal(readFileSync(target, 'utf8'), 'export PS1=x\n');
+    assert.equal(statSync(target).mode & 0o777, 0o644);
+  });
+
+  test('a dangling .gitignore symlink and a runs symlink: refused, nothing written outside (run and env)', async () => {
+    const outside = join(work, 'outside');
+    mkdirSync(outside);
+    const a = fresh();
+    mkdirSync(join(a, '.envtrace'));
+    symlinkSync(join(outside, 'made-by-envtrace'), join(a, '.envtrace', '.gitignore'));
+    const b = fresh();
+    mkdirSync(join(b, '.envtrace'));
+    symlinkSync(outside, join(b, '.envtrace', 'runs'));
+    for (const [store, what] of [[a, '.gitignore'], [b, 'runs']]) {
+      for (const args of [['--dir', store, '--', 'go', 'run', '.'], ['env', '--dir', store]]) {
+        const r = await envtrace(args, { cwd: app });
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, new RegExp(`^envtrace: \\S+/\\.envtrace/${what.replace('.', '\\.')} is a symlink; .*: remove it\\n$`));
+        assert.equal(r.stdout, '');
+      }
+    }
+    assert.deepEqual(readdirSync(outside), []);
+  });
+
+  test('a store envtrace cannot write: one line and rc 2 for run and env, no stack trace', async () => {
+    const store = fresh();
+    // The first run creates the store; then runs/ is made unwritable.
+    assert.equal((await envtrace(['--dir', store, '--quiet', '--', 'true'], { cwd: app })).code, 0);
+    const runs = join(store, '.envtrace', 'runs');
+    const how = makeReadOnly(runs);
+    try {
+      for (const args of [['--dir', store, '--', 'go', 'run', '.'], ['env', '--dir', store]]) {
+        const r = await envtrace(args, { cwd: app });
+        assert.equal(r.code, 2, `${how}: ${r.stderr}`);
+        assert.match(r.stderr, /^envtrace: cannot create directory \S+\/\.envtrace\/runs\/[\w-]+: (permission denied|read-only file system)\n$/, how);
+      }
+    } finally {
+      undoReadOnly(runs, how);
+    }
+    // runs/ as a file: the same kind of message.
+    rmSync(runs, { recursive: true });
+    writeFileSync(runs, '');
+    const r = await envtrace(['--dir', store, '--', 'true'], { cwd: app });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `envtrace: ${runs} is not a directory: remove it or choose another --dir\n`);
+    assert.deepEqual(allFiles(join(store, '.envtrace')).sort(), [join(store, '.envtrace', '.gitignore'), join(store, '.envtrace', 'key'), runs].sort());
+  });
+});
+
+/**
+ * Makes `dir` refuse new entries. chmod does not stop root, so as root the directory is made
+ * immutable (chattr +i, ext4/xfs/btrfs) or, failing that, a read-only bind mount of itself.
+ * Returns what was used.
+ */
+function makeReadOnly(dir: string): string {
+  if (process.getuid?.() !== 0) {
+    chmodSync(dir, 0o500);
+    return 'chmod 500';
+  }
+  try {
+    execFileSync('chattr', ['+i', dir], { stdio: 'pipe' });
+    return 'chattr +i';
+  } catch {
+    execFileSync('mount', ['--bind', dir, dir], { stdio: 'pipe' });
+    execFileSync('mount', ['-o', 'remount,bind,ro', dir], { stdio: 'pipe' });
+    return 'ro bind mount';
+  }
+}
+
+function undoReadOnly(dir: string, how: string): void {
+  if (how === 'chmod 500') chmodSync(dir, 0o700);
+  else if (how === 'chattr +i') execFileSync('chattr', ['-i', dir]);
+  else execFileSync('umount', [dir]);
+}
