@@ -1,11 +1,12 @@
 // The run store in a hostile clone: symlinks where envtrace writes, keys a clone could plant,
 // and the key created by several envtrace processes at once. Real files in a temp dir.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { importInto } from '../../client/src/runImport';
 import { UnsafeWriteError } from '../../server/src/files/writeSafe';
 import { keyProblem } from '../../server/src/runs/key';
 import { createRun, ensureStore, workspaceKey, writeRunInfo } from '../../server/src/runs/store';
@@ -141,4 +142,23 @@ test('directories and files are 0700 and 0600; an existing 0755 store is narrowe
   for (const d of [store, join(store, 'runs'), run.dir]) assert.equal(statSync(d).mode & 0o777, 0o700, d);
   for (const f of [join(store, 'key'), join(store, '.gitignore'), join(run.dir, 'run.json')]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
   assert.ok(existsSync(join(run.dir, 'run.json')));
+});
+
+test('importing a run directory copies only its regular files, never into a symlinked store', async () => {
+  const { store, outside } = layout();
+  const src = join(outside, '20261203-1');
+  mkdirSync(src);
+  writeFileSync(join(src, 'run.json'), JSON.stringify({ id: '20261203-1', command: [], start: '2026-12-03T08:00:00Z', end: '2026-12-03T08:00:01Z' }));
+  writeFileSync(join(src, '1-1.jsonl'), '{"t":"P"}\n');
+  symlinkSync('/dev/zero', join(src, '2-2.jsonl'));
+  execFileSync('mkfifo', [join(src, '3-3.jsonl')]);
+  const dir = await importInto(src, store);
+  assert.deepEqual(readdirSync(dir).sort(), ['1-1.jsonl', 'run.json']);
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  assert.equal(statSync(join(dir, 'run.json')).mode & 0o777, 0o600);
+
+  const other = layout();
+  symlinkSync(other.outside, join(other.store, 'runs'));
+  await assert.rejects(importInto(src, other.store), /runs is a symlink/);
+  assert.deepEqual(readdirSync(other.outside), []);
 });
