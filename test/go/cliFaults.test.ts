@@ -6,7 +6,7 @@ import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, read
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { allFiles, envtrace, root } from './cliSupport';
+import { allFiles, envtrace, root, waitForFile } from './cliSupport';
 
 describe('envtrace CLI: permissions and faults', () => {
   let work: string;
@@ -98,7 +98,55 @@ describe('envtrace CLI: permissions and faults', () => {
     assert.equal(r.stderr, `envtrace: ${runs} is not a directory: remove it or choose another --dir\n`);
     assert.deepEqual(allFiles(join(store, '.envtrace')).sort(), [join(store, '.envtrace', '.gitignore'), join(store, '.envtrace', 'key'), runs].sort());
   });
+
+  test('kill -9 of envtrace: the program and go run die, the run is listed and reported as interrupted', async () => {
+    const store = fresh();
+    const ready = join(work, 'sleeping');
+    let envtracePid = 0;
+    const running = envtrace(['--dir', store, '--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { APP_MODE: 'sleep', APP_READY: ready }, onStart: (p) => (envtracePid = p) });
+    await waitForFile(ready);
+    const program = Number(readFileSync(ready, 'utf8'));
+    const goRun = parentOf(program);
+    assert.ok(alive(program) && alive(goRun), 'running before the kill');
+    process.kill(envtracePid, 'SIGKILL');
+    await running; // resolves once every holder of envtrace's stdout (the program too) is gone
+    await until(() => !alive(program) && !alive(goRun), 60_000);
+
+    const list = await envtrace(['runs', '--dir', store], { cwd: app });
+    assert.match(list.stdout, /^\S+ +\S+ \S+ +interrupted +1 +go run \.$/m, list.stdout);
+    const json = JSON.parse((await envtrace(['runs', '--json', '--dir', store], { cwd: app })).stdout) as { state: string; end: null }[];
+    assert.deepEqual([json[0].state, json[0].end], ['interrupted', null]);
+    const rep = await envtrace(['report', '--dir', store], { cwd: app });
+    assert.equal(rep.code, 0, rep.stderr);
+    assert.match(rep.stdout, /os\.Getenv\("APP_SLEEPING"\)/);
+    assert.match(rep.stdout, /^envtrace: warning: run interrupted \(the envtrace recording it ended without finishing it\): showing what it recorded$/m);
+  });
 });
+
+/** The parent pid of `pid`, from /proc. */
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** True while `pid` runs (a zombie, dead but not yet reaped, counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `cond` holds, looking again every 100 ms; fails after `limit` ms (a bound on a hang, not a speed check). */
+async function until(cond: () => boolean, limit: number): Promise<void> {
+  const deadline = Date.now() + limit;
+  while (!cond()) {
+    assert.ok(Date.now() < deadline, 'condition not reached');
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
 
 /**
  * Makes `dir` refuse new entries. chmod does not stop root, so as root the directory is made

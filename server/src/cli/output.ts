@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { aggregateRun, type TextSink, writeJsonReport } from '../runs/load';
 import type { StoredRun } from '../runs/store';
+import { runState } from '../runs/liveness';
 import { renderText, summaryText } from '../runs/text';
 import { CliError, type Io } from './io';
 
@@ -38,7 +39,7 @@ async function withSink(io: Io, output: string | undefined, fallback: 'out' | 'e
 
 /** Renders `run`; for JSON also prints the summary on stderr (unless the JSON goes there). */
 export async function emitRun(run: StoredRun, opts: OutputOptions, io: Io): Promise<void> {
-  const where = { id: run.info.id, dir: run.dir, cwd: run.info.cwd };
+  const where = { id: run.info.id, dir: run.dir, cwd: run.info.cwd, state: runState(run.info) };
   if (opts.format === 'json') {
     let summary: string[] = [];
     await withSink(io, opts.output, 'out', async (sink) => {

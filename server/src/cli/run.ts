@@ -10,6 +10,7 @@ import { GoToolchainError, PatchError, prepareOverlay, type PreparedOverlay, tra
 import { firstBuild, markBuilt, runTraced, SpawnError } from '../tracer/run';
 import { createRun, pruneRuns, workspaceKey, writeRunInfo, type StoredRun } from '../runs/store';
 import { storeFor } from './storeDir';
+import { recorderIdentity } from '../runs/liveness';
 
 /** Runs a program and returns its trimmed stdout, or null when it fails. */
 export function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -50,6 +51,7 @@ export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, c
     goroot: overlay.goroot,
     gomodcache: gomodcache || null,
     mode,
+    ...(mode === 'run' ? recorderIdentity() : {}),
   });
   await pruneRuns(root, flags.keep).catch((e: unknown) => io.err(`envtrace: could not delete old runs: ${e instanceof Error ? e.message : String(e)}\n`));
   return { run, key };

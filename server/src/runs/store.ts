@@ -8,6 +8,7 @@ import { lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ensureOwnDir, makeNewDir, replaceFile, UnsafeWriteError, writeNewFile } from '../files/writeSafe';
 import { loadOrCreateKey } from './key';
+import { runState } from './liveness';
 
 /** `run.json`: what the CLI knows about a run. Times are ISO 8601 strings. */
 export interface RunInfo {
@@ -28,6 +29,10 @@ export interface RunInfo {
   gomodcache?: string | null;
   /** "run": started by `envtrace run`; "env": registered by `envtrace env` for a build run by hand. */
   mode: 'run' | 'env';
+  /** The envtrace process recording a "run" (see liveness.ts): pid, its start time, host. */
+  pid?: number | null;
+  pidStart?: string | null;
+  host?: string | null;
 }
 
 /** A stored run: its directory and run.json. */
@@ -134,6 +139,9 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
     goroot: r.goroot ?? null,
     gomodcache: r.gomodcache ?? null,
     mode: r.mode === 'env' ? 'env' : 'run',
+    pid: typeof r.pid === 'number' ? r.pid : null,
+    pidStart: typeof r.pidStart === 'string' ? r.pidStart : null,
+    host: typeof r.host === 'string' ? r.host : null,
   };
 }
 
@@ -157,13 +165,10 @@ export async function listRuns(root: string): Promise<StoredRun[]> {
   return runs.sort((a, b) => (a.info.start < b.info.start ? 1 : a.info.start > b.info.start ? -1 : a.info.id < b.info.id ? 1 : -1));
 }
 
-/** How long a run without an end time counts as still running (and is not pruned). */
-const RUNNING_GRACE_MS = 24 * 3600 * 1000;
-
 /** Deletes all but the newest `keep` runs (sparing runs another envtrace is still running); returns the deleted ids. */
 export async function pruneRuns(root: string, keep: number, now = Date.now()): Promise<string[]> {
   const runs = await listRuns(root);
-  const running = (r: StoredRun) => r.info.mode === 'run' && r.info.end === null && now - Date.parse(r.info.start) < RUNNING_GRACE_MS;
+  const running = (r: StoredRun) => runState(r.info, now) === 'running';
   const old = runs.slice(Math.max(0, keep)).filter((r) => !running(r));
   for (const r of old) await rm(r.dir, { recursive: true, force: true });
   return old.map((r) => r.info.id);
