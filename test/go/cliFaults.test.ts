@@ -99,29 +99,50 @@ describe('envtrace CLI: permissions and faults', () => {
     assert.deepEqual(allFiles(join(store, '.envtrace')).sort(), [join(store, '.envtrace', '.gitignore'), join(store, '.envtrace', 'key'), runs].sort());
   });
 
-  test('kill -9 of envtrace: the program and go run die, the run is listed and reported as interrupted', async () => {
-    const store = fresh();
-    const ready = join(work, 'sleeping');
-    let envtracePid = 0;
-    const running = envtrace(['--dir', store, '--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { APP_MODE: 'sleep', APP_READY: ready }, onStart: (p) => (envtracePid = p) });
-    await waitForFile(ready);
-    const program = Number(readFileSync(ready, 'utf8'));
-    const goRun = parentOf(program);
-    assert.ok(alive(program) && alive(goRun), 'running before the kill');
-    process.kill(envtracePid, 'SIGKILL');
-    await running; // resolves once every holder of envtrace's stdout (the program too) is gone
-    await until(() => !alive(program) && !alive(goRun), 60_000);
+  // Without its guard (killed too, or where the command shares the terminal's process group),
+  // the recorder's watch of envtrace's FIFO still ends the program, and go run with it.
+  for (const guardToo of [false, true]) {
+    test(`kill -9 of envtrace${guardToo ? ' and its guard' : ''}: the program and go run die, the run is listed and reported as interrupted`, async () => {
+      const store = fresh();
+      const ready = join(work, `sleeping-${guardToo}`);
+      let envtracePid = 0;
+      const running = envtrace(['--dir', store, '--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { APP_MODE: 'sleep', APP_READY: ready }, onStart: (p) => (envtracePid = p) });
+      await waitForFile(ready);
+      const program = Number(readFileSync(ready, 'utf8'));
+      const goRun = parentOf(program);
+      assert.ok(alive(program) && alive(goRun), 'running before the kill');
+      const guard = childrenOf(envtracePid).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('envtrace-guard'));
+      assert.ok(guard, 'the guard runs beside envtrace');
+      if (guardToo) process.kill(guard, 'SIGKILL');
+      process.kill(envtracePid, 'SIGKILL');
+      await until(() => !alive(program) && !alive(goRun), 60_000);
+      await running; // resolves once every holder of envtrace's stdout (the program too) is gone
 
-    const list = await envtrace(['runs', '--dir', store], { cwd: app });
-    assert.match(list.stdout, /^\S+ +\S+ \S+ +interrupted +1 +go run \.$/m, list.stdout);
-    const json = JSON.parse((await envtrace(['runs', '--json', '--dir', store], { cwd: app })).stdout) as { state: string; end: null }[];
-    assert.deepEqual([json[0].state, json[0].end], ['interrupted', null]);
-    const rep = await envtrace(['report', '--dir', store], { cwd: app });
-    assert.equal(rep.code, 0, rep.stderr);
-    assert.match(rep.stdout, /os\.Getenv\("APP_SLEEPING"\)/);
-    assert.match(rep.stdout, /^envtrace: warning: run interrupted \(the envtrace recording it ended without finishing it\): showing what it recorded$/m);
-  });
+      const list = await envtrace(['runs', '--dir', store], { cwd: app });
+      assert.match(list.stdout, /^\S+ +\S+ \S+ +interrupted +1 +go run \.$/m, list.stdout);
+      const json = JSON.parse((await envtrace(['runs', '--json', '--dir', store], { cwd: app })).stdout) as { state: string; end: null }[];
+      assert.deepEqual([json[0].state, json[0].end], ['interrupted', null]);
+      const rep = await envtrace(['report', '--dir', store], { cwd: app });
+      assert.equal(rep.code, 0, rep.stderr);
+      assert.match(rep.stdout, /os\.Getenv\("APP_SLEEPING"\)/);
+      assert.match(rep.stdout, /^envtrace: warning: run interrupted \(the envtrace recording it ended without finishing it\): showing what it recorded$/m);
+    });
+  }
 });
+
+/** The children of `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((p) => {
+      try {
+        return parentOf(p) === pid;
+      } catch {
+        return false;
+      }
+    });
+}
 
 /** The parent pid of `pid`, from /proc. */
 function parentOf(pid: number): number {

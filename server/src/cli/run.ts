@@ -8,6 +8,8 @@ import { parseTraceFlags, type TraceFlags } from './traceFlags';
 import { checkRedactFlags } from './redactFlags';
 import { GoToolchainError, PatchError, prepareOverlay, type PreparedOverlay, traceEnv } from '../tracer/overlay';
 import { firstBuild, markBuilt, runTraced, SpawnError } from '../tracer/run';
+import { aliveFifo } from '../tracer/guard';
+import { SETTINGS } from '../tracer/settings';
 import { createRun, pruneRuns, workspaceKey, writeRunInfo, type StoredRun } from '../runs/store';
 import { storeFor } from './storeDir';
 import { recorderIdentity } from '../runs/liveness';
@@ -75,6 +77,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     { overlayPath: overlay.overlayPath, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, hashKey: key, race: flags.race },
     io.env,
   );
+  // Traced processes watch this FIFO and die with envtrace, even when it is killed with SIGKILL.
+  const alive = aliveFifo(run.dir);
+  if (alive) env[SETTINGS.alive] = alive.path;
   let code: number;
   try {
     code = await runTraced(command, { cwd: io.cwd, env, stdinIsTty: process.stdin.isTTY === true });
@@ -84,6 +89,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       throw new CliError(e.message, 127);
     }
     throw e;
+  } finally {
+    alive?.close();
   }
   const info = { ...run.info, end: new Date().toISOString(), exitCode: code };
   await writeRunInfo(run.dir, info);

@@ -5,7 +5,9 @@
  * command that shares envtrace's group, to the command itself). The recorder in each traced Go
  * program watches a FIFO the same way (ENVTRACE_ALIVE, see server/go/syscall/exec_linux).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, fstatSync, openSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** A running guard; release() when the traced command has ended normally. */
 export interface Guard {
@@ -33,6 +35,45 @@ export function startGuard(pid: number, group: boolean): Guard | null {
   return {
     release: () => {
       guard.stdin.end('done\n');
+    },
+  };
+}
+
+/** The FIFO a traced process watches (ENVTRACE_ALIVE); close() when the traced command has ended. */
+export interface AliveFifo {
+  path: string;
+  close(): void;
+}
+
+/**
+ * Creates `<runDir>/.alive`, a FIFO envtrace keeps open for writing (O_CLOEXEC: no child holds
+ * it) until close() or its own death. Linux only (where the recorder watches it); null when
+ * it cannot be made.
+ */
+export function aliveFifo(runDir: string): AliveFifo | null {
+  if (process.platform !== 'linux') return null;
+  const path = join(runDir, '.alive');
+  if (spawnSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' }).status !== 0) return null;
+  let fd: number;
+  try {
+    // Read-write: opening a FIFO for writing alone would wait for a reader.
+    fd = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFIFO()) {
+      closeSync(fd);
+      return null;
+    }
+  } catch {
+    return null;
+  }
+  return {
+    path,
+    close: () => {
+      closeSync(fd);
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone with its run
+      }
     },
   };
 }
