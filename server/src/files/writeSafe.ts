@@ -4,6 +4,10 @@
  * name), in directories it created or checked: a real directory (not a symlink) owned by the
  * user. Modes are set on the descriptor after creation, so the umask does not widen or narrow
  * them. Every failure is an UnsafeWriteError with a one-line message for the user.
+ *
+ * NOTE: the checks are by path (Node has no openat), so they stop what a repository can
+ * hold (committed symlinks, a store of another user) but not a local attacker racing to
+ * swap a checked directory; the store's 0700 mode keeps other users out of it.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
