@@ -99,6 +99,23 @@ describe('envtrace CLI: permissions and faults', () => {
     assert.deepEqual(allFiles(join(store, '.envtrace')).sort(), [join(store, '.envtrace', '.gitignore'), join(store, '.envtrace', 'key'), runs].sort());
   });
 
+  test('--output through a symlink a clone planted replaces the link, not its target; a device is written as is', async () => {
+    const store = fresh();
+    assert.equal((await envtrace(['--dir', store, '--quiet', '--', 'go', 'run', '.'], { cwd: app })).code, 0);
+    const victim = join(work, 'victim-rc');
+    writeFileSync(victim, 'keep me\n');
+    const out = join(store, 'report.json');
+    symlinkSync(victim, out);
+    const r = await envtrace(['report', '--dir', store, '--format', 'json', '--output', out], { cwd: app });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(victim, 'utf8'), 'keep me\n');
+    assert.ok(lstatSync(out).isFile());
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).version, 1);
+    assert.equal(statSync(out).mode & 0o777, 0o600);
+    const dev = await envtrace(['report', '--dir', store, '--output', '/dev/null'], { cwd: app });
+    assert.equal(dev.code, 0, dev.stderr);
+  });
+
   // Without its guard (killed too, or where the command shares the terminal's process group),
   // the recorder's watch of envtrace's FIFO still ends the program, and go run with it.
   for (const guardToo of [false, true]) {
