@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { importInto } from '../../client/src/runImport';
 import { UnsafeWriteError } from '../../server/src/files/writeSafe';
 import { keyProblem } from '../../server/src/runs/key';
-import { createRun, ensureStore, workspaceKey, writeRunInfo } from '../../server/src/runs/store';
+import { createRun, ensureStore, pruneRuns, workspaceKey, writeRunInfo } from '../../server/src/runs/store';
 
 const tmp = mkdtempSync(join(tmpdir(), 'envtrace-hostile-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -161,4 +161,15 @@ test('importing a run directory copies only its regular files, never into a syml
   symlinkSync(other.outside, join(other.store, 'runs'));
   await assert.rejects(importInto(src, other.store), /runs is a symlink/);
   assert.deepEqual(readdirSync(other.outside), []);
+});
+
+test('pruning a run directory that is a symlink removes the link, never what it points to', async () => {
+  const { store, outside } = layout();
+  await ensureStore(store);
+  writeFileSync(join(outside, 'run.json'), JSON.stringify({ id: 'old', command: [], start: '2020-01-01T00:00:00Z', end: '2020-01-01T00:00:01Z' }));
+  writeFileSync(join(outside, 'precious'), 'x');
+  symlinkSync(outside, join(store, 'runs', 'old'));
+  assert.deepEqual(await pruneRuns(store, 0), ['old']);
+  assert.deepEqual(readdirSync(outside).sort(), ['precious', 'run.json']);
+  assert.deepEqual(readdirSync(join(store, 'runs')), []);
 });
