@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A write envtrace refuses or cannot make; its message is one line naming the path and what to do. */
@@ -57,7 +57,7 @@ export async function writeNewFile(file: string, data: string | Uint8Array, mode
     throw failure(e, file, 'create');
   }
   try {
-    await h.chmod(mode);
+    await bestEffortChmod(h, mode);
     await h.writeFile(data);
   } catch (e) {
     await h.close().catch(() => undefined);
@@ -153,12 +153,20 @@ async function checkDir(dir: string, mode: number, created: boolean): Promise<vo
     const st = await h.stat();
     checkOwner(st, dir, 'the directory');
     const want = created ? mode : st.mode & 0o777 & mode;
-    if ((st.mode & 0o777) !== want) await h.chmod(want);
+    if ((st.mode & 0o777) !== want) await bestEffortChmod(h, want);
   } catch (e) {
     throw failure(e, dir, 'set the mode of');
   } finally {
     await h.close();
   }
+}
+
+// NOTE: file systems without Unix modes (FAT, some network mounts) refuse chmod; what the
+// create call gave is then all there is, and refusing to run would help nobody.
+async function bestEffortChmod(h: FileHandle, mode: number): Promise<void> {
+  await h.chmod(mode).catch((e: unknown) => {
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EROFS'].includes(code(e) ?? '')) throw e;
+  });
 }
 
 function tempName(file: string): string {
