@@ -1,6 +1,9 @@
 /** Importing a run: a JSON report or a run directory (e.g. a CI artifact) copied into the runs directory. No `vscode` import. */
+import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { ensureOwnDir, makeNewDir, writeNewFile } from '../../server/src/files/writeSafe';
+import { ensureStore } from '../../server/src/runs/store';
 
 /** Checks that `data` looks like an envtrace JSON report; returns an error message or undefined. */
 export function reportProblem(data: unknown): string | undefined {
@@ -15,6 +18,8 @@ export function reportProblem(data: unknown): string | undefined {
  * Imports into the store at `store`: a run directory is copied into `runs/` (a stored run like
  * any other); a JSON report is copied into `imports/` (the server shows it as an imported run,
  * the client lists it beside the stored ones). Returns the new directory or report file.
+ * Writes go through writeSafe (new files only, no symlinks followed, 0700/0600); of a run
+ * directory only its regular files are copied.
  */
 export async function importInto(source: string, store: string): Promise<string> {
   const stat = await fs.stat(source);
@@ -22,26 +27,31 @@ export async function importInto(source: string, store: string): Promise<string>
     await fs.access(path.join(source, 'run.json')).catch(() => {
       throw new Error(`${source} is not an envtrace run directory (no run.json)`);
     });
-    const runs = path.join(store, 'runs');
-    await fs.mkdir(runs, { recursive: true });
-    const target = await freeName(runs, path.basename(source));
-    await fs.cp(source, target, { recursive: true });
+    await ensureStore(store);
+    const target = await freeName(path.join(store, 'runs'), path.basename(source));
+    await makeNewDir(target);
+    for (const e of await fs.readdir(source, { withFileTypes: true })) {
+      const data = await readRegular(path.join(source, e.name));
+      if (data !== null) await writeNewFile(path.join(target, e.name), data);
+    }
     return target;
   }
   let data: unknown;
+  const text = await fs.readFile(source, 'utf8');
   try {
-    data = JSON.parse(await fs.readFile(source, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
     throw new Error(`${path.basename(source)} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   const problem = reportProblem(data);
   if (problem) throw new Error(`${path.basename(source)}: ${problem}`);
+  await ensureStore(store);
   const imports = importsDirectory(store);
-  await fs.mkdir(imports, { recursive: true });
+  await ensureOwnDir(imports);
   const id = (data as { id?: unknown }).id;
   const base = typeof id === 'string' && /^[\w.-]+$/.test(id) ? id : path.basename(source, '.json').replace(/[^\w.-]/g, '_');
   const target = await freeName(imports, base, '.json');
-  await fs.copyFile(source, target);
+  await writeNewFile(target, text);
   return target;
 }
 
@@ -50,11 +60,22 @@ export function importsDirectory(store: string): string {
   return path.join(store, 'imports');
 }
 
+/** The content of a regular file, or null for anything else (a symlink, FIFO, device, directory). */
+async function readRegular(file: string): Promise<Buffer | null> {
+  const h = await fs.open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)).catch(() => null);
+  if (!h) return null;
+  try {
+    return (await h.stat()).isFile() ? await h.readFile() : null;
+  } finally {
+    await h.close();
+  }
+}
+
 async function freeName(dir: string, base: string, ext = ''): Promise<string> {
   for (let i = 0; ; i++) {
     const p = path.join(dir, `${i ? `${base}-${i}` : base}${ext}`);
     try {
-      await fs.access(p);
+      await fs.lstat(p);
     } catch {
       return p;
     }

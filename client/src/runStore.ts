@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { runCli } from './cli';
 import type { JsonReport } from './report';
+import { runState } from '../../server/src/runs/liveness';
 
 /** One stored run, from its run.json (fields the CLI writes; unknown ones are tolerated), or an imported report. */
 export interface RunInfo {
@@ -10,8 +11,10 @@ export interface RunInfo {
   /** The run directory, or the report file of an imported run. */
   dir: string;
   imported: boolean;
-  /** False while the tracer still records it (run.json has no end yet). */
+  /** False while the tracer still records it (run.json has no end yet, its envtrace alive). */
   complete: boolean;
+  /** True when its envtrace ended without finishing it: it holds what was recorded until then. */
+  interrupted: boolean;
   folder: string;
   label: string;
   command: string[];
@@ -54,7 +57,7 @@ export async function listRuns(folder: string, runsDir: string): Promise<RunInfo
       id: typeof meta.id === 'string' ? meta.id : name,
       dir,
       imported: false,
-      complete: typeof meta.end === 'string' || typeof meta.end === 'number',
+      ...completion(meta),
       folder,
       label: typeof meta.label === 'string' && meta.label ? meta.label : commandText(meta.command),
       command: Array.isArray(meta.command) ? meta.command.map(String) : [],
@@ -63,6 +66,21 @@ export async function listRuns(folder: string, runsDir: string): Promise<RunInfo
     });
   }
   return runs.sort((a, b) => (b.start ?? 0) - (a.start ?? 0) || b.id.localeCompare(a.id));
+}
+
+/** complete/interrupted from a run.json's end, mode and recording envtrace (see server/src/runs/liveness.ts). */
+function completion(meta: Record<string, unknown>): { complete: boolean; interrupted: boolean } {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const ended = typeof meta.end === 'string' || typeof meta.end === 'number';
+  const state = runState({
+    start: str(meta.start) ?? '',
+    end: ended ? String(meta.end) : null,
+    mode: meta.mode === 'env' ? 'env' : 'run',
+    pid: typeof meta.pid === 'number' ? meta.pid : null,
+    pidStart: str(meta.pidStart),
+    host: str(meta.host),
+  });
+  return { complete: state !== 'running', interrupted: state === 'interrupted' };
 }
 
 /** Lists the JSON reports imported into `importsDir`; unreadable files are skipped. */
@@ -83,6 +101,7 @@ export async function listImported(folder: string, importsDir: string): Promise<
         dir: file,
         imported: true,
         complete: true,
+        interrupted: false,
         folder,
         label: `imported: ${r.label || name}`,
         command: Array.isArray(r.command) ? r.command.map(String) : [],

@@ -114,8 +114,10 @@ export interface RunSummary {
   source: string;
   /** `stored`: in the folder's run store; `imported`: added through `envtrace/importRun`. */
   kind: 'stored' | 'imported';
-  /** False while the tracer is still recording it (run.json without `end`). */
+  /** False while the tracer is still recording it (run.json without `end`, its envtrace alive). */
   complete: boolean;
+  /** True when its envtrace ended without finishing it (killed): it holds what was recorded until then. */
+  interrupted: boolean;
   /** True when lenses, hovers, inlay hints and diagnostics show this run. */
   shown: boolean;
   /** What the run holds; null for runs that are not loaded (not shown). */

@@ -2,56 +2,14 @@
 // with the real Go toolchain and the real overlay. One copy of the fixture is shared.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, watch, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Report } from '../../server/src/runs/report';
+import { allFiles, envtrace, root, waitForFile } from './cliSupport';
 
-const root = join(__dirname, '..', '..', '..');
-const cli = join(root, 'dist', 'cli.js');
 const SECRET = 'hunter2-very-secret-value';
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI; `onStart` sees the child (to signal it). */
-function envtrace(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; onStart?: (pid: number) => void }): Promise<Result> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', rej);
-    child.on('close', (code) => res({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-    opts.onStart?.(child.pid!);
-  });
-}
-
-/** Resolves once `file` exists (watching its directory, no fixed sleep). */
-async function waitForFile(file: string): Promise<void> {
-  await new Promise<void>((res) => {
-    const w = watch(dirname(file), () => {
-      if (existsSync(file)) {
-        w.close();
-        res();
-      }
-    });
-    if (existsSync(file)) {
-      w.close();
-      res();
-    }
-  });
-}
-
-function allFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
 
 describe('envtrace CLI on a real Go program', () => {
   let work: string;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
@@ -16,6 +17,7 @@ import {
 import { unescapeMarkdown } from './assertions';
 import { LspClient, removeDir, uriOf } from './lspClient';
 import { addRun, mergeFixtures, mergeWorkspace, Views } from './runtimeSupport';
+import { recorderIdentity } from '../../server/src/runs/liveness';
 
 const HELPER = 'cmd/helper/main.go';
 const RACY = 'cmd/racy/main.go';
@@ -137,8 +139,8 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
   test('a run that completes in the store while the server runs is shown after the watched-file event', async () => {
     const dir = addRun(app, 'helper-b');
     const info = readFileSync(join(dir, 'run.json'), 'utf8');
-    // Still being recorded: run.json has no `end` yet.
-    writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...JSON.parse(info), end: null }));
+    // Still being recorded: run.json has no `end` yet, and its envtrace (this test process) is alive.
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...JSON.parse(info), end: null, mode: 'run', ...recorderIdentity() }));
     const changed = (type: number) => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(dir, 'run.json')), type }] });
     await changed(1);
     const during = (await client.request<RunsResult>(RunsRequest.method, {})).runs.find((r) => r.label === 'helper-b');
@@ -206,5 +208,21 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
     assert.match(md, /\| "us-east-1" \| 1 \| 1 \| 1 \| TestRegion \|/);
     assert.match(md, /Callers \(3 distinct stacks, most frequent first\):\n\n- ×2: \[cfg\/cfg\.go:8\]/);
     assert.equal(await v.lens('cmd/lib/main.go', 'envlib.Parse'), 'reads APP_HOST through a library (×1)');
+  });
+
+  test('a run whose envtrace was killed is listed as interrupted and can be shown with what it recorded', async () => {
+    const dir = addRun(app, 'helper-b', 'killed');
+    const info = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...info, id: 'killed', end: null, exitCode: null, mode: 'run', ...recorderIdentity(), pid: gone }));
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(dir, 'run.json')), type: 1 }] });
+    const killed = (await client.request<RunsResult>(RunsRequest.method, {})).runs.find((r) => r.source === dir);
+    assert.deepEqual([killed?.complete, killed?.interrupted, killed?.end], [true, true, null]);
+    const others = (await client.request<RunsResult>(RunsRequest.method, {})).runs.filter((r) => r.source !== dir);
+    assert.ok(others.length && others.every((r) => !r.interrupted), 'finished runs are not interrupted');
+    await runsChange(() => client.request(ShowRunsRequest.method, { ids: [dir] }));
+    const shown = (await client.request<RunsResult>(RunsRequest.method, {})).runs.find((r) => r.source === dir);
+    assert.equal(shown?.shown, true);
+    assert.ok((shown?.counts?.events ?? 0) > 0, 'what it recorded is loaded');
   });
 });

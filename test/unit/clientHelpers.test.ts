@@ -147,7 +147,7 @@ describe('importing runs', () => {
     assert.equal(dir, path.join(store, 'runs', '20261126-1'));
     assert.equal(readFileSync(path.join(dir, '42-1.jsonl'), 'utf8'), '{"t":"P"}\n');
     const [listed] = await listRuns(tmp, path.join(store, 'runs'));
-    assert.deepEqual([listed.exitCode, listed.complete], [1, false], 'no end in run.json: still recording');
+    assert.deepEqual([listed.exitCode, listed.complete, listed.interrupted], [1, true, true], 'no end in run.json, no recorder named, a week old: interrupted');
     await assert.rejects(importInto(path.join(tmp, 'artifact'), store), /no run\.json/);
     await assert.rejects(importInto(path.join(tmp, 'nope.json'), store), /ENOENT|no such file/);
   });

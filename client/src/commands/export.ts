@@ -1,7 +1,7 @@
 /** "envtrace: Export": a run's JSON report, or a Markdown inventory of every key (defaults, sites, observed values redacted). */
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { replaceFile } from '../../../server/src/files/writeSafe';
 import type { ScanResult } from '../../../server/src/scan/types';
 import { runCli } from '../cli';
 import { activeFolder, type EnvtraceContext } from '../context';
@@ -52,7 +52,8 @@ export function exportCommand(ctx: EnvtraceContext) {
       if (!uri) return undefined;
       target = uri.fsPath;
     }
-    await fs.writeFile(target, content);
+    // A new file renamed over the name: a symlink there (a clone may commit one) is replaced, not written through.
+    await replaceFile(target, content, format === 'json' ? 0o600 : 0o644);
     ctx.log.info(`exported ${format} to ${target}`);
     return target;
   };

@@ -69,7 +69,7 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
       case 'run': {
         const item = new vscode.TreeItem(n.run.label || n.run.id, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `run:${n.run.dir}`;
-        item.description = `${n.run.start ? new Date(n.run.start).toLocaleString() : ''} · exit ${n.run.exitCode ?? '?'}`;
+        item.description = `${n.run.start ? new Date(n.run.start).toLocaleString() : ''} · ${n.run.interrupted ? 'interrupted' : `exit ${n.run.exitCode ?? '?'}`}`;
         item.iconPath = new vscode.ThemeIcon(n.run.exitCode === 0 ? 'pass' : 'history');
         item.contextValue = 'envtraceRun';
         return item;

@@ -2,13 +2,15 @@
  * The runs the editor shows for one workspace folder: chosen from its store by the setting
  * (`latest` | `all` | N newest) or by an explicit choice, plus imported JSON reports; loaded
  * again only when that set or its files change. A run still being recorded (run.json
- * without `end`) is not shown until it completes, unless chosen explicitly.
+ * without `end`, its envtrace alive) is not shown until it completes, unless chosen
+ * explicitly; an interrupted one (its envtrace gone) is shown with what it recorded.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chooseRuns, loadObservations, type RunsShown, type RunSource } from './loadObservations';
 import { emptyObservations, type Observations } from './observations';
 import type { ReadOptions } from '../runs/reader';
+import { runState } from '../runs/liveness';
 import { listRuns, type StoredRun } from '../runs/store';
 
 /** A run of the store as the run picker lists it. */
@@ -82,9 +84,9 @@ export class ShownRuns {
   }
 }
 
-/** Finished, or registered by `envtrace env` (whose builds run outside the CLI). */
+/** Finished, interrupted (its envtrace is gone: shown with what it recorded), or registered by `envtrace env`. */
 function complete(r: StoredRun): boolean {
-  return r.info.end !== null || r.info.mode === 'env';
+  return runState(r.info) !== 'running';
 }
 
 /** What changes when a run changes: run.json's end and the sizes of its files. */

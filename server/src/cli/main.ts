@@ -11,6 +11,7 @@ import { doctorCommand } from './doctor';
 import { diffCommand } from './diff';
 import { lspCommand } from './lsp';
 import { CliError, type Io, nodeIo } from './io';
+import { UnsafeWriteError } from '../files/writeSafe';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -56,6 +57,11 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
     if (e instanceof CliError) {
       io.err(`envtrace: ${e.message}\n`);
       return e.exitCode;
+    }
+    // A store envtrace will not or cannot write (a symlink, another user's, read-only): input, not a bug.
+    if (e instanceof UnsafeWriteError) {
+      io.err(`envtrace: ${e.message}\n`);
+      return 2;
     }
     throw e;
   }

@@ -3,9 +3,11 @@
  * (text on stderr by default) and `envtrace report` (stdout by default).
  */
 import { createWriteStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { lstat, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { aggregateRun, type TextSink, writeJsonReport } from '../runs/load';
 import type { StoredRun } from '../runs/store';
+import { runState } from '../runs/liveness';
 import { renderText, summaryText } from '../runs/text';
 import { CliError, type Io } from './io';
 
@@ -26,19 +28,36 @@ async function withSink(io: Io, output: string | undefined, fallback: 'out' | 'e
     return;
   }
   const file = resolve(io.cwd, output);
-  const stream = createWriteStream(file);
+  // A device or FIFO the user named (/dev/stdout, a pipe) is written as is; anything else
+  // gets a new file renamed over the name, so a symlink there (a clone can commit one under
+  // a name like report.json) is replaced, never written through.
+  const st = await lstat(file).catch(() => null);
+  const direct = st !== null && !st.isFile() && !st.isSymbolicLink();
+  const tmp = direct ? file : join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const stream = createWriteStream(tmp, direct ? {} : { flags: 'wx', mode: 0o600 });
   const failed = new Promise<never>((_, reject) => stream.once('error', (e) => reject(new CliError(`cannot write ${file}: ${e.message}`))));
   failed.catch(() => undefined);
-  await Promise.race([
-    failed,
-    body({ write: (t) => (stream.write(t) ? undefined : new Promise<void>((res) => stream.once('drain', () => res()))) }),
-  ]);
-  await Promise.race([failed, new Promise<void>((res) => stream.end(() => res()))]);
+  try {
+    await Promise.race([
+      failed,
+      body({ write: (t) => (stream.write(t) ? undefined : new Promise<void>((res) => stream.once('drain', () => res()))) }),
+    ]);
+    await Promise.race([failed, new Promise<void>((res) => stream.end(() => res()))]);
+  } catch (e) {
+    stream.destroy();
+    if (!direct) await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  if (direct) return;
+  await rename(tmp, file).catch(async (e: Error) => {
+    await unlink(tmp).catch(() => undefined);
+    throw new CliError(`cannot write ${file}: ${e.message}`);
+  });
 }
 
 /** Renders `run`; for JSON also prints the summary on stderr (unless the JSON goes there). */
 export async function emitRun(run: StoredRun, opts: OutputOptions, io: Io): Promise<void> {
-  const where = { id: run.info.id, dir: run.dir, cwd: run.info.cwd };
+  const where = { id: run.info.id, dir: run.dir, cwd: run.info.cwd, state: runState(run.info) };
   if (opts.format === 'json') {
     let summary: string[] = [];
     await withSink(io, opts.output, 'out', async (sink) => {

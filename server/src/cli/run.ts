@@ -8,8 +8,11 @@ import { parseTraceFlags, type TraceFlags } from './traceFlags';
 import { checkRedactFlags } from './redactFlags';
 import { GoToolchainError, PatchError, prepareOverlay, type PreparedOverlay, traceEnv } from '../tracer/overlay';
 import { firstBuild, markBuilt, runTraced, SpawnError } from '../tracer/run';
+import { aliveFifo } from '../tracer/guard';
+import { SETTINGS } from '../tracer/settings';
 import { createRun, pruneRuns, workspaceKey, writeRunInfo, type StoredRun } from '../runs/store';
 import { storeFor } from './storeDir';
+import { recorderIdentity } from '../runs/liveness';
 
 /** Runs a program and returns its trimmed stdout, or null when it fails. */
 export function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -31,12 +34,7 @@ export async function overlayFor(flags: TraceFlags, io: Io): Promise<PreparedOve
 /** Creates a run in the store (with run.json) and drops runs beyond --keep. */
 export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, command: string[], mode: 'run' | 'env', io: Io): Promise<{ run: StoredRun; key: string }> {
   const root = storeFor(flags.dir, io);
-  let key: string;
-  try {
-    key = await workspaceKey(root);
-  } catch (e) {
-    throw new CliError(`cannot use ${root}: ${(e as Error).message}`);
-  }
+  const key = await workspaceKey(root);
   const gitCommit = await capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env);
   const run = await createRun(root, {
     label: flags.label,
@@ -52,8 +50,9 @@ export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, c
     goroot: overlay.goroot,
     gomodcache: overlay.gomodcache || null,
     mode,
+    ...(mode === 'run' ? recorderIdentity() : {}),
   });
-  await pruneRuns(root, flags.keep);
+  await pruneRuns(root, flags.keep).catch((e: unknown) => io.err(`envtrace: could not delete old runs: ${e instanceof Error ? e.message : String(e)}\n`));
   return { run, key };
 }
 
@@ -78,6 +77,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     },
     io.env,
   );
+  // Traced processes watch this FIFO and die with envtrace, even when it is killed with SIGKILL.
+  const alive = aliveFifo(run.dir);
+  if (alive) env[SETTINGS.alive] = alive.path;
   let code: number;
   try {
     code = await runTraced(command, { cwd: io.cwd, env, stdinIsTty: process.stdin.isTTY === true });
@@ -87,6 +89,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       throw new CliError(e.message, 127);
     }
     throw e;
+  } finally {
+    alive?.close();
   }
   const info = { ...run.info, end: new Date().toISOString(), exitCode: code };
   await writeRunInfo(run.dir, info);

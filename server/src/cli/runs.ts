@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { CliError, type Io } from './io';
 import { listRuns } from '../runs/store';
+import { runState } from '../runs/liveness';
 import { storeFor } from './storeDir';
 import { shellCommand } from './shellQuote';
 
@@ -19,7 +20,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
   const root = storeFor(dir, io);
   const runs = await listRuns(root);
   const rows = await Promise.all(
-    runs.map(async (r) => ({ ...r.info, dir: r.dir, processes: (await readdir(r.dir)).filter((n) => n.endsWith('.jsonl')).length })),
+    runs.map(async (r) => ({ ...r.info, dir: r.dir, state: runState(r.info), processes: (await readdir(r.dir)).filter((n) => n.endsWith('.jsonl')).length })),
   );
   if (json) {
     io.out(JSON.stringify(rows, null, 2) + '\n');
@@ -34,7 +35,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
     table.push([
       r.id,
       r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-      r.exitCode === null ? (r.mode === 'env' ? 'env' : '-') : String(r.exitCode),
+      r.exitCode !== null ? String(r.exitCode) : r.mode === 'env' ? 'env' : r.state === 'interrupted' ? 'interrupted' : 'running',
       String(r.processes),
       r.label ?? '',
       shellCommand(r.command),

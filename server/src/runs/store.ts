@@ -4,8 +4,11 @@
  * keyed hash of redacted values; never copied into a run), newest-N retention.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ensureOwnDir, makeNewDir, replaceFile, UnsafeWriteError, writeNewFile } from '../files/writeSafe';
+import { loadOrCreateKey } from './key';
+import { runState } from './liveness';
 
 /** `run.json`: what the CLI knows about a run. Times are ISO 8601 strings. */
 export interface RunInfo {
@@ -26,6 +29,10 @@ export interface RunInfo {
   gomodcache?: string | null;
   /** "run": started by `envtrace run`; "env": registered by `envtrace env` for a build run by hand. */
   mode: 'run' | 'env';
+  /** The envtrace process recording a "run" (see liveness.ts): pid, its start time, host. */
+  pid?: number | null;
+  pidStart?: string | null;
+  host?: string | null;
 }
 
 /** A stored run: its directory and run.json. */
@@ -46,30 +53,30 @@ export function storeRoot(base: string): string {
   return basename(abs) === '.envtrace' ? abs : join(abs, '.envtrace');
 }
 
-/** Creates `.envtrace/runs` and `.envtrace/.gitignore`. */
+/**
+ * Creates `.envtrace/` and `.envtrace/runs` (0700) or checks them (real directories owned by
+ * the user, never symlinks), and `.envtrace/.gitignore` (`*`) unless a regular file is there.
+ * Throws UnsafeWriteError with a one-line message.
+ */
 export async function ensureStore(root: string): Promise<void> {
-  await mkdir(join(root, 'runs'), { recursive: true });
+  // The folder that holds the store is the user's (the workspace, or a configured directory).
+  await mkdir(dirname(root), { recursive: true }).catch(() => undefined);
+  await ensureOwnDir(root);
+  await ensureOwnDir(join(root, 'runs'));
   const ignore = join(root, '.gitignore');
-  if (!(await exists(ignore))) await writeFile(ignore, '*\n');
+  const st = await lstat(ignore).catch(() => null);
+  if (st?.isSymbolicLink()) throw new UnsafeWriteError(`${ignore} is a symlink; envtrace does not write through links (a cloned repository could aim it anywhere): remove it`);
+  if (st) return; // the user's own ignore file, or one envtrace wrote earlier
+  await writeNewFile(ignore, '*\n').catch((e: unknown) => {
+    // Another envtrace wrote it meanwhile: fine. Anything else is a real problem.
+    if (!(e instanceof UnsafeWriteError && /already exists/.test(e.message))) throw e;
+  });
 }
 
-/** The workspace's hash key (hex), created with mode 0600 on first use. */
+/** The workspace's hash key (hex): checked when it exists, created atomically (0600) on first use. */
 export async function workspaceKey(root: string): Promise<string> {
   await ensureStore(root);
-  const file = join(root, 'key');
-  try {
-    const text = (await readFile(file, 'utf8')).trim();
-    if (/^[0-9a-f]{32,}$/i.test(text)) {
-      if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
-      return text;
-    }
-  } catch {
-    // missing: create below
-  }
-  const key = randomBytes(16).toString('hex');
-  await writeFile(file, key + '\n', { mode: 0o600 });
-  await chmod(file, 0o600);
-  return key;
+  return loadOrCreateKey(root);
 }
 
 /** A new run id: UTC time, sortable, plus a random suffix. */
@@ -83,15 +90,19 @@ export async function createRun(root: string, info: Omit<RunInfo, 'version' | 'i
   await ensureStore(root);
   const id = newRunId(new Date(info.start));
   const dir = join(root, 'runs', id);
-  await mkdir(dir, { recursive: true });
+  await makeNewDir(dir);
   const full: RunInfo = { version: 1, id, ...info };
-  await writeRunInfo(dir, full);
+  await writeNewFile(join(dir, 'run.json'), runJson(full));
   return { dir, info: full };
 }
 
-/** Writes run.json. */
+/** Replaces run.json (a new file renamed over the old one). */
 export async function writeRunInfo(dir: string, info: RunInfo): Promise<void> {
-  await writeFile(join(dir, 'run.json'), JSON.stringify(info, null, 2) + '\n');
+  await replaceFile(join(dir, 'run.json'), runJson(info));
+}
+
+function runJson(info: RunInfo): string {
+  return JSON.stringify(info, null, 2) + '\n';
 }
 
 /** Reads run.json of a run directory; throws RunStoreError when it is not readable. */
@@ -128,6 +139,9 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
     goroot: r.goroot ?? null,
     gomodcache: r.gomodcache ?? null,
     mode: r.mode === 'env' ? 'env' : 'run',
+    pid: typeof r.pid === 'number' ? r.pid : null,
+    pidStart: typeof r.pidStart === 'string' ? r.pidStart : null,
+    host: typeof r.host === 'string' ? r.host : null,
   };
 }
 
@@ -151,13 +165,10 @@ export async function listRuns(root: string): Promise<StoredRun[]> {
   return runs.sort((a, b) => (a.info.start < b.info.start ? 1 : a.info.start > b.info.start ? -1 : a.info.id < b.info.id ? 1 : -1));
 }
 
-/** How long a run without an end time counts as still running (and is not pruned). */
-const RUNNING_GRACE_MS = 24 * 3600 * 1000;
-
 /** Deletes all but the newest `keep` runs (sparing runs another envtrace is still running); returns the deleted ids. */
 export async function pruneRuns(root: string, keep: number, now = Date.now()): Promise<string[]> {
   const runs = await listRuns(root);
-  const running = (r: StoredRun) => r.info.mode === 'run' && r.info.end === null && now - Date.parse(r.info.start) < RUNNING_GRACE_MS;
+  const running = (r: StoredRun) => runState(r.info, now) === 'running';
   const old = runs.slice(Math.max(0, keep)).filter((r) => !running(r));
   for (const r of old) await rm(r.dir, { recursive: true, force: true });
   return old.map((r) => r.info.id);

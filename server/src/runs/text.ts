@@ -5,6 +5,7 @@
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import type { RunAggregate, Totals, TraceLine } from './aggregate';
+import type { RunState } from './liveness';
 import type { ReadStats } from './reader';
 import type { ReportRace } from './report';
 
@@ -65,7 +66,7 @@ export function raceLineText(key: string, race: ReportRace, cwd: string): string
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 
 /** The summary lines. */
-export function summaryText(t: Totals, stats: ReadStats, where: { id: string; dir: string }): string[] {
+export function summaryText(t: Totals, stats: ReadStats, where: { id: string; dir: string; state?: RunState }): string[] {
   const lines = [
     `envtrace: ${plural(t.keysRead, 'key')} read (${plural(t.reads, 'read')}, ${plural(t.unsetReads, 'unset read')}), ${plural(t.writes, 'write')}${t.clears ? `, ${plural(t.clears, 'clear')}` : ''}, ${plural(t.processes, 'process', 'processes')}, ${plural(t.races, 'race')}`,
   ];
@@ -74,6 +75,8 @@ export function summaryText(t: Totals, stats: ReadStats, where: { id: string; di
   if (stats.lostEvents) problems.push(`${plural(stats.lostEvents, 'event')} lost (gaps in seq)`);
   if (stats.unreadableFiles) problems.push(`${plural(stats.unreadableFiles, 'process file')} not readable`);
   if (problems.length) lines.push(`envtrace: warning: ${problems.join(', ')}`);
+  if (where.state === 'interrupted') lines.push('envtrace: warning: run interrupted (the envtrace recording it ended without finishing it): showing what it recorded');
+  if (where.state === 'running') lines.push('envtrace: note: run still being recorded: showing what it recorded so far');
   if (!t.processes) {
     lines.push('envtrace: warning: no traced Go process ran (only programs built by the go command beneath envtrace are traced)');
   }
@@ -82,7 +85,7 @@ export function summaryText(t: Totals, stats: ReadStats, where: { id: string; di
 }
 
 /** The whole text output: trace lines and race warnings (unless quiet), then the summary. */
-export function renderText(agg: RunAggregate, stats: ReadStats, where: { id: string; dir: string; cwd: string }, quiet = false): string {
+export function renderText(agg: RunAggregate, stats: ReadStats, where: { id: string; dir: string; cwd: string; state?: RunState }, quiet = false): string {
   const out: string[] = [];
   if (!quiet) {
     for (const l of agg.traceLines()) out.push(traceLineText(l, where.cwd));

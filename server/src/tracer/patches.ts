@@ -47,6 +47,8 @@ export const PATCHES: Patch[] = [
     fragments: 'syscall/exec_unix',
   },
   { file: 'src/syscall/exec_windows.go', renames: [START_PROCESS, EXEC], fragments: 'syscall/exec_windows' },
+  // Dies with envtrace (ENVTRACE_ALIVE): Linux only, no renames.
+  { file: 'src/syscall/exec_linux.go', renames: [], fragments: 'syscall/exec_linux' },
   { file: 'src/runtime/env_posix.go', renames: [{ name: 'gogetenv', sig: 'func gogetenv(key string) string {' }], fragments: 'runtime' },
   {
     file: 'src/testing/testing.go',

@@ -1,12 +1,14 @@
 /**
  * Runs a command under trace: spawns it with stdio inherited and the traced environment,
  * forwards SIGINT/SIGTERM/SIGHUP to it, and resolves with its exit status (128 + signal
- * number when a signal ended it).
+ * number when a signal ended it). Outside a terminal the command gets its own process group
+ * (session), and a guard kills that group if envtrace dies without ending the run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startGuard } from './guard';
 
 /** How to run a traced command. */
 export interface RunTracedOptions {
@@ -24,7 +26,11 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Runs `command` (argv) and resolves with its exit status. */
 export function runTraced(command: string[], opts: RunTracedOptions): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command[0], command.slice(1), { cwd: opts.cwd, env: opts.env, stdio: 'inherit' });
+    // NOTE: in a terminal the command stays in the terminal's foreground group: a new session
+    // would lose /dev/tty (password prompts of git, ssh) and Ctrl-C would no longer reach it.
+    const ownGroup = !opts.stdinIsTty && process.platform !== 'win32';
+    const child = spawn(command[0], command.slice(1), { cwd: opts.cwd, env: opts.env, stdio: 'inherit', detached: ownGroup });
+    const guard = child.pid ? startGuard(child.pid, ownGroup) : null;
     const handlers = FORWARDED.map((sig) => {
       const h = () => {
         // NOTE: a terminal's Ctrl-C goes to the whole foreground process group; forwarding it
@@ -35,7 +41,10 @@ export function runTraced(command: string[], opts: RunTracedOptions): Promise<nu
       process.on(sig, h);
       return [sig, h] as const;
     });
-    const cleanup = () => handlers.forEach(([sig, h]) => process.off(sig, h));
+    const cleanup = () => {
+      handlers.forEach(([sig, h]) => process.off(sig, h));
+      guard?.release();
+    };
     child.once('error', (e: NodeJS.ErrnoException) => {
       cleanup();
       reject(new SpawnError(e.code === 'ENOENT' ? `command not found: ${command[0]}` : `cannot run ${command[0]}: ${e.message}`));

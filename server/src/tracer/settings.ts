@@ -18,6 +18,8 @@ export const SETTINGS = {
   hashKey: 'ENVTRACE_KEY',
   /** "1" turns on the precise race mode (shadow accesses for the race detector). */
   race: 'ENVTRACE_RACE',
+  /** A FIFO envtrace holds open for writing: on Linux a traced process gets SIGKILL when envtrace ends (server/go/syscall/exec_linux). */
+  alive: 'ENVTRACE_ALIVE',
   /** Pid of the nearest traced ancestor; set by the recorder for its children. */
   parent: 'ENVTRACE_PARENT',
 } as const;

@@ -10,6 +10,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { type RunsShown } from '../analysis/loadObservations';
 import type { Observations } from '../analysis/observations';
 import { ShownRuns } from '../analysis/shownRuns';
+import { runState } from '../runs/liveness';
 import { listRuns, storeRoot } from '../runs/store';
 import type { RunCounts, RunSummary } from '../protocol';
 import { RunStoreWatcher } from './runWatch';
@@ -28,7 +29,12 @@ export interface FolderRuns {
   busy: Promise<boolean>;
   /** Problems already logged (each once). */
   logged: Set<string>;
+  /** A later look at runs still being recorded: an envtrace killed mid-run changes no file. */
+  recheck: NodeJS.Timeout | null;
 }
+
+/** How often the store is looked at again while one of its runs is being recorded. */
+const RECHECK_MS = 15_000;
 
 /** The store directory of a folder: `envtrace.runs.directory` (folder-relative or absolute) or `<folder>/.envtrace`. */
 export function storeDirFor(root: string, directory: string): string {
@@ -54,7 +60,7 @@ export class RunsManager {
       f = undefined;
     }
     if (!f) {
-      f = { uri, root, storeDir, shown: new ShownRuns(storeDir, setting), setting, override: null, watcher: null, busy: Promise.resolve(false), logged: new Set() };
+      f = { uri, root, storeDir, shown: new ShownRuns(storeDir, setting), setting, override: null, watcher: null, busy: Promise.resolve(false), logged: new Set(), recheck: null };
       this.folders.set(uri, f);
     }
     if (f.setting !== setting) {
@@ -72,6 +78,7 @@ export class RunsManager {
   remove(uri: string): void {
     const f = this.folders.get(uri);
     f?.watcher?.close();
+    if (f?.recheck) clearTimeout(f.recheck);
     this.folders.delete(uri);
   }
 
@@ -118,10 +125,23 @@ export class RunsManager {
         this.logProblems(f);
         this.onChange(f);
       }
+      await this.scheduleRecheck(f);
       return changed;
     });
     f.busy = next.catch(() => false);
     return next;
+  }
+
+  /** While a run of the folder is being recorded, refreshes again later: if its envtrace was killed, the run shows as interrupted. */
+  private async scheduleRecheck(f: FolderRuns): Promise<void> {
+    if (f.recheck) return;
+    const recording = (await f.shown.list().catch(() => [])).some((r) => !r.complete);
+    if (!recording || this.folders.get(f.uri) !== f) return;
+    f.recheck = setTimeout(() => {
+      f.recheck = null;
+      void this.refresh(f.uri);
+    }, RECHECK_MS);
+    f.recheck.unref();
   }
 
   /** Shows exactly `ids`, or runs by `mode`, or (neither) the setting again; then refreshes. */
@@ -165,7 +185,8 @@ export class RunsManager {
         exitCode: s.info.exitCode,
         source: s.dir,
         kind: 'stored',
-        complete: s.info.end !== null || s.info.mode === 'env',
+        complete: runState(s.info) !== 'running',
+        interrupted: runState(s.info) === 'interrupted',
         shown: shownIds.has(s.info.id) && r !== undefined,
         counts: r ? runCounts(obs, [r.index]) : null,
         problem: r ? problemOf(r) : null,
@@ -184,6 +205,7 @@ export class RunsManager {
         source: r.source,
         kind: 'imported',
         complete: true,
+        interrupted: false,
         shown: true,
         counts: runCounts(obs, [r.index]),
         problem: problemOf(r),

@@ -7,7 +7,11 @@ package syscall
 
 func init() {
 	etSys.open = func(path string) (uintptr, error) {
-		fd, err := Open(path, O_WRONLY|O_CREAT|O_EXCL|O_APPEND|O_CLOEXEC, 0o644)
+		// A new file only (EXCL), never through a symlink (NOFOLLOW), 0600 whatever the umask.
+		fd, err := Open(path, O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_APPEND|O_CLOEXEC, 0o600)
+		if err == nil {
+			Fchmod(fd, 0o600)
+		}
 		return uintptr(fd), err
 	}
 	etSys.write = func(fd uintptr, b []byte) {

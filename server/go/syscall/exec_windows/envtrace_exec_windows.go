@@ -7,7 +7,7 @@ package syscall
 
 func init() {
 	etSys.open = func(path string) (uintptr, error) {
-		h, err := Open(path, O_WRONLY|O_CREAT|O_EXCL|O_APPEND|O_CLOEXEC, 0o644)
+		h, err := Open(path, O_WRONLY|O_CREAT|O_EXCL|O_APPEND|O_CLOEXEC, 0o600)
 		return uintptr(h), err
 	}
 	etSys.write = func(fd uintptr, b []byte) {
