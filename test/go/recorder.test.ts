@@ -71,7 +71,7 @@ test('go build, then the binary: a child with a filtered cmd.Env and a grandchil
   const cwd = fixture('procs');
   const bin = join(mkdtempSync(join(tmpdir(), 'envtrace-bin-')), 'procs');
   await buildTraced(cwd, bin);
-  const r = await traced(bin, [], { cwd });
+  const r = await traced(bin, [], { cwd, fullEnv: true });
   assert.equal(r.status, 0, r.stderr);
   const files = readRun(r.runDir);
   assert.equal(files.length, 3);

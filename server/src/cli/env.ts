@@ -6,7 +6,7 @@ import { storeFor } from './storeDir';
 import { traceSettings } from '../tracer/overlay';
 import { firstBuild } from '../tracer/run';
 
-const ALLOWED = new Set(['stack', 'race', 'label', 'redact', 'no-redact', 'keep', 'dir', 'go']);
+const ALLOWED = new Set(['stack', 'race', 'label', 'redact', 'no-redact', 'full-env', 'keep', 'dir', 'go']);
 
 /** A value quoted for POSIX shells. */
 export function shQuote(v: string): string {
@@ -25,7 +25,7 @@ export async function envCommand(args: string[], io: Io): Promise<number> {
   const overlay = await overlayFor(flags, io);
   const { run, key } = await registerRun(flags, overlay, [], 'env', io);
   const settings = traceSettings(
-    { overlayPath: overlay.overlayPath, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, hashKey: key, race: flags.race },
+    { overlayPath: overlay.overlayPath, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, fullEnv: flags.fullEnv, hashKey: key, race: flags.race },
     io.env.GOFLAGS,
   );
   io.out(`# envtrace: run ${run.info.id} (${run.dir}); afterwards: envtrace report ${run.info.id}\n`);

@@ -10,6 +10,7 @@ import { GoToolchainError, PatchError, prepareOverlay, type PreparedOverlay, tra
 import { firstBuild, markBuilt, runTraced, SpawnError } from '../tracer/run';
 import { createRun, pruneRuns, workspaceKey, writeRunInfo, type StoredRun } from '../runs/store';
 import { storeFor } from './storeDir';
+import { redactArgv } from '../tracer/argv';
 
 /** Runs a program and returns its trimmed stdout, or null when it fails. */
 export function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -43,7 +44,9 @@ export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, c
   ]);
   const run = await createRun(root, {
     label: flags.label,
-    command,
+    // NOTE: run.json keeps the command line for `runs`, reports, diffs and hovers: secret
+    // flag values and secret values in it are redacted by the recorder's rules.
+    command: flags.noRedact ? command : redactArgv(command, { hashKey: key, env: io.env, patterns: flags.redact }),
     cwd: io.cwd,
     start: new Date().toISOString(),
     end: null,
@@ -75,7 +78,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     io.err(`envtrace: the first traced build with ${overlay.goVersion} recompiles part of the standard library (a few seconds; later builds are cached)\n`);
   }
   const env = traceEnv(
-    { overlayPath: overlay.overlayPath, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, hashKey: key, race: flags.race },
+    { overlayPath: overlay.overlayPath, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, fullEnv: flags.fullEnv, hashKey: key, race: flags.race },
     io.env,
   );
   let code: number;
