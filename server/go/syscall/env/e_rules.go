@@ -151,20 +151,49 @@ func etSecretBareDSN(v string) bool {
 }
 
 // etSecretValue reports whether a value looks secret by itself (the rules of isSecretValue
-// in server/src/tracer/secrets.ts).
+// in server/src/tracer/secrets.ts). It runs on every recorded value: one pass notes the bytes
+// the rules need, and only rules whose bytes occur run.
 func etSecretValue(v string) bool {
 	if len(v) < 4 {
 		return false
 	}
-	if etSecretURL(v) || etSecretBareDSN(v) {
-		return true
-	}
-	for _, a := range etSecretValueAssignments {
-		if etContainsFold(v, a) {
-			return true
+	var colon, at, eq, space, dot bool
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case ':':
+			colon = true
+		case '@':
+			at = true
+		case '=':
+			eq = true
+		case ' ':
+			space = true
+		case '.':
+			dot = true
 		}
 	}
-	for i := 0; i+7 <= len(v); i++ { // "bearer " and 8 bytes that are not white space
+	if colon && at && (etSecretURL(v) || etSecretBareDSN(v)) {
+		return true
+	}
+	if eq {
+		for _, a := range etSecretValueAssignments {
+			if etContainsFold(v, a) {
+				return true
+			}
+		}
+	}
+	if space && (etSecretBearer(v) || etContainsFold(v, "PRIVATE KEY-----")) {
+		return true
+	}
+	if dot && (etSecretJWT(v) || etIndex(v, "hooks.slack.com/", 0) >= 0) {
+		return true
+	}
+	return len(v) >= 19 && etSecretPrefix(v) // the shortest prefix (3) and 16 token bytes
+}
+
+// etSecretBearer: "bearer " (any case) and 8 bytes that are not white space.
+func etSecretBearer(v string) bool {
+	for i := 0; i+7 <= len(v); i++ {
 		if etUpper(v[i]) == 'B' && etHasPrefixFoldAt(v, i, "BEARER ") {
 			n := 0
 			for i+7+n < len(v) && n < 8 && !etSpace(v[i+7+n]) {
@@ -175,18 +204,28 @@ func etSecretValue(v string) bool {
 			}
 		}
 	}
-	for i := etIndex(v, "eyJ", 0); i >= 0; i = etIndex(v, "eyJ", i+1) { // a JWT
+	return false
+}
+
+// etSecretJWT: "eyJ", 8+ token bytes, ".", 8+ token bytes.
+func etSecretJWT(v string) bool {
+	for i := etIndex(v, "eyJ", 0); i >= 0; i = etIndex(v, "eyJ", i+1) {
 		n := etTokenRun(v, i+3)
-		if 3+n >= 11 && i+3+n < len(v) && v[i+3+n] == '.' && etTokenRun(v, i+4+n) >= 8 {
+		if n >= 8 && i+3+n < len(v) && v[i+3+n] == '.' && etTokenRun(v, i+4+n) >= 8 {
 			return true
 		}
 	}
-	if etContainsFold(v, "PRIVATE KEY-----") || etIndex(v, "hooks.slack.com/", 0) >= 0 {
-		return true
-	}
-	for _, p := range etSecretValuePrefixes {
-		for i := etIndex(v, p, 0); i >= 0; i = etIndex(v, p, i+1) {
-			if (i == 0 || !etAlnum(v[i-1])) && etTokenRun(v, i+len(p)) >= 16 {
+	return false
+}
+
+// etSecretPrefix: a known token prefix at the start of a word with 16+ token bytes after it.
+func etSecretPrefix(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if i > 0 && etAlnum(v[i-1]) {
+			continue
+		}
+		for _, p := range etSecretValuePrefixes {
+			if p[0] == v[i] && i+len(p) <= len(v) && v[i:i+len(p)] == p && etTokenRun(v, i+len(p)) >= 16 {
 				return true
 			}
 		}

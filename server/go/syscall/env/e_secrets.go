@@ -20,12 +20,17 @@ const (
 	etLenBitWords = 16   // lengths 0..1022, and 1023 for anything longer
 )
 
+// etSecretTable is replaced whole when a secret is added (rarely: at start-up, on a write
+// of a secret key), so the hot path reads it without a lock.
+type etSecretTable struct {
+	set  map[uint64]int // keyed hash → length
+	lens []int          // the distinct lengths, to search arguments
+}
+
 var (
-	etSecretMu   etsync.RWMutex
-	etSecretSet  map[uint64]int // keyed hash → length
-	etSecretLens []int          // the distinct lengths, to search arguments
-	// The lengths of known secrets, read without a lock: for most values the hot path ends
-	// here, without hashing.
+	etSecretMu  etsync.Mutex // serialises writers
+	etSecretTab etatomic.Pointer[etSecretTable]
+	// The lengths of known secrets: for most values the hot path ends here, without hashing.
 	etSecretLenBits [etLenBitWords]etatomic.Uint64
 )
 
@@ -46,18 +51,24 @@ func etNoteSecretValue(v string) {
 
 func etAddSecret(h uint64, n int) {
 	etSecretMu.Lock()
-	if etSecretSet == nil {
-		etSecretSet = make(map[uint64]int)
-	}
-	if _, ok := etSecretSet[h]; !ok {
-		etSecretSet[h] = n
+	old := etSecretTab.Load()
+	if old == nil || old.set[h] == 0 {
+		t := &etSecretTable{set: make(map[uint64]int)}
 		known := false
-		for _, l := range etSecretLens {
-			known = known || l == n
+		if old != nil {
+			for k, v := range old.set {
+				t.set[k] = v
+			}
+			t.lens = append(t.lens, old.lens...)
+			for _, l := range old.lens {
+				known = known || l == n
+			}
 		}
+		t.set[h] = n
 		if !known {
-			etSecretLens = append(etSecretLens, n)
+			t.lens = append(t.lens, n)
 		}
+		etSecretTab.Store(t)
 	}
 	etSecretMu.Unlock()
 	w, bit := etLenBit(n)
@@ -77,11 +88,8 @@ func etKnownSecret(v string) bool {
 	if w, bit := etLenBit(len(v)); etSecretLenBits[w].Load()&bit == 0 {
 		return false
 	}
-	h := etHash(v)
-	etSecretMu.RLock()
-	_, ok := etSecretSet[h]
-	etSecretMu.RUnlock()
-	return ok
+	t := etSecretTab.Load()
+	return t != nil && t.set[etHash(v)] != 0
 }
 
 // etHoldsSecret reports whether an argument contains a value seen as a secret.
@@ -92,11 +100,13 @@ func etHoldsSecret(a string) bool {
 	if len(a) > etMaxScan {
 		return etKnownSecret(a)
 	}
-	etSecretMu.RLock()
-	defer etSecretMu.RUnlock()
-	for _, n := range etSecretLens {
+	t := etSecretTab.Load()
+	if t == nil {
+		return false
+	}
+	for _, n := range t.lens {
 		for i := 0; i+n <= len(a); i++ {
-			if _, ok := etSecretSet[etHash(a[i:i+n])]; ok {
+			if t.set[etHash(a[i:i+n])] != 0 {
 				return true
 			}
 		}
@@ -109,14 +119,13 @@ func etSecretsSetting() string {
 	if !etKeyed || etNoRedact {
 		return ""
 	}
-	etSecretMu.RLock()
-	defer etSecretMu.RUnlock()
-	if len(etSecretSet) == 0 {
+	t := etSecretTab.Load()
+	if t == nil {
 		return ""
 	}
-	b := append(make([]byte, 0, 64+24*len(etSecretSet)), etPrefix+"SECRETS="...)
+	b := append(make([]byte, 0, 64+24*len(t.set)), etPrefix+"SECRETS="...)
 	count := 0
-	for h, n := range etSecretSet {
+	for h, n := range t.set {
 		if count == etMaxPassed {
 			break
 		}
