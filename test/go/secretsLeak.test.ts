@@ -35,11 +35,11 @@ const ENV = {
   CHILD_FLAG_SECRET: 'flag-Secret-10',
 };
 const ARGS = ['--password=S3CR3T-cli-11', '--db-pass', 'S3CR3T-cli-12'];
-const DOTENV = 'PGPASS=dotenv-pgpass-13\nMYSQL_PWD=dotenv-mysql-14\nCONN=u:dotenvSecret15@tcp(db:3306)/app\n';
+const DOTENV = 'PGPASS=dotenv-pgpass-13\nMYSQL_PWD=dotenv-mysql-14\nCONN=u:dotenvSecret15@tcp(db:3306)/app\nDB_PASSWORD=dotenv-pw-16\nCOPY_OF_PW=dotenv-pw-16\n';
 /** Every secret, and the distinctive part of each, none of which may appear anywhere. */
 const NEEDLES = [
   ...Object.values(ENV), 'Hunter2', 'slackSecret6', 'mysqlSecret7', 'sentryKey8', 'eyJhbGci', 'sigSecret9',
-  'S3CR3T-cli-11', 'S3CR3T-cli-12', 'dotenv-pgpass-13', 'dotenv-mysql-14', 'dotenvSecret15',
+  'S3CR3T-cli-11', 'S3CR3T-cli-12', 'dotenv-pgpass-13', 'dotenv-mysql-14', 'dotenvSecret15', 'dotenv-pw-16',
 ];
 
 function envtrace(args: string[]): string {
@@ -108,8 +108,11 @@ test('no secret in .envtrace/, in the CLI outputs or in the language server answ
     for (const k of [...Object.keys(ENV), 'COPY_OF_PW']) {
       hovers.push(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uriOf(main) }, position: positionOf(text, `"${k}"`, 1) }));
     }
+    // The read of COPY_OF_PW (its first mention is the write): its .env value copies a secret.
+    hovers.push(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uriOf(main) }, position: positionOf(text, '"COPY_OF_PW"', 1, 1) }));
+    assert.ok(JSON.stringify(hovers.at(-1)).replace(/\\/g, '').includes('COPY_OF_PW=••• (12 chars)'), 'the .env copy of a secret is redacted');
     const shown = JSON.stringify(hovers);
-    assert.ok(shown.includes('From runs') || shown.includes('run'), 'the hovers show the runs');
+    assert.ok(shown.includes('From run'), 'the hovers show the run and its (redacted) command');
     assert.ok(shown.includes('Defined in .env files'), 'the hovers list the .env definitions');
     answers.push(hovers);
     const dotenv = join(app, '.env');

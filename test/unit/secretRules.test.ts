@@ -35,6 +35,8 @@ test('every name and value of the shared table', () => {
   assert.equal(shownValue('PGPASS', 'pgpass-secret'), '••• (13 chars)');
   assert.equal(shownValue('CONN', 'u:pw@tcp(db:3306)/app'), '••• (21 chars)');
   assert.equal(shownValue('PORT', '8080'), '8080');
+  assert.equal(shownValue('COPY', 'pw-copied', [], new Set(['pw-copied'])), '••• (9 chars)', 'a copy of a known secret');
+  assert.equal(shownValue('FLAG', 'true', [], new Set(['true'])), 'true', 'short values are never copies');
 });
 
 test('the keyed hash is SipHash-2-4 (reference vectors)', () => {

@@ -114,7 +114,11 @@ export function isSecretValue(v: string): boolean {
   return secretPrefix(v);
 }
 
-/** The text to show for a value: itself, or `••• (N chars)` when its key or the value looks secret. */
-export function shownValue(key: string, value: string, patterns: readonly string[] = []): string {
-  return isSecretKey(key, patterns) || isSecretValue(value) ? `••• (${Buffer.byteLength(value)} chars)` : value;
+/**
+ * The text to show for a value: itself, or `••• (N chars)` when its key or the value looks
+ * secret, or when it is one of `known` (values of secret keys elsewhere: a copy is a secret too).
+ */
+export function shownValue(key: string, value: string, patterns: readonly string[] = [], known: ReadonlySet<string> = new Set()): string {
+  const secret = isSecretKey(key, patterns) || isSecretValue(value) || (value.length >= MIN_SECRET_COPY && known.has(value));
+  return secret ? `••• (${Buffer.byteLength(value)} chars)` : value;
 }
