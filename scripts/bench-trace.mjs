@@ -1,6 +1,9 @@
 // `npm run bench:trace`: cost of one os.Getenv untraced, with the overlay compiled in but
 // tracing off, and traced (one write(2) per event into a temp dir), measured in one run,
 // plus the extra seconds of the first traced build (fresh GOCACHE). Prints figures only.
+// "secrets known": a secret in the environment whose length equals the read value's, so
+// every traced read pays the copy check (keyed hash + lookup), the worst case.
+// BENCH_GO_SRC=<dir> measures the recorder fragments of another checkout (e.g. main's server/go).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +30,7 @@ const work = mkdtempSync(join(tmpdir(), 'envtrace-bench-'));
 const mod = join(work, 'mod');
 mkdirSync(mod);
 writeFileSync(join(mod, 'go.mod'), 'module example.com/bench\n\ngo 1.21\n');
-writeFileSync(join(mod, 'main.go'), 'package main\n\nimport "os"\n\nfunc main() { println(os.Getenv("BENCH_KEY")) }\n');
+writeFileSync(join(mod, 'main.go'), 'package main\n\nimport "os"\n\nfunc main() { println(os.Getenv("BENCH_VAR")) }\n');
 writeFileSync(
   join(mod, 'bench_test.go'),
   `package main
@@ -41,15 +44,15 @@ var sink string
 
 func BenchmarkGetenv(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		sink = os.Getenv("BENCH_KEY")
+		sink = os.Getenv("BENCH_VAR")
 	}
 }
 `,
 );
 
-const baseEnv = { ...process.env, GOFLAGS: '', BENCH_KEY: 'value' };
+const baseEnv = { ...process.env, GOFLAGS: '', BENCH_VAR: 'value' };
 for (const k of Object.keys(baseEnv)) if (k.startsWith('ENVTRACE_')) delete baseEnv[k];
-const prepared = await prepareOverlay({ cwd: mod, cacheDir: join(work, 'overlay'), env: baseEnv });
+const prepared = await prepareOverlay({ cwd: mod, cacheDir: join(work, 'overlay'), env: baseEnv, goSourceDir: process.env.BENCH_GO_SRC || undefined });
 const env = prepared.toolchain
   ? { ...baseEnv, GOROOT: prepared.toolchain.goroot, GOTOOLCHAIN: 'local', PATH: `${prepared.toolchain.bin}:${baseEnv.PATH}` }
   : baseEnv;
@@ -66,6 +69,11 @@ const settings = {
   untraced: { bin: plainBin, env: {}, n: '20000000x' },
   'overlay, tracing off': { bin: overlayBin, env: {}, n: '20000000x' },
   traced: { bin: overlayBin, env: { ENVTRACE_DIR: traceDir, ENVTRACE_RUN: 'bench' }, n: '300000x' },
+  'traced, secrets known': {
+    bin: overlayBin,
+    env: { ENVTRACE_DIR: traceDir, ENVTRACE_RUN: 'bench', ENVTRACE_KEY: '00112233445566778899aabbccddeeff', DB_PASSWORD: 'pw-value-1', BENCH_VAR: 'value-1234' },
+    n: '300000x',
+  },
 };
 const samples = Object.fromEntries(Object.keys(settings).map((k) => [k, []]));
 for (let i = 0; i < ROUNDS; i++) {
@@ -101,6 +109,7 @@ const lines = [
   `os.Getenv untraced:              ${f1(ns.untraced)} ns`,
   `overlay compiled in, tracing off: ${f1(ns['overlay, tracing off'])} ns  (×${(ns['overlay, tracing off'] / ns.untraced).toFixed(2)})`,
   `traced (write per event):        ${f1(ns.traced)} ns  (×${(ns.traced / ns.untraced).toFixed(0)})`,
+  `traced, secrets known:           ${f1(ns['traced, secrets known'])} ns  (×${(ns['traced, secrets known'] / ns.untraced).toFixed(0)})`,
   `bytes per traced event:          ${(bytes / 100000).toFixed(0)} B`,
   `plain build, fresh GOCACHE:      ${cold.toFixed(2)} s; rebuild ${warm.toFixed(2)} s`,
   `first traced build (warm cache): ${first.toFixed(2)} s (+${(first - warm).toFixed(2)} s); later ${again.toFixed(2)} s`,

@@ -14,6 +14,7 @@ export interface EnvtraceConfig {
   'runs.keep': number;
   'runs.show': RunsShow;
   'redact.patterns': string[];
+  'runs.fullEnvironment': boolean;
   'codeLens.enabled': boolean;
   'inlayHints.enabled': boolean;
   stackDepth: number;
@@ -28,6 +29,7 @@ export const configDefaults: Readonly<EnvtraceConfig> = Object.freeze({
   'runs.keep': 20,
   'runs.show': 'latest',
   'redact.patterns': [],
+  'runs.fullEnvironment': false,
   'codeLens.enabled': true,
   'inlayHints.enabled': true,
   stackDepth: 16,

@@ -28,6 +28,7 @@ export function cliArgs(def: EnvtraceTaskDefinition, folder: string, cfg = readC
   const args = ['run', '--dir', storeDirectory(folder, cfg['runs.directory'])];
   args.push('--keep', String(cfg['runs.keep']), '--stack', String(cfg.stackDepth));
   for (const p of cfg['redact.patterns']) args.push('--redact', p);
+  if (cfg['runs.fullEnvironment']) args.push('--full-env');
   if (def.label) args.push('--label', def.label);
   args.push(...(def.flags ?? []), '--', ...def.command);
   return args;

@@ -71,7 +71,7 @@ test('go build, then the binary: a child with a filtered cmd.Env and a grandchil
   const cwd = fixture('procs');
   const bin = join(mkdtempSync(join(tmpdir(), 'envtrace-bin-')), 'procs');
   await buildTraced(cwd, bin);
-  const r = await traced(bin, [], { cwd });
+  const r = await traced(bin, [], { cwd, fullEnv: true });
   assert.equal(r.status, 0, r.stderr);
   const files = readRun(r.runDir);
   assert.equal(files.length, 3);
@@ -121,12 +121,12 @@ test('ending by SIGKILL: every line whole, seq without gaps up to the kill', asy
 
 test('stress: 200 goroutines × 5,000 reads give exactly 1,000,000 read events, every line parses', async () => {
   const cwd = fixture('stress');
-  const r = await traced('go', ['run', '.'], { cwd, env: { STRESS_KEY: 'v' } });
+  const r = await traced('go', ['run', '.'], { cwd, env: { STRESS_VAR: 'v' } });
   assert.equal(r.status, 0, r.stderr);
   const [f] = readRun(r.runDir);
   assertWellFormed(f);
-  assert.equal(f.events.filter((e) => e.k === 'STRESS_KEY' && e.v === 'v').length, 1_000_000);
-  assert.equal(new Set(f.events.filter((e) => e.k === 'STRESS_KEY').map((e) => e.g)).size, 200);
+  assert.equal(f.events.filter((e) => e.k === 'STRESS_VAR' && e.v === 'v').length, 1_000_000);
+  assert.equal(new Set(f.events.filter((e) => e.k === 'STRESS_VAR').map((e) => e.g)).size, 200);
 });
 
 test('tracing off (no ENVTRACE_DIR): a binary built with the overlay writes nothing and hides nothing', async () => {

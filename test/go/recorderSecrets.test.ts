@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRedactPattern } from '../../server/src/tracer/redact';
-import { assertWellFormed, fixture, readRun, traced, type Rec } from './recorderSupport';
+import { sipHashHex } from '../../server/src/tracer/siphash';
+import { KEY_CASES, VALUE_CASES } from '../unit/secretCases';
+import { assertWellFormed, fixture, HASH_KEY, readRun, traced, type Rec } from './recorderSupport';
 
 const SECRETS = {
   DB_PASSWORD: 'hunter2-S3cretValue',
@@ -73,4 +75,42 @@ test('--redact patterns in the documented subset: classes, \\d, anchors, alterna
   const entry = (k: string): Rec => f.proc.env.find((e: Rec) => e.k === k);
   for (const k of ['INTERNAL_abc_ID', 'X12', 'MY_WORD']) assert.equal(entry(k).v, undefined, `${k} redacted`);
   for (const [k, v] of [['INTERNAL_abc_IDX', 'clear-1'], ['XA', 'clear-2'], ['MY_WRD', 'clear-3']]) assert.equal(entry(k).v, v);
+});
+
+test('the recorder applies the shared table of names and values, and hashes as the CLI does', async () => {
+  const env: Record<string, string> = {};
+  KEY_CASES.secret.forEach((k) => (env[k] = `secret-by-name-${k}`));
+  KEY_CASES.clear.filter((k) => !['PWD', 'HOME', 'PATH', 'GOFLAGS', 'LANG'].includes(k)).forEach((k) => (env[k] = `clear-by-name-${k}`));
+  VALUE_CASES.secret.forEach((v, i) => (env[`SV_${i}`] = v));
+  VALUE_CASES.clear.forEach((v, i) => (env[`CV_${i}`] = v));
+  const keys = Object.keys(env);
+  const args = ['--password=S3CR3T-arg', '--db-pass', 'S3CR3T-arg-2', '-p', '8080', 'PGPASS=S3CR3T-arg-3'];
+  const r = await traced('go', ['run', '.', ...args], { cwd: fixture('secretcases'), env: { ...env, CASE_KEYS: keys.join(',') } });
+  assert.equal(r.status, 0, r.stderr);
+  const [f] = readRun(r.runDir);
+  const read = (k: string): Rec => f.events.find((e) => e.op === 'getenv' && e.k === k)!;
+  for (const k of keys) {
+    const e = read(k);
+    const secret = k.startsWith('SV_') || (!k.startsWith('CV_') && KEY_CASES.secret.includes(k));
+    if (secret) assert.deepEqual([e.v, e.h, e.n], [undefined, sipHashHex(HASH_KEY, env[k]), Buffer.byteLength(env[k])], `${k}=${env[k]} redacted with the CLI's hash`);
+    else assert.equal(e.v, env[k], `${k}=${env[k]} in clear`);
+  }
+  const h = (s: string) => `<redacted h=${sipHashHex(HASH_KEY, s)} n=${s.length}>`;
+  assert.deepEqual(f.proc.argv.slice(1), [`--password=${h('S3CR3T-arg')}`, '--db-pass', h('S3CR3T-arg-2'), '-p', '8080', `PGPASS=${h('S3CR3T-arg-3')}`]);
+  assert.equal(f.proc.env, undefined, 'no os.Environ call: no environment stored');
+  assert.ok(!f.recs.some((x) => x.t === 'V'));
+});
+
+test('without --full-env a process keeps only what it read; with it, the whole (redacted) environment', async () => {
+  const env = { UNREAD_MARKER: 'never-read-value', PROCS_LEVEL: '' };
+  const lean = await traced('go', ['run', '.'], { cwd: fixture('procs'), env });
+  assert.equal(lean.status, 0, lean.stderr);
+  const leanText = everyFile(lean.runDir);
+  assert.ok(!leanText.includes('never-read-value') && !leanText.includes('UNREAD_MARKER'), 'an unread variable is not stored');
+  const full = await traced('go', ['run', '.'], { cwd: fixture('procs'), env: { ...env, DB_PASSWORD: 'full-env-pw' }, fullEnv: true });
+  assert.equal(full.status, 0, full.stderr);
+  const parent = readRun(full.runDir).find((x) => x.proc.parent === 0)!;
+  assert.equal(parent.proc.env.find((e: Rec) => e.k === 'UNREAD_MARKER').v, 'never-read-value');
+  assert.equal(parent.proc.env.find((e: Rec) => e.k === 'DB_PASSWORD').v, undefined);
+  assert.ok(!everyFile(full.runDir).includes('full-env-pw'));
 });

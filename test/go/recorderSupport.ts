@@ -110,7 +110,9 @@ export function readRun(runDir: string): ProcFile[] {
       }
       const stacks = new Map<number, Rec>();
       for (const r of recs) if (r.t === 'S') stacks.set(r.id as number, r);
-      return { name, recs, bad, proc: recs[0], events: recs.filter((r) => r.t === 'E'), stacks };
+      // Without fullEnv the environment is in the record os.Environ wrote (t:"V"), if any.
+      const proc = recs[0] && recs[0].env === undefined ? { ...recs[0], env: recs.find((r) => r.t === 'V')?.env } : recs[0];
+      return { name, recs, bad, proc, events: recs.filter((r) => r.t === 'E'), stacks };
     });
 }
 

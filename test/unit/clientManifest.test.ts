@@ -22,7 +22,7 @@ describe('settings: package.json and client/src/config.ts', () => {
   });
 
   it('include every setting the issue names, each described', () => {
-    for (const k of ['goPath', 'runs.directory', 'runs.keep', 'runs.show', 'redact.patterns', 'codeLens.enabled', 'inlayHints.enabled', 'stackDepth', 'test.flags', 'trace.server']) {
+    for (const k of ['goPath', 'runs.directory', 'runs.keep', 'runs.show', 'redact.patterns', 'runs.fullEnvironment', 'codeLens.enabled', 'inlayHints.enabled', 'stackDepth', 'test.flags', 'trace.server']) {
       const p = props[`envtrace.${k}`];
       assert.ok(p, k);
       assert.ok((p.description ?? p.markdownDescription ?? '').length > 10, `${k} has a description`);

@@ -7,7 +7,7 @@ import { traceSettings } from '../tracer/overlay';
 import { firstBuild } from '../tracer/run';
 import { shQuote } from './shellQuote';
 
-const ALLOWED = new Set(['stack', 'race', 'label', 'redact', 'no-redact', 'keep', 'dir', 'go']);
+const ALLOWED = new Set(['stack', 'race', 'label', 'redact', 'no-redact', 'full-env', 'keep', 'dir', 'go']);
 
 /**
  * `envtrace env [flags]`: prints shell exports (GOFLAGS with the overlay, ENVTRACE_*) for a
@@ -21,7 +21,7 @@ export async function envCommand(args: string[], io: Io): Promise<number> {
   const overlay = await overlayFor(flags, io);
   const { run, key } = await registerRun(flags, overlay, [], 'env', io);
   const settings = traceSettings(
-    { overlayPath: overlay.overlayPath, goflags: overlay.goflags, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, hashKey: key, race: flags.race },
+    { overlayPath: overlay.overlayPath, goflags: overlay.goflags, runDir: run.dir, runId: run.info.id, stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, fullEnv: flags.fullEnv, hashKey: key, race: flags.race },
     io.env.GOFLAGS,
   );
   io.out(`# envtrace: run ${run.info.id} (${run.dir}); afterwards: envtrace report ${run.info.id}\n`);

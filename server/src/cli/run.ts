@@ -13,6 +13,7 @@ import { SETTINGS } from '../tracer/settings';
 import { createRun, pruneRuns, workspaceKey, writeRunInfo, type StoredRun } from '../runs/store';
 import { storeFor } from './storeDir';
 import { recorderIdentity } from '../runs/liveness';
+import { redactArgv } from '../tracer/argv';
 
 /** Runs a program and returns its trimmed stdout, or null when it fails. */
 export function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -38,7 +39,9 @@ export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, c
   const gitCommit = await capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env);
   const run = await createRun(root, {
     label: flags.label,
-    command,
+    // NOTE: run.json keeps the command line for `runs`, reports, diffs and hovers: secret
+    // flag values and secret values in it are redacted by the recorder's rules.
+    command: flags.noRedact ? command : redactArgv(command, { hashKey: key, env: io.env, patterns: flags.redact }),
     cwd: io.cwd,
     start: new Date().toISOString(),
     end: null,
@@ -73,7 +76,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const env = traceEnv(
     {
       overlayPath: overlay.overlayPath, goflags: overlay.goflags, command, runDir: run.dir, runId: run.info.id,
-      stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, hashKey: key, race: flags.race,
+      stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, fullEnv: flags.fullEnv, hashKey: key, race: flags.race,
     },
     io.env,
   );

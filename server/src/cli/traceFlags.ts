@@ -12,6 +12,7 @@ export interface TraceFlags {
   label: string | null;
   redact: string[];
   noRedact: boolean;
+  fullEnv: boolean;
   keep: number;
   dir: string | undefined;
   quiet: boolean;
@@ -21,7 +22,7 @@ export interface TraceFlags {
 }
 
 const VALUE_FLAGS = new Set(['stack', 'label', 'redact', 'keep', 'dir', 'format', 'output', 'go']);
-const BOOL_FLAGS = new Set(['race', 'no-redact', 'quiet']);
+const BOOL_FLAGS = new Set(['race', 'no-redact', 'full-env', 'quiet']);
 
 function positiveInt(name: string, v: string, max: number): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new CliError(`--${name} wants a whole number from 1 to ${max}, not "${v}"`);
@@ -33,7 +34,7 @@ function positiveInt(name: string, v: string, max: number): number {
  * at the first argument that is not a flag. `allowed` limits the flags a subcommand accepts.
  */
 export function parseTraceFlags(args: string[], allowed?: Set<string>): { flags: TraceFlags; command: string[] } {
-  const flags: TraceFlags = { stack: 16, race: false, label: null, redact: [], noRedact: false, keep: DEFAULT_KEEP, dir: undefined, quiet: false, format: 'text', output: undefined, go: undefined };
+  const flags: TraceFlags = { stack: 16, race: false, label: null, redact: [], noRedact: false, fullEnv: false, keep: DEFAULT_KEEP, dir: undefined, quiet: false, format: 'text', output: undefined, go: undefined };
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
@@ -49,6 +50,7 @@ export function parseTraceFlags(args: string[], allowed?: Set<string>): { flags:
       if (eq >= 0) throw new CliError(`--${name} takes no value`);
       if (name === 'race') flags.race = true;
       else if (name === 'no-redact') flags.noRedact = true;
+      else if (name === 'full-env') flags.fullEnv = true;
       else flags.quiet = true;
       continue;
     }

@@ -9,7 +9,7 @@ import { DiagnosticSeverity, type CodeLens, type Diagnostic, type Hover, type Lo
 import type { SiteObservation } from '../analysis/merge';
 import { LENS_VALUE_CHARS, quoteValue } from '../analysis/runtimeText';
 import type { DotenvEntry, DotenvFile, DotenvRange } from '../scan/dotenv';
-import { shownValue } from '../tracer/secrets';
+import { isSecretKey, isSecretValue, shownValue } from '../tracer/secrets';
 import { ShowSitesCommand, type ShowSitesArguments } from '../protocol';
 import { escapeMarkdown, lineLink, link } from './markdown';
 import type { SiteAnnotator, SiteEntry, SiteIndex } from './model';
@@ -134,6 +134,15 @@ export function dotenvHover(dotenv: DotenvIndex, index: SiteIndex, uri: string, 
   return { contents: { kind: 'markdown', value: sections.join('\n\n') }, range: toRange(at.range) };
 }
 
+/** The values of secret keys (and secret-looking values) in every `.env` file: a copy under another key is redacted too. */
+function secretValues(dotenv: DotenvIndex, patterns: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const uri of dotenv.uris()) {
+    for (const e of dotenv.fileAt(uri)?.entries ?? []) if (isSecretKey(e.key, patterns) || isSecretValue(e.value)) out.add(e.value);
+  }
+  return out;
+}
+
 /** Adds to the hover of a read site the `.env` lines that define its key (secret values redacted). */
 export function dotenvAnnotator(dotenv: DotenvIndex, redactPatterns: () => readonly string[] = () => []): SiteAnnotator {
   return {
@@ -142,10 +151,11 @@ export function dotenvAnnotator(dotenv: DotenvIndex, redactPatterns: () => reado
       if (key === null || entry.site.kind !== 'read') return [];
       const defs = dotenv.definitions(key);
       if (defs.length === 0) return [];
+      const known = secretValues(dotenv, redactPatterns());
       const items = defs.map((d) => {
         const name = d.uri.slice(d.uri.lastIndexOf('/') + 1);
         const where = link(`${decodeURIComponent(name)}:${d.entry.keyRange.line + 1}`, lineLink(d.uri, d.entry.keyRange.line + 1, d.entry.keyRange.start + 1));
-        return `- ${where} — ${escapeMarkdown(key)}=${escapeMarkdown(shownValue(key, d.entry.value, redactPatterns()))}`;
+        return `- ${where} — ${escapeMarkdown(key)}=${escapeMarkdown(shownValue(key, d.entry.value, redactPatterns(), known))}`;
       });
       return [`Defined in .env files (${defs.length}):\n\n${items.join('\n')}`];
     },

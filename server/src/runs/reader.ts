@@ -373,6 +373,11 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
           pending.delete(rec.id);
           for (const w of waiting) await emit(w);
         }
+      } else if (rec.t === 'V') {
+        // Without --full-env the process record has no environment; the first os.Environ
+        // call writes it. proc.env is shared with the process already handed to the visitor.
+        const env = proc!.env; // proc is set above
+        if (env.length === 0) for (const e of rec.env) env.push(e);
       } else if (rec.t === 'T') {
         tests.set(rec.g, rec.name);
         noteGoroutine(rec.g, rec.pg, rec.t0 || undefined);

@@ -3,7 +3,7 @@
  * tolerant parser: a line that is not a well-formed record yields null, never an exception.
  */
 
-/** The starting environment entry: `v` in clear, or `h` + `n` when redacted. */
+/** An environment entry: `v` in clear, or `h` + `n` when redacted. */
 export interface EnvEntry {
   k: string;
   v?: string;
@@ -78,7 +78,13 @@ export interface TestRecord {
   t0: number;
 }
 
-export type RecorderLine = ProcessRecord | StackRecord | EventRecord | TestRecord;
+/** `{"t":"V",...}`: the environment, written once when the program first reads all of it (os.Environ). */
+export interface EnvRecord {
+  t: 'V';
+  env: EnvEntry[];
+}
+
+export type RecorderLine = ProcessRecord | StackRecord | EventRecord | TestRecord | EnvRecord;
 
 const OPS = new Set<string>(['getenv', 'setenv', 'unsetenv', 'clearenv', 'environ', 'spawn', 'exec']);
 
@@ -108,6 +114,8 @@ export function parseLine(line: string): RecorderLine | null {
       return isNum(r.id) && optStr(r.api) && Array.isArray(r.f) && r.f.every(validFrame) ? (r as unknown as StackRecord) : null;
     case 'P':
       return validProcess(r) ? normalizeProcess(r) : null;
+    case 'V':
+      return Array.isArray(r.env) ? { t: 'V', env: envEntries(r.env) } : null;
     case 'T':
       return isNum(r.g) && isStr(r.name) && optNum(r.pg) && optNum(r.t0)
         ? ({ t: 'T', g: r.g, pg: (r.pg as number) ?? 0, name: r.name, t0: (r.t0 as number) ?? 0 } as TestRecord)
@@ -150,10 +158,12 @@ function validProcess(r: Record<string, unknown>): boolean {
   return isNum(r.v) && isNum(r.pid) && optNum(r.ppid) && optNum(r.parent) && optStr(r.cwd) && (r.argv === undefined || strArray(r.argv));
 }
 
+function envEntries(list: unknown[]): EnvEntry[] {
+  return list.filter((e): e is EnvEntry => typeof e === 'object' && e !== null && isStr((e as EnvEntry).k));
+}
+
 function normalizeProcess(r: Record<string, unknown>): ProcessRecord {
-  const env = Array.isArray(r.env)
-    ? (r.env as unknown[]).filter((e): e is EnvEntry => typeof e === 'object' && e !== null && isStr((e as EnvEntry).k))
-    : [];
+  const env = Array.isArray(r.env) ? envEntries(r.env) : [];
   return {
     t: 'P',
     v: r.v as number,

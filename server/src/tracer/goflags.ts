@@ -93,6 +93,8 @@ export interface TraceEnvOptions {
   noRedact?: boolean;
   /** Hex key (32 hex digits) of the keyed hash of redacted values, from the workspace. */
   hashKey?: string;
+  /** Record each process's whole starting environment, not only what the program reads. */
+  fullEnv?: boolean;
   /** Precise race mode: adds -race to GOFLAGS and ENVTRACE_RACE=1. */
   race?: boolean;
   /**
@@ -114,6 +116,7 @@ export function traceSettings(o: TraceEnvOptions, envGoFlags: string | undefined
   if (o.noRedact) s[SETTINGS.noRedact] = '1';
   if (o.hashKey) s[SETTINGS.hashKey] = o.hashKey;
   if (o.race) s[SETTINGS.race] = '1';
+  if (o.fullEnv) s[SETTINGS.fullEnv] = '1';
   const tc = toolchainOf(o);
   if (tc) {
     s.GOROOT = tc.goroot;

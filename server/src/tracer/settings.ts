@@ -16,6 +16,10 @@ export const SETTINGS = {
   noRedact: 'ENVTRACE_NO_REDACT',
   /** Hex key for the keyed hash of redacted values (from the workspace's .envtrace/key). */
   hashKey: 'ENVTRACE_KEY',
+  /** "1": each process record holds the whole starting environment (otherwise only what the program reads). */
+  fullEnv: 'ENVTRACE_FULL_ENV',
+  /** Keyed hashes and lengths of secrets the parent has seen; set by the recorder for its children. */
+  secrets: 'ENVTRACE_SECRETS',
   /** "1" turns on the precise race mode (shadow accesses for the race detector). */
   race: 'ENVTRACE_RACE',
   /** A FIFO envtrace holds open for writing: on Linux a traced process gets SIGKILL when envtrace ends (server/go/syscall/exec_linux). */

@@ -45,7 +45,9 @@ var (
 	etDepth    = 16
 	etRaceMode bool
 	etNoRedact bool
-	etSettings []string // ENVTRACE_* entries ("K=V") passed on to children
+	etFullEnv  bool          // ENVTRACE_FULL_ENV=1: the process record holds the whole environment
+	etEnvDone  etatomic.Bool // the environment record (t:"V") is written
+	etSettings []string      // ENVTRACE_* entries ("K=V") passed on to children
 	etMu       etsync.RWMutex
 	etKeys     map[string]*etKey
 )
@@ -94,6 +96,9 @@ func etStart() {
 	if s, _ := envtraceOrigGetenv(etPrefix + "NO_REDACT"); s == "1" {
 		etNoRedact = true
 	}
+	if s, _ := envtraceOrigGetenv(etPrefix + "FULL_ENV"); s == "1" {
+		etFullEnv = true
+	}
 	if s, _ := envtraceOrigGetenv(etPrefix + "RACE"); s == "1" {
 		etRaceMode = etRaceEnabled
 	}
@@ -102,11 +107,13 @@ func etStart() {
 	parent, _ := envtraceOrigGetenv(etPrefix + "PARENT")
 	etParent, _ = etAtoi(parent)
 	etInitRedact(hexKey, patterns)
+	secrets, _ := envtraceOrigGetenv(etPrefix + "SECRETS")
+	etLoadSecrets(secrets)
 	etKeys = make(map[string]*etKey)
 
 	all := envtraceOrigEnviron()
 	for _, kv := range all {
-		if etIsSetting(kv) && !etHasPrefixFold(kv, etPrefix+"PARENT=") {
+		if etIsSetting(kv) && !etHasPrefixFold(kv, etPrefix+"PARENT=") && !etHasPrefixFold(kv, etPrefix+"SECRETS=") {
 			etSettings = append(etSettings, kv)
 		}
 	}
@@ -120,13 +127,11 @@ func etStart() {
 	etFd = fd
 
 	for _, kv := range all {
-		for i := 1; i < len(kv) && !etIsSetting(kv); i++ {
-			if kv[i] == '=' {
-				etNoteSecret(kv[:i], kv[i+1:])
-				break
-			}
+		if k, v := etSplitEnv(kv); !etIsSetting(kv) && (etSecretKey(k) || etSecretValue(v)) {
+			etNoteSecretValue(v)
 		}
 	}
+	etNoteArgSecrets(envtraceArgs())
 	b := make([]byte, 0, 4096)
 	b = append(b, `{"t":"P","v":1,"pid":`...)
 	b = etAppendInt(b, int64(etPid))
@@ -151,19 +156,39 @@ func etStart() {
 	if etRaceMode {
 		b = append(b, `,"race":true`...)
 	}
-	b = append(b, `,"env":[`...)
+	if etFullEnv { // otherwise the environment record holds what the program reads through Environ
+		b = append(b, `,"env":`...)
+		b = etAppendEnv(b, all)
+	}
+	b = append(b, "}\n"...)
+	etSys.write(etFd, b)
+	etOn = true
+	envtraceEarlyReads(etRuntimeRead)
+	if etRaceMode {
+		etRaceStart() // last: the recorder goroutine inherits everything set up above
+	}
+}
+
+// etSplitEnv splits "K=V" (from the second byte: Windows keys may start with '=').
+func etSplitEnv(kv string) (string, string) {
+	for i := 1; i < len(kv); i++ {
+		if kv[i] == '=' {
+			return kv[:i], kv[i+1:]
+		}
+	}
+	return kv, ""
+}
+
+// etAppendEnv appends entries "K=V" (without the settings) as a JSON array of {k, v} or
+// {k, h, n} when the value is redacted.
+func etAppendEnv(b []byte, env []string) []byte {
+	b = append(b, '[')
 	first := true
-	for _, kv := range all {
+	for _, kv := range env {
 		if etIsSetting(kv) {
 			continue
 		}
-		k, v := kv, ""
-		for i := 1; i < len(kv); i++ { // from 1: Windows keys may start with '='
-			if kv[i] == '=' {
-				k, v = kv[:i], kv[i+1:]
-				break
-			}
-		}
+		k, v := etSplitEnv(kv)
 		if !first {
 			b = append(b, ',')
 		}
@@ -173,13 +198,7 @@ func etStart() {
 		b = etAppendValue(b, "v", v, etSecretKey(k))
 		b = append(b, '}')
 	}
-	b = append(b, "]}\n"...)
-	etSys.write(etFd, b)
-	etOn = true
-	envtraceEarlyReads(etRuntimeRead)
-	if etRaceMode {
-		etRaceStart() // last: the recorder goroutine inherits everything set up above
-	}
+	return append(b, ']')
 }
 
 func etPathSep() byte {

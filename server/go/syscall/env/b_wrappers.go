@@ -87,8 +87,8 @@ func etSetenv(key, value string, rc *etRaceReq) error {
 	err := envtraceOrigSetenv(key, value)
 	if err == nil {
 		ks.gen.Add(1)
-		if ks.secret {
-			etNoteSecret(key, value)
+		if ks.secret || etSecretValue(value) {
+			etNoteSecretValue(value)
 		}
 	}
 	e.wf = inf > 1 || ks.inflight.Load() > 1 || ks.gen.Load() != gen+1
@@ -166,11 +166,18 @@ func etEnviron(rc *etRaceReq) []string {
 	e.t1 = envtraceNanotime()
 	e.op, e.found = "environ", true
 	etRecord(&e, rc)
+	if !etFullEnv && !etStackSpawns(e.stack) && etEnvDone.CompareAndSwap(false, true) {
+		// The program read the whole environment: record it once (os/exec taking it for a
+		// child is no read by the program, and the child records its own reads).
+		b := append(make([]byte, 0, 4096), `{"t":"V","env":`...)
+		b = etAppendEnv(b, out)
+		etSys.write(etFd, append(b, "}\n"...))
+	}
 	return out
 }
 
 // etChildEnv is a child's environment: env without stale ENVTRACE_* entries, plus the
-// settings and ENVTRACE_PARENT, so children stay traced even when a program filters
+// settings, the hashes of known secrets (ENVTRACE_SECRETS) and ENVTRACE_PARENT, so children stay traced even when a program filters
 // cmd.Env. parent is the pid the child should name as its nearest traced ancestor.
 func etChildEnv(env []string, parent int) []string {
 	out := make([]string, 0, len(env)+len(etSettings)+1)
@@ -180,6 +187,9 @@ func etChildEnv(env []string, parent int) []string {
 		}
 	}
 	out = append(out, etSettings...)
+	if s := etSecretsSetting(); s != "" {
+		out = append(out, s)
+	}
 	return append(out, etPrefix+"PARENT="+etItoa(int64(parent)))
 }
 

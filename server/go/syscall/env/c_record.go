@@ -98,10 +98,10 @@ func etEmit(e *etEvent) {
 	}
 }
 
-// etAppendValue appends ,"<field>":"value", or for a secret (or a URL with a password)
-// ,"h":"<keyed hash prefix>","n":<length> unless redaction is off.
+// etAppendValue appends ,"<field>":"value", or for a secret (a secret key, a value that looks
+// secret, a copy of a known secret) ,"h":"<keyed hash prefix>","n":<length> unless redaction is off.
 func etAppendValue(b []byte, field, v string, secretKey bool) []byte {
-	if !etNoRedact && (secretKey || etSecretValue(v)) {
+	if !etNoRedact && (secretKey || etSecretValue(v) || etKnownSecret(v)) {
 		b = append(b, `,"h":"`...)
 		b = etAppendHex64(b, etHash(v))
 		b = append(b, `","n":`...)

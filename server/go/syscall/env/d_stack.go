@@ -16,9 +16,10 @@ const (
 )
 
 var (
-	etStacks    map[uint64]uint64 // hash of frame-pointer PCs → stack id
-	etStackText map[string]uint64 // symbolised stack → id (two call sites on one line share it)
-	etStackNext uint64
+	etStacks     map[uint64]uint64 // hash of frame-pointer PCs → stack id
+	etStackText  map[string]uint64 // symbolised stack → id (two call sites on one line share it)
+	etStackSpawn map[uint64]bool   // ids of stacks that start a process (os/exec, os.StartProcess)
+	etStackNext  uint64
 )
 
 // etStackID returns the id of the caller's stack, writing the stack record first if new.
@@ -55,6 +56,13 @@ func etStackOf(pcs []uintptr) uint64 {
 	return etIntern(h, pcs)
 }
 
+// etStackSpawns reports whether the stack's api starts a process.
+func etStackSpawns(id uint64) bool {
+	etMu.RLock()
+	defer etMu.RUnlock()
+	return etStackSpawn[id]
+}
+
 func etHashPCs(pcs []uintptr) uint64 {
 	h := uint64(14695981039346656037)
 	for _, pc := range pcs {
@@ -75,7 +83,7 @@ func etIntern(h uint64, logical []uintptr) uint64 {
 		return id
 	}
 	if etStacks == nil {
-		etStacks, etStackText = make(map[uint64]uint64), make(map[string]uint64)
+		etStacks, etStackText, etStackSpawn = make(map[uint64]uint64), make(map[string]uint64), make(map[uint64]bool)
 	}
 	api, frames := etSymbolize(logical)
 	text := api + "|" + string(frames)
@@ -92,6 +100,8 @@ func etIntern(h uint64, logical []uintptr) uint64 {
 		b = append(b, "]}\n"...)
 		etSys.write(etFd, b)
 		etStackText[text] = id
+		fs := string(frames)
+		etStackSpawn[id] = etIndex(fs, `["os/exec.(*Cmd).`, 0) >= 0 || etIndex(fs, `["os.StartProcess"`, 0) >= 0
 	}
 	etStacks[h] = id
 	return id

@@ -1,6 +1,7 @@
 // envtrace recorder, part 5: redaction. A value is stored as a keyed hash prefix and its
-// length when its key looks secret (default substrings below, or an ENVTRACE_REDACT
-// pattern) or when it is a URL/DSN with a password. ENVTRACE_NO_REDACT=1 turns it off.
+// length when its key looks secret (the rules of e_rules.go, or an ENVTRACE_REDACT pattern),
+// when the value looks secret, or when it is a copy of a secret (e_secrets.go).
+// ENVTRACE_NO_REDACT=1 turns it off.
 //
 // ENVTRACE_REDACT holds newline-separated patterns in a regular-expression subset, always
 // case-insensitive and unanchored unless ^ or $ is used:
@@ -11,95 +12,20 @@
 //	same subset before a run, so the recorder never sees one it cannot read.
 package syscall
 
-import (
-	etsync "sync"
-)
-
 //envtrace:begin
-
-var etDefaultSecret = []string{
-	"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "API-KEY", "PRIVATE_KEY",
-	"CREDENTIAL", "AUTH", "SESSION", "COOKIE",
-}
 
 var (
 	etPatterns [][]etAtom // each alternative of each pattern
 	etHashKey  [2]uint64
-	etSecretMu etsync.Mutex
-	etSecrets  []string // values of secret keys, to keep them out of argv too
+	etKeyed    bool // the workspace key was given: hashes compare across processes
 )
-
-// etNoteSecret remembers the value of a secret key (4 bytes or longer).
-func etNoteSecret(key, value string) {
-	if etNoRedact || len(value) < 4 || !(etSecretKey(key) || etSecretValue(value)) {
-		return
-	}
-	etSecretMu.Lock()
-	etSecrets = append(etSecrets, value)
-	etSecretMu.Unlock()
-}
-
-// etAppendArgvZ appends NUL-joined arguments as a JSON array (see etAppendArgv).
-func etAppendArgvZ(b []byte, z string) []byte {
-	var argv []string
-	start := 0
-	for i := 0; i <= len(z); i++ {
-		if i == len(z) || z[i] == 0 {
-			argv = append(argv, z[start:i])
-			start = i + 1
-		}
-	}
-	if z == "" {
-		argv = nil
-	}
-	return etAppendArgv(b, argv)
-}
-
-// etAppendArgv appends argv as a JSON array; an argument holding a known secret value or
-// a URL with a password becomes "<redacted h=… n=…>".
-func etAppendArgv(b []byte, argv []string) []byte {
-	b = append(b, '[')
-	etSecretMu.Lock()
-	secrets := etSecrets
-	etSecretMu.Unlock()
-	for i, a := range argv {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		secret := !etNoRedact && etSecretValue(a)
-		for _, s := range secrets {
-			if secret {
-				break
-			}
-			secret = etContains(a, s)
-		}
-		if !secret {
-			b = etAppendStr(b, a)
-			continue
-		}
-		b = append(b, `"<redacted h=`...)
-		b = etAppendHex64(b, etHash(a))
-		b = append(b, ` n=`...)
-		b = etAppendInt(b, int64(len(a)))
-		b = append(b, `>"`...)
-	}
-	return append(b, ']')
-}
-
-func etContains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
-}
 
 func etInitRedact(hexKey, patterns string) {
 	var k [16]byte
 	for i := 0; i+1 < len(hexKey) && i/2 < len(k); i += 2 {
 		k[i/2] = etHexVal(hexKey[i])<<4 | etHexVal(hexKey[i+1])
 	}
+	etKeyed = hexKey != ""
 	if hexKey == "" { // no workspace key: hashes are comparable within this process only
 		w := uint64(envtraceWalltime()) ^ uint64(envtraceNanotime())<<17 ^ uint64(Getpid())<<40
 		for i := 0; i < 8; i++ {
@@ -155,50 +81,6 @@ func etContainsFold(s, sub string) bool {
 		}
 	}
 	return false
-}
-
-// etSecretKey reports whether a key's values are redacted.
-func etSecretKey(key string) bool {
-	if etNoRedact {
-		return false
-	}
-	for _, s := range etDefaultSecret {
-		if etContainsFold(key, s) {
-			return true
-		}
-	}
-	for _, alt := range etPatterns {
-		if etMatch(alt, key) {
-			return true
-		}
-	}
-	return false
-}
-
-// etSecretValue reports whether v is a URL or DSN with a password: scheme://user:pass@host,
-// or a "password=…" key/value DSN.
-func etSecretValue(v string) bool {
-	for i := 0; i+3 <= len(v); i++ {
-		if v[i] == ':' && v[i+1] == '/' && v[i+2] == '/' {
-			rest := v[i+3:]
-			for j := 0; j < len(rest); j++ {
-				c := rest[j]
-				if c == '/' || c == '?' || c == '#' {
-					break
-				}
-				if c == '@' {
-					for k := 0; k < j; k++ {
-						if rest[k] == ':' {
-							return true
-						}
-					}
-					break
-				}
-			}
-			break
-		}
-	}
-	return etContainsFold(v, "PASSWORD=") || etContainsFold(v, "PWD=")
 }
 
 // A compiled pattern is a list of atoms; kind: 'c' class, '^' '$' anchors.
