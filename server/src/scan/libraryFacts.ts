@@ -18,7 +18,11 @@ interface Span {
   endColumn: number;
 }
 
-/** A named type as written: `Config`, `config.DB`. */
+/**
+ * A named type as written: `Config`, `config.DB`. A type declared inside a function goes by
+ * `Name@line:column` (its name's position), an anonymous struct by `struct@line:column`: no Go
+ * name has an `@`, so neither collides with a package-level type (see isLocalType).
+ */
 export interface TypeRef {
   qual?: string;
   name: string;
@@ -31,6 +35,8 @@ export interface FieldFact {
   embedded: boolean;
   /** The named type of the field (through pointers), or null (slices, maps, builtins are named too). */
   type: TypeRef | null;
+  /** The field's type is written as a pointer (`*T`). */
+  pointer?: boolean;
   /** Fields of an inline `struct { … }` type. */
   inline?: FieldFact[];
   /** The tag's text (decoded), '' when none. */
@@ -38,7 +44,7 @@ export interface FieldFact {
   span: Span;
 }
 
-/** A struct type declared at package level. */
+/** A struct type declared at package level or inside a function (named as in TypeRef). */
 export interface StructFact {
   name: string;
   fields: FieldFact[];
@@ -132,7 +138,7 @@ export class LibraryExtractor {
     for (const t of this.root.descendantsOfType('struct_type')) {
       const parent = t?.parent;
       if (!t || !parent || parent.type === 'field_declaration') continue;
-      const name = parent.type === 'type_spec' ? parent.childForFieldName('name')?.text : anonymousName(t);
+      const name = parent.type === 'type_spec' ? specName(parent) : anonymousName(t);
       if (name) this.structs.push({ name, fields: this.fields(t, 0) });
     }
     const seen = new Set<number>();
@@ -166,10 +172,10 @@ export class LibraryExtractor {
       const tagNode = f.childForFieldName('tag');
       const tag = tagNode ? (decodeTag(tagNode.text) ?? '') : '';
       const typeNode = f.childForFieldName('type');
-      const type = typeName(typeNode);
+      const type = this.localized(typeName(typeNode), f);
       const inline = typeNode?.type === 'struct_type' && depth < 8 ? this.fields(typeNode, depth + 1) : undefined;
       const names = f.childrenForFieldName('name').filter((n): n is Node => !!n);
-      const base = { type, tag, span: spanOf(f), ...(inline ? { inline } : {}) };
+      const base = { type, tag, span: spanOf(f), ...(typeNode?.type === 'pointer_type' ? { pointer: true } : {}), ...(inline ? { inline } : {}) };
       if (names.length === 0) {
         if (type) out.push({ name: type.name, embedded: true, ...base });
       } else for (const n of names) out.push({ name: n.text, embedded: false, ...base });
@@ -244,11 +250,11 @@ export class LibraryExtractor {
     const fact: LibCallFact = { lib, fn, pkgCall, span: spanOf(call), args: [], func: this.host.funcOf(call) };
     if (conv) {
       const targs = call.childForFieldName('type')?.childForFieldName('type_arguments');
-      fact.typeArg = typeName(targs?.namedChildren[0]?.namedChildren[0] ?? null);
+      fact.typeArg = this.localized(typeName(targs?.namedChildren[0]?.namedChildren[0] ?? null), call);
     } else {
       const fnNode = call.childForFieldName('function');
-      if (fnNode?.type === 'index_expression') fact.typeArg = typeRefOf(fnNode.childForFieldName('index'));
-      else if (fnNode?.type === 'type_instantiation_expression') fact.typeArg = typeRefOf(fnNode.namedChildren[1]?.namedChildren[0] ?? fnNode.namedChildren[1] ?? null);
+      if (fnNode?.type === 'index_expression') fact.typeArg = this.localized(typeRefOf(fnNode.childForFieldName('index')), call);
+      else if (fnNode?.type === 'type_instantiation_expression') fact.typeArg = this.localized(typeRefOf(fnNode.namedChildren[1]?.namedChildren[0] ?? fnNode.namedChildren[1] ?? null), call);
     }
     if (lib === 'viper' && fn === 'SetEnvKeyReplacer') {
       const r = args[0];
@@ -270,7 +276,7 @@ export class LibraryExtractor {
 
   /** The struct type a pointer argument points to: `&cfg` (cfg of type T), `&T{}`, `new(T)`, `cfg` (cfg := &T{}). */
   private structOf(arg: Node): TypeRef | null {
-    const direct = valueType(arg);
+    const direct = this.localized(valueType(arg), arg);
     if (direct) return direct;
     let id = arg;
     if (arg.type === 'unary_expression' && arg.childForFieldName('operator')?.text === '&') id = arg.childForFieldName('operand') ?? arg;
@@ -278,8 +284,34 @@ export class LibraryExtractor {
     const decl = this.host.localDecl(id, id.text);
     if (!decl) return this.varTypes[id.text] ?? null;
     if (decl.type?.type === 'struct_type') return { name: anonymousName(decl.type) };
-    return typeName(decl.type ?? null) ?? valueType(decl.value ?? null);
+    if (decl.type) return this.localized(typeName(decl.type), decl.type);
+    return decl.value ? this.localized(valueType(decl.value), decl.value) : null;
   }
+
+  /** `t` as seen at `at`: a bare name that a function-local type declaration shadows goes by that type's local name. */
+  private localized(t: TypeRef | null, at: Node): TypeRef | null {
+    if (!t || t.qual !== undefined) return t;
+    const decl = this.host.localDecl(at, t.name);
+    if (decl?.kind !== 'type') return t;
+    return decl.spec ? { name: specName(decl.spec) ?? t.name } : null;
+  }
+}
+
+/** The name a declared type goes by in the facts: its Go name at package level, `Name@line:column` inside a function. */
+function specName(spec: Node): string | undefined {
+  const name = spec.childForFieldName('name');
+  if (!name) return undefined;
+  for (let n = spec.parent; n; n = n.parent) {
+    if (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal') {
+      return `${name.text}@${name.startPosition.row + 1}:${name.startPosition.column + 1}`;
+    }
+  }
+  return name.text;
+}
+
+/** Whether a type name in the facts is one only its own file can see (declared in a function, or anonymous). */
+export function isLocalType(name: string): boolean {
+  return name.includes('@');
 }
 
 /** The name an anonymous struct type goes by in the facts: its position, which no Go name can be. */

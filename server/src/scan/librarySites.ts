@@ -6,7 +6,7 @@
  * struct, whichever file holds the call.
  */
 import { evaluateKey, type ConstLookup, type Expr } from './expr';
-import type { FieldFact, LibCallFact, StructFact, TypeRef } from './libraryFacts';
+import { isLocalType, type FieldFact, type LibCallFact, type StructFact, type TypeRef } from './libraryFacts';
 import { caarlosTag, envconfigKey, isTrue, replaceAll, tagValue, viperEnvKey } from './libraryKeys';
 import type { ResolvedFile } from './resolve';
 import type { Site, SiteKind } from './types';
@@ -124,6 +124,11 @@ export class LibrarySites {
   /** The struct type a reference names, seen from `file`; asks the index for it when not parsed yet. */
   private findStruct(file: ResolvedFile, t: TypeRef, ask: boolean): StructRef | null {
     if (!t.qual && BUILTIN.has(t.name)) return null;
+    if (isLocalType(t.name)) {
+      // Declared inside a function of this very file: no other file can name it.
+      const s = file.facts.lib?.structs.find((x) => x.name === t.name);
+      return s ? { key: structKey(file, t.name), file, s } : null;
+    }
     const pkgKey = t.qual ? this.host.qualPackage(file, t.qual) : file.pkgKey;
     if (!pkgKey) return null;
     for (const f of this.host.filesOf(pkgKey)) {
@@ -137,7 +142,7 @@ export class LibrarySites {
   private envconfigFields(file: ResolvedFile, fields: FieldFact[], prefix: string, add: (path: string, p: Pending) => void, depth: number): void {
     if (depth > MAX_NEST) return;
     for (const f of fields) {
-      if (!/^\p{Lu}/u.test(f.name) || isTrue(tagValue(f.tag, 'ignored'))) continue;
+      if (!exported(f.name) || isTrue(tagValue(f.tag, 'ignored'))) continue;
       const { key, alt } = envconfigKey(prefix, f.name, f.tag);
       if (f.inline) {
         this.envconfigFields(file, f.inline, f.embedded ? prefix : key, add, depth + 1);
@@ -161,10 +166,12 @@ export class LibrarySites {
     const parents = new Map<string, { parent: string; prefix: string }[]>();
     for (const file of this.host.files) {
       for (const s of file.facts.lib?.structs ?? []) {
-        const ref = { key: `${file.pkgKey}\u0000${s.name}`, file, s };
+        const ref = { key: structKey(file, s.name), file, s };
         structs.push(ref);
         const edges = (fields: FieldFact[], inner: string, depth: number): void => {
           for (const f of fields) {
+            const use = caarlosUse(f);
+            if (!use.nested) continue;
             const p = tagValue(f.tag, 'envPrefix') ?? '';
             if (f.inline && depth < MAX_NEST) edges(f.inline, inner + p, depth + 1);
             const child = f.type ? this.findStruct(file, f.type, p !== '') : null;
@@ -190,9 +197,10 @@ export class LibrarySites {
     for (const ref of structs) {
       const emit = (fields: FieldFact[], prefix: string, depth: number): void => {
         for (const f of fields) {
-          if (f.inline && depth < MAX_NEST) emit(f.inline, prefix + (tagValue(f.tag, 'envPrefix') ?? ''), depth + 1);
-          const tag = caarlosTag(f.tag);
-          if (!tag || tag.key === '') continue;
+          const use = caarlosUse(f);
+          if (f.inline && use.nested && depth < MAX_NEST) emit(f.inline, prefix + (tagValue(f.tag, 'envPrefix') ?? ''), depth + 1);
+          const tag = use.read;
+          if (!tag) continue;
           const def = tagValue(f.tag, 'envDefault');
           add(ref.file.path, { ...f.span, ...bare('read', prefix + tag.key, def, 'env tag', ref.file, -2), ...(tag.options.length ? { options: tag.options } : {}) });
         }
@@ -270,6 +278,31 @@ export class LibrarySites {
     void lookup;
     return s.bound.get(configKey) ?? [];
   }
+}
+
+/** Whether a field (an embedded one by its type's name) is exported: reflection sets only those. */
+function exported(name: string): boolean {
+  return /^\p{Lu}/u.test(name);
+}
+
+/**
+ * What caarlos0/env (v11 doParseField) does with a field: `read`, the tag it reads the key of
+ * (none for unexported fields, which it cannot set; for `env:"-"` and `env:"KEY,-"`, which it
+ * ignores; for an inline struct, which it only descends into); `nested`, whether it descends
+ * into the field's struct type (an ignored field of a struct value type it leaves alone; into a
+ * non-nil pointer it descends before looking at the tag).
+ */
+function caarlosUse(f: FieldFact): { read: { key: string; options: string[] } | null; nested: boolean } {
+  if (!exported(f.name)) return { read: null, nested: false };
+  const tag = caarlosTag(f.tag);
+  const ignored = !!tag && (tag.key === '-' || tag.options.includes('-'));
+  if (f.inline || f.pointer) return { read: f.inline || ignored || !tag?.key ? null : tag, nested: true };
+  return { read: ignored || !tag?.key ? null : tag, nested: !ignored };
+}
+
+/** The key of a struct type across the workspace: package and name, or file and local name. */
+function structKey(file: ResolvedFile, name: string): string {
+  return `${isLocalType(name) ? file.path : file.pkgKey}\u0000${name}`;
 }
 
 function hasTags(fields: FieldFact[], depth: number): boolean {
