@@ -75,6 +75,8 @@ export interface LibraryHost {
   expr(n: Node, at: Node | null): Expr;
   funcOf(call: Node): number;
   localDecl(node: Node, name: string): LocalDecl | null;
+  /** Whether a position is shallow enough in the tree to walk up from (depth.ts). */
+  admits(index: number): boolean;
 }
 
 const VIPER_METHODS = /^(?:BindEnv|SetEnvPrefix|AutomaticEnv|SetEnvKeyReplacer|IsSet|Get(?:String|Bool|Int|Int32|Int64|Uint|Uint8|Uint16|Uint32|Uint64|Float64|Time|Duration|IntSlice|StringSlice|StringMap|StringMapString|StringMapStringSlice|SizeInBytes)?)$/;
@@ -136,8 +138,9 @@ export class LibraryExtractor {
     // Struct types anywhere in the parsed code: package level, inside functions (tests often
     // declare them there), and anonymous ones (`var cfg struct{ … }`), named by their position.
     for (const t of this.root.descendantsOfType('struct_type')) {
-      const parent = t?.parent;
-      if (!t || !parent || parent.type === 'field_declaration') continue;
+      if (!t || !this.host.admits(t.startIndex)) continue;
+      const parent = t.parent;
+      if (!parent || parent.type === 'field_declaration') continue;
       const name = parent.type === 'type_spec' ? specName(parent) : anonymousName(t);
       if (name) this.structs.push({ name, fields: this.fields(t, 0) });
     }
@@ -148,7 +151,7 @@ export class LibraryExtractor {
       for (let m = re.exec(slice); m; m = re.exec(slice)) {
         const at = start + m.index;
         const word = this.root.descendantForIndex(at, at + m[0].length);
-        if (!word || word.startIndex !== at || word.text !== m[0]) continue;
+        if (!word || word.startIndex !== at || word.text !== m[0] || !this.host.admits(at)) continue;
         const call = this.callAt(word);
         if (call && !seen.has(call.node.id)) {
           seen.add(call.node.id);
