@@ -79,7 +79,7 @@ export interface LibraryHost {
   admits(index: number): boolean;
 }
 
-const VIPER_METHODS = /^(?:BindEnv|SetEnvPrefix|AutomaticEnv|SetEnvKeyReplacer|IsSet|Get(?:String|Bool|Int|Int32|Int64|Uint|Uint8|Uint16|Uint32|Uint64|Float64|Time|Duration|IntSlice|StringSlice|StringMap|StringMapString|StringMapStringSlice|SizeInBytes)?)$/;
+const VIPER_METHODS = /^(?:(?:Must)?BindEnv|SetEnvPrefix|AutomaticEnv|SetEnvKeyReplacer|IsSet|Get(?:String|Bool|Int|Int32|Int64|Uint|Uint8|Uint16|Uint32|Uint64|Float64|Time|Duration|IntSlice|StringSlice|StringMap|StringMapString|StringMapStringSlice|SizeInBytes)?)$/;
 const IMPORT_RE = /(?:^|[\s(;])(?:([A-Za-z_]\w*|\.)\s+)?"(github\.com\/(?:caarlos0\/env(?:\/v\d+)?|kelseyhightower\/envconfig|spf13\/viper(?:\/v\d+)?|joho\/godotenv(?:\/autoload)?))"/g;
 
 /** The library imports of a file's text by local name (no parse), e.g. env → caarlos0. */
@@ -104,7 +104,7 @@ export function libraryWords(text: string): RegExp | null {
   const tags = text.includes('env:"') || text.includes('envconfig:"');
   if (!libs.size && !tags) return null;
   const names = [...libs.keys()].filter((n) => n !== '_' && n !== '.');
-  if ([...libs.values()].includes('viper')) names.push('BindEnv', 'SetEnvPrefix', 'AutomaticEnv', 'SetEnvKeyReplacer', 'Get\\w*', 'IsSet');
+  if ([...libs.values()].includes('viper')) names.push('BindEnv', 'MustBindEnv', 'SetEnvPrefix', 'AutomaticEnv', 'SetEnvKeyReplacer', 'Get\\w*', 'IsSet');
   return names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`, 'g') : /(?!)/g;
 }
 

@@ -247,7 +247,7 @@ export class LibrarySites {
     const api = `viper.${c.fn}`;
     const configKey = textOf(c.args[0], lookup);
     const site = (name: string) => add(file.path, { ...c.span, ...bare('read', name, null, api, file, c.func) });
-    if (c.fn === 'BindEnv') {
+    if (isBind(c.fn)) {
       if (c.args.length >= 2) {
         for (const a of c.args.slice(1)) site(this.boundName(s, textOf(a, lookup) ?? UNKNOWN_PART));
       } else if (c.args.length === 1) site(this.viperName(s, (configKey ?? UNKNOWN_PART).toLowerCase(), true));
@@ -266,7 +266,7 @@ export class LibrarySites {
     if (s.bound.size === 0) {
       for (const file of this.host.files) {
         for (const c of file.facts.lib?.calls ?? []) {
-          if (c.lib !== 'viper' || c.fn !== 'BindEnv' || this.viperScope(file, c, scopes) !== s) continue;
+          if (c.lib !== 'viper' || !isBind(c.fn) || this.viperScope(file, c, scopes) !== s) continue;
           const l = this.host.lookupFor(file);
           const k = (textOf(c.args[0], l) ?? UNKNOWN_PART).toLowerCase();
           const names = c.args.length >= 2 ? c.args.slice(1).map((a) => this.boundName(s, textOf(a, l) ?? UNKNOWN_PART)) : [this.viperName(s, k, true)];
@@ -278,6 +278,11 @@ export class LibrarySites {
     void lookup;
     return s.bound.get(configKey) ?? [];
   }
+}
+
+/** viper's BindEnv, or MustBindEnv (the same, panicking on no arguments). */
+function isBind(fn: string): boolean {
+  return fn === 'BindEnv' || fn === 'MustBindEnv';
 }
 
 /** Whether a field (an embedded one by its type's name) is exported: reflection sets only those. */
