@@ -37,6 +37,8 @@ export interface FieldFact {
   type: TypeRef | null;
   /** The field's type is written as a pointer (`*T`). */
   pointer?: boolean;
+  /** For `[]T` and `*[]T`: the element type T (caarlos0/env parses slices of structs). */
+  elem?: TypeRef;
   /** Fields of an inline `struct { … }` type. */
   inline?: FieldFact[];
   /** The tag's text (decoded), '' when none. */
@@ -178,7 +180,8 @@ export class LibraryExtractor {
       const type = this.localized(typeName(typeNode), f);
       const inline = typeNode?.type === 'struct_type' && depth < 8 ? this.fields(typeNode, depth + 1) : undefined;
       const names = f.childrenForFieldName('name').filter((n): n is Node => !!n);
-      const base = { type, tag, span: spanOf(f), ...(typeNode?.type === 'pointer_type' ? { pointer: true } : {}), ...(inline ? { inline } : {}) };
+      const elem = this.localized(sliceElem(typeNode), f);
+      const base = { type, tag, span: spanOf(f), ...(typeNode?.type === 'pointer_type' ? { pointer: true } : {}), ...(elem ? { elem } : {}), ...(inline ? { inline } : {}) };
       if (names.length === 0) {
         if (type) out.push({ name: type.name, embedded: true, ...base });
       } else for (const n of names) out.push({ name: n.text, embedded: false, ...base });
@@ -315,6 +318,14 @@ function specName(spec: Node): string | undefined {
 /** Whether a type name in the facts is one only its own file can see (declared in a function, or anonymous). */
 export function isLocalType(name: string): boolean {
   return name.includes('@');
+}
+
+/** The element type of `[]T` or `*[]T` when T is named (a slice of pointers is no slice of structs to caarlos0/env). */
+function sliceElem(t: Node | null): TypeRef | null {
+  const slice = t?.type === 'pointer_type' ? t.namedChildren[0] : t;
+  if (slice?.type !== 'slice_type') return null;
+  const e = slice.childForFieldName('element');
+  return e?.type === 'type_identifier' || e?.type === 'qualified_type' || e?.type === 'generic_type' ? typeName(e) : null;
 }
 
 /** The name an anonymous struct type goes by in the facts: its position, which no Go name can be. */
