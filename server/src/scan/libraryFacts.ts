@@ -67,6 +67,8 @@ export interface LibCallFact {
   typeArg?: TypeRef | null;
   /** `env.Options{Prefix: …}` given to caarlos0/env. */
   prefix?: Expr;
+  /** `env.Options{UseFieldNameByDefault: true}`: untagged fields read under their names. */
+  byName?: boolean;
   /** For strings.NewReplacer(…) given to SetEnvKeyReplacer: its arguments. */
   replacer?: Expr[] | null;
   func: number;
@@ -273,9 +275,10 @@ export class LibraryExtractor {
       const target = lib === 'envconfig' ? args[1] : args[0];
       fact.struct = target ? this.structOf(target) : null;
       const opts = lib === 'caarlos0' ? args.find((a) => a.type === 'composite_literal') : undefined;
-      const prefix = opts?.childForFieldName('body')?.namedChildren.find((kv) => kv?.type === 'keyed_element' && kv.namedChildren[0]?.text === 'Prefix');
-      const value = prefix?.namedChildren[1];
+      const option = (name: string) => opts?.childForFieldName('body')?.namedChildren.find((kv) => kv?.type === 'keyed_element' && kv.namedChildren[0]?.text === name)?.namedChildren[1];
+      const value = option('Prefix');
       if (value) fact.prefix = this.host.expr(value.type === 'literal_element' ? (value.namedChildren[0] ?? value) : value, call);
+      if (option('UseFieldNameByDefault')?.text === 'true') fact.byName = true;
     }
     this.calls.push(fact);
   }

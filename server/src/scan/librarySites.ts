@@ -7,7 +7,7 @@
  */
 import { evaluateKey, type ConstLookup, type Expr } from './expr';
 import { isLocalType, type FieldFact, type LibCallFact, type StructFact, type TypeRef } from './libraryFacts';
-import { caarlosTag, envconfigKey, isTrue, replaceAll, tagValue, viperEnvKey } from './libraryKeys';
+import { caarlosTag, envconfigKey, isTrue, replaceAll, tagValue, toEnvName, viperEnvKey } from './libraryKeys';
 import type { ResolvedFile } from './resolve';
 import type { Site, SiteKind } from './types';
 
@@ -26,6 +26,8 @@ type Pending = Omit<Site, 'file' | 'test'>;
 
 const BUILTIN = new Set(['string', 'bool', 'byte', 'rune', 'error', 'any', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128']);
 const UNKNOWN_PART = '\u0000';
+/** Starts a caarlos0 prefix parsed with `UseFieldNameByDefault` (kept through nesting, cut before use). */
+const BY_NAME = '\u0001';
 const MAX_NEST = 16;
 
 /** A key that may hold unknown parts → key or pattern. */
@@ -99,7 +101,7 @@ export class LibrarySites {
           const ref = t ? this.findStruct(file, t, true) : null;
           if (!ref) continue;
           const set = roots.get(ref.key) ?? new Set();
-          set.add(c.prefix ? (textOf(c.prefix, lookup) ?? UNKNOWN_PART) : '');
+          set.add((c.byName ? BY_NAME : '') + (c.prefix ? (textOf(c.prefix, lookup) ?? UNKNOWN_PART) : ''));
           roots.set(ref.key, set);
         } else if (c.lib === 'viper') this.viperSetup(file, c, lookup, viper);
       }
@@ -204,18 +206,19 @@ export class LibrarySites {
       return set;
     };
     for (const ref of structs) {
-      const emit = (fields: FieldFact[], prefix: string, depth: number): void => {
+      const emit = (fields: FieldFact[], prefix: string, byName: boolean, depth: number): void => {
         for (const f of fields) {
-          const use = caarlosUse(f);
-          if (f.inline && use.nested && depth < MAX_NEST) emit(f.inline, prefix + (tagValue(f.tag, 'envPrefix') ?? ''), depth + 1);
+          const use = caarlosUse(f, byName);
+          if (f.inline && use.nested && depth < MAX_NEST) emit(f.inline, prefix + (tagValue(f.tag, 'envPrefix') ?? ''), byName, depth + 1);
           const tag = use.read;
           if (!tag) continue;
           const def = tagValue(f.tag, 'envDefault');
           add(ref.file.path, { ...f.span, ...bare('read', prefix + tag.key, def, 'env tag', ref.file, -2), ...(tag.options.length ? { options: tag.options } : {}) });
         }
       };
-      if (!hasTags(ref.s.fields, 0)) continue;
-      for (const p of prefixes(ref.key, 0)) emit(ref.s.fields, p, 0);
+      const all = prefixes(ref.key, 0);
+      if (!hasTags(ref.s.fields, 0) && ![...all].some((p) => p.startsWith(BY_NAME))) continue;
+      for (const p of all) emit(ref.s.fields, p.startsWith(BY_NAME) ? p.slice(1) : p, p.startsWith(BY_NAME), 0);
     }
   }
 
@@ -300,18 +303,21 @@ function exported(name: string): boolean {
 }
 
 /**
- * What caarlos0/env (v11 doParseField) does with a field: `read`, the tag it reads the key of
- * (none for unexported fields, which it cannot set; for `env:"-"` and `env:"KEY,-"`, which it
- * ignores; for an inline struct, which it only descends into); `nested`, whether it descends
+ * What caarlos0/env (v11 doParseField) does with a field: `read`, the key it reads and the tag's
+ * options (the tag's key, else with `byName` the field's name; none for unexported fields, which
+ * it cannot set; for `env:"-"` and `env:"KEY,-"`, which it ignores; for an inline struct, which
+ * it only descends into); `nested`, whether it descends
  * into the field's struct type (an ignored field of a struct value type it leaves alone; into a
  * non-nil pointer it descends before looking at the tag).
  */
-function caarlosUse(f: FieldFact): { read: { key: string; options: string[] } | null; nested: boolean } {
+function caarlosUse(f: FieldFact, byName = false): { read: { key: string; options: string[] } | null; nested: boolean } {
   if (!exported(f.name)) return { read: null, nested: false };
   const tag = caarlosTag(f.tag);
   const ignored = !!tag && (tag.key === '-' || tag.options.includes('-'));
-  if (f.inline || f.pointer) return { read: f.inline || ignored || !tag?.key ? null : tag, nested: true };
-  return { read: ignored || !tag?.key ? null : tag, nested: !ignored };
+  // With UseFieldNameByDefault a field without a key in its tag reads its name (toEnvName).
+  const key = tag?.key || (byName ? toEnvName(f.name) : '');
+  const read = ignored || f.inline || !key ? null : { key, options: tag?.options ?? [] };
+  return { read, nested: f.inline || f.pointer ? true : !ignored };
 }
 
 /** The key of a struct type across the workspace: package and name, or file and local name. */
