@@ -298,11 +298,15 @@ export class LibraryExtractor {
   }
 
   /** `t` as seen at `at`: a bare name that a function-local type declaration shadows goes by that type's local name. */
-  private localized(t: TypeRef | null, at: Node): TypeRef | null {
+  private localized(t: TypeRef | null, at: Node, depth = 0): TypeRef | null {
     if (!t || t.qual !== undefined) return t;
     const decl = this.host.localDecl(at, t.name);
     if (decl?.kind !== 'type') return t;
-    return decl.spec ? { name: specName(decl.spec) ?? t.name } : null;
+    if (!decl.spec) return null;
+    // `type L = Config` or `type L Config`: the same fields as the type it names.
+    const named = decl.spec.childForFieldName('type');
+    if (named && named.type !== 'struct_type' && depth < 8) return this.localized(typeName(named), decl.spec, depth + 1);
+    return { name: specName(decl.spec) ?? t.name };
   }
 }
 
