@@ -176,20 +176,16 @@ export class LibrarySites {
             if (!use.nested) continue;
             const p = tagValue(f.tag, 'envPrefix') ?? '';
             if (f.inline && depth < MAX_NEST) edges(f.inline, inner + p, depth + 1);
-            const child = f.type ? this.findStruct(file, f.type, p !== '') : null;
-            if (child && child.key !== ref.key) {
+            const link = (child: StructRef | null, prefix: string): void => {
+              if (!child || child.key === ref.key) return;
               const list = parents.get(child.key) ?? [];
-              list.push({ parent: ref.key, prefix: inner + p });
+              list.push({ parent: ref.key, prefix });
               parents.set(child.key, list);
-            }
+            };
+            const own = inner + p;
+            link(f.type ? this.findStruct(file, f.type, p !== '') : null, own);
             // A slice of structs: element i reads its keys under PREFIX_i_ (doParseSlice), i unknown here.
-            const elem = f.elem ? this.findStruct(file, f.elem, true) : null;
-            if (elem && elem.key !== ref.key) {
-              const own = inner + p;
-              const list = parents.get(elem.key) ?? [];
-              list.push({ parent: ref.key, prefix: `${own === '' || own.endsWith('_') ? own : own + '_'}${UNKNOWN_PART}_` });
-              parents.set(elem.key, list);
-            }
+            link(f.elem ? this.findStruct(file, f.elem, true) : null, `${own === '' || own.endsWith('_') ? own : own + '_'}${UNKNOWN_PART}_`);
           }
         };
         edges(s.fields, '', 0);
