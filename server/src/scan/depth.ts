@@ -20,23 +20,28 @@ const SHALLOW_DEPTH = 48;
 export class DepthGuard {
   private cursor: TreeCursor | null = null;
   private spent = 0;
-  /** Positions left out (each once), and the deepest level seen among them. */
+  /** Positions left out (each once), and the largest limit they went past. */
   private readonly left = new Set<number>();
   private deepest = 0;
+  /** Ranges of nodes found too deep, sorted and disjoint. */
+  private readonly deep: { start: number; end: number }[] = [];
 
   constructor(private readonly root: Node) {}
 
   /** Whether the leaf at `index` (UTF-16 offset) is shallow enough to walk up from. */
   admits(index: number): boolean {
+    if (this.inDeep(index)) {
+      this.left.add(index);
+      return false;
+    }
     const c = (this.cursor ??= this.root.walk());
     c.reset(this.root);
     const limit = this.spent > WALK_BUDGET ? SHALLOW_DEPTH : MAX_WALK_DEPTH;
     while (c.gotoFirstChildForIndex(index)) {
       if (c.currentDepth > limit) {
         this.left.add(index);
-        // Measure on (cheap) for the note, but no further than needed to say "deeper than".
-        while (c.currentDepth < 4 * MAX_WALK_DEPTH && c.gotoFirstChildForIndex(index));
-        this.deepest = Math.max(this.deepest, c.currentDepth);
+        this.deepest = Math.max(this.deepest, limit);
+        this.addDeep(c.startIndex, c.endIndex);
         return false;
       }
     }
@@ -44,12 +49,38 @@ export class DepthGuard {
     return true;
   }
 
+  /** Whether `index` lies in a node already found too deep (then everything inside it is). */
+  private inDeep(index: number): boolean {
+    const i = this.firstEndingAfter(index);
+    return i < this.deep.length && this.deep[i].start <= index;
+  }
+
+  /** Remembers a too-deep node's range; such ranges nest or are disjoint, and an outer one replaces the inner. */
+  private addDeep(start: number, end: number): void {
+    const i = this.firstEndingAfter(start);
+    let j = i;
+    while (j < this.deep.length && this.deep[j].end <= end) j++;
+    this.deep.splice(i, j - i, { start, end });
+  }
+
+  /** The first stored range that ends after `index` (binary search). */
+  private firstEndingAfter(index: number): number {
+    let lo = 0;
+    let hi = this.deep.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.deep[mid].end <= index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** The note for the file when nodes were left out, else null. */
   note(): string | null {
     if (!this.left.size) return null;
     const what = this.left.size === 1 ? '1 place' : `${this.left.size} places`;
-    const depth = this.deepest >= 4 * MAX_WALK_DEPTH ? `more than ${4 * MAX_WALK_DEPTH}` : String(this.deepest);
-    return `${what} not scanned: syntax nested ${depth} levels deep (the scanner reads up to ${MAX_WALK_DEPTH})`;
+    const budget = this.deepest < MAX_WALK_DEPTH ? `, the file's budget for deep code being spent` : '';
+    return `${what} not scanned: syntax nested more than ${this.deepest} levels deep${budget}`;
   }
 
   /** Frees the cursor (wasm memory). */

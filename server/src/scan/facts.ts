@@ -178,9 +178,10 @@ export class FactExtractor {
         re.lastIndex = 0;
         for (let m = re.exec(slice); m; m = re.exec(slice)) {
           const at = start + m.index;
+          // NOTE: depth first: descendantForIndex, too, costs O(depth).
+          if (!this.guard.admits(at)) continue;
           const word = root.descendantForIndex(at, at + m[0].length);
           if (!word || word.startIndex !== at || word.text !== m[0]) continue; // inside a comment or string
-          if (!this.guard.admits(at)) continue;
           const call = this.callOf(word);
           if (!call && re === API_WORDS) this.readAlias(word);
           if (!call || seen.has(call.id)) continue;

@@ -154,8 +154,9 @@ export class LibraryExtractor {
       re.lastIndex = 0;
       for (let m = re.exec(slice); m; m = re.exec(slice)) {
         const at = start + m.index;
+        if (!this.host.admits(at)) continue;
         const word = this.root.descendantForIndex(at, at + m[0].length);
-        if (!word || word.startIndex !== at || word.text !== m[0] || !this.host.admits(at)) continue;
+        if (!word || word.startIndex !== at || word.text !== m[0]) continue;
         const call = this.callAt(word);
         if (call && !seen.has(call.node.id)) {
           seen.add(call.node.id);
