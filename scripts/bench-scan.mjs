@@ -1,6 +1,8 @@
 // `npm run bench:scan`: indexes $(go env GOROOT)/src with the static scanner and prints
 // files, sites, wall seconds (cold, in a fresh process), peak RSS, the ratio to a plain text
 // search over the same tree, and the median time to re-index one edited file.
+// A last row (issue 10): one file of 10,000 nested calls f(f(…)) against an ordinary file of the
+// same size, each scanned and indexed alone.
 // Usage: node scripts/bench-scan.mjs [DIR] [--edits N] [--workers N]   (compiles first; not a test)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -96,3 +98,29 @@ console.log(`parsing         ${workers} worker thread(s); ${st.parses} parses on
   `${(st.parsedChars / 1e6).toFixed(2)} MB parsed of ${((st.parsedChars + st.skippedChars) / 1e6).toFixed(2)} MB in parsed files; ${st.failures} failures`);
 console.log(`${hasRg ? 'rg -l' : 'grep -rl'}        ${f(grepWall)} s (${grepFiles} files) → scanner/text-search ratio ${(m.wall / grepWall).toFixed(1)}×`);
 if (m.editMedianMs !== undefined) console.log(`re-index edit   median ${m.editMedianMs.toFixed(2)} ms, max ${m.editMaxMs.toFixed(2)} ms over ${edits} edits`);
+
+// The deep-nesting row: the same index work on a pathological file and on an ordinary one.
+const deepChild = `
+const { createScanner } = require(${JSON.stringify(engine)});
+(async () => {
+  const scanner = await createScanner();
+  const head = 'package main\\n\\nimport "os"\\n\\nfunc f(s string) string { return s }\\n\\n';
+  const deep = head + 'func main() {\\n\\t_ = ' + 'f('.repeat(10000) + 'os.Getenv("DEEP")' + ')'.repeat(10000) + '\\n}\\n';
+  let normal = head;
+  for (let i = 0; normal.length < deep.length; i++) normal += 'func g' + i + '(s string) string {\\n\\tif v := os.Getenv("KEY_' + i + '"); v != "" {\\n\\t\\treturn v\\n\\t}\\n\\treturn s\\n}\\n\\n';
+  const out = {};
+  for (const [name, text] of [['deep', deep], ['normal', normal]]) {
+    const index = scanner.createIndex('/bench');
+    const t = performance.now();
+    index.setFile('/bench/' + name + '.go', text);
+    const sites = index.allSites().length;
+    out[name] = { ms: performance.now() - t, kb: text.length / 1024, sites, notes: index.notes().length };
+  }
+  console.log(JSON.stringify(out));
+})();
+`;
+const d = spawnSync(process.execPath, ['-e', deepChild], { encoding: 'utf8' });
+if (d.status === 0) {
+  const x = JSON.parse(d.stdout.trim().split('\n').pop());
+  console.log(`deep nesting    10,000 nested calls: ${f(x.deep.ms / 1000)} s (${x.deep.kb.toFixed(0)} KB, ${x.deep.notes} note); ordinary file of the same size: ${f(x.normal.ms / 1000)} s (${x.normal.sites} sites)`);
+} else process.stderr.write(d.stderr);

@@ -25,6 +25,11 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs `envtrace -- go run ./<pkg>` in the copy of the fixture module; returns the new run's directory. */
 function record(env: Record<string, string>, pkg: string): string {
+  return recordWithOutput(env, pkg).run;
+}
+
+/** As record, with what the program printed. */
+function recordWithOutput(env: Record<string, string>, pkg: string): { run: string; stdout: string } {
   const runs = join(app, '.envtrace', 'runs');
   const before = new Set(readdirSafe(runs));
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PORT|DATABASE_URL|API_TOKEN|DB_HOST|MYAPP_.*|MANUAL_OVERRIDE)$/.test(k)));
@@ -32,7 +37,7 @@ function record(env: Record<string, string>, pkg: string): string {
   assert.equal(r.status, 0, r.stderr);
   const fresh = readdirSafe(runs).filter((n) => !before.has(n));
   assert.equal(fresh.length, 1);
-  return join(runs, fresh[0]);
+  return { run: join(runs, fresh[0]), stdout: r.stdout };
 }
 
 function readdirSafe(dir: string): string[] {
@@ -84,6 +89,25 @@ describe('config libraries under the real tracer', () => {
     assert.deepEqual(shown(byKey(list, 'MANUAL_OVERRIDE')), ['manual']);
     assert.deepEqual(shown(byKey(list, 'MYAPP_USER')), ['bob']);
     assert.deepEqual(byKey(list, 'MYAPP_USER').site.options, ['required']);
+  });
+
+  test('function-local types and the fields the libraries skip: the keys scanned are the keys the libraries read', async () => {
+    const { run, stdout } = recordWithOutput({ LK_SRV_0_PORT: '1' }, 'locals');
+    const sites = (await scanTree(app)).sites.filter((s) => s.file === 'locals/main.go');
+    const scanned = (api: string) => sites.filter((s) => s.api === api).map((s) => s.key ?? `pattern:${s.pattern}`).sort();
+    // caarlos0/env: every field is required, so Parse's errors name each key it read; a
+    // scanned pattern (a slice element's key) stands for the keys it matches.
+    const parsed = [...stdout.matchAll(/required environment variable "([^"]+)" is not set/g)].map((m) => m[1]).sort();
+    const asPattern = (k: string) => (k.startsWith('pattern:') ? new RegExp(`^${k.slice(8).split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`) : null);
+    const shown = parsed.map((k) => scanned('env tag').find((s) => s === k || asPattern(s)?.test(k)) ?? `not scanned: ${k}`);
+    assert.deepEqual([...new Set(shown)].sort(), scanned('env tag'));
+    assert.deepEqual(parsed, ['LK_FOO_HOME_DIR', 'LK_N_HTTP_PORT', 'LK_N_MAX_CONNS', 'LK_OUT_B', 'LK_PORT', 'LK_SHORT_A', 'LK_SRV_0_ADDR']);
+    // envconfig reads each key with os.LookupEnv: the trace has them all.
+    const report = spawnSync(process.execPath, [cli, 'report', '--format', 'json', run], { cwd: app, encoding: 'utf8' });
+    assert.equal(report.status, 0, report.stderr);
+    const traced = (JSON.parse(report.stdout) as { vars: { key: string; reads: number }[] }).vars.filter((v) => v.reads > 0 && v.key.startsWith('LK_')).map((v) => v.key).sort();
+    assert.deepEqual(scanned('envconfig.Process'), traced);
+    assert.deepEqual(traced, ['LK_LEVEL', 'LK_LOCAL_INNER_VALUE', 'LK_LOCAL_LEVEL', 'LK_LOCAL_MAX_CONNS']);
   });
 
   test('the server: a .env key shows the observed value, and a required field defined nowhere and unset is a Warning', async () => {

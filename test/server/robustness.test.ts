@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CodeLens, Hover, Location, Position } from 'vscode-languageserver-protocol';
+import type { CodeLens, Hover, Location, LogMessageParams, Position } from 'vscode-languageserver-protocol';
 import { copyFixture, LspClient, removeDir, uriOf } from './lspClient';
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed. */
@@ -55,6 +57,25 @@ test('200 random edits of a Go file never take the server down, every answer sta
     assert.deepEqual(await titles(), before);
     assert.ok(before.includes('PORT · read in 2 places · set in main_test.go'));
     assert.doesNotMatch(client.received.map((m) => JSON.stringify(m.params)).join('\n'), /failed:/, 'no handler logged a failure');
+  } finally {
+    assert.equal(await client.stop(), 0);
+    removeDir(dir);
+  }
+});
+
+test('a file of 10,000 nested calls: the server indexes the folder, logs what it left out, and shows the rest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'envtrace-deep-'));
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/deep\n\ngo 1.22\n');
+  const deep = `${'f('.repeat(10000)}os.Getenv("DEEP")${')'.repeat(10000)}`;
+  writeFileSync(join(dir, 'deep.go'), `package main\n\nimport "os"\n\nfunc f(s string) string { return s }\n\nfunc main() {\n\t_ = ${deep}\n\t_ = os.Getenv("SHALLOW")\n}\n`);
+  const client = LspClient.start('server');
+  try {
+    await client.initialize(dir);
+    await client.indexed();
+    const logged = () => client.received.filter((m) => m.method === 'window/logMessage').map((m) => (m.params as LogMessageParams).message);
+    await client.waitFor(() => logged().some((m) => m.startsWith('envtrace: deep.go: 1 place not scanned: syntax nested')), 'the note in the log');
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uriOf(join(dir, 'deep.go')) } });
+    assert.deepEqual(lenses.map((l) => l.range.start.line), [8]); // the SHALLOW read (0-based line)
   } finally {
     assert.equal(await client.stop(), 0);
     removeDir(dir);

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { before, describe as suite, test } from 'node:test';
 import { createScanner, type ScanResult, type Site } from '../../server/src/scan/index';
-import { caarlosTag, envconfigKey, splitWords, tagValue, viperEnvKey } from '../../server/src/scan/libraryKeys';
+import { caarlosTag, envconfigKey, splitWords, tagValue, toEnvName, viperEnvKey } from '../../server/src/scan/libraryKeys';
 import { describe, expectedSites, type ExpectedSite } from './scanMarkers';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -95,6 +95,10 @@ suite('config library key rules', () => {
     assert.equal(viperEnvKey('db.host', 'app', [['.', '_']]), 'APP_DB_HOST');
     assert.equal(viperEnvKey('db.host', '', []), 'DB.HOST');
     assert.equal(viperEnvKey('a-b.c', 'x', [['-', '_'], ['.', '__']]), 'X_A_B__C');
+  });
+  test("caarlos0/env's field names as keys (UseFieldNameByDefault): its own TestToEnv table", () => {
+    const table: Record<string, string> = { Foo: 'FOO', FooBar: 'FOO_BAR', FOOBar: 'FOO_BAR', Foo____Bar: 'FOO_BAR', fooBar: 'FOO_BAR', Foo_Bar: 'FOO_BAR', Foo__Bar: 'FOO_BAR', HTTPPort: 'HTTP_PORT', SSHPort: 'SSH_PORT', _SSH___Port_: 'SSH_PORT', _PortHTTP: 'PORT_HTTP' };
+    for (const [name, key] of Object.entries(table)) assert.equal(toEnvName(name), key, name);
   });
 });
 

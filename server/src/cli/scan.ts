@@ -55,6 +55,11 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   let files = 0;
   for (const t of new Set(targets)) files += await loadTree(index, { from: t, workers: defaultWorkers() });
   const result: ScanResult = { root, files, sites: index.allSites() };
+  const notes = index.notes();
+  if (notes.length) result.notes = notes;
+  // A file name may hold control characters: shown escaped, never raw, on the terminal.
+  const shown = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  for (const n of notes) io.err(`envtrace: ${shown(n.file)}: ${n.message}\n`);
   if (json) io.out(JSON.stringify(result, null, 2) + '\n');
   else for (const s of result.sites) io.out(formatSite(s) + '\n');
   return 0;

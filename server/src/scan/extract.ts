@@ -24,6 +24,9 @@ export function newStats(): ParseStats {
   return { parses: 0, parsedChars: 0, skippedChars: 0, parseMs: 0, failures: 0 };
 }
 
+/** The start of a caarlos0/env tag: `env:"` or `envPrefix:"`. */
+const ENV_TAG = /(?<!\w)env(?:Prefix)?:"/g;
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -45,6 +48,12 @@ export function extractFacts(parser: Parser, text: string, words: Iterable<strin
   // `withTypes`: a struct type some library call needs is declared here.
   const libRe = libraryWords(text) ?? (withTypes ? /(?!)/g : null);
   const hits: number[] = [];
+  // caarlos0/env tags inside a function (a local struct type, maybe parsed by a helper elsewhere).
+  const tagHits: number[] = [];
+  if (libRe && !constOnly) {
+    ENV_TAG.lastIndex = 0;
+    for (let m = ENV_TAG.exec(text); m; m = ENV_TAG.exec(text)) tagHits.push(m.index);
+  }
   if (!constOnly) {
     for (const re of [API_WORDS, wordsRe, libRe]) {
       if (!re) continue;
@@ -56,6 +65,7 @@ export function extractFacts(parser: Parser, text: string, words: Iterable<strin
   const wanted: { start: number; end: number }[] = [];
   const searched: { start: number; end: number }[] = [];
   let h = 0;
+  let t = 0;
   for (const c of topLevelChunks(text)) {
     let hit = false;
     while (h < hits.length && hits[h] < c.end) {
@@ -63,7 +73,12 @@ export function extractFacts(parser: Parser, text: string, words: Iterable<strin
       h++;
     }
     if (hit) searched.push(c);
-    const libDecl = libRe !== null && (c.kind === 'type' || c.kind === 'var');
+    let tagged = false;
+    while (t < tagHits.length && tagHits[t] < c.end) {
+      if (tagHits[t] >= c.start) tagged = true;
+      t++;
+    }
+    const libDecl = libRe !== null && (c.kind === 'type' || c.kind === 'var' || tagged);
     if (hit || libDecl || c.kind === 'package' || c.kind === 'import' || c.kind === 'const') {
       const last = wanted[wanted.length - 1];
       if (last && last.end === c.start) last.end = c.end;

@@ -12,6 +12,7 @@ import { deferFact, type DeferFact } from './deferred';
 import { LibraryExtractor, type LibCallFact, type StructFact, type TypeRef } from './libraryFacts';
 import { defaultImportName } from './modules';
 import { countNewlines, escapeRe, isReassigned, typeName, unwrapCallee, valueType, WRAPPERS } from './syntax';
+import { DepthGuard } from './depth';
 import type { SiteKind } from './types';
 
 /** A 1-based source range (end column exclusive), as in Site. */
@@ -78,6 +79,8 @@ export interface FileFacts {
   aliases: { name: string; api: string; kind: SiteKind }[];
   /** Config-library facts (issue 6), when the file imports a library or has env tags. */
   lib?: LibraryFacts;
+  /** What the extraction left out and why (syntax nested too deep); absent when nothing. */
+  notes?: string[];
 }
 
 /** Struct types, package-level variable types and config-library calls of a file. */
@@ -140,6 +143,7 @@ export class FactExtractor {
   private readonly funcIndex = new Map<number, number>();
   private readonly funcNodes: Node[] = [];
   private readonly mayDeclare = new Map<string, boolean>();
+  private readonly guard: DepthGuard;
   readonly facts: FileFacts;
 
   constructor(
@@ -147,10 +151,22 @@ export class FactExtractor {
     private readonly text: string,
   ) {
     this.facts = { pkg: '', imports: [], consts: new Map(), funcs: [], calls: [], aliases: [] };
+    this.guard = new DepthGuard(tree.rootNode);
   }
 
   /** Runs the extraction: `ranges` are the parsed parts of the text; `helperWords` matches helper names. */
   run(ranges: { start: number; end: number }[], helperWords: RegExp | null, libWords: RegExp | null = null): FileFacts {
+    try {
+      this.extract(ranges, helperWords, libWords);
+    } finally {
+      this.guard.delete();
+    }
+    const note = this.guard.note();
+    if (note) this.facts.notes = [note];
+    return this.facts;
+  }
+
+  private extract(ranges: { start: number; end: number }[], helperWords: RegExp | null, libWords: RegExp | null): void {
     const root = this.tree.rootNode;
     for (const top of root.namedChildren) {
       if (!top) continue;
@@ -165,6 +181,8 @@ export class FactExtractor {
         re.lastIndex = 0;
         for (let m = re.exec(slice); m; m = re.exec(slice)) {
           const at = start + m.index;
+          // NOTE: depth first: descendantForIndex, too, costs O(depth).
+          if (!this.guard.admits(at)) continue;
           const word = root.descendantForIndex(at, at + m[0].length);
           if (!word || word.startIndex !== at || word.text !== m[0]) continue; // inside a comment or string
           const call = this.callOf(word);
@@ -176,7 +194,7 @@ export class FactExtractor {
       }
     }
     if (libWords) {
-      const lib = new LibraryExtractor(root, this.text, { expr: (n, at) => this.expr(n, at, 0), funcOf: (n) => this.funcOf(n), localDecl: (n, name) => this.localDecl(n, name) });
+      const lib = new LibraryExtractor(root, this.text, { expr: (n, at) => this.expr(n, at, 0), funcOf: (n) => this.funcOf(n), localDecl: (n, name) => this.localDecl(n, name), admits: (i) => this.guard.admits(i) });
       lib.run(ranges, libWords);
       if (lib.structs.length || lib.calls.length || lib.autoload) this.facts.lib = { structs: lib.structs, calls: lib.calls, varTypes: lib.varTypes, autoload: lib.autoload };
     }
@@ -187,7 +205,6 @@ export class FactExtractor {
         f.returnedParams = this.returnedParams(this.funcNodes[call.func]);
       }
     }
-    return this.facts;
   }
 
   private readImports(decl: Node): void {
@@ -407,7 +424,7 @@ export class FactExtractor {
       if (!n) continue;
       const list = n.type === 'return_statement' ? n.namedChildren[0] : n.childForFieldName('right');
       for (const e of list?.type === 'expression_list' ? list.namedChildren : [list]) {
-        if (e?.type !== 'identifier') continue;
+        if (e?.type !== 'identifier' || !this.guard.admits(e.startIndex)) continue;
         const d = this.localDecl(e, e.text);
         if (d?.kind === 'param' && d.owner?.id === fn.id && d.index !== undefined) out.add(d.index);
       }

@@ -51,7 +51,7 @@ import { WorkspaceIndex } from './workspace';
 import type { ScanResult, Site } from './types';
 import { loadTree, scanTreeWith, type ScanOptions } from './walk';
 
-export type { Site, SiteKind, ScanResult } from './types';
+export type { Site, SiteKind, ScanNote, ScanResult } from './types';
 export { WorkspaceIndex } from './workspace';
 export { loadTree, type LoadOptions, type ScanOptions } from './walk';
 

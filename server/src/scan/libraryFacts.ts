@@ -18,7 +18,11 @@ interface Span {
   endColumn: number;
 }
 
-/** A named type as written: `Config`, `config.DB`. */
+/**
+ * A named type as written: `Config`, `config.DB`. A type declared inside a function goes by
+ * `Name@line:column` (its name's position), an anonymous struct by `struct@line:column`: no Go
+ * name has an `@`, so neither collides with a package-level type (see isLocalType).
+ */
 export interface TypeRef {
   qual?: string;
   name: string;
@@ -31,6 +35,10 @@ export interface FieldFact {
   embedded: boolean;
   /** The named type of the field (through pointers), or null (slices, maps, builtins are named too). */
   type: TypeRef | null;
+  /** The field's type is written as a pointer (`*T`). */
+  pointer?: boolean;
+  /** For `[]T` and `*[]T`: the element type T (caarlos0/env parses slices of structs). */
+  elem?: TypeRef;
   /** Fields of an inline `struct { … }` type. */
   inline?: FieldFact[];
   /** The tag's text (decoded), '' when none. */
@@ -38,7 +46,7 @@ export interface FieldFact {
   span: Span;
 }
 
-/** A struct type declared at package level. */
+/** A struct type declared at package level or inside a function (named as in TypeRef). */
 export interface StructFact {
   name: string;
   fields: FieldFact[];
@@ -59,6 +67,8 @@ export interface LibCallFact {
   typeArg?: TypeRef | null;
   /** `env.Options{Prefix: …}` given to caarlos0/env. */
   prefix?: Expr;
+  /** `env.Options{UseFieldNameByDefault: true}`: untagged fields read under their names. */
+  byName?: boolean;
   /** For strings.NewReplacer(…) given to SetEnvKeyReplacer: its arguments. */
   replacer?: Expr[] | null;
   func: number;
@@ -69,9 +79,11 @@ export interface LibraryHost {
   expr(n: Node, at: Node | null): Expr;
   funcOf(call: Node): number;
   localDecl(node: Node, name: string): LocalDecl | null;
+  /** Whether a position is shallow enough in the tree to walk up from (depth.ts). */
+  admits(index: number): boolean;
 }
 
-const VIPER_METHODS = /^(?:BindEnv|SetEnvPrefix|AutomaticEnv|SetEnvKeyReplacer|IsSet|Get(?:String|Bool|Int|Int32|Int64|Uint|Uint8|Uint16|Uint32|Uint64|Float64|Time|Duration|IntSlice|StringSlice|StringMap|StringMapString|StringMapStringSlice|SizeInBytes)?)$/;
+const VIPER_METHODS = /^(?:(?:Must)?BindEnv|SetEnvPrefix|AutomaticEnv|SetEnvKeyReplacer|IsSet|Get(?:String|Bool|Int|Int32|Int64|Uint|Uint8|Uint16|Uint32|Uint64|Float64|Time|Duration|IntSlice|StringSlice|StringMap|StringMapString|StringMapStringSlice|SizeInBytes)?)$/;
 const IMPORT_RE = /(?:^|[\s(;])(?:([A-Za-z_]\w*|\.)\s+)?"(github\.com\/(?:caarlos0\/env(?:\/v\d+)?|kelseyhightower\/envconfig|spf13\/viper(?:\/v\d+)?|joho\/godotenv(?:\/autoload)?))"/g;
 
 /** The library imports of a file's text by local name (no parse), e.g. env → caarlos0. */
@@ -96,7 +108,7 @@ export function libraryWords(text: string): RegExp | null {
   const tags = text.includes('env:"') || text.includes('envconfig:"');
   if (!libs.size && !tags) return null;
   const names = [...libs.keys()].filter((n) => n !== '_' && n !== '.');
-  if ([...libs.values()].includes('viper')) names.push('BindEnv', 'SetEnvPrefix', 'AutomaticEnv', 'SetEnvKeyReplacer', 'Get\\w*', 'IsSet');
+  if ([...libs.values()].includes('viper')) names.push('BindEnv', 'MustBindEnv', 'SetEnvPrefix', 'AutomaticEnv', 'SetEnvKeyReplacer', 'Get\\w*', 'IsSet');
   return names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`, 'g') : /(?!)/g;
 }
 
@@ -130,9 +142,10 @@ export class LibraryExtractor {
     // Struct types anywhere in the parsed code: package level, inside functions (tests often
     // declare them there), and anonymous ones (`var cfg struct{ … }`), named by their position.
     for (const t of this.root.descendantsOfType('struct_type')) {
-      const parent = t?.parent;
-      if (!t || !parent || parent.type === 'field_declaration') continue;
-      const name = parent.type === 'type_spec' ? parent.childForFieldName('name')?.text : anonymousName(t);
+      if (!t || !this.host.admits(t.startIndex)) continue;
+      const parent = t.parent;
+      if (!parent || parent.type === 'field_declaration') continue;
+      const name = parent.type === 'type_spec' ? specName(parent) : anonymousName(t);
       if (name) this.structs.push({ name, fields: this.fields(t, 0) });
     }
     const seen = new Set<number>();
@@ -141,6 +154,7 @@ export class LibraryExtractor {
       re.lastIndex = 0;
       for (let m = re.exec(slice); m; m = re.exec(slice)) {
         const at = start + m.index;
+        if (!this.host.admits(at)) continue;
         const word = this.root.descendantForIndex(at, at + m[0].length);
         if (!word || word.startIndex !== at || word.text !== m[0]) continue;
         const call = this.callAt(word);
@@ -166,10 +180,11 @@ export class LibraryExtractor {
       const tagNode = f.childForFieldName('tag');
       const tag = tagNode ? (decodeTag(tagNode.text) ?? '') : '';
       const typeNode = f.childForFieldName('type');
-      const type = typeName(typeNode);
+      const type = this.localized(typeName(typeNode), f);
       const inline = typeNode?.type === 'struct_type' && depth < 8 ? this.fields(typeNode, depth + 1) : undefined;
       const names = f.childrenForFieldName('name').filter((n): n is Node => !!n);
-      const base = { type, tag, span: spanOf(f), ...(inline ? { inline } : {}) };
+      const elem = this.localized(sliceElem(typeNode), f);
+      const base = { type, tag, span: spanOf(f), ...(typeNode?.type === 'pointer_type' ? { pointer: true } : {}), ...(elem ? { elem } : {}), ...(inline ? { inline } : {}) };
       if (names.length === 0) {
         if (type) out.push({ name: type.name, embedded: true, ...base });
       } else for (const n of names) out.push({ name: n.text, embedded: false, ...base });
@@ -244,11 +259,11 @@ export class LibraryExtractor {
     const fact: LibCallFact = { lib, fn, pkgCall, span: spanOf(call), args: [], func: this.host.funcOf(call) };
     if (conv) {
       const targs = call.childForFieldName('type')?.childForFieldName('type_arguments');
-      fact.typeArg = typeName(targs?.namedChildren[0]?.namedChildren[0] ?? null);
+      fact.typeArg = this.localized(typeName(targs?.namedChildren[0]?.namedChildren[0] ?? null), call);
     } else {
       const fnNode = call.childForFieldName('function');
-      if (fnNode?.type === 'index_expression') fact.typeArg = typeRefOf(fnNode.childForFieldName('index'));
-      else if (fnNode?.type === 'type_instantiation_expression') fact.typeArg = typeRefOf(fnNode.namedChildren[1]?.namedChildren[0] ?? fnNode.namedChildren[1] ?? null);
+      if (fnNode?.type === 'index_expression') fact.typeArg = this.localized(typeRefOf(fnNode.childForFieldName('index')), call);
+      else if (fnNode?.type === 'type_instantiation_expression') fact.typeArg = this.localized(typeRefOf(fnNode.namedChildren[1]?.namedChildren[0] ?? fnNode.namedChildren[1] ?? null), call);
     }
     if (lib === 'viper' && fn === 'SetEnvKeyReplacer') {
       const r = args[0];
@@ -261,16 +276,17 @@ export class LibraryExtractor {
       const target = lib === 'envconfig' ? args[1] : args[0];
       fact.struct = target ? this.structOf(target) : null;
       const opts = lib === 'caarlos0' ? args.find((a) => a.type === 'composite_literal') : undefined;
-      const prefix = opts?.childForFieldName('body')?.namedChildren.find((kv) => kv?.type === 'keyed_element' && kv.namedChildren[0]?.text === 'Prefix');
-      const value = prefix?.namedChildren[1];
+      const option = (name: string) => opts?.childForFieldName('body')?.namedChildren.find((kv) => kv?.type === 'keyed_element' && kv.namedChildren[0]?.text === name)?.namedChildren[1];
+      const value = option('Prefix');
       if (value) fact.prefix = this.host.expr(value.type === 'literal_element' ? (value.namedChildren[0] ?? value) : value, call);
+      if (option('UseFieldNameByDefault')?.text === 'true') fact.byName = true;
     }
     this.calls.push(fact);
   }
 
   /** The struct type a pointer argument points to: `&cfg` (cfg of type T), `&T{}`, `new(T)`, `cfg` (cfg := &T{}). */
   private structOf(arg: Node): TypeRef | null {
-    const direct = valueType(arg);
+    const direct = this.localized(valueType(arg), arg);
     if (direct) return direct;
     let id = arg;
     if (arg.type === 'unary_expression' && arg.childForFieldName('operator')?.text === '&') id = arg.childForFieldName('operand') ?? arg;
@@ -278,8 +294,46 @@ export class LibraryExtractor {
     const decl = this.host.localDecl(id, id.text);
     if (!decl) return this.varTypes[id.text] ?? null;
     if (decl.type?.type === 'struct_type') return { name: anonymousName(decl.type) };
-    return typeName(decl.type ?? null) ?? valueType(decl.value ?? null);
+    if (decl.type) return this.localized(typeName(decl.type), decl.type);
+    return decl.value ? this.localized(valueType(decl.value), decl.value) : null;
   }
+
+  /** `t` as seen at `at`: a bare name that a function-local type declaration shadows goes by that type's local name. */
+  private localized(t: TypeRef | null, at: Node, depth = 0): TypeRef | null {
+    if (!t || t.qual !== undefined) return t;
+    const decl = this.host.localDecl(at, t.name);
+    if (decl?.kind !== 'type') return t;
+    if (!decl.spec) return null;
+    // `type L = Config` or `type L Config`: the same fields as the type it names.
+    const named = decl.spec.childForFieldName('type');
+    if (named && named.type !== 'struct_type' && depth < 8) return this.localized(typeName(named), decl.spec, depth + 1);
+    return { name: specName(decl.spec) ?? t.name };
+  }
+}
+
+/** The name a declared type goes by in the facts: its Go name at package level, `Name@line:column` inside a function. */
+function specName(spec: Node): string | undefined {
+  const name = spec.childForFieldName('name');
+  if (!name) return undefined;
+  for (let n = spec.parent; n; n = n.parent) {
+    if (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal') {
+      return `${name.text}@${name.startPosition.row + 1}:${name.startPosition.column + 1}`;
+    }
+  }
+  return name.text;
+}
+
+/** Whether a type name in the facts is one only its own file can see (declared in a function, or anonymous). */
+export function isLocalType(name: string): boolean {
+  return name.includes('@');
+}
+
+/** The element type of `[]T` or `*[]T` when T is named (a slice of pointers is no slice of structs to caarlos0/env). */
+function sliceElem(t: Node | null): TypeRef | null {
+  const slice = t?.type === 'pointer_type' ? t.namedChildren[0] : t;
+  if (slice?.type !== 'slice_type') return null;
+  const e = slice.childForFieldName('element');
+  return e?.type === 'type_identifier' || e?.type === 'qualified_type' || e?.type === 'generic_type' ? typeName(e) : null;
 }
 
 /** The name an anonymous struct type goes by in the facts: its position, which no Go name can be. */

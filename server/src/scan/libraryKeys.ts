@@ -60,6 +60,23 @@ export function caarlosTag(tag: string): { key: string; options: string[] } | nu
   return { key: key.trim(), options: opts.map((o) => o.trim()).filter((o) => o !== '') };
 }
 
+/**
+ * caarlos0/env's key for an untagged field under `Options{UseFieldNameByDefault: true}` (its
+ * toEnvName): `FooBar` → `FOO_BAR`, `HTTPPort` → `HTTP_PORT`, underscores dropped and re-placed.
+ */
+export function toEnvName(input: string): string {
+  const upper = (c: string) => c !== c.toLowerCase() && c === c.toUpperCase();
+  const lower = (c: string | undefined) => c !== undefined && c !== c.toUpperCase() && c === c.toLowerCase();
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (c === '_') continue;
+    if (out !== '' && upper(c) && i + 1 < input.length && (lower(input[i + 1]) || lower(input[i - 1]))) out += '_';
+    out += c.toUpperCase();
+  }
+  return out;
+}
+
 /** strconv.ParseBool's true values (envconfig's isTrue). */
 export function isTrue(v: string | null): boolean {
   return v !== null && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v);

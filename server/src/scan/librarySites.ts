@@ -6,8 +6,8 @@
  * struct, whichever file holds the call.
  */
 import { evaluateKey, type ConstLookup, type Expr } from './expr';
-import type { FieldFact, LibCallFact, StructFact, TypeRef } from './libraryFacts';
-import { caarlosTag, envconfigKey, isTrue, replaceAll, tagValue, viperEnvKey } from './libraryKeys';
+import { isLocalType, type FieldFact, type LibCallFact, type StructFact, type TypeRef } from './libraryFacts';
+import { caarlosTag, envconfigKey, isTrue, replaceAll, tagValue, toEnvName, viperEnvKey } from './libraryKeys';
 import type { ResolvedFile } from './resolve';
 import type { Site, SiteKind } from './types';
 
@@ -26,6 +26,8 @@ type Pending = Omit<Site, 'file' | 'test'>;
 
 const BUILTIN = new Set(['string', 'bool', 'byte', 'rune', 'error', 'any', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128']);
 const UNKNOWN_PART = '\u0000';
+/** Starts a caarlos0 prefix parsed with `UseFieldNameByDefault` (kept through nesting, cut before use). */
+const BY_NAME = '\u0001';
 const MAX_NEST = 16;
 
 /** A key that may hold unknown parts → key or pattern. */
@@ -99,7 +101,7 @@ export class LibrarySites {
           const ref = t ? this.findStruct(file, t, true) : null;
           if (!ref) continue;
           const set = roots.get(ref.key) ?? new Set();
-          set.add(c.prefix ? (textOf(c.prefix, lookup) ?? UNKNOWN_PART) : '');
+          set.add((c.byName ? BY_NAME : '') + (c.prefix ? (textOf(c.prefix, lookup) ?? UNKNOWN_PART) : ''));
           roots.set(ref.key, set);
         } else if (c.lib === 'viper') this.viperSetup(file, c, lookup, viper);
       }
@@ -124,6 +126,11 @@ export class LibrarySites {
   /** The struct type a reference names, seen from `file`; asks the index for it when not parsed yet. */
   private findStruct(file: ResolvedFile, t: TypeRef, ask: boolean): StructRef | null {
     if (!t.qual && BUILTIN.has(t.name)) return null;
+    if (isLocalType(t.name)) {
+      // Declared inside a function of this very file: no other file can name it.
+      const s = file.facts.lib?.structs.find((x) => x.name === t.name);
+      return s ? { key: structKey(file, t.name), file, s } : null;
+    }
     const pkgKey = t.qual ? this.host.qualPackage(file, t.qual) : file.pkgKey;
     if (!pkgKey) return null;
     for (const f of this.host.filesOf(pkgKey)) {
@@ -137,7 +144,7 @@ export class LibrarySites {
   private envconfigFields(file: ResolvedFile, fields: FieldFact[], prefix: string, add: (path: string, p: Pending) => void, depth: number): void {
     if (depth > MAX_NEST) return;
     for (const f of fields) {
-      if (!/^\p{Lu}/u.test(f.name) || isTrue(tagValue(f.tag, 'ignored'))) continue;
+      if (!exported(f.name) || isTrue(tagValue(f.tag, 'ignored'))) continue;
       const { key, alt } = envconfigKey(prefix, f.name, f.tag);
       if (f.inline) {
         this.envconfigFields(file, f.inline, f.embedded ? prefix : key, add, depth + 1);
@@ -161,17 +168,24 @@ export class LibrarySites {
     const parents = new Map<string, { parent: string; prefix: string }[]>();
     for (const file of this.host.files) {
       for (const s of file.facts.lib?.structs ?? []) {
-        const ref = { key: `${file.pkgKey}\u0000${s.name}`, file, s };
+        const ref = { key: structKey(file, s.name), file, s };
         structs.push(ref);
         const edges = (fields: FieldFact[], inner: string, depth: number): void => {
           for (const f of fields) {
+            const use = caarlosUse(f);
+            if (!use.nested) continue;
             const p = tagValue(f.tag, 'envPrefix') ?? '';
             if (f.inline && depth < MAX_NEST) edges(f.inline, inner + p, depth + 1);
-            const child = f.type ? this.findStruct(file, f.type, p !== '') : null;
-            if (!child || child.key === ref.key) continue;
-            const list = parents.get(child.key) ?? [];
-            list.push({ parent: ref.key, prefix: inner + p });
-            parents.set(child.key, list);
+            const link = (child: StructRef | null, prefix: string): void => {
+              if (!child || child.key === ref.key) return;
+              const list = parents.get(child.key) ?? [];
+              list.push({ parent: ref.key, prefix });
+              parents.set(child.key, list);
+            };
+            const own = inner + p;
+            link(f.type ? this.findStruct(file, f.type, p !== '') : null, own);
+            // A slice of structs: element i reads its keys under PREFIX_i_ (doParseSlice), i unknown here.
+            link(f.elem ? this.findStruct(file, f.elem, true) : null, `${own === '' || own.endsWith('_') ? own : own + '_'}${UNKNOWN_PART}_`);
           }
         };
         edges(s.fields, '', 0);
@@ -188,17 +202,19 @@ export class LibrarySites {
       return set;
     };
     for (const ref of structs) {
-      const emit = (fields: FieldFact[], prefix: string, depth: number): void => {
+      const emit = (fields: FieldFact[], prefix: string, byName: boolean, depth: number): void => {
         for (const f of fields) {
-          if (f.inline && depth < MAX_NEST) emit(f.inline, prefix + (tagValue(f.tag, 'envPrefix') ?? ''), depth + 1);
-          const tag = caarlosTag(f.tag);
-          if (!tag || tag.key === '') continue;
+          const use = caarlosUse(f, byName);
+          if (f.inline && use.nested && depth < MAX_NEST) emit(f.inline, prefix + (tagValue(f.tag, 'envPrefix') ?? ''), byName, depth + 1);
+          const tag = use.read;
+          if (!tag) continue;
           const def = tagValue(f.tag, 'envDefault');
           add(ref.file.path, { ...f.span, ...bare('read', prefix + tag.key, def, 'env tag', ref.file, -2), ...(tag.options.length ? { options: tag.options } : {}) });
         }
       };
-      if (!hasTags(ref.s.fields, 0)) continue;
-      for (const p of prefixes(ref.key, 0)) emit(ref.s.fields, p, 0);
+      const all = prefixes(ref.key, 0);
+      if (!hasTags(ref.s.fields, 0) && ![...all].some((p) => p.startsWith(BY_NAME))) continue;
+      for (const p of all) emit(ref.s.fields, p.startsWith(BY_NAME) ? p.slice(1) : p, p.startsWith(BY_NAME), 0);
     }
   }
 
@@ -239,7 +255,7 @@ export class LibrarySites {
     const api = `viper.${c.fn}`;
     const configKey = textOf(c.args[0], lookup);
     const site = (name: string) => add(file.path, { ...c.span, ...bare('read', name, null, api, file, c.func) });
-    if (c.fn === 'BindEnv') {
+    if (isBind(c.fn)) {
       if (c.args.length >= 2) {
         for (const a of c.args.slice(1)) site(this.boundName(s, textOf(a, lookup) ?? UNKNOWN_PART));
       } else if (c.args.length === 1) site(this.viperName(s, (configKey ?? UNKNOWN_PART).toLowerCase(), true));
@@ -258,7 +274,7 @@ export class LibrarySites {
     if (s.bound.size === 0) {
       for (const file of this.host.files) {
         for (const c of file.facts.lib?.calls ?? []) {
-          if (c.lib !== 'viper' || c.fn !== 'BindEnv' || this.viperScope(file, c, scopes) !== s) continue;
+          if (c.lib !== 'viper' || !isBind(c.fn) || this.viperScope(file, c, scopes) !== s) continue;
           const l = this.host.lookupFor(file);
           const k = (textOf(c.args[0], l) ?? UNKNOWN_PART).toLowerCase();
           const names = c.args.length >= 2 ? c.args.slice(1).map((a) => this.boundName(s, textOf(a, l) ?? UNKNOWN_PART)) : [this.viperName(s, k, true)];
@@ -270,6 +286,39 @@ export class LibrarySites {
     void lookup;
     return s.bound.get(configKey) ?? [];
   }
+}
+
+/** viper's BindEnv, or MustBindEnv (the same, panicking on no arguments). */
+function isBind(fn: string): boolean {
+  return fn === 'BindEnv' || fn === 'MustBindEnv';
+}
+
+/** Whether a field (an embedded one by its type's name) is exported: reflection sets only those. */
+function exported(name: string): boolean {
+  return /^\p{Lu}/u.test(name);
+}
+
+/**
+ * What caarlos0/env (v11 doParseField) does with a field: `read`, the key it reads and the tag's
+ * options (the tag's key, else with `byName` the field's name; none for unexported fields, which
+ * it cannot set; for `env:"-"` and `env:"KEY,-"`, which it ignores; for an inline struct, which
+ * it only descends into); `nested`, whether it descends
+ * into the field's struct type (an ignored field of a struct value type it leaves alone; into a
+ * non-nil pointer it descends before looking at the tag).
+ */
+function caarlosUse(f: FieldFact, byName = false): { read: { key: string; options: string[] } | null; nested: boolean } {
+  if (!exported(f.name)) return { read: null, nested: false };
+  const tag = caarlosTag(f.tag);
+  const ignored = !!tag && (tag.key === '-' || tag.options.includes('-'));
+  // With UseFieldNameByDefault a field without a key in its tag reads its name (toEnvName).
+  const key = tag?.key || (byName ? toEnvName(f.name) : '');
+  const read = ignored || f.inline || !key ? null : { key, options: tag?.options ?? [] };
+  return { read, nested: f.inline || f.pointer ? true : !ignored };
+}
+
+/** The key of a struct type across the workspace: package and name, or file and local name. */
+function structKey(file: ResolvedFile, name: string): string {
+  return `${isLocalType(name) ? file.path : file.pkgKey}\u0000${name}`;
 }
 
 function hasTags(fields: FieldFact[], depth: number): boolean {

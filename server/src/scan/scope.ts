@@ -16,6 +16,8 @@ export interface LocalDecl {
   owner?: Node;
   /** Index of the parameter in its function's parameter list. */
   index?: number;
+  /** For a local type: its `type_spec` (or `type_alias`). */
+  spec?: Node;
 }
 
 /** Names declared by a `parameter_list`, with their types and indexes. */
@@ -76,8 +78,10 @@ function declaredBy(stmt: Node, name: string): LocalDecl | null {
       }
       return last;
     }
-    case 'type_declaration':
-      return stmt.namedChildren.some((s) => s?.childForFieldName('name')?.text === name) ? { kind: 'type' } : null;
+    case 'type_declaration': {
+      const spec = stmt.namedChildren.find((s) => s?.childForFieldName('name')?.text === name);
+      return spec ? { kind: 'type', spec } : null;
+    }
     case 'labeled_statement': {
       const inner = stmt.namedChildren[1];
       return inner ? declaredBy(inner, name) : null;

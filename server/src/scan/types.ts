@@ -38,6 +38,13 @@ export interface Site {
   options?: string[];
 }
 
+/** Something the scanner left out of a file, and why (e.g. syntax nested too deep to walk). */
+export interface ScanNote {
+  /** Path relative to the scan root, with `/` separators. */
+  file: string;
+  message: string;
+}
+
 /** The result of scanning one tree: the JSON object `envtrace scan --json` prints. */
 export interface ScanResult {
   /** Absolute path of the scanned root. */
@@ -45,4 +52,6 @@ export interface ScanResult {
   /** Number of Go files read. */
   files: number;
   sites: Site[];
+  /** What was left out of which file; absent when nothing was. */
+  notes?: ScanNote[];
 }

@@ -123,5 +123,6 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
 export async function scanTreeWith(index: WorkspaceIndex, options: ScanOptions = {}): Promise<ScanResult> {
   const files = await loadTree(index, { workers: defaultWorkers(), ...options });
   index.refresh();
-  return { root: resolve(index.root), files, sites: index.allSites() };
+  const notes = index.notes();
+  return { root: resolve(index.root), files, sites: index.allSites(), ...(notes.length ? { notes } : {}) };
 }

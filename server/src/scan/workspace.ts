@@ -19,7 +19,7 @@ import { ModuleMap, modulePath } from './modules';
 import { SKIPPED_DIRS } from './skipped';
 import { newGoParser } from './parser';
 import { Resolver, type ResolvedFile } from './resolve';
-import type { Site } from './types';
+import type { ScanNote, Site } from './types';
 
 const MAX_ROUNDS = 5;
 
@@ -170,6 +170,14 @@ export class WorkspaceIndex {
     const withSites = [...this.entries.values()].filter((e) => e.sites.length);
     withSites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return withSites.flatMap((e) => e.sites);
+  }
+
+  /** What the scanner left out of which file (refreshing first if needed), ordered by file. */
+  notes(): ScanNote[] {
+    this.refresh();
+    const out: ScanNote[] = [];
+    for (const e of this.entries.values()) for (const message of e.facts?.notes ?? []) out.push({ file: this.relativePath(e.path), message });
+    return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   }
 
   /** Parses one text on this thread (what a loading worker does), counting it in `stats`. */

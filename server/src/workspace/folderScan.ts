@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { loadTree, type Scanner, type WorkspaceIndex } from '../scan/index';
-import type { Site } from '../scan/types';
+import type { ScanNote, Site } from '../scan/types';
 import type { FolderScan, FolderScanFactory } from './workspace';
 
 /** Makes folder scans that share one loaded scanner (tree-sitter is loaded once per server). */
@@ -46,6 +46,10 @@ class IndexedFolder implements FolderScan {
   files(): Iterable<string> {
     const index = this.index;
     return index ? index.goFiles().map((p) => index.relativePath(p)) : [];
+  }
+
+  notes(): readonly ScanNote[] {
+    return this.index?.notes() ?? [];
   }
 
   get fileCount(): number {

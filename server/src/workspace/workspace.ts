@@ -3,7 +3,7 @@
  * from open documents, projected into a {@link MutableSiteIndex} that the features read.
  */
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Site } from '../scan/types';
+import type { ScanNote, Site } from '../scan/types';
 import type { SiteEntry } from '../features/model';
 import { canonicalUri, findModuleRoot, goFilesUnder, isDirectory, isIndexedFile, pathToUri, readText, uriToPath } from './files';
 import { MutableSiteIndex } from './siteIndex';
@@ -20,6 +20,8 @@ export interface FolderScan {
   files(): Iterable<string>;
   /** Number of indexed Go files. */
   readonly fileCount: number;
+  /** What the scanner left out of which file (folder-relative), e.g. code nested too deep. */
+  notes(): readonly ScanNote[];
 }
 
 /** Creates the scanner index of a folder at an absolute path. */
@@ -71,6 +73,7 @@ export class Workspace {
   private async initialScan(folder: Folder, progress: (done: number, total: number) => void): Promise<void> {
     try {
       await folder.scan.scanAll(progress);
+      for (const n of folder.scan.notes()) this.log(`envtrace: ${n.file}: ${n.message}`);
       for (const [uri, text] of this.open) {
         const rel = this.rel(folder, uri);
         if (this.folderOf(uri) === folder && isIndexedFile(rel)) folder.scan.update([[rel, text]]);
