@@ -5,6 +5,7 @@
  * characters and newlines of untrusted values never reach the editor raw.
  */
 import type { SiteObservation } from './merge';
+import { lineText, validLine } from '../runs/frames';
 
 /** Longest value shown in a lens; inlay hints are shorter. */
 export const LENS_VALUE_CHARS = 40;
@@ -21,7 +22,7 @@ const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? o
 /** `main.go:39` — the file's base name and line of a race's other side. */
 function place(file: string | null, line: number | null): string {
   if (!file) return 'an unknown place';
-  return `${file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)}:${line ?? '?'}`;
+  return `${file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)}:${lineText(line)}`;
 }
 
 /** The name a site goes by: its key, pattern, or `dynamic key`. */
@@ -97,7 +98,7 @@ export function findings(o: SiteObservation, root: string): Finding[] {
   }
   for (const r of o.races) {
     const related = r.others
-      .filter((x) => x.file !== null && x.line !== null)
+      .filter((x) => x.file !== null && validLine(x.line))
       .map((x) => ({
         file: x.relFile !== null ? `${root.replace(/[\\/]+$/, '')}/${x.relFile}` : x.file!,
         line: x.line!,

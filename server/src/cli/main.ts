@@ -2,6 +2,7 @@
  * The `envtrace` command line: dispatches to one module per subcommand.
  * Exit codes: the traced command's status for runs; 0 ok, 1 findings/failure, 2 usage or input error.
  */
+import { escapeControls } from '../runs/text';
 import { scanCommand } from './scan';
 import { runCommand } from './run';
 import { reportCommand } from './report';
@@ -54,7 +55,8 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
     return 2;
   } catch (e) {
     if (e instanceof CliError) {
-      io.err(`envtrace: ${e.message}\n`);
+      // Messages name paths and run fields from disk: one line each, no control character raw.
+      io.err(`envtrace: ${e.message.split('\n').map(escapeControls).join('\n')}\n`);
       return e.exitCode;
     }
     throw e;

@@ -12,6 +12,7 @@ import { createScanner } from '../scan/index';
 import type { ScanResult, Site } from '../scan/types';
 import { defaultWorkers, loadTree } from '../scan/walk';
 import { CliError, type Io } from './io';
+import { escapeControls } from '../runs/text';
 
 const usage = 'usage: envtrace scan [--json] [PATH...]';
 
@@ -53,7 +54,8 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   const scanner = await createScanner();
   const index = scanner.createIndex(root);
   let files = 0;
-  for (const t of new Set(targets)) files += await loadTree(index, { from: t, workers: defaultWorkers() });
+  const onSkip = (path: string, reason: string) => io.err(`envtrace: skipped ${escapeControls(path)}: ${escapeControls(reason)}\n`);
+  for (const t of new Set(targets)) files += await loadTree(index, { from: t, workers: defaultWorkers(), onSkip });
   const result: ScanResult = { root, files, sites: index.allSites() };
   if (json) io.out(JSON.stringify(result, null, 2) + '\n');
   else for (const s of result.sites) io.out(formatSite(s) + '\n');

@@ -4,7 +4,7 @@
  * in-flight flags, so races found from a replay are at most "possible"; the report's own
  * `vars[].race` stays the authority for it.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularText } from '../files/readRegular';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from './reader';
 import type { Report } from './report';
 
@@ -12,7 +12,7 @@ import type { Report } from './report';
 export async function readReportFile(file: string): Promise<Report> {
   let r: Partial<Report>;
   try {
-    r = JSON.parse(await readFile(file, 'utf8')) as Partial<Report>;
+    r = JSON.parse(await readRegularText(file)) as Partial<Report>;
   } catch (e) {
     throw new Error(`${file} is not a JSON report: ${(e as Error).message.split('\n')[0]}`);
   }
