@@ -67,7 +67,7 @@ export function runtimeHover(o: SiteObservation, file: ObservedFile): string[] {
     if (o.processes.length) out.push(processesText(o));
   }
   out.push(runsText(o, file));
-  if (file.problems.length) out.push(`_Note: part of the run data could not be read: ${file.problems.map(escapeMarkdown).join('; ')}._`);
+  if (file.problems.length) out.push(`_Note: part of the run data could not be read: ${file.problems.map((p) => escapeMarkdown(escapeControls(p))).join('; ')}._`);
   return out;
 }
 
@@ -123,7 +123,8 @@ function raceText(o: SiteObservation, r: SiteObservation['races'][number], root:
 }
 
 function runsText(o: SiteObservation, file: ObservedFile): string {
-  const name = (r: ObservedFile['runs'][number]) => `${escapeMarkdown(r.id)}${r.label ? ` (${escapeMarkdown(r.label)})` : ''}${r.command.length ? ` — ${escapeMarkdown(escapeControls(r.command.join(' ')))}` : ''}`;
+  const text = (t: string) => escapeMarkdown(escapeControls(t));
+  const name = (r: ObservedFile['runs'][number]) => `${text(r.id)}${r.label ? ` (${text(r.label)})` : ''}${r.command.length ? ` — ${text(r.command.join(' '))}` : ''}`;
   const from = o.reached ? file.runs.filter((r) => o.runs.includes(r.id)) : file.runs;
   const lead = o.reached ? 'From run' : 'Shown run';
   return `${lead}${from.length === 1 ? '' : 's'}: ${from.map(name).join('; ')}`;
