@@ -19,6 +19,16 @@ export function quoteValue(value: string, max: number): string {
 
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 
+/** Keys listed in a hover or a diagnostic; a site that read 100,000 keys names the first ones and counts the rest. */
+export const MAX_KEYS_LISTED = 20;
+
+/** The first MAX_KEYS_LISTED keys, formatted, and `+N more`. */
+export function listKeys<K>(keys: readonly K[], show: (k: K) => string): string {
+  const shown = keys.slice(0, MAX_KEYS_LISTED).map(show);
+  if (keys.length > MAX_KEYS_LISTED) shown.push(`+${keys.length - MAX_KEYS_LISTED} more`);
+  return shown.join(', ');
+}
+
 /** `main.go:39` — the file's base name and line of a race's other side. */
 function place(file: string | null, line: number | null): string {
   if (!file) return 'an unknown place';
@@ -107,7 +117,7 @@ export function findings(o: SiteObservation, root: string): Finding[] {
     out.push({ code: 'envtrace.race', severity: 'warning', message: `${r.level} race on ${r.key}: ${r.detail}`, related });
   }
   if (o.site.key === null && o.keys.length) {
-    out.push({ code: 'envtrace.keys', severity: 'hint', message: `observed keys: ${o.keys.map((k) => `${k.key} (×${k.count})`).join(', ')}`, related: [] });
+    out.push({ code: 'envtrace.keys', severity: 'hint', message: `observed keys: ${listKeys(o.keys, (k) => `${k.key} (×${k.count})`)}`, related: [] });
   }
   return out;
 }

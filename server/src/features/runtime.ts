@@ -5,7 +5,7 @@
  */
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { CallerFrame, LibraryCall, SiteObservation } from '../analysis/merge';
-import { lensText, quoteValue } from '../analysis/runtimeText';
+import { lensText, listKeys, quoteValue } from '../analysis/runtimeText';
 import type { ObservedFile } from '../workspace/observed';
 import { escapeMarkdown, lineLink, link } from './markdown';
 import { lineText } from '../runs/frames';
@@ -61,7 +61,7 @@ export function runtimeHover(o: SiteObservation, file: ObservedFile): string[] {
   else {
     out.push(valueTable(o));
     if (o.unset) out.push(`Unset: ${o.unset} read${o.unset === 1 ? '' : 's'} found it unset${o.site.default !== null ? ` (default ${escapeMarkdown(quoteValue(o.site.default, HOVER_VALUE_CHARS))})` : ''}.`);
-    if (o.site.key === null && o.keys.length) out.push(`Keys observed: ${o.keys.map((k) => `${escapeMarkdown(k.key)} ×${k.count}`).join(', ')}`);
+    if (o.site.key === null && o.keys.length) out.push(`Keys observed: ${listKeys(o.keys, (k) => `${escapeMarkdown(k.key)} ×${k.count}`)}`);
     for (const r of o.races) out.push(raceText(o, r, file.root));
     if (o.callers.length) out.push(callersText(o));
     if (o.processes.length) out.push(processesText(o));
