@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -117,11 +117,21 @@ test('envtrace report and diff read the good process file, note each skipped one
     assert.equal(fifoRun.status, 2);
     assert.match(fifoRun.stderr, /^envtrace: .*r2\/run\.json: not a regular file \(a FIFO\)\n$/);
 
-    const diff = cli(ws, 'diff', 'r1', 'r1');
+    const same = cli(ws, 'diff', 'r1', 'r1');
+    assert.equal(same.status, 0, same.stderr);
+    assert.match(same.stdout, /no differences/);
+    assert.match(same.stderr, /^envtrace: A: 101-1700000000000000001\.jsonl: a symlink to \/dev\/zero/m);
+    // r3: r1's good process file with other values, so the escape-laden key is printed.
+    const r1 = join(ws, '.envtrace', 'runs', 'r1');
+    const r3 = join(ws, '.envtrace', 'runs', 'r3');
+    mkdirSync(r3);
+    writeFileSync(join(r3, 'run.json'), readFileSync(join(r1, 'run.json'), 'utf8').replace('"r1"', '"r3"'));
+    writeFileSync(join(r3, '100-1700000000000000000.jsonl'), readFileSync(join(r1, '100-1700000000000000000.jsonl'), 'utf8').replace(/"v":"v"/, '"v":"w"'));
+    const diff = cli(ws, 'diff', 'r1', 'r3');
     assert.equal(diff.status, 0, diff.stderr);
     assertNoRawControls(diff.stdout + diff.stderr, 'diff');
-    assert.match(diff.stdout, /no differences/);
-    assert.match(diff.stderr, /^envtrace: A: 101-1700000000000000001\.jsonl: a symlink to \/dev\/zero/m);
+    assert.match(diff.stdout, /^~ EVIL\\u001b\]0;pwned\\u0007\\u001b\[2J +values changed: "v" \(×1\) → "w" \(×1\)$/m);
+    assert.match(diff.stdout, /^B: r3 \(lab\\u001b\]0;pwned\\u0007\)$/m);
 
     const runs = cli(ws, 'runs');
     assert.equal(runs.status, 0, runs.stderr);
@@ -144,11 +154,14 @@ test('the language server on the hostile clone keeps answering lenses and hovers
     const lenses = titlesByLine(await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } }));
     assert.match(lenses.get(5) ?? '', /^PORT = "8080"/);
     assert.match(lenses.get(7) ?? '', /EVIL\\u001b\]0;pwned\\u0007/);
+    assert.match(lenses.get(8) ?? '', /^BAD ← failed "x"/, 'a failed Setenv shows as failed in its lens');
     for (const t of lenses.values()) assertNoRawControls(t, 'a lens title');
     const hover = hoverMarkdown(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 9 } }));
     assert.match(hover, /pid 100/);
     assertNoRawControls(hover, 'the hover');
     assert.match(hover, /u001b/, 'the process line shows the escape written out');
+    const write = hoverMarkdown(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 5 } }));
+    assert.match(write, /failed setenv/, 'a failed Setenv shows as failed in the hover');
     const diags = client.received.filter((m) => m.method === 'textDocument/publishDiagnostics').flatMap((m) => (m.params as { diagnostics: Diagnostic[] }).diagnostics);
     for (const d of diags) assertNoRawControls(d.message + (d.relatedInformation ?? []).map((r) => r.message).join(''), 'a diagnostic');
 

@@ -74,9 +74,10 @@ function more(n: number): string {
 }
 
 function valueText(v: SiteObservation['values'][number], max: number): string {
-  if (v.redacted) return `••• (${v.length ?? 0} chars)`;
+  const failed = v.failed ? 'failed ' : '';
+  if (v.redacted) return `${failed}••• (${v.length ?? 0} chars)`;
   if (v.other) return '(other values)';
-  return quoteValue(v.value ?? '', max);
+  return failed + quoteValue(v.value ?? '', max);
 }
 
 /** The inlay hint after a read: `= "8080"`, `= unset`, `= •••`; null when there is nothing to say. */

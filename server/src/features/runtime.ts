@@ -76,7 +76,7 @@ function valueTable(o: SiteObservation): string {
   const head = keyed ? '| key | value | count | processes | goroutines | tests |\n|---|---|---:|---:|---:|---|' : '| value | count | processes | goroutines | tests |\n|---|---:|---:|---:|---|';
   const rows = o.values.slice(0, MAX_ROWS).map((v) => {
     const value = v.unset ? 'unset' : v.other ? '(other values)' : v.redacted ? `••• (${v.length ?? 0} chars)` : escapeMarkdown(quoteValue(v.value ?? '', HOVER_VALUE_CHARS));
-    const op = v.op === 'getenv' ? '' : `${v.op} `;
+    const op = v.op === 'getenv' ? '' : `${v.failed ? 'failed ' : ''}${v.op} `;
     const tests = v.tests.length ? v.tests.slice(0, 3).map(escapeMarkdown).join(', ') + (v.tests.length > 3 ? ` +${v.tests.length - 3}` : '') : '—';
     const cells = [`${escapeMarkdown(op)}${value}`, String(v.count), String(v.processes), String(v.goroutines), tests];
     if (keyed) cells.unshift(escapeMarkdown(v.key ?? '—'));
