@@ -42,6 +42,7 @@ function hostileWorkspace(): string {
   symlinkSync('/dev/zero', join(ws, 'zero.go'));
   execFileSync('mkfifo', [join(ws, 'fifo.go'), join(ws, '.env')]);
   symlinkSync(join(base, 'outside', 'out.go'), join(ws, 'out.go'));
+  symlinkSync(join(base, 'outside'), join(ws, 'linkdir')); // a directory walk does not descend into it
 
   const r1 = join(ws, '.envtrace', 'runs', 'r1');
   mkdirSync(r1, { recursive: true });
