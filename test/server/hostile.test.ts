@@ -39,6 +39,7 @@ function hostileWorkspace(): string {
   mkdirSync(ws);
   writeFileSync(join(ws, 'go.mod'), 'module example.com/hostile\n\ngo 1.21\n');
   writeFileSync(join(ws, 'main.go'), MAIN);
+  writeFileSync(join(ws, `esc${CLEAR}.go`), 'package main\n\nimport "os"\n\nvar E = os.Getenv("ESC\\x1b]0;t\\x07")\n');
   symlinkSync('/dev/zero', join(ws, 'zero.go'));
   execFileSync('mkfifo', [join(ws, 'fifo.go'), join(ws, '.env')]);
   symlinkSync(join(base, 'outside', 'out.go'), join(ws, 'out.go'));
@@ -89,6 +90,8 @@ test('envtrace scan skips /dev/zero, a FIFO and a symlink out of the workspace, 
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^main\.go:6:\d+ {2}read {2}PORT {2}os\.Getenv$/m);
     assert.doesNotMatch(r.stdout, /OUTSIDE_SECRET_PLACE/, 'the file outside the workspace is not read');
+    assertNoRawControls(r.stdout + r.stderr, 'scan');
+    assert.match(r.stdout, /^esc\\u001b\[2J\.go:5:\d+ {2}read {2}ESC\\u001b\]0;t\\u0007 {2}os\.Getenv$/m, 'a file name and a key with escapes are written out');
     assert.match(r.stderr, /skipped .*zero\.go: a symlink to \/dev\/zero, outside .* \(not followed\)/);
     assert.match(r.stderr, /skipped .*fifo\.go: not a regular file \(a FIFO\)/);
     assert.match(r.stderr, /skipped .*out\.go: a symlink to .*outside\/out\.go, outside /);

@@ -29,7 +29,8 @@ function commonDir(dirs: string[]): string {
 
 /** The text line of one site: `file:line:col  kind  KEY  api`. */
 export function formatSite(s: Site): string {
-  return `${s.file}:${s.line}:${s.column}  ${s.kind}  ${s.key ?? s.pattern ?? '<dynamic>'}  ${s.api}`;
+  // File names and keys come from the clone: no control character reaches the terminal raw.
+  return escapeControls(`${s.file}:${s.line}:${s.column}  ${s.kind}  ${s.key ?? s.pattern ?? '<dynamic>'}  ${s.api}`);
 }
 
 /** `envtrace scan`: prints every env site under the given paths. */
