@@ -78,30 +78,34 @@ function checkStats(path: string, st: Stats, limits: ReadLimits): void {
   }
 }
 
-/** The path to open: resolved and checked against `within` (symlinks resolved first). */
+/**
+ * The path to open and its flags: with `within`, the resolved path (refused when outside
+ * every root; roots resolved too), opened with NOFOLLOW so that a symlink swapped in after
+ * the check is refused; without, the path as given.
+ */
+function confine(path: string, roots: readonly string[] | null, real: string, realRoots: readonly string[]): { file: string; flags: number } {
+  if (!roots) return { file: path, flags: FLAGS };
+  if (!inside(real, realRoots)) throw new UnreadableFile(path, `a symlink to ${real}, outside ${roots.join(', ')} (not followed)`);
+  return { file: real, flags: FLAGS | NOFOLLOW };
+}
+
 async function target(path: string, limits: ReadLimits): Promise<{ file: string; flags: number }> {
   const roots = rootsOf(limits);
-  if (!roots) return { file: path, flags: FLAGS };
-  const real = await realpath(path);
-  const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => resolve(r))));
-  if (!inside(real, realRoots)) throw new UnreadableFile(path, `a symlink to ${real}, outside ${roots.join(', ')} (not followed)`);
-  // The resolved path has no symlink left: NOFOLLOW refuses one swapped in since.
-  return { file: real, flags: FLAGS | NOFOLLOW };
+  if (!roots) return confine(path, null, path, []);
+  return confine(path, roots, await realpath(path), await Promise.all(roots.map((r) => realpath(r).catch(() => resolve(r)))));
 }
 
 function targetSync(path: string, limits: ReadLimits): { file: string; flags: number } {
   const roots = rootsOf(limits);
-  if (!roots) return { file: path, flags: FLAGS };
-  const real = realpathSync.native(path);
-  const realRoots = roots.map((r) => {
+  if (!roots) return confine(path, null, path, []);
+  const real = (r: string) => {
     try {
       return realpathSync.native(r);
     } catch {
       return resolve(r);
     }
-  });
-  if (!inside(real, realRoots)) throw new UnreadableFile(path, `a symlink to ${real}, outside ${roots.join(', ')} (not followed)`);
-  return { file: real, flags: FLAGS | NOFOLLOW };
+  };
+  return confine(path, roots, realpathSync.native(path), roots.map(real));
 }
 
 /**
