@@ -2,7 +2,6 @@
  * The `envtrace` command line: dispatches to one module per subcommand.
  * Exit codes: the traced command's status for runs; 0 ok, 1 findings/failure, 2 usage or input error.
  */
-import { escapeControls } from '../runs/text';
 import { scanCommand } from './scan';
 import { runCommand } from './run';
 import { reportCommand } from './report';
@@ -12,6 +11,7 @@ import { doctorCommand } from './doctor';
 import { diffCommand } from './diff';
 import { lspCommand } from './lsp';
 import { CliError, type Io, nodeIo } from './io';
+import { escapeControls } from '../runs/text';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
