@@ -388,6 +388,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       if (rec.t === 'P') {
         if (rec.v > SUPPORTED_VERSION) {
           stats.unreadableFiles++;
+          (stats.notes ??= []).push(`${name}: process record version ${rec.v}, newer than this envtrace reads (${SUPPORTED_VERSION})`);
           return;
         }
         if (proc) stats.badLines++;
@@ -434,6 +435,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
   if (long) (stats.notes ??= []).push(`${name}: ${long} line${long === 1 ? '' : 's'} longer than ${megabytes(MAX_LINE)} skipped`);
   if (!proc) {
     stats.unreadableFiles++;
+    (stats.notes ??= []).push(`${name}: no process record (empty or not a process file)`);
     return;
   }
   for (const list of pending.values()) {
