@@ -5,7 +5,10 @@
 // then starts the real language server over stdio on the workspace (the run sits in its
 // .envtrace/runs) and measures code lens and hover latency on every file and site.
 // Goals: load ≤ 2 s, peak RSS ≤ 300 MB, p95 ≤ 20 ms. Not a test; prints figures.
-// Usage: node scripts/bench-server.mjs [--events N] [--keep DIR]
+// A last row loads a run of 100,000 distinct keys read at one call site (and diffs it with
+// itself) against a baseline of as many events on one key, in the same process: the
+// ratio shows whether the work per key stays constant (issue 10's scale trap).
+// Usage: node scripts/bench-server.mjs [--events N] [--keys N] [--keep DIR] [--many-keys-only]
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +21,8 @@ const args = process.argv.slice(2);
 const flag = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const EVENTS = Number(flag('--events', 1_000_000));
 const keep = flag('--keep', null);
+const KEYS = Number(flag('--keys', 100_000));
+const manyKeysOnly = args.includes('--many-keys-only');
 const PKGS = 10;
 const FILES = 10;
 const FUNCS = 10; // per file: 10 × 10 × 10 = 1,000 sites, plus one helper per package
@@ -43,6 +48,12 @@ const rnd = (n) => {
   seed >>>= 0;
   return seed % n;
 };
+
+if (manyKeysOnly) {
+  manyKeysPhase();
+  if (!keep) rmSync(base, { recursive: true, force: true });
+  process.exit(0);
+}
 
 // 1. The workspace: package svcNN, files fNN.go with functions reading one key each.
 const sites = []; // { key, file, line, fn, helper, pkg }
@@ -169,6 +180,7 @@ console.log(`(scan of the workspace ${m.scanS.toFixed(2)} s, merge context ${m.c
 
 // 4. The language server over a real stdio connection: code lens and hover on every file.
 await lspPhase();
+manyKeysPhase();
 if (!keep) rmSync(base, { recursive: true, force: true });
 
 async function lspPhase() {
@@ -249,4 +261,57 @@ async function lspPhase() {
   console.log(`  peak RSS of the server process ${peakMB.toFixed(0)} MB   goal ≤ 300 MB ${mark(peakMB <= 300)}`);
   console.log(`  runtime data in lenses: ${runtime ? 'yes' : 'NO'}; ${lensCount} lenses on ${files.length} files; ${diagnosticFiles} files got diagnostics; first lens (builds the merge context) ${firstLensMs.toFixed(0)} ms`);
   console.log(`  code lens p50 ${q(lensMs, 0.5).toFixed(2)} ms, p95 ${q(lensMs, 0.95).toFixed(2)} ms over ${lensMs.length}; hover p50 ${q(hoverMs, 0.5).toFixed(2)} ms, p95 ${q(hoverMs, 0.95).toFixed(2)} ms over ${hoverMs.length}   goal p95 ≤ 20 ms ${mark(Math.max(q(lensMs, 0.95), q(hoverMs, 0.95)) <= 20)}`);
+}
+
+/** Writes a run of `n` getenv events at one call site, with key(i) as the key of event i. */
+function oneSiteRun(dir, n, key) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ version: 1, id: dir.split('/').pop(), label: null, command: ['go', 'run', '.'], cwd: base, start: '2099-01-01T00:00:00Z', end: '2099-01-01T00:00:01Z', exitCode: 0, goVersion: 'go1.26.8', goos: 'linux', goarch: 'amd64', gitCommit: null, mode: 'run' }));
+  const fd = openSync(join(dir, '7000-1700000000000000000.jsonl'), 'w');
+  let buf = JSON.stringify({ t: 'P', v: 1, pid: 7000, ppid: 1, parent: 0, run: 'keys', argv: ['keys'], cwd: base, go: 'go1.26.8', os: 'linux', arch: 'amd64', wall: 1_700_000_000_000_000_000, mono: 1e9, depth: 16, env: [] }) + '\n';
+  buf += JSON.stringify({ t: 'S', id: 1, f: [['os.Getenv', `${GOROOT}/src/os/env.go`, 103], ['main.load', join(base, 'main.go'), 7], ['main.main', join(base, 'main.go'), 3]] }) + '\n';
+  for (let i = 1; i <= n; i++) {
+    buf += JSON.stringify({ t: 'E', seq: i, g: 1, pg: 0, op: 'getenv', k: key(i), ok: true, v: 'x', t0: 1e9 + i * 1000, t1: 1e9 + i * 1000 + 300, s: 1, wg: 0, wf: false }) + '\n';
+    if (buf.length > 1 << 20) {
+      writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  writeSync(fd, buf);
+  closeSync(fd);
+}
+
+/** 100,000 distinct keys at one site vs as many reads of one key: load and diff, in one fresh process. */
+function manyKeysPhase() {
+  const many = join(base, 'keys', 'many');
+  const one = join(base, 'keys', 'one');
+  oneSiteRun(many, KEYS, (i) => `KEY_${i}`);
+  oneSiteRun(one, KEYS, () => 'KEY');
+  spawnSync('sync');
+  const script = `
+const { loadObservations } = require(${JSON.stringify(join(out, 'analysis', 'loadObservations.js'))});
+const { diffRuns } = require(${JSON.stringify(join(out, 'analysis', 'diff.js'))});
+(async () => {
+  const res = {};
+  for (const [name, dir] of [['one', ${JSON.stringify(one)}], ['many', ${JSON.stringify(many)}]]) {
+    // CPU time of this process, not wall time: the machine may be shared.
+    const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+    const t0 = cpu();
+    const a = await loadObservations([dir]);
+    const t1 = cpu();
+    const b = await loadObservations([dir]);
+    diffRuns(a, b);
+    const t2 = cpu();
+    res[name] = { loadS: t1 - t0, diffS: t2 - t1, entries: a.entries.length };
+  }
+  console.log(JSON.stringify(res));
+})();`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr);
+    process.exit(1);
+  }
+  const m = JSON.parse(r.stdout.trim().split('\n').pop());
+  const x = (a, b) => (b > 0 ? (a / b).toFixed(1) : '?');
+  console.log(`many keys at one site (${KEYS} events each, CPU seconds): load ${m.many.loadS.toFixed(2)} s for ${m.many.entries} distinct keys vs ${m.one.loadS.toFixed(2)} s for one key (×${x(m.many.loadS, m.one.loadS)}); load both + diff ${m.many.diffS.toFixed(2)} s vs ${m.one.diffS.toFixed(2)} s (×${x(m.many.diffS, m.one.diffS)})`);
 }

@@ -69,10 +69,10 @@ export class LspClient {
     readonly conn: MessageConnection,
   ) {}
 
-  /** Starts `node dist/server.js --stdio` (or `node dist/cli.js lsp --stdio`) and connects. */
-  static start(launch: Launch = 'server'): LspClient {
+  /** Starts `node dist/server.js --stdio` (or `node dist/cli.js lsp --stdio`) and connects; `nodeArgs` go to node (e.g. a heap limit). */
+  static start(launch: Launch = 'server', nodeArgs: string[] = []): LspClient {
     const args = launch === 'server' ? [join(repoRoot, 'dist', 'server.js'), '--stdio'] : [join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'];
-    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, conn);
     proc.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ScanResult } from '../../server/src/scan/types';
+import { escapeControls } from '../../server/src/runs/text';
 
 const repo = join(__dirname, '..', '..', '..');
 const cli = join(repo, 'dist', 'cli.js');
@@ -45,7 +46,9 @@ test('scan prints one text line per site, the same sites as --json, from the cur
   const json = JSON.parse(envtrace(['scan', '--json']).stdout) as ScanResult;
   const r = envtrace(['scan']);
   assert.equal(r.code, 0, r.stderr);
-  const want = json.sites.map((s) => `${s.file}:${s.line}:${s.column}  ${s.kind}  ${s.key ?? s.pattern ?? '<dynamic>'}  ${s.api}`);
+  // Control characters of keys (a tab here) are written as escapes, so each site stays one line.
+  const want = json.sites.map((s) => escapeControls(`${s.file}:${s.line}:${s.column}  ${s.kind}  ${s.key ?? s.pattern ?? '<dynamic>'}  ${s.api}`));
+  assert.ok(want.includes(`main.go:46:43  read  TAB\\tKEY  os.Getenv`), 'the tab in a key is escaped');
   assert.deepEqual(r.stdout.trimEnd().split('\n'), want);
   assert.ok(want.some((l) => /^main\.go:\d+:\d+ {2}read {2}FEATURE_\* {2}os\.Getenv$/.test(l)));
   assert.ok(want.some((l) => /^main\.go:\d+:\d+ {2}clear {2}<dynamic> {2}os\.Clearenv$/.test(l)));

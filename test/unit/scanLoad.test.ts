@@ -50,7 +50,7 @@ test('a worker without a grammar still reads and pre-filters, and sends every fi
     writeFileSync(paths[1], 'package a\n\n// Environment, but no API.\nvar y = 1\n');
     const next = new SharedArrayBuffer(4);
     const got: (LoadBatch | LoadDone)[] = [];
-    serveLoad({ paths, next }, null, (m) => got.push(m));
+    serveLoad({ paths, next, within: root }, null, (m) => got.push(m));
     assert.ok('done' in got[got.length - 1]);
     const batch = (got[0] as LoadBatch).batch;
     assert.deepEqual(batch.index, [0, 1, -3]); // the missing file is marked unreadable

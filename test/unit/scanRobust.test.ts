@@ -4,22 +4,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createScanner } from '../../server/src/scan/index';
+import { prng } from './prng';
 
 const repo = join(__dirname, '..', '..', '..');
 const fixture = join(repo, 'test', 'fixtures', 'scan', 'mod');
 const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 const SNIPPETS = ['{', '}', '(', ')', '"', '`', "'", '/*', '*/', '//', '\n', 'os.Getenv(', 'os := 1\n', 'func ', 'const (', 'import . "os"\n',
   '"$', '${', 'fmt.Sprintf("%s', ' + ', '\\', '\u00e9\u{1F600}', '\0', '\r\n', 'package ', 't.Setenv(', 'getenv(', '[]', 'iota'];

@@ -5,7 +5,7 @@
  */
 import { isAbsolute } from 'node:path';
 import type { Site } from '../scan/types';
-import { isStdFrame, packagePath } from '../runs/frames';
+import { isStdFrame, lineText, packagePath } from '../runs/frames';
 import type { Entry, Observations, ObservedRun } from './observations';
 import { mergeContext, observationsForFile } from './merge';
 
@@ -198,12 +198,12 @@ function callingPlace(o: Observations, e: Entry): string | null {
   // The run's directory first (go test runs each test binary in its package directory).
   for (const dir of [o.runs[e.run].cwd, o.processes[proc]?.cwd ?? '']) {
     const cwd = slash(dir).replace(/\/+$/, '');
-    if (cwd && fold(file).startsWith(fold(cwd) + '/')) return `${file.slice(cwd.length + 1)}:${frame.line}`;
+    if (cwd && fold(file).startsWith(fold(cwd) + '/')) return `${file.slice(cwd.length + 1)}:${lineText(frame.line)}`;
   }
-  if (!isAbsolute(file) && !/^[A-Za-z]:\//.test(file)) return `${file}:${frame.line}`;
+  if (!isAbsolute(file) && !/^[A-Za-z]:\//.test(file)) return `${file}:${lineText(frame.line)}`;
   const pkg = packagePath(frame.function);
   const base = file.slice(file.lastIndexOf('/') + 1);
-  return pkg && pkg !== 'main' ? `${pkg}/${base}:${frame.line}` : `${file}:${frame.line}`;
+  return pkg && pkg !== 'main' ? `${pkg}/${base}:${lineText(frame.line)}` : `${file}:${lineText(frame.line)}`;
 }
 
 function slash(p: string): string {

@@ -1,12 +1,13 @@
 /** The text form of a run diff (`envtrace diff --format text`): one line per key and difference. */
 import type { DiffValue, KeyDiff, RunDiff } from './diff';
+import { escapeControls } from '../runs/text';
 
 const MAX_VALUE = 60;
 const MAX_VALUES = 3;
 
 /** A value as the text diff shows it: quoted and truncated, or `•••` for a redacted one. */
 export function valueText(v: DiffValue): string {
-  if (v.redacted) return `••• (${v.length ?? 0} chars, hash ${(v.hash ?? '').slice(0, 8)})`;
+  if (v.redacted) return `••• (${v.length ?? 0} chars, hash ${escapeControls((v.hash ?? '').slice(0, 8))})`;
   if (v.value === undefined) return '(other values)';
   const s = v.value.length > MAX_VALUE ? v.value.slice(0, MAX_VALUE - 1) + '…' : v.value;
   return JSON.stringify(s);
@@ -30,16 +31,17 @@ function keyLines(d: KeyDiff, width: number): string[] {
     changes.push(['!', `unset in ${d.unsetIn.toUpperCase()}, set in ${d.unsetIn === 'a' ? 'B' : 'A'}: ${valuesText(other.values)}`]);
   }
   if (d.valuesChanged) changes.push(['~', `values changed: ${valuesText(d.a!.values)} → ${valuesText(d.b!.values)}`]);
-  if (d.sitesOnlyInA.length) changes.push(['>', `reached only in A: ${d.sitesOnlyInA.join(', ')}`]);
-  if (d.sitesOnlyInB.length) changes.push(['>', `reached only in B: ${d.sitesOnlyInB.join(', ')}`]);
-  return changes.map(([mark, text], i) => (i === 0 ? `${mark} ${d.key.padEnd(width)}  ${text}` : `  ${' '.repeat(width)}  ${text}`));
+  if (d.sitesOnlyInA.length) changes.push(['>', `reached only in A: ${escapeControls(d.sitesOnlyInA.join(', '))}`]);
+  if (d.sitesOnlyInB.length) changes.push(['>', `reached only in B: ${escapeControls(d.sitesOnlyInB.join(', '))}`]);
+  const key = escapeControls(d.key);
+  return changes.map(([mark, text], i) => (i === 0 ? `${mark} ${key.padEnd(width)}  ${text}` : `  ${' '.repeat(width)}  ${text}`));
 }
 
 /** The whole text diff, ending with a newline. */
 export function renderDiffText(diff: RunDiff): string {
-  const label = (r: RunDiff['a']) => `${r.id}${r.label ? ` (${r.label})` : ''}`;
+  const label = (r: RunDiff['a']) => escapeControls(`${r.id}${r.label ? ` (${r.label})` : ''}`);
   const out = [`A: ${label(diff.a)}`, `B: ${label(diff.b)}`];
-  const width = Math.min(32, Math.max(0, ...diff.keys.map((k) => k.key.length)));
+  const width = Math.min(32, Math.max(0, ...diff.keys.map((k) => escapeControls(k.key).length)));
   for (const d of diff.keys) out.push(...keyLines(d, width));
   const n = diff.keys.length;
   out.push(n === 0 ? `no differences (${diff.unchanged} keys compared)` : `${n} key${n === 1 ? '' : 's'} differ, ${diff.unchanged} unchanged`);

@@ -83,6 +83,7 @@ export async function addRun(builder: ObservationsBuilder, source: RunSource, ex
   }
   const r = observer.finish(stats);
   if (strict && stats.files === 0) throw new RunSourceError(`${run.dir} is not a run directory (no process files)`);
+  if (stats.notes?.length) r.problems.message = stats.notes.slice(0, 3).join('; ') + (stats.notes.length > 3 ? `; +${stats.notes.length - 3} more` : '');
   if (stats.unreadableFiles && !r.problems.message) r.problems.message = `${stats.unreadableFiles} process file(s) could not be read (unknown version or no process record)`;
   return r;
 }

@@ -64,6 +64,8 @@ export interface ObservedValue {
   unset: boolean;
   /** Stands for values beyond the per-stack limit. */
   other?: boolean;
+  /** A write the OS refused (`ok:false`): nothing was set. */
+  failed?: boolean;
   count: number;
   processes: number;
   goroutines: number;
@@ -251,16 +253,18 @@ function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteOb
   for (const e of entries) {
     count += e.count;
     const isUnset = e.op === 'getenv' && !e.found;
+    const failed = e.op === 'setenv' && !e.found;
     if (isUnset) unset += e.count;
     if (e.key !== null) keys.set(e.key, (keys.get(e.key) ?? 0) + e.count);
     stacks.set(e.stack, (stacks.get(e.stack) ?? 0) + e.count);
     for (const p of e.processes) procs.add(p);
     for (const t of e.tests) tests.add(t);
     runs.add(e.run);
-    const id = `${e.key ?? ''}\u0000${e.op}\u0000${e.other ? 'o' : isUnset ? 'u' : e.redacted ? 'h' + e.hash : 'v' + (e.value ?? '')}`;
+    const id = `${e.key ?? ''}\u0000${e.op}\u0000${e.other ? 'o' : isUnset ? 'u' : (failed ? 'f' : '') + (e.redacted ? 'h' + e.hash : 'v' + (e.value ?? ''))}`;
     let slot = values.get(id);
     if (!slot) {
       const v: ObservedValue = { key: e.key, op: e.op, redacted: e.redacted, unset: isUnset, count: 0, processes: 0, goroutines: 0, tests: [] };
+      if (failed) v.failed = true;
       if (e.other) v.other = true;
       else if (e.redacted) {
         v.hash = e.hash;

@@ -153,7 +153,8 @@ interface Slot {
 export class RunObserver implements RunVisitor {
   private readonly localStacks = new Map<string, number>();
   private readonly procIndex = new Map<number, number>();
-  private readonly slots = new Map<number, Slot[]>();
+  /** Slots by stack, then op (plus api for stackless events), then key: a lookup per event, whatever the number of keys. */
+  private readonly slots = new Map<number, Map<string, Map<string | undefined, Slot>>>();
   private readonly races = new RaceCollector();
   private lastP: ProcessInfo | null = null;
   private lastProc = 0;
@@ -208,12 +209,18 @@ export class RunObserver implements RunVisitor {
     if (e.test !== undefined) entry.tests.add(e.test);
   }
 
+  // NOTE: a list scanned per event made 100,000 keys read at one call site quadratic (issue 10).
   private slotFor(stack: number, e: RunEvent): Slot {
-    let list = this.slots.get(stack);
-    if (!list) this.slots.set(stack, (list = []));
-    for (const s of list) if (s.op === e.op && s.key === e.key && (stack >= 0 || s.api === e.api)) return s;
-    const s: Slot = { op: e.op, key: e.key, api: e.api, size: 0, unset: undefined, bare: undefined, values: undefined, lastValue: undefined, hashes: undefined, other: undefined };
-    list.push(s);
+    let byOp = this.slots.get(stack);
+    if (!byOp) this.slots.set(stack, (byOp = new Map()));
+    const op = stack >= 0 ? e.op : `${e.op}\0${e.api}`;
+    let byKey = byOp.get(op);
+    if (!byKey) byOp.set(op, (byKey = new Map()));
+    let s = byKey.get(e.key);
+    if (!s) {
+      s = { op: e.op, key: e.key, api: e.api, size: 0, unset: undefined, bare: undefined, values: undefined, lastValue: undefined, hashes: undefined, other: undefined };
+      byKey.set(e.key, s);
+    }
     return s;
   }
 

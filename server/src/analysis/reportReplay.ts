@@ -2,7 +2,7 @@
  * Replays a JSON report (docs/FORMATS.md section 3, e.g. downloaded from CI) into a
  * RunVisitor, the same consumer a run directory feeds, streaming its events.
  */
-import { createReadStream } from 'node:fs';
+import { openRegular } from '../files/readRegular';
 import { JsonObjectStream } from './jsonStream';
 import type { Frame } from '../runs/frames';
 import type { ProcessInfo, RunEvent, RunVisitor } from '../runs/reader';
@@ -44,7 +44,9 @@ export async function replayReport(file: string, visitor: RunVisitor): Promise<R
   const r = new Replayer(visitor);
   const stream = new JsonObjectStream(r, new Set(['events']));
   try {
-    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    // Only a regular file: a FIFO or /dev/zero named as a report is refused, not read forever.
+    const fh = await openRegular(file);
+    for await (const chunk of fh.createReadStream({ encoding: 'utf8', highWaterMark: 1 << 20 })) {
       stream.push(chunk as string);
       await r.drain();
       if (r.stop) break;

@@ -5,6 +5,7 @@
  * characters and newlines of untrusted values never reach the editor raw.
  */
 import type { SiteObservation } from './merge';
+import { lineText, validLine } from '../runs/frames';
 
 /** Longest value shown in a lens; inlay hints are shorter. */
 export const LENS_VALUE_CHARS = 40;
@@ -18,10 +19,20 @@ export function quoteValue(value: string, max: number): string {
 
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 
+/** Keys listed in a hover or a diagnostic; a site that read 100,000 keys names the first ones and counts the rest. */
+export const MAX_KEYS_LISTED = 20;
+
+/** The first MAX_KEYS_LISTED keys, formatted, and `+N more`. */
+export function listKeys<K>(keys: readonly K[], show: (k: K) => string): string {
+  const shown = keys.slice(0, MAX_KEYS_LISTED).map(show);
+  if (keys.length > MAX_KEYS_LISTED) shown.push(`+${keys.length - MAX_KEYS_LISTED} more`);
+  return shown.join(', ');
+}
+
 /** `main.go:39` — the file's base name and line of a race's other side. */
 function place(file: string | null, line: number | null): string {
   if (!file) return 'an unknown place';
-  return `${file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)}:${line ?? '?'}`;
+  return `${file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)}:${lineText(line)}`;
 }
 
 /** The name a site goes by: its key, pattern, or `dynamic key`. */
@@ -63,9 +74,10 @@ function more(n: number): string {
 }
 
 function valueText(v: SiteObservation['values'][number], max: number): string {
-  if (v.redacted) return `••• (${v.length ?? 0} chars)`;
+  const failed = v.failed ? 'failed ' : '';
+  if (v.redacted) return `${failed}••• (${v.length ?? 0} chars)`;
   if (v.other) return '(other values)';
-  return quoteValue(v.value ?? '', max);
+  return failed + quoteValue(v.value ?? '', max);
 }
 
 /** The inlay hint after a read: `= "8080"`, `= unset`, `= •••`; null when there is nothing to say. */
@@ -97,7 +109,7 @@ export function findings(o: SiteObservation, root: string): Finding[] {
   }
   for (const r of o.races) {
     const related = r.others
-      .filter((x) => x.file !== null && x.line !== null)
+      .filter((x) => x.file !== null && validLine(x.line))
       .map((x) => ({
         file: x.relFile !== null ? `${root.replace(/[\\/]+$/, '')}/${x.relFile}` : x.file!,
         line: x.line!,
@@ -106,7 +118,7 @@ export function findings(o: SiteObservation, root: string): Finding[] {
     out.push({ code: 'envtrace.race', severity: 'warning', message: `${r.level} race on ${r.key}: ${r.detail}`, related });
   }
   if (o.site.key === null && o.keys.length) {
-    out.push({ code: 'envtrace.keys', severity: 'hint', message: `observed keys: ${o.keys.map((k) => `${k.key} (×${k.count})`).join(', ')}`, related: [] });
+    out.push({ code: 'envtrace.keys', severity: 'hint', message: `observed keys: ${listKeys(o.keys, (k) => `${k.key} (×${k.count})`)}`, related: [] });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { addRun, RunSourceError } from '../analysis/loadObservations';
 import { ObservationsBuilder, type Observations } from '../analysis/observations';
 import { scanTree } from '../scan/index';
 import { storeRoot } from '../runs/store';
+import { escapeControls } from '../runs/text';
 
 /**
  * `envtrace diff [--format text|json] [--dir DIR] [--root DIR] RUN_A RUN_B`: compares two runs
@@ -46,6 +47,10 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   if (runs.length !== 2) throw new CliError(`diff takes two runs: ${USAGE}`);
   const store = storeRoot(dir ?? io.cwd);
   const [a, b] = [await load(runs[0], store, io.cwd), await load(runs[1], store, io.cwd)];
+  for (const [name, obs] of [['A', a], ['B', b]] as const) {
+    const message = obs.runs[0]?.problems.message;
+    if (message) io.err(`envtrace: ${name}: ${escapeControls(message)}\n`);
+  }
   const diff = diffRuns(a, b, await sitesFor(root ? resolve(io.cwd, root) : io.cwd, root !== undefined));
   io.out(format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : renderDiffText(diff));
   return 0;

@@ -12,6 +12,7 @@ import { diffCommand } from './diff';
 import { lspCommand } from './lsp';
 import { CliError, type Io, nodeIo } from './io';
 import { UnsafeWriteError } from '../files/writeSafe';
+import { escapeControls } from '../runs/text';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -55,12 +56,13 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
     return 2;
   } catch (e) {
     if (e instanceof CliError) {
-      io.err(`envtrace: ${e.message}\n`);
+      // Messages name paths and run fields from disk: one line each, no control character raw.
+      io.err(`envtrace: ${e.message.split('\n').map(escapeControls).join('\n')}\n`);
       return e.exitCode;
     }
     // A store envtrace will not or cannot write (a symlink, another user's, read-only): input, not a bug.
     if (e instanceof UnsafeWriteError) {
-      io.err(`envtrace: ${e.message}\n`);
+      io.err(`envtrace: ${escapeControls(e.message)}\n`);
       return 2;
     }
     throw e;

@@ -4,6 +4,7 @@ import { listRuns } from '../runs/store';
 import { runState } from '../runs/liveness';
 import { storeFor } from './storeDir';
 import { shellCommand } from './shellQuote';
+import { escapeControls } from '../runs/text';
 
 /** `envtrace runs [--json] [--dir DIR]`: lists the stored runs, newest first. */
 export async function runsCommand(args: string[], io: Io): Promise<number> {
@@ -27,19 +28,20 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (!rows.length) {
-    io.err(`envtrace: no runs stored in ${root}\n`);
+    io.err(`envtrace: no runs stored in ${escapeControls(root)}\n`);
     return 0;
   }
   const table = [['ID', 'STARTED', 'EXIT', 'PROCS', 'LABEL', 'COMMAND']];
   for (const r of rows) {
-    table.push([
+    const row = [
       r.id,
       r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
       r.exitCode !== null ? String(r.exitCode) : r.mode === 'env' ? 'env' : r.state === 'interrupted' ? 'interrupted' : 'running',
       String(r.processes),
       r.label ?? '',
       shellCommand(r.command),
-    ]);
+    ];
+    table.push(row.map(escapeControls));
   }
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
   for (const row of table) io.out(row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd() + '\n');

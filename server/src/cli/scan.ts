@@ -12,6 +12,7 @@ import { createScanner } from '../scan/index';
 import type { ScanResult, Site } from '../scan/types';
 import { defaultWorkers, loadTree } from '../scan/walk';
 import { CliError, type Io } from './io';
+import { escapeControls } from '../runs/text';
 
 const usage = 'usage: envtrace scan [--json] [PATH...]';
 
@@ -28,7 +29,8 @@ function commonDir(dirs: string[]): string {
 
 /** The text line of one site: `file:line:col  kind  KEY  api`. */
 export function formatSite(s: Site): string {
-  return `${s.file}:${s.line}:${s.column}  ${s.kind}  ${s.key ?? s.pattern ?? '<dynamic>'}  ${s.api}`;
+  // File names and keys come from the clone: no control character reaches the terminal raw.
+  return escapeControls(`${s.file}:${s.line}:${s.column}  ${s.kind}  ${s.key ?? s.pattern ?? '<dynamic>'}  ${s.api}`);
 }
 
 /** `envtrace scan`: prints every env site under the given paths. */
@@ -53,7 +55,8 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   const scanner = await createScanner();
   const index = scanner.createIndex(root);
   let files = 0;
-  for (const t of new Set(targets)) files += await loadTree(index, { from: t, workers: defaultWorkers() });
+  const onSkip = (path: string, reason: string) => io.err(`envtrace: skipped ${escapeControls(path)}: ${escapeControls(reason)}\n`);
+  for (const t of new Set(targets)) files += await loadTree(index, { from: t, workers: defaultWorkers(), onSkip });
   const result: ScanResult = { root, files, sites: index.allSites() };
   const notes = index.notes();
   if (notes.length) result.notes = notes;

@@ -3,6 +3,7 @@ import type { CodeLens, Location } from 'vscode-languageserver-protocol';
 import { ShowSitesCommand, type ShowSitesArguments } from '../protocol';
 import type { SiteAnnotator, SiteEntry, SiteIndex } from './model';
 import { baseName, groupName, sitesOfGroup, sourceFiles, verb } from './sites';
+import { escapeControls } from '../runs/text';
 
 /** The code lenses of one document: one per line that holds at least one site. */
 export function codeLenses(index: SiteIndex, uri: string, annotators: readonly SiteAnnotator[] = []): CodeLens[] {
@@ -46,7 +47,7 @@ function lineLens(index: SiteIndex, line: SiteEntry[], annotators: readonly Site
     }
   }
   const annotated = annotators.map((a) => a.lens?.(line) ?? []).find((p) => p.length > 0);
-  const title = dedupe(annotated ? [...annotated] : parts).join('  |  ');
+  const title = escapeControls(dedupe(annotated ? [...annotated] : parts).join('  |  '));
   const range = { start: first.range.start, end: first.range.start };
   if (others.length === 0) return { range, command: { title, command: '' } };
   const args: ShowSitesArguments = [first.uri, first.range.start, others];

@@ -6,6 +6,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol';
 import { pathToFileURL } from 'node:url';
 import { findings } from '../analysis/runtimeText';
+import { escapeControls } from '../runs/text';
 import type { SiteIndex } from './model';
 import type { SiteObservations } from './runtime';
 
@@ -18,11 +19,11 @@ export function diagnostics(index: SiteIndex, uri: string, observe: SiteObservat
     const seen = observe(e);
     if (!seen) return [];
     for (const f of findings(seen.o, seen.file.root)) {
-      const d: Diagnostic = { range: e.range, severity: SEVERITY[f.severity], code: f.code, source: 'envtrace', message: f.message };
+      const d: Diagnostic = { range: e.range, severity: SEVERITY[f.severity], code: f.code, source: 'envtrace', message: escapeControls(f.message) };
       if (f.related.length) {
         d.relatedInformation = f.related.map((r) => ({
           location: { uri: pathToFileURL(r.file).href, range: { start: { line: r.line - 1, character: 0 }, end: { line: r.line - 1, character: 0 } } },
-          message: r.message,
+          message: escapeControls(r.message),
         }));
       }
       out.push(d);

@@ -5,9 +5,11 @@
  */
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { CallerFrame, LibraryCall, SiteObservation } from '../analysis/merge';
-import { lensText, quoteValue } from '../analysis/runtimeText';
+import { lensText, listKeys, quoteValue } from '../analysis/runtimeText';
 import type { ObservedFile } from '../workspace/observed';
 import { escapeMarkdown, lineLink, link } from './markdown';
+import { lineText } from '../runs/frames';
+import { escapeControls } from '../runs/text';
 import type { SiteAnnotator, SiteEntry } from './model';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,7 +50,7 @@ export function libraryLenses(calls: readonly LibraryCall[], siteLines: Readonly
       const keys = c.keys.slice(0, 4).map((k) => k.key).join(', ') + (c.keys.length > 4 ? `, +${c.keys.length - 4} more` : '');
       const n = c.keys.reduce((a, k) => a + k.count, 0);
       const at = { line: c.line - 1, character: 0 };
-      return { range: { start: at, end: at }, command: { title: `reads ${keys} through a library (×${n})`, command: '' } };
+      return { range: { start: at, end: at }, command: { title: escapeControls(`reads ${keys} through a library (×${n})`), command: '' } };
     });
 }
 
@@ -59,13 +61,13 @@ export function runtimeHover(o: SiteObservation, file: ObservedFile): string[] {
   else {
     out.push(valueTable(o));
     if (o.unset) out.push(`Unset: ${o.unset} read${o.unset === 1 ? '' : 's'} found it unset${o.site.default !== null ? ` (default ${escapeMarkdown(quoteValue(o.site.default, HOVER_VALUE_CHARS))})` : ''}.`);
-    if (o.site.key === null && o.keys.length) out.push(`Keys observed: ${o.keys.map((k) => `${escapeMarkdown(k.key)} ×${k.count}`).join(', ')}`);
+    if (o.site.key === null && o.keys.length) out.push(`Keys observed: ${listKeys(o.keys, (k) => `${escapeMarkdown(k.key)} ×${k.count}`)}`);
     for (const r of o.races) out.push(raceText(o, r, file.root));
     if (o.callers.length) out.push(callersText(o));
     if (o.processes.length) out.push(processesText(o));
   }
   out.push(runsText(o, file));
-  if (file.problems.length) out.push(`_Note: part of the run data could not be read: ${file.problems.map(escapeMarkdown).join('; ')}._`);
+  if (file.problems.length) out.push(`_Note: part of the run data could not be read: ${file.problems.map((p) => escapeMarkdown(escapeControls(p))).join('; ')}._`);
   return out;
 }
 
@@ -74,7 +76,7 @@ function valueTable(o: SiteObservation): string {
   const head = keyed ? '| key | value | count | processes | goroutines | tests |\n|---|---|---:|---:|---:|---|' : '| value | count | processes | goroutines | tests |\n|---|---:|---:|---:|---|';
   const rows = o.values.slice(0, MAX_ROWS).map((v) => {
     const value = v.unset ? 'unset' : v.other ? '(other values)' : v.redacted ? `••• (${v.length ?? 0} chars)` : escapeMarkdown(quoteValue(v.value ?? '', HOVER_VALUE_CHARS));
-    const op = v.op === 'getenv' ? '' : `${v.op} `;
+    const op = v.op === 'getenv' ? '' : `${v.failed ? 'failed ' : ''}${v.op} `;
     const tests = v.tests.length ? v.tests.slice(0, 3).map(escapeMarkdown).join(', ') + (v.tests.length > 3 ? ` +${v.tests.length - 3}` : '') : '—';
     const cells = [`${escapeMarkdown(op)}${value}`, String(v.count), String(v.processes), String(v.goroutines), tests];
     if (keyed) cells.unshift(escapeMarkdown(v.key ?? '—'));
@@ -86,7 +88,7 @@ function valueTable(o: SiteObservation): string {
 }
 
 function frameLink(f: CallerFrame): string {
-  const label = `${f.relFile ?? f.file}:${f.line}`;
+  const label = `${f.relFile ?? f.file}:${lineText(f.line)}`;
   if (f.kind !== 'workspace') return `${escapeMarkdown(label)} (${escapeMarkdown(f.function)})`;
   return `${link(label, lineLink(pathToFileURL(f.file).href, f.line, 1))} ${escapeMarkdown(f.function)}`;
 }
@@ -103,7 +105,7 @@ function callersText(o: SiteObservation): string {
 }
 
 function processesText(o: SiteObservation): string {
-  const lines = o.processes.slice(0, MAX_PROCESS_LINES).map((p) => `- pid ${p.pid}: ${escapeMarkdown(p.argv.join(' ').slice(0, 200))}`);
+  const lines = o.processes.slice(0, MAX_PROCESS_LINES).map((p) => `- pid ${p.pid}: ${escapeMarkdown(escapeControls(p.argv.join(' ').slice(0, 200)))}`);
   if (o.processCount > lines.length) lines.push(`- … and ${o.processCount - lines.length} more`);
   return `Processes (${o.processCount}):\n\n${lines.join('\n')}`;
 }
@@ -114,14 +116,15 @@ function raceText(o: SiteObservation, r: SiteObservation['races'][number], root:
   const sides = r.others.slice(0, 5).map((x) => {
     const verb = x.op === 'getenv' ? 'read' : 'written';
     const local = x.relFile !== null ? join(root, x.relFile) : x.file;
-    const at = local === null ? 'an unknown place' : link(`${x.relFile ?? local}:${x.line ?? '?'}`, lineLink(pathToFileURL(local).href, x.line ?? 1, 1));
+    const at = local === null ? 'an unknown place' : link(`${x.relFile ?? local}:${lineText(x.line)}`, lineLink(pathToFileURL(local).href, x.line ?? 1, 1));
     return `- ${verb} by goroutine ${x.goroutine} (pid ${x.pid}, ${escapeMarkdown(x.api)}) at ${at}`;
   });
   return `⚠ **${escapeMarkdown(r.level)} race on ${escapeMarkdown(r.key)}** (run ${escapeMarkdown(r.run)}): ${escapeMarkdown(r.detail)}\n\n- ${mine} here, at ${escapeMarkdown(here)}\n${sides.join('\n')}`;
 }
 
 function runsText(o: SiteObservation, file: ObservedFile): string {
-  const name = (r: ObservedFile['runs'][number]) => `${escapeMarkdown(r.id)}${r.label ? ` (${escapeMarkdown(r.label)})` : ''}${r.command.length ? ` — ${escapeMarkdown(r.command.join(' '))}` : ''}`;
+  const text = (t: string) => escapeMarkdown(escapeControls(t));
+  const name = (r: ObservedFile['runs'][number]) => `${text(r.id)}${r.label ? ` (${text(r.label)})` : ''}${r.command.length ? ` — ${text(r.command.join(' '))}` : ''}`;
   const from = o.reached ? file.runs.filter((r) => o.runs.includes(r.id)) : file.runs;
   const lead = o.reached ? 'From run' : 'Shown run';
   return `${lead}${from.length === 1 ? '' : 's'}: ${from.map(name).join('; ')}`;

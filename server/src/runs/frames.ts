@@ -11,6 +11,26 @@ export interface Frame {
   line: number;
 }
 
+// NOTE: the Go toolchain records at most 2^20-1 lines per file (cmd/internal/src's lineMax;
+// later lines are reported as that one), so anything above it did not come from a build.
+/** The highest line number a Go stack can give. */
+export const MAX_GO_LINE = (1 << 20) - 1;
+
+/** True for a line number a Go build can record: an integer from 1 to MAX_GO_LINE. */
+export function validLine(line: unknown): line is number {
+  return typeof line === 'number' && Number.isInteger(line) && line >= 1 && line <= MAX_GO_LINE;
+}
+
+/** A frame's line as shown: the number, `?` when unknown, `(invalid line)` for one no Go build records (stored as 0). */
+export function lineText(line: number | null): string {
+  return line === null ? '?' : validLine(line) ? String(line) : '(invalid line)';
+}
+
+/** True for a count or length a run file can hold: a non-negative safe integer. */
+export function validCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+}
+
 /** The import path of the package a Go function name belongs to: `net/http.(*Server).Serve` → `net/http`. */
 export function packagePath(name: string): string {
   const fn = name.replace(/\[.*\]/g, '');

@@ -3,7 +3,8 @@
  * `github.com/x/y@v1.2.0/z.go`) back to absolute files, through the go.mod files found
  * from the run's working directories.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularSync } from '../files/readRegular';
 import { dirname, isAbsolute, join } from 'node:path';
 
 /** A module of the workspace: its path (from go.mod) and its directory. */
@@ -34,9 +35,12 @@ export function parseWorkUses(gowork: string): string[] {
   return uses.map((u) => u.replace(/^"|"$/g, ''));
 }
 
+/** go.mod and go.work are small; the directories come from run files, so a FIFO or device there is skipped. */
+const MAX_MOD_FILE = 1 << 20;
+
 function readText(file: string): string | null {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularSync(file, { maxBytes: MAX_MOD_FILE }).toString('utf8');
   } catch {
     return null;
   }

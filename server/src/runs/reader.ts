@@ -4,43 +4,70 @@
  * kept per event, so a run of a million events costs what the visitor keeps.
  * Unreadable lines are skipped and counted; gaps in `seq` are counted as lost events.
  */
-import { open, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { absoluteFile, findModules, type ModuleRoot, type PathContext } from './modules';
-import { type Frame, stackFacts } from './frames';
+import { type Frame, stackFacts, validCount, validLine } from './frames';
 import { type EventRecord, type Op, type ProcessRecord, type RecorderLine, parseLine, SUPPORTED_VERSION } from './records';
 import { fastEvent, StringTable } from './fastEvent';
+import { megabytes, openRegular, UnreadableFile } from '../files/readRegular';
 
 /** File access of the reader; injected so callers can read from elsewhere. */
 export interface RunFs {
   readdir(dir: string): Promise<string[]>;
   /**
    * The file's bytes in chunks that end at a line end (the last one may not). A chunk is
-   * valid until the next one is asked for (its buffer is reused).
+   * valid until the next one is asked for (its buffer is reused). Only a regular file inside
+   * `within` is read (else UnreadableFile); a line longer than MAX_LINE is dropped and
+   * reported to `skipped` with its length.
    */
-  chunks(file: string): AsyncIterable<Buffer>;
+  chunks(file: string, within: string, skipped: (bytes: number) => void): AsyncIterable<Buffer>;
 }
 
 const CHUNK = 1 << 20;
+/** The longest line read (a process record holds the starting environment: at most a few MB). */
+export const MAX_LINE = 16 << 20;
 
-/** The bytes of a file in whole lines, read into one reused buffer (grown for longer lines). */
-export async function* fileChunks(file: string): AsyncIterable<Buffer> {
-  const fh = await open(file, 'r');
+/**
+ * The bytes of a file in whole lines, read into one reused buffer, grown for longer lines up
+ * to MAX_LINE; a longer line is dropped as it streams by, so memory stays bounded whatever
+ * the file holds.
+ */
+export async function* fileChunks(file: string, within: string, skipped: (bytes: number) => void): AsyncIterable<Buffer> {
+  const fh = await openRegular(file, { within });
   try {
     let buf = Buffer.allocUnsafe(CHUNK);
     let filled = 0;
+    let dropping = 0; // bytes of an over-long line dropped so far
     for (;;) {
       if (filled === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, filled);
-        buf = bigger;
+        // The buffer holds no line end (whole lines were handed out after each read).
+        if (buf.length >= MAX_LINE) {
+          dropping += filled;
+          filled = 0;
+        } else {
+          const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_LINE));
+          buf.copy(bigger, 0, 0, filled);
+          buf = bigger;
+        }
       }
+      const from = filled;
       const { bytesRead } = await fh.read(buf, filled, buf.length - filled, null);
       if (bytesRead === 0) {
-        if (filled) yield buf.subarray(0, filled);
+        if (dropping) skipped(dropping + filled);
+        else if (filled) yield buf.subarray(0, filled);
         return;
       }
       filled += bytesRead;
+      if (dropping) {
+        const end = buf.subarray(0, filled).indexOf(10, from);
+        if (end < 0) continue;
+        skipped(dropping + end + 1);
+        dropping = 0;
+        buf.copy(buf, 0, end + 1, filled);
+        filled -= end + 1;
+        if (filled === 0) continue;
+      }
       const nl = buf.lastIndexOf(10, filled - 1);
       if (nl < 0) continue;
       yield buf.subarray(0, nl + 1);
@@ -132,6 +159,8 @@ export interface ReadStats {
   lostEvents: number;
   unreadableFiles: number;
   events: number;
+  /** What was skipped and why, one line each (a FIFO, a symlink out of the run, over-long lines). */
+  notes?: string[];
 }
 
 /** Options: where files of trimpath builds live, and which fs to use. */
@@ -144,6 +173,8 @@ export interface ReadOptions {
 }
 
 const PROCESS_FILE = /^(\d+)-(\d+)\.jsonl$/;
+/** Above any seq a process reaches: 2^40 events at ~272 bytes each would be a 300 TB file. */
+const MAX_SEQ = 2 ** 40;
 
 /** The process files of a run directory, oldest process first. */
 export async function processFiles(dir: string, fs: RunFs = nodeRunFs): Promise<string[]> {
@@ -189,17 +220,20 @@ export async function readRun(dir: string, visitor: RunVisitor, opts: ReadOption
   for (let i = 0; i < files.length; i++) {
     stats.files++;
     try {
-      await readProcessFile(join(dir, files[i]), i, { visitor, stats, paths, stackIds, fs, strings });
+      await readProcessFile(join(dir, files[i]), i, { dir, visitor, stats, paths, stackIds, fs, strings });
     } catch (e) {
-      // The file vanished or cannot be read (pruned, permissions): count it, keep the rest.
+      // The file vanished or cannot be read (pruned, permissions, not a regular file): count it, keep the rest.
       if ((e as NodeJS.ErrnoException).code === undefined) throw e;
       stats.unreadableFiles++;
+      if (e instanceof UnreadableFile) (stats.notes ??= []).push(`${files[i]}: ${e.reason}`);
     }
   }
   return stats;
 }
 
 interface FileState {
+  /** The run directory: process files are read only inside it. */
+  dir: string;
   visitor: RunVisitor;
   stats: ReadStats;
   paths: PathResolver;
@@ -298,7 +332,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       value: r.v,
       redacted,
       hash: redacted ? r.h : undefined,
-      length: redacted ? (r.n ?? 0) : undefined,
+      length: redacted ? (validCount(r.n) ? r.n : undefined) : undefined,
       error: r.err,
       t0: r.t0,
       t1,
@@ -315,7 +349,8 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
     };
     p.events++;
     stats.events++;
-    if (r.seq > p.maxSeq) p.maxSeq = r.seq;
+    // A seq no recorder writes (fractional, huge) would invent lost events: it is not counted.
+    if (r.seq > p.maxSeq && r.seq <= MAX_SEQ && Number.isInteger(r.seq)) p.maxSeq = r.seq;
     const end = (wall + (t1 - mono)) / 1e6;
     if (end > p.end) p.end = end;
     return visitor.event?.(e, p);
@@ -328,7 +363,12 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
   };
 
   const fast = { end: 0 };
-  for await (const chunk of st.fs.chunks(file)) {
+  let long = 0;
+  const skipped = () => {
+    long++;
+    stats.badLines++;
+  };
+  for await (const chunk of st.fs.chunks(file, st.dir, skipped)) {
     const size = chunk.length;
     for (let at = 0; at < size; at = fast.end + 1) {
       // Event lines of the recorder's plain shape skip decoding and JSON.parse (fastEvent.ts).
@@ -348,6 +388,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       if (rec.t === 'P') {
         if (rec.v > SUPPORTED_VERSION) {
           stats.unreadableFiles++;
+          (stats.notes ??= []).push(`${name}: process record version ${rec.v}, newer than this envtrace reads (${SUPPORTED_VERSION})`);
           return;
         }
         if (proc) stats.badLines++;
@@ -359,7 +400,8 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
         start(null);
       }
       if (rec.t === 'S') {
-        const frames = rec.f.map(([fn, f, l]) => ({ function: fn, file: absoluteFile(f, paths.ctx()), line: l }));
+        // An impossible line (0, negative, fractional, huge) is kept as 0: "invalid", never shown as given.
+        const frames = rec.f.map(([fn, f, l]) => ({ function: fn, file: absoluteFile(f, paths.ctx()), line: validLine(l) ? l : 0 }));
         const text = JSON.stringify(frames);
         let id = st.stackIds.get(text);
         if (id === undefined) {
@@ -395,8 +437,10 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       }
     }
   }
+  if (long) (stats.notes ??= []).push(`${name}: ${long} line${long === 1 ? '' : 's'} longer than ${megabytes(MAX_LINE)} skipped`);
   if (!proc) {
     stats.unreadableFiles++;
+    (stats.notes ??= []).push(`${name}: no process record (empty or not a process file)`);
     return;
   }
   for (const list of pending.values()) {

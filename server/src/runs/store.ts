@@ -4,9 +4,10 @@
  * keyed hash of redacted values; never copied into a run), newest-N retention.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ensureOwnDir, makeNewDir, replaceFile, UnsafeWriteError, writeNewFile } from '../files/writeSafe';
+import { readRegularText, UnreadableFile } from '../files/readRegular';
 import { loadOrCreateKey } from './key';
 import { runState } from './liveness';
 
@@ -105,12 +106,16 @@ function runJson(info: RunInfo): string {
   return JSON.stringify(info, null, 2) + '\n';
 }
 
+/** run.json holds a command line and a few fields: a bigger one is not envtrace's. */
+const MAX_RUN_JSON = 4 << 20;
+
 /** Reads run.json of a run directory; throws RunStoreError when it is not readable. */
 export async function readRunInfo(dir: string): Promise<RunInfo> {
   let text: string;
   try {
-    text = await readFile(join(dir, 'run.json'), 'utf8');
-  } catch {
+    text = await readRegularText(join(dir, 'run.json'), { within: dir, maxBytes: MAX_RUN_JSON });
+  } catch (e) {
+    if (e instanceof UnreadableFile) throw new RunStoreError(e.message);
     throw new RunStoreError(`${dir} has no run.json`);
   }
   let o: unknown;
@@ -123,21 +128,23 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
   if (typeof o !== 'object' || o === null || typeof r.id !== 'string' || !Array.isArray(r.command)) {
     throw new RunStoreError(`${join(dir, 'run.json')} is corrupt (no id or command)`);
   }
+  // Fields of the wrong type (a hand-edited or hostile run.json) read as absent.
+  const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
   return {
     version: 1,
     id: r.id,
-    label: r.label ?? null,
-    command: r.command,
-    cwd: r.cwd ?? dir,
-    start: r.start ?? '',
-    end: r.end ?? null,
-    exitCode: r.exitCode ?? null,
-    goVersion: r.goVersion ?? null,
-    goos: r.goos ?? null,
-    goarch: r.goarch ?? null,
-    gitCommit: r.gitCommit ?? null,
-    goroot: r.goroot ?? null,
-    gomodcache: r.gomodcache ?? null,
+    label: str(r.label),
+    command: r.command.map(String),
+    cwd: str(r.cwd) ?? dir,
+    start: str(r.start) ?? '',
+    end: str(r.end),
+    exitCode: Number.isSafeInteger(r.exitCode) ? r.exitCode! : null,
+    goVersion: str(r.goVersion),
+    goos: str(r.goos),
+    goarch: str(r.goarch),
+    gitCommit: str(r.gitCommit),
+    goroot: str(r.goroot),
+    gomodcache: str(r.gomodcache),
     mode: r.mode === 'env' ? 'env' : 'run',
     pid: typeof r.pid === 'number' ? r.pid : null,
     pidStart: typeof r.pidStart === 'string' ? r.pidStart : null,

@@ -8,11 +8,12 @@
  * the facts of the parsed ones. A file a worker took but never sent back (it died) is read
  * by the calling thread at the end.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { envText, headerOfBytes } from './entry';
 import type { FileFacts } from './facts';
+import { readGoFile } from './readGo';
 
 /** One loaded file: bytes, its text when it passed the env pre-filter, and facts when parsed. */
 export interface LoadedFile {
@@ -26,18 +27,21 @@ export interface LoadedFile {
   facts: FileFacts | null | undefined;
   /** Package name and imports (readHeader), unless unreadable. */
   header?: Header;
+  /** Why an unreadable file was skipped (not a regular file, a symlink out of the root, too big). */
+  skipped?: string;
 }
 
 type Header = { pkgName: string; imports: string[] };
 
 /** Sent to a worker: the files of the tree and the shared counter of the next one to take. */
 export interface LoadRequest {
-  load: { paths: string[]; next: SharedArrayBuffer };
+  /** `within`: the root files must stay inside once symlinks are resolved. */
+  load: { paths: string[]; next: SharedArrayBuffer; within: string };
 }
 
 /** A worker's batch: for each file its index, byte length, and facts (when parsed). */
 export interface LoadBatch {
-  batch: { index: number[]; lengths: number[]; env: boolean[]; facts: (FileFacts | null | undefined)[]; headers: (Header | undefined)[]; bytes: ArrayBuffer };
+  batch: { index: number[]; lengths: number[]; env: boolean[]; facts: (FileFacts | null | undefined)[]; headers: (Header | undefined)[]; skipped: (string | undefined)[]; bytes: ArrayBuffer };
 }
 
 /** Sent by a worker when the counter ran out. */
@@ -54,6 +58,7 @@ const BATCH_FILES = 64;
  */
 export function takeFiles(
   paths: string[],
+  within: string,
   next: Int32Array,
   parse: ((text: string) => FileFacts | null) | null,
   each: (f: LoadedFile) => void,
@@ -62,15 +67,13 @@ export function takeFiles(
   for (;;) {
     const i = Atomics.add(next, 0, 1);
     if (i >= paths.length) return true;
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(paths[i]);
-    } catch {
-      bytes = EMPTY; // vanished, unreadable or a dangling link: not a file we can scan
-      each({ index: i, bytes, env: false, text: null, facts: undefined });
+    const read = readGoFile(paths[i], within);
+    if (typeof read === 'string') {
+      each({ index: i, bytes: EMPTY, env: false, text: null, facts: undefined, skipped: read });
       if (pause()) return false;
       continue;
     }
+    const bytes: Uint8Array = read;
     const text = envText(bytes);
     const facts = text !== null && parse ? parse(text) : undefined;
     each({ index: i, bytes, env: text !== null, text, facts, header: headerOfBytes(bytes, text) });
@@ -100,12 +103,12 @@ export function serveLoad(req: LoadRequest['load'], parse: ((text: string) => Fi
       at += f.bytes.byteLength;
     }
     post(
-      { batch: { index: files.map((f) => (unreadable(f) ? -1 - f.index : f.index)), lengths: files.map((f) => f.bytes.byteLength), env: files.map((f) => f.env), facts: files.map((f) => f.facts), headers: files.map((f) => f.header), bytes: packed.buffer } },
+      { batch: { index: files.map((f) => (unreadable(f) ? -1 - f.index : f.index)), lengths: files.map((f) => f.bytes.byteLength), env: files.map((f) => f.env), facts: files.map((f) => f.facts), headers: files.map((f) => f.header), skipped: files.map((f) => f.skipped), bytes: packed.buffer } },
       [packed.buffer],
     );
     files = [];
   };
-  takeFiles(req.paths, next, parse, (f) => {
+  takeFiles(req.paths, req.within, next, parse, (f) => {
     files.push(f);
     if (files.length >= BATCH_FILES) flush();
   });
@@ -128,10 +131,11 @@ function workerScript(): string | null {
  */
 export async function loadFiles(
   paths: string[],
+  within: string,
   workers: number,
   parse: (text: string) => FileFacts | null,
   each: (path: string, f: LoadedFile) => void,
-  options: { signal?: AbortSignal; onProgress?(done: number, total: number): void } = {},
+  options: { signal?: AbortSignal; onProgress?(done: number, total: number): void; onSkip?(path: string, reason: string): void } = {},
 ): Promise<void> {
   const shared = new SharedArrayBuffer(4);
   const next = new Int32Array(shared);
@@ -146,6 +150,7 @@ export async function loadFiles(
     seen[f.index] = 1;
     done++;
     if (!unreadable(f)) each(paths[f.index], f);
+    else if (f.skipped !== undefined) options.onSkip?.(paths[f.index], f.skipped);
   };
   const script = workers > 0 ? workerScript() : null;
   const running: Promise<void>[] = [];
@@ -164,7 +169,7 @@ export async function loadFiles(
             const index = raw < 0 ? -1 - raw : raw;
             const slice = raw < 0 ? EMPTY : bytes.subarray(at, at + len);
             at += len;
-            take({ index, bytes: slice, env: m.batch.env[k], text: null, facts: m.batch.facts[k], header: m.batch.headers[k] });
+            take({ index, bytes: slice, env: m.batch.env[k], text: null, facts: m.batch.facts[k], header: m.batch.headers[k], skipped: m.batch.skipped[k] });
           });
         });
         // A worker that fails or exits early: what it took and did not send is read at the end.
@@ -172,7 +177,7 @@ export async function loadFiles(
         worker.on('exit', () => resolve());
       }),
     );
-    worker.postMessage({ load: { paths, next: shared } } satisfies LoadRequest);
+    worker.postMessage({ load: { paths, next: shared, within } } satisfies LoadRequest);
   }
   try {
     let sliceEnd = 0;
@@ -183,7 +188,7 @@ export async function loadFiles(
         break;
       }
       sliceEnd = performance.now() + SLICE_MS;
-      const finished = takeFiles(paths, next, parse, take, () => performance.now() > sliceEnd);
+      const finished = takeFiles(paths, within, next, parse, take, () => performance.now() > sliceEnd);
       progress();
       if (finished) break;
       await new Promise<void>((r) => setImmediate(r));
@@ -193,10 +198,9 @@ export async function loadFiles(
       // Files taken by a worker that died before sending them back.
       for (let i = 0; i < paths.length; i++) {
         if (seen[i]) continue;
-        let bytes: Uint8Array;
-        try {
-          bytes = readFileSync(paths[i]);
-        } catch {
+        const bytes = readGoFile(paths[i], within);
+        if (typeof bytes === 'string') {
+          take({ index: i, bytes: EMPTY, env: false, text: null, facts: undefined, skipped: bytes });
           continue;
         }
         const text = envText(bytes);

@@ -2,12 +2,13 @@
  * The scanner's only IO: walks a directory tree for Go files and go.mod files and feeds
  * them to a WorkspaceIndex.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { ScanResult } from './types';
 import { loadFiles, type LoadedFile } from './loadPool';
 import type { WorkspaceIndex } from './workspace';
+import { readGoFile } from './readGo';
 
 import { SKIPPED_DIRS } from './skipped';
 
@@ -23,6 +24,8 @@ export interface LoadOptions {
   from?: string;
   /** Worker threads that read and parse files beside the calling thread (default 0: read here, parse at refresh). */
   workers?: number;
+  /** Told of each file skipped and why (a FIFO, a device, a symlink out of the root, too big). */
+  onSkip?(path: string, reason: string): void;
 }
 
 /** Options for a one-shot scan. */
@@ -65,18 +68,14 @@ const BATCH = 256;
 // NOTE: synchronous reads in batches, yielding between batches: several times faster than
 // fs.promises for thousands of small files, and the event loop still breathes. Bytes, not
 // strings: most files are never decoded, which spares both the decoding and the GC.
-async function readAll(paths: string[], each: (path: string, bytes: Buffer) => void, options: LoadOptions, afterBatch?: () => void): Promise<void> {
+async function readAll(paths: string[], within: (path: string) => string, each: (path: string, bytes: Buffer) => void, options: LoadOptions, afterBatch?: () => void): Promise<void> {
   for (let i = 0; i < paths.length; i += BATCH) {
     if (options.signal?.aborted) return;
     if (i > 0) await new Promise<void>((r) => setImmediate(r));
     for (const path of paths.slice(i, i + BATCH)) {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(path);
-      } catch {
-        continue; // vanished, unreadable or a dangling link: not a file we can scan
-      }
-      each(path, bytes);
+      const bytes = readGoFile(path, within(path));
+      if (typeof bytes === 'string') options.onSkip?.(path, bytes);
+      else each(path, bytes);
     }
     afterBatch?.();
     options.onProgress?.(Math.min(i + BATCH, paths.length), paths.length);
@@ -94,13 +93,16 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
     if (existsSync(join(d, 'go.mod'))) mods.add(join(d, 'go.mod'));
     if (dirname(d) === d) break;
   }
-  await readAll([...mods], (p, t) => index.setFile(p, t), {});
+  // go.mod files above the root (the enclosing module's) are read only from their own directory.
+  const root = resolve(index.root);
+  const inRoot = (p: string) => (p.startsWith(root + sep) ? root : dirname(p));
+  await readAll([...mods], inRoot, (p, t) => index.setFile(p, t), { onSkip: options.onSkip });
   let files = 0;
   if (options.workers) {
     // This thread and the workers read, pre-filter and parse side by side (loadPool.ts);
     // the index gets the files in path order, as from a sequential read.
     const loaded: (LoadedFile | undefined)[] = new Array(goFiles.length);
-    await loadFiles(goFiles, options.workers, (text) => index.extract(text), (_, f) => (loaded[f.index] = f), options);
+    await loadFiles(goFiles, root, options.workers, (text) => index.extract(text), (_, f) => (loaded[f.index] = f), options);
     loaded.forEach((f, i) => {
       if (!f) return;
       index.setLoaded(goFiles[i], f.bytes, f.env, f.text, f.facts, f.header);
@@ -110,6 +112,7 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
   }
   await readAll(
     goFiles,
+    () => root,
     (p, t) => {
       index.setFile(p, t);
       files++;

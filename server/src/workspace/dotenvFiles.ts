@@ -3,7 +3,7 @@
  * from open documents and file-system changes, parsed by the engine (scan/dotenv.ts).
  */
 import { readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { isDotenvName, parseDotenv, type DotenvEntry, type DotenvFile } from '../scan/dotenv';
 import { canonicalUri, pathToUri, readText, uriToPath } from './files';
 
@@ -27,19 +27,23 @@ export class DotenvFiles {
   private readonly files = new Map<string, DotenvFile>();
   private readonly open = new Set<string>();
   private byKey: Map<string, DotenvDefinition[]> | null = null;
+  /** The folders: a `.env` file is read only inside one (not through a symlink out of them). */
+  private readonly roots = new Set<string>();
 
   /** Finds and reads the `.env` files under a folder (skipping vendor/, testdata/, .git/, node_modules/). */
   async addFolder(root: string): Promise<void> {
+    this.roots.add(root);
     for (const path of await dotenvFilesUnder(root, 0)) {
       const uri = pathToUri(path);
       if (this.open.has(uri)) continue;
-      const text = await readText(path);
+      const text = await readText(path, root);
       if (text !== null) this.setText(uri, text);
     }
   }
 
   /** Drops the files under a folder. */
   removeFolder(root: string): void {
+    this.roots.delete(root);
     const prefix = pathToUri(root).replace(/\/?$/, '/');
     for (const uri of [...this.files.keys()]) if (uri.startsWith(prefix)) this.delete(uri);
   }
@@ -75,7 +79,7 @@ export class DotenvFiles {
 
   private async reload(uri: string): Promise<void> {
     const path = uriToPath(uri);
-    const text = path === null ? null : await readText(path);
+    const text = path === null ? null : await readText(path, [...this.roots].find((r) => path.startsWith(r + sep)) ?? dirname(path));
     if (text === null) this.delete(uri);
     else this.setText(uri, text);
   }

@@ -1,15 +1,20 @@
 /** Reading Go files from disk without ever throwing: missing, unreadable and non-UTF-8 files included. */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readRegular } from '../files/readRegular';
+import { MAX_GO_FILE } from '../scan/readGo';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-/** The text of `path` (invalid UTF-8 replaced by U+FFFD), or null when it cannot be read. */
-export async function readText(path: string): Promise<string | null> {
+/**
+ * The text of `path` (invalid UTF-8 replaced by U+FFFD), or null when it cannot be read, is
+ * not a regular file (a FIFO, a device), is a symlink out of `within`, or is over 16 MB.
+ */
+export async function readText(path: string, within: string | undefined): Promise<string | null> {
   try {
-    return decoder.decode(await readFile(path));
+    return decoder.decode(await readRegular(path, { within, maxBytes: MAX_GO_FILE }));
   } catch {
     return null;
   }

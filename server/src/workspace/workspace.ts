@@ -141,7 +141,7 @@ export class Workspace {
     }
     for (const uri of texts.keys()) {
       const path = uriToPath(uri);
-      if (path !== null) texts.set(uri, await readText(path));
+      if (path !== null) texts.set(uri, await readText(path, this.folderOf(uri)?.root));
     }
     this.update([...texts].filter(([uri]) => !this.open.has(uri))); // open documents win until closed
   }
@@ -153,8 +153,9 @@ export class Workspace {
 
   private async reloadFromDisk(uri: string): Promise<void> {
     const path = uriToPath(uri);
-    if (path === null || !this.folderOf(uri)) return;
-    const text = await readText(path);
+    const folder = this.folderOf(uri);
+    if (path === null || !folder) return;
+    const text = await readText(path, folder.root);
     if (this.open.has(uri)) return; // opened while reading
     this.updateFile(uri, text);
   }
