@@ -140,7 +140,7 @@ test('envtrace report and diff read the good process file, note each skipped one
     const runs = cli(ws, 'runs');
     assert.equal(runs.status, 0, runs.stderr);
     assertNoRawControls(runs.stdout + runs.stderr, 'runs');
-    assert.match(runs.stdout, /^r1 .* lab\\u001b\]0;pwned\\u0007 +go run \.\\u001b\[2J$/m);
+    assert.match(runs.stdout, /^r1 .* lab\\u001b\]0;pwned\\u0007 +go run '\.\\u001b\[2J'$/m);
   } finally {
     removeDir(join(ws, '..'));
   }
