@@ -8,7 +8,7 @@ import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { absoluteFile, findModules, type ModuleRoot, type PathContext } from './modules';
 import { type Frame, stackFacts } from './frames';
-import { type EventRecord, type Op, type ProcessRecord, type RecorderLine, parseLine, SUPPORTED_VERSION } from './records';
+import { type EventRecord, type GoroutineMark, type Op, type ProcessRecord, type RecorderLine, parseLine, SUPPORTED_VERSION } from './records';
 import { fastEvent, StringTable } from './fastEvent';
 
 /** File access of the reader; injected so callers can read from elsewhere. */
@@ -122,6 +122,8 @@ export interface RunVisitor {
   event?(e: RunEvent, p: ProcessInfo): void | Promise<void>;
   /** A goroutine's parent, as soon as it is known; `start` (mono ns) when a test record gives it. */
   goroutine?(pid: number, g: number, pg: number, start?: number): void;
+  /** A test's end or t.Parallel pause, or a goroutine's exit (mono ns), in file order. */
+  mark?(pid: number, g: number, kind: GoroutineMark, at: number): void;
   processEnd?(p: ProcessInfo): void;
 }
 
@@ -376,6 +378,8 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       } else if (rec.t === 'T') {
         tests.set(rec.g, rec.name);
         noteGoroutine(rec.g, rec.pg, rec.t0 || undefined);
+      } else if (rec.t !== 'E') {
+        visitor.mark?.(proc!.pid, rec.g, rec.t, rec.at);
       } else {
         noteGoroutine(rec.g, rec.pg ?? 0);
         if (rec.s !== undefined && !stacks.has(rec.s)) {
