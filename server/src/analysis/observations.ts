@@ -7,7 +7,7 @@
 import { RaceCollector } from './races';
 import type { Frame } from '../runs/frames';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from '../runs/reader';
-import type { EnvEntry, Op } from '../runs/records';
+import type { EnvEntry, GoroutineMark, Op } from '../runs/records';
 import type { ReportRace } from '../runs/report';
 
 /** Distinct values kept per (run, stack, op, key) before the rest is lumped into one entry. */
@@ -183,6 +183,10 @@ export class RunObserver implements RunVisitor {
 
   goroutine(pid: number, g: number, pg: number, start?: number): void {
     this.races.goroutine(pid, g, pg, start);
+  }
+
+  mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
+    this.races.mark(pid, g, kind, at);
   }
 
   event(e: RunEvent, p: ProcessInfo): void {

@@ -5,7 +5,7 @@
 import { RaceCollector } from '../analysis/races';
 import type { Frame } from './frames';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from './reader';
-import type { Op } from './records';
+import type { GoroutineMark, Op } from './records';
 import type { ReportRace, ReportValue, ReportVar } from './report';
 
 /** Distinct values kept per key and per trace line before the rest is only counted. */
@@ -121,6 +121,10 @@ export class RunAggregate implements RunVisitor {
 
   goroutine(pid: number, g: number, pg: number, start?: number): void {
     this.raceCollector.goroutine(pid, g, pg, start);
+  }
+
+  mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
+    this.raceCollector.mark(pid, g, kind, at);
   }
 
   event(e: RunEvent): void {
