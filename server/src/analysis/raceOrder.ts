@@ -33,6 +33,8 @@ const MAX_CHAIN = 10_000;
 /** Goroutine ancestry, starts, test intervals and exits of the processes of one run. */
 export class Timeline {
   private readonly procs = new Map<number, Map<number, GState>>();
+  /** Processes with test-end records (recorders before them wrote only test starts). */
+  private readonly withEnds = new Set<number>();
   private lastPid = -1;
   private lastProc = new Map<number, GState>();
 
@@ -68,7 +70,10 @@ export class Timeline {
   /** A test end, t.Parallel pause or goroutine exit. */
   mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
     const s = this.state(pid, g);
-    if (kind === 'TE') s.end = at;
+    if (kind === 'TE') {
+      s.end = at;
+      this.withEnds.add(pid);
+    }
     else if (kind === 'TP') s.paused = at;
     else s.exit = at;
   }
@@ -90,12 +95,16 @@ export class Timeline {
       testEnd = t.paused !== undefined && xt1 <= t.paused ? t.paused : (t.end ?? Infinity);
     }
     const inTest = testEnd !== Infinity && xt1 <= testEnd;
+    // Runs of recorders that wrote no test ends: a test that started after x is taken as
+    // ordered after it (as those versions did; wrong only for parallel tests).
+    const noEnds = !this.withEnds.has(pid);
     // Walk y's ancestry: `entry` is when y's line of descent left the goroutine `cur`.
     let entry = yt0;
     for (let cur = gy, n = 0; cur && n < MAX_CHAIN; n++) {
       if (cur === gx && entry >= xt1) return true; // a go statement after x
       const c = gs.get(cur);
       if (!c) break;
+      if (noEnds && c.start !== undefined && c.start >= xt1) return true;
       if (inTest) {
         // A test that started after x's test ended, or an ancestor waiting for x's test.
         if (c.start !== undefined && c.start >= testEnd) return true;

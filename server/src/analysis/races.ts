@@ -15,6 +15,7 @@
 import type { RaceParty, ReportRace } from '../runs/report';
 import type { RunEvent } from '../runs/reader';
 import type { GoroutineMark, Op } from '../runs/records';
+import { isTestSetenv } from '../runs/frames';
 import { Timeline } from './raceOrder';
 
 /** How close in time (ns) an unordered write and access must be to be "possible". */
@@ -23,11 +24,6 @@ const MAX_WRITES = 10_000;
 const MAX_SPANS = 1_000;
 const MAX_IN_FLIGHT = 64;
 const MAX_PARTIES = 10;
-
-/** True for the accesses testing.T.Setenv makes (set, look up the old value, restore). */
-export function isTestSetenv(api: string): boolean {
-  return api.startsWith('testing.') && api.endsWith('.Setenv');
-}
 
 interface Write {
   g: number;
