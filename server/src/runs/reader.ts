@@ -7,7 +7,7 @@
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { absoluteFile, findModules, type ModuleRoot, type PathContext } from './modules';
-import { type Frame, stackFacts } from './frames';
+import { type Frame, isTestSetenv, stackFacts } from './frames';
 import { type EventRecord, type GoroutineMark, type Op, type ProcessRecord, type RecorderLine, parseLine, SUPPORTED_VERSION } from './records';
 import { fastEvent, StringTable } from './fastEvent';
 
@@ -305,7 +305,9 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       t0: r.t0,
       t1,
       time: (wall + (r.t0 - mono)) / 1e6,
-      api: r.api ?? local?.api ?? facts?.api ?? fallbackApi(r.op),
+      // NOTE: recorders before the cleanup entries of etPublic named t.Setenv's cleanup
+      // `os.Setenv`/`os.Unsetenv`; the stack (facts) knows better.
+      api: r.api ?? (facts && isTestSetenv(facts.api) ? facts.api : local?.api) ?? facts?.api ?? fallbackApi(r.op),
       stack: local?.id ?? null,
       user: facts?.user ?? null,
       writeGen: r.wg ?? 0,
