@@ -6,6 +6,7 @@ package syscall
 
 import (
 	etsync "sync"
+	etatomic "sync/atomic"
 )
 
 //envtrace:begin
@@ -14,9 +15,10 @@ const etLiveShards = 64
 
 // etLive holds the goroutines that made an event and have not exited, sharded by id.
 var etLive [etLiveShards]struct {
+	n  etatomic.Int32 // len(m), read without the lock by exits of goroutines without events
 	mu etsync.Mutex
 	m  map[uint64]struct{}
-	_  [40]byte // keeps shards on separate cache lines
+	_  [36]byte // keeps shards on separate cache lines
 }
 
 // etNoteLive remembers that goroutine g made an event (cheap when it already did).
@@ -28,6 +30,7 @@ func etNoteLive(g uint64) {
 			s.m = make(map[uint64]struct{})
 		}
 		s.m[g] = struct{}{}
+		s.n.Add(1)
 	}
 	s.mu.Unlock()
 }
@@ -36,10 +39,14 @@ func etNoteLive(g uint64) {
 func etGoexit() {
 	g, _ := envtraceGoids()
 	s := &etLive[g%etLiveShards]
+	if s.n.Load() == 0 { // most goroutines: no goroutine of this shard made an event
+		return
+	}
 	s.mu.Lock()
 	_, ok := s.m[g]
 	if ok {
 		delete(s.m, g)
+		s.n.Add(-1)
 	}
 	s.mu.Unlock()
 	if ok {
