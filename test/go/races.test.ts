@@ -38,7 +38,9 @@ test('the four-line reproducer (sequential tests, os.Setenv and t.Setenv) gives 
 
 test('sequential subtests are ordered; two overlapping t.Parallel tests writing and reading a key race', async () => {
   const { races } = await racesOf(['test', '-count=1', '-parallel=2', '.'], fixture('races/parallel'));
-  assert.deepEqual(races, { PAR_KEY: 'likely' });
+  assert.deepEqual(Object.keys(races), ['PAR_KEY']);
+  // The reader saw the value before and after the write (likely), or read while it was in flight.
+  assert.ok(races.PAR_KEY === 'likely' || races.PAR_KEY === 'definite', races.PAR_KEY);
 });
 
 test('8 goroutines reading in a loop while main writes the key: a race', async () => {

@@ -111,6 +111,9 @@ test('goroutine exits: readers that exited before the write (wg.Wait, then write
   for (let g = 2; g < 10; g++) unknown.access(g, 1, 'getenv', g);
   unknown.access(1, 0, 'setenv', 20);
   assert.equal(unknown.level(), 'possible');
+  // A sibling that wrote and exited before another sibling read is not ordered (no one waited).
+  const siblings = new Trace().access(2, 1, 'setenv', 1).exit(2, 2).access(3, 1, 'getenv', 3);
+  assert.equal(siblings.level(), 'possible');
 });
 
 test('readers in a loop while another goroutine writes: a likely race, exits afterwards change nothing', () => {

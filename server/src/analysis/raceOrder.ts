@@ -7,7 +7,8 @@
  *   goroutine comes before everything that goroutine does (a start is the test record's
  *   time, else the goroutine's first event);
  * - goroutine ends: every access of a goroutine that exited (`GX`), or of a test goroutine
- *   whose test ended (`TE`), comes before what happens after that;
+ *   whose test ended (`TE`), comes before what its ancestors do after that (they may have
+ *   waited for it: wg.Wait); siblings that merely ran later are not ordered by it;
  * - test structure: an access made while its test ran (its goroutine or a goroutine that
  *   test started, before the test ended, or before it paused in t.Parallel) comes before
  *   everything in a test that started after that end, and before what the test's ancestors
@@ -85,8 +86,9 @@ export class Timeline {
     if (!gs) return false;
     const x = gs.get(gx);
     if (!x) return false;
+    // When x's goroutine ended: an ancestor of it (the goroutine that can have waited for it,
+    // as wg.Wait does) is ordered after that. Siblings that merely ran later are not.
     const done = x.exit ?? (x.start !== undefined ? x.end : undefined);
-    if (done !== undefined && done <= yt0) return true;
     // The test x was made in, and the time up to which it is ordered as part of that test.
     const test = this.testOf(gs, gx);
     let testEnd = Infinity;
@@ -100,16 +102,19 @@ export class Timeline {
     const noEnds = !this.withEnds.has(pid);
     // Walk y's ancestry: `entry` is when y's line of descent left the goroutine `cur`.
     let entry = yt0;
+    let exact = true; // entry is y's own time or a test record's start (first events come late)
     for (let cur = gy, n = 0; cur && n < MAX_CHAIN; n++) {
       if (cur === gx && entry >= xt1) return true; // a go statement after x
       const c = gs.get(cur);
       if (!c) break;
+      if (done !== undefined && exact && entry >= done && cur !== gx && this.isAncestorOrSelf(gs, cur, gx)) return true;
       if (noEnds && c.start !== undefined && c.start >= xt1) return true;
       if (inTest) {
         // A test that started after x's test ended, or an ancestor waiting for x's test.
         if (c.start !== undefined && c.start >= testEnd) return true;
         if (entry >= testEnd && this.isAncestorOrSelf(gs, cur, test)) return true;
       }
+      exact = c.start !== undefined;
       entry = c.start ?? (c.first !== Infinity ? c.first : entry);
       cur = c.pg;
     }
