@@ -74,8 +74,7 @@ export class Timeline {
     if (kind === 'TE') {
       s.end = at;
       this.withEnds.add(pid);
-    }
-    else if (kind === 'TP') s.paused = at;
+    } else if (kind === 'TP') s.paused = at;
     else s.exit = at;
   }
 
