@@ -1,6 +1,7 @@
 // `npm run bench:trace`: cost of one os.Getenv untraced, with the overlay compiled in but
-// tracing off, and traced (one write(2) per event into a temp dir), measured in one run,
-// plus the extra seconds of the first traced build (fresh GOCACHE). Prints figures only.
+// tracing off, and traced (one write(2) per event into a temp dir), measured in one run;
+// the cost of a goroutine's exit record (GX) and of the exit hook for goroutines without
+// events; plus the extra seconds of the first traced build (fresh GOCACHE). Prints figures only.
 // "secrets known": a secret in the environment whose length equals the read value's, so
 // every traced read pays the copy check (keyed hash + lookup), the worst case.
 // BENCH_GO_SRC=<dir> measures the recorder fragments of another checkout (e.g. main's server/go).
@@ -47,6 +48,25 @@ func BenchmarkGetenv(b *testing.B) {
 		sink = os.Getenv("BENCH_VAR")
 	}
 }
+
+// One goroutine started and ended per op (run with -test.cpu=1, so the goroutine runs to its
+// exit before the loop goes on): what the exit hook adds to goroutines that touch no env.
+func BenchmarkGoroutine(b *testing.B) {
+	done := make(chan struct{})
+	for i := 0; i < b.N; i++ {
+		go func() { done <- struct{}{} }()
+		<-done
+	}
+}
+
+// The same goroutine reading one key: traced, it writes an event and, at its exit, a GX record.
+func BenchmarkGoroutineGetenv(b *testing.B) {
+	done := make(chan string)
+	for i := 0; i < b.N; i++ {
+		go func() { done <- os.Getenv("BENCH_VAR") }()
+		sink = <-done
+	}
+}
 `,
 );
 
@@ -88,6 +108,28 @@ for (let i = 0; i < ROUNDS; i++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ns = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 
+// Goroutine exits: untraced, traced without env access (the hook's lookup), traced with one read.
+const tracedEnv = { ENVTRACE_DIR: traceDir, ENVTRACE_RUN: 'bench' };
+const gSettings = {
+  'goroutine untraced': { bin: plainBin, env: {}, bench: 'Goroutine$', n: '2000000x' },
+  'goroutine traced': { bin: overlayBin, env: tracedEnv, bench: 'Goroutine$', n: '2000000x' },
+  'goroutine+read untraced': { bin: plainBin, env: {}, bench: 'GoroutineGetenv', n: '2000000x' },
+  'goroutine+read traced': { bin: overlayBin, env: tracedEnv, bench: 'GoroutineGetenv', n: '300000x' },
+};
+const gSamples = Object.fromEntries(Object.keys(gSettings).map((k) => [k, []]));
+for (let i = 0; i < ROUNDS; i++) {
+  for (const [name, s] of Object.entries(gSettings)) {
+    const r = run(s.bin, ['-test.run=^$', `-test.bench=${s.bench}`, '-test.cpu=1', `-test.benchtime=${s.n}`], { cwd: mod, env: { ...env, ...s.env } });
+    const m = /BenchmarkGoroutine\S*\s+\d+\s+([\d.]+) ns\/op/.exec(r.stdout);
+    if (!m) throw new Error(`no figure in:\n${r.stdout}`);
+    gSamples[name].push(Number(m[1]));
+  }
+  for (const f of readdirSync(traceDir)) rmSync(join(traceDir, f));
+}
+const gns = Object.fromEntries(Object.entries(gSamples).map(([k, v]) => [k, median(v)]));
+// The exit record: a traced goroutine with one read, minus its untraced cost and minus a traced read's extra cost.
+const exitRecord = gns['goroutine+read traced'] - gns['goroutine+read untraced'] - (ns.traced - ns.untraced);
+
 // Bytes per traced event, from one traced run of the binary.
 run(overlayBin, ['-test.run=^$', '-test.bench=Getenv', '-test.benchtime=100000x'], {
   cwd: mod,
@@ -111,6 +153,8 @@ const lines = [
   `traced (write per event):        ${f1(ns.traced)} ns  (×${(ns.traced / ns.untraced).toFixed(0)})`,
   `traced, secrets known:           ${f1(ns['traced, secrets known'])} ns  (×${(ns['traced, secrets known'] / ns.untraced).toFixed(0)})`,
   `bytes per traced event:          ${(bytes / 100000).toFixed(0)} B`,
+  `goroutine start+exit untraced:   ${f1(gns['goroutine untraced'])} ns; traced, no env access: ${f1(gns['goroutine traced'])} ns (exit hook +${f1(gns['goroutine traced'] - gns['goroutine untraced'])} ns)`,
+  `goroutine exit record (GX):      ${f1(exitRecord)} ns per exit of a goroutine that made events (${f1(gns['goroutine+read traced'])} ns traced vs ${f1(gns['goroutine+read untraced'])} ns untraced, less a traced read)`,
   `plain build, fresh GOCACHE:      ${cold.toFixed(2)} s; rebuild ${warm.toFixed(2)} s`,
   `first traced build (warm cache): ${first.toFixed(2)} s (+${(first - warm).toFixed(2)} s); later ${again.toFixed(2)} s`,
 ];

@@ -23,7 +23,7 @@ test('the overlay is generated once per GOROOT + version and then reused', async
   assert.match(a.goVersion, /^go1\.\d+/);
   const replace = JSON.parse(readFileSync(a.overlayPath, 'utf8')).Replace as Record<string, string>;
   assert.deepEqual(Object.keys(replace).map((k) => k.slice(realGoroot.length + 1)).sort(), [
-    'src/runtime/env_posix.go', 'src/syscall/env_unix.go', 'src/syscall/env_windows.go',
+    'src/runtime/env_posix.go', 'src/runtime/proc.go', 'src/syscall/env_unix.go', 'src/syscall/env_windows.go',
     'src/syscall/exec_linux.go', 'src/syscall/exec_unix.go', 'src/syscall/exec_windows.go', 'src/testing/testing.go',
   ]);
   // Line numbers of the original part do not move.

@@ -23,6 +23,9 @@ for (const v of versions) {
     const frames = f.stacks.get(e.s)!.f as [string, string, number][];
     assert.deepEqual(frames.slice(0, 2).map((x) => x[0]), ['os.Getenv', 'main.main']);
     assert.ok(f.events.some((x) => x.api === 'runtime' && x.k === 'GOGC'));
+    // The patched testing package (test start, end and t.Parallel records) compiles too.
+    const t = await traced('go', ['test', '-c', '-o', devNull, './a'], { cwd: fixture('multi'), env });
+    assert.equal(t.status, 0, t.stderr);
   });
 }
 

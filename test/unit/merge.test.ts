@@ -88,6 +88,9 @@ test('a race shows on the reading and the writing site with the other side, not 
   assert.equal(r.role, 'reader');
   assert.ok(['possible', 'likely', 'definite'].includes(r.level));
   assert.ok(r.others.some((o) => o.relFile === 'cmd/racy/main.go' && o.line === 15 && o.op === 'setenv'), JSON.stringify(r.others));
+  // The sentence names files relative to the workspace, not as the recording machine had them.
+  assert.match(r.detail, /writes APP_STAGE at cmd\/racy\/main\.go:15 \(os\.Setenv\)/);
+  assert.doesNotMatch(r.detail, / at \//, r.detail);
   const write = at(list, 15, 'APP_STAGE');
   assert.equal(write.races[0]?.role, 'writer');
   assert.ok(write.races[0].others.some((o) => o.line === 25));

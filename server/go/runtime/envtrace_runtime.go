@@ -100,3 +100,10 @@ func envtraceFPCallers(pcs []uintptr) int {
 }
 
 const goarch_PtrSize = 4 << (^uintptr(0) >> 63)
+
+// envtraceExitHook is called at the start of goexit1 (on the exiting goroutine, for every
+// goroutine) once the recorder has set it; server/src/tracer/patches.ts puts the call there.
+var envtraceExitHook func()
+
+//go:linkname envtraceSetExitHook syscall.envtraceSetExitHook
+func envtraceSetExitHook(f func()) { envtraceExitHook = f }

@@ -43,6 +43,7 @@ import type { RaceParty } from '../runs/report';
 import { type Entry, type Observations, goroutineCount } from './observations';
 import { libraryReads } from './libraryReads';
 import { type ContextOptions, MergeContext } from './workspaceFrames';
+import { raceDetail } from './races';
 
 export { MergeContext } from './workspaceFrames';
 
@@ -346,7 +347,7 @@ function siteRaces(ctx: MergeContext, site: Site, entries: Set<Entry>, stacks: n
     const writers = race.writers.map(at);
     const role = readers.some(here) ? 'reader' : writers.some(here) ? 'writer' : null;
     if (!role) continue;
-    out.push({ key: e.key, run: run.id, level: race.level, detail: race.detail, role, others: role === 'reader' ? writers : readers });
+    out.push({ key: e.key, run: run.id, level: race.level, detail: raceDetail(e.key, race, (f) => ctx.relFile(f) ?? f), role, others: role === 'reader' ? writers : readers });
   }
   return out;
 }

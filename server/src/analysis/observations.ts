@@ -5,9 +5,9 @@
  * A run of a million events becomes a few thousand entries, never a million objects.
  */
 import { RaceCollector } from './races';
-import type { Frame } from '../runs/frames';
+import { type Frame, userAccess } from '../runs/frames';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from '../runs/reader';
-import type { EnvEntry, Op } from '../runs/records';
+import type { EnvEntry, GoroutineMark, Op } from '../runs/records';
 import type { ReportRace } from '../runs/report';
 
 /** Distinct values kept per (run, stack, op, key) before the rest is lumped into one entry. */
@@ -186,9 +186,16 @@ export class RunObserver implements RunVisitor {
     this.races.goroutine(pid, g, pg, start);
   }
 
+  mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
+    this.races.mark(pid, g, kind, at);
+  }
+
   event(e: RunEvent, p: ProcessInfo): void {
     this.run.events++;
     this.races.add(e);
+    // t.Setenv's lookup of the old value and its cleanup are no access of the program: not
+    // shown at its site (as "unset") nor counted among the run's keys.
+    if (userAccess(e.op, e.api, e.user) === null && e.key !== undefined) return;
     const stack = e.stack === null ? -1 : (this.localStacks.get(e.stack) ?? -1);
     const entry = this.entryFor(this.slotFor(stack, e), e, stack, p);
     entry.count++;

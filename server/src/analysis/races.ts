@@ -1,21 +1,28 @@
 /**
- * Env races found by analysis of a normal trace (DESIGN.md "Races"). The syscall package
- * serialises env access with a lock, so the Go race detector never reports these; here:
- * - definite: an access happened while another goroutine's write to the key was in flight;
- * - likely: one goroutine observed several write generations of the key, caused by another;
- * - possible: a write and an access by different goroutines within POSSIBLE_WINDOW_NS,
- *   except when the writer is an ancestor of the accessor and wrote before it started (or
- *   the mirror case), the write came before the accessor's test started, or the write is
- *   testing.T.Setenv (the testing package forbids it in parallel tests).
- * Memory: per key and process, the writes (capped) and one summary per accessing goroutine.
+ * Env races found by analysis of a normal trace (DESIGN.md "Races", docs/FORMATS.md). The
+ * syscall package serialises env access with a lock, so the Go race detector never reports
+ * these. A write and an access of the same key by different goroutines of one process are a
+ * race unless the edges of raceOrder.ts order them; the level says what the trace saw:
+ * - definite: the access happened while the write was in flight;
+ * - likely: the accessing goroutine saw the key before and after the write (it changed
+ *   under it);
+ * - possible: neither, but they were within POSSIBLE_WINDOW_NS of each other.
+ * `testing.T.Setenv` (its write, the lookup of the old value and the cleanup that restores
+ * it) is never a party: the testing package forbids it in parallel tests.
+ * Memory: per key and process, the writes (capped) and per accessing goroutine one span of
+ * times per write generation it saw.
  */
 import type { RaceParty, ReportRace } from '../runs/report';
 import type { RunEvent } from '../runs/reader';
-import type { Op } from '../runs/records';
+import type { GoroutineMark, Op } from '../runs/records';
+import { isTestSetenv } from '../runs/frames';
+import { Timeline } from './raceOrder';
 
-/** How close in time (ns) a write and an access of different goroutines must be to be "possible". */
+/** How close in time (ns) an unordered write and access must be to be "possible". */
 export const POSSIBLE_WINDOW_NS = 50_000_000;
 const MAX_WRITES = 10_000;
+const MAX_SPANS = 1_000;
+const MAX_IN_FLIGHT = 64;
 const MAX_PARTIES = 10;
 
 interface Write {
@@ -24,7 +31,6 @@ interface Write {
   t1: number;
   /** The generation this write produced (completed writes before it + 1). */
   gen: number;
-  ordered: boolean;
   acc: Accessor;
   op: Op;
 }
@@ -38,15 +44,16 @@ interface Party {
   count: number;
 }
 
-/** One goroutine's accesses of one key in one process. Flat: there can be one per key × goroutine. */
+/** One goroutine's accesses of one key in one process. */
 interface Accessor {
   g: number;
   count: number;
-  first: number;
-  last: number;
-  minGen: number;
-  maxGen: number;
-  inFlight: boolean;
+  /** Per write generation seen (ascending): the first and last access time. */
+  gens: number[];
+  firsts: number[];
+  lasts: number[];
+  /** Accesses made while another goroutine's write to the key was in flight: [t0, t1] pairs. */
+  inFlight: number[];
   /** The first read and the first write, as race parties (created only when reported). */
   readApi: string | null;
   readFile: string | null;
@@ -69,48 +76,29 @@ interface KeyInProcess {
 const LEVELS = { possible: 1, likely: 2, definite: 3 } as const;
 type Level = keyof typeof LEVELS;
 
-/** What is known of one goroutine: its parent, first event, and start (from a test record). */
-interface GState {
-  pg: number;
-  first: number;
-  start: number | undefined;
-}
-
 /** Collects what race analysis needs while a run streams by; `races()` gives the verdicts. */
 export class RaceCollector {
   private readonly keys = new Map<string, Map<number, KeyInProcess>>();
-  private readonly procs = new Map<number, Map<number, GState>>();
-  // One-entry caches: consecutive events mostly come from the same process and key.
-  private lastPid = -1;
-  private lastProc: Map<number, GState> = new Map();
+  private readonly timeline = new Timeline();
+  // One-entry cache: consecutive events mostly come from the same process and key.
   private lastKey: string | undefined;
   private lastKeyPid = -1;
   private lastKp: KeyInProcess | undefined;
 
-  private proc(pid: number): Map<number, GState> {
-    if (pid === this.lastPid) return this.lastProc;
-    let m = this.procs.get(pid);
-    if (!m) this.procs.set(pid, (m = new Map()));
-    this.lastPid = pid;
-    this.lastProc = m;
-    return m;
+  /** Records a goroutine's parent (and its start time when a test record gives it). */
+  goroutine(pid: number, g: number, pg: number, start?: number): void {
+    this.timeline.goroutine(pid, g, pg, start);
   }
 
-  /** Records a goroutine's parent (and its start time when known). */
-  goroutine(pid: number, g: number, pg: number, start?: number): void {
-    const m = this.proc(pid);
-    const s = m.get(g);
-    if (!s) m.set(g, { pg, first: Infinity, start });
-    else if (start !== undefined) s.start = start;
+  /** Records a test end, t.Parallel pause or goroutine exit. */
+  mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
+    this.timeline.mark(pid, g, kind, at);
   }
 
   /** Adds one event; any event dates its goroutine's start, keyed reads and writes are analysed. */
   add(e: RunEvent): void {
-    const m = this.proc(e.pid);
-    let gs = m.get(e.goroutine);
-    if (!gs) m.set(e.goroutine, (gs = { pg: e.parentGoroutine, first: e.t0, start: undefined }));
-    else if (e.t0 < gs.first) gs.first = e.t0;
-    if (e.key === undefined || (e.op !== 'getenv' && e.op !== 'setenv' && e.op !== 'unsetenv')) return;
+    this.timeline.event(e.pid, e.goroutine, e.parentGoroutine, e.t0);
+    if (e.key === undefined || (e.op !== 'getenv' && e.op !== 'setenv' && e.op !== 'unsetenv') || isTestSetenv(e.api)) return;
     let kp: KeyInProcess | undefined;
     if (e.key === this.lastKey && e.pid === this.lastKeyPid) kp = this.lastKp!;
     else {
@@ -126,19 +114,15 @@ export class RaceCollector {
     let a = kp.last !== undefined && kp.last.g === e.goroutine ? kp.last : kp.accessors.get(e.goroutine);
     if (!a) {
       a = {
-        g: e.goroutine, count: 0, first: e.t0, last: e.t1, minGen: e.writeGen, maxGen: e.writeGen, inFlight: false,
+        g: e.goroutine, count: 0, gens: [], firsts: [], lasts: [], inFlight: [],
         readApi: null, readFile: null, readLine: null, reads: 0, writeApi: null, writeOp: 'setenv', writeFile: null, writeLine: null, writes: 0,
       };
       kp.accessors.set(e.goroutine, a);
     }
     kp.last = a;
     a.count++;
-    if (e.t0 < a.first) a.first = e.t0;
-    if (e.t1 > a.last) a.last = e.t1;
-    if (e.writeGen < a.minGen) a.minGen = e.writeGen;
-    const gen = write ? e.writeGen + 1 : e.writeGen;
-    if (gen > a.maxGen) a.maxGen = gen;
-    if (e.writeInFlight) a.inFlight = true;
+    noteSpan(a, e.writeGen, e.t0, e.t1);
+    if (e.writeInFlight && a.inFlight.length < 2 * MAX_IN_FLIGHT) a.inFlight.push(e.t0, e.t1);
     if (write) {
       if (a.writes++ === 0) {
         a.writeApi = e.api;
@@ -146,7 +130,7 @@ export class RaceCollector {
         a.writeFile = e.user?.file ?? null;
         a.writeLine = e.user?.line ?? null;
       }
-      if (kp.writes.length < MAX_WRITES) kp.writes.push({ g: e.goroutine, t0: e.t0, t1: e.t1, gen: e.writeGen + 1, ordered: e.api.startsWith('testing.'), acc: a, op: e.op });
+      if (kp.writes.length < MAX_WRITES) kp.writes.push({ g: e.goroutine, t0: e.t0, t1: e.t1, gen: e.writeGen + 1, acc: a, op: e.op });
     } else if (a.reads++ === 0) {
       a.readApi = e.api;
       a.readFile = e.user?.file ?? null;
@@ -164,30 +148,20 @@ export class RaceCollector {
     return out;
   }
 
-  /** When goroutine g started: its test record, else its first event. */
-  private startOf(pid: number, g: number, fallback: number): number {
-    const s = this.procs.get(pid)?.get(g);
-    return s?.start ?? (s && s.first !== Infinity ? s.first : fallback);
-  }
-
-  /** Start time of the test that goroutine g (or its nearest ancestor) runs; -Infinity when none. */
-  private testStartOf(pid: number, g: number): number {
-    const gs = this.procs.get(pid);
-    for (let cur = g, n = 0; cur && n < 10_000; n++) {
-      const s = gs?.get(cur);
-      if (!s) break;
-      if (s.start !== undefined) return s.start;
-      cur = s.pg;
+  /** The level of the race between write w and accessor a, or null when they are ordered. */
+  private pairLevel(pid: number, w: Write, a: Accessor): Level | null {
+    // Spans of generations before w's happened before it completed; the others after it.
+    let i = 0;
+    while (i < a.gens.length && a.gens[i] < w.gen) i++;
+    const before = i > 0 && !this.timeline.ordered(pid, a.g, a.lasts[i - 1], w.g, w.t0);
+    const after = i < a.gens.length && !this.timeline.ordered(pid, w.g, w.t1, a.g, a.firsts[i]);
+    if (!before && !after) return null;
+    for (let j = 0; j < a.inFlight.length; j += 2) {
+      if (a.inFlight[j] < w.t1 && a.inFlight[j + 1] > w.t0) return 'definite';
     }
-    return -Infinity;
-  }
-
-  private isAncestor(pid: number, anc: number, g: number): boolean {
-    const gs = this.procs.get(pid);
-    for (let cur = gs?.get(g)?.pg ?? 0, n = 0; cur && n < 10_000; n++, cur = gs?.get(cur)?.pg ?? 0) {
-      if (cur === anc) return true;
-    }
-    return false;
+    if (before && after) return 'likely';
+    const gap = before ? w.t0 - a.lasts[i - 1] : a.firsts[i] - w.t1;
+    return gap <= POSSIBLE_WINDOW_NS ? 'possible' : null;
   }
 
   private keyRace(key: string, byPid: Map<number, KeyInProcess>): ReportRace | null {
@@ -197,20 +171,9 @@ export class RaceCollector {
     for (const [pid, kp] of byPid) {
       if (!kp.writes.length) continue;
       for (const a of kp.accessors.values()) {
-        const start = this.startOf(pid, a.g, a.first);
-        const testStart = this.testStartOf(pid, a.g);
         for (const w of kp.writes) {
-          if (w.g === a.g || w.ordered) continue;
-          if (w.t1 <= start && this.isAncestor(pid, w.g, a.g)) continue;
-          // The testing package starts a test only after the previous sequential test ended, and
-          // after TestMain's setup: a write before the accessor's test started is ordered.
-          if (w.t1 <= testStart) continue;
-          // The mirror case: all of an ancestor's accesses came before the writer goroutine started.
-          if (a.last <= this.startOf(pid, w.g, w.t0) && this.isAncestor(pid, a.g, w.g)) continue;
-          let level: Level | null = null;
-          if (a.inFlight) level = 'definite';
-          else if (w.gen > a.minGen && w.gen <= a.maxGen && a.count > 1) level = 'likely';
-          else if (Math.max(0, a.first - w.t1, w.t0 - a.last) <= POSSIBLE_WINDOW_NS) level = 'possible';
+          if (w.g === a.g) continue;
+          const level = this.pairLevel(pid, w, a);
           if (!level) continue;
           addParty(writers, pid, writerParty(w));
           addParty(readers, pid, accessorParty(a));
@@ -220,22 +183,48 @@ export class RaceCollector {
       }
     }
     if (!best) return null;
-    const wp = writerParty(best.w);
-    const side = accessorParty(best.a);
-    const at = (p: Party) => (p.file ? ` at ${p.file}:${p.line}` : '');
-    const how =
-      best.level === 'definite'
-        ? 'while a write to it was in flight'
-        : best.level === 'likely'
-          ? 'and saw its value change between accesses'
-          : 'close in time, with no ordering envtrace can see';
-    return {
-      level: best.level,
-      detail: `goroutine ${best.w.g} writes ${key}${at(wp)} (${wp.api}); goroutine ${best.a.g} ${side.op === 'getenv' ? 'reads' : 'writes'} it${at(side)} (${side.api}) ${how} (pid ${best.pid})`,
-      writers: [...writers.values()].slice(0, MAX_PARTIES),
-      readers: [...readers.values()].slice(0, MAX_PARTIES),
+    // The pair the detail names comes first in each list.
+    const first = (m: Map<string, RaceParty>, p: Party) => {
+      const id = partyId(best!.pid, p);
+      const head = m.get(id)!;
+      return [head, ...[...m.entries()].filter(([k]) => k !== id).map(([, v]) => v)].slice(0, MAX_PARTIES);
     };
+    const race: ReportRace = { level: best.level, detail: '', writers: first(writers, writerParty(best.w)), readers: first(readers, accessorParty(best.a)) };
+    race.detail = raceDetail(key, race, (f) => f);
+    return race;
   }
+}
+
+/** Adds an access at [t0, t1] that saw write generation gen to a's spans. */
+function noteSpan(a: Accessor, gen: number, t0: number, t1: number): void {
+  const n = a.gens.length;
+  if (n && a.gens[n - 1] === gen) {
+    if (t1 > a.lasts[n - 1]) a.lasts[n - 1] = t1;
+    if (t0 < a.firsts[n - 1]) a.firsts[n - 1] = t0;
+  } else if (n && (a.gens[n - 1] > gen || n >= MAX_SPANS)) {
+    // Out of order (not expected within one goroutine) or too many: widen the last span.
+    a.firsts[n - 1] = Math.min(a.firsts[n - 1], t0);
+    a.lasts[n - 1] = Math.max(a.lasts[n - 1], t1);
+  } else {
+    a.gens.push(gen);
+    a.firsts.push(t0);
+    a.lasts.push(t1);
+  }
+}
+
+const HOW: Record<Level, string> = {
+  definite: 'while a write to it was in flight',
+  likely: 'and saw its value change between accesses',
+  possible: 'close in time, with no ordering envtrace can see',
+};
+
+/** The sentence of a race: its first writer and first reader, files shown through `show`. */
+export function raceDetail(key: string, race: ReportRace, show: (file: string) => string): string {
+  const w = race.writers[0];
+  const r = race.readers[0];
+  if (!w || !r) return race.detail;
+  const at = (p: RaceParty) => (p.file ? ` at ${show(p.file)}:${p.line}` : '');
+  return `goroutine ${w.goroutine} writes ${key}${at(w)} (${w.api}); goroutine ${r.goroutine} ${r.op === 'getenv' ? 'reads' : 'writes'} it${at(r)} (${r.api}) ${HOW[race.level]} (pid ${w.pid})`;
 }
 
 function writerParty(w: Write): Party {
@@ -250,7 +239,11 @@ function accessorParty(a: Accessor): Party {
     : { g: a.g, op: a.writeOp, api: a.writeApi ?? '', file: a.writeFile, line: a.writeLine, count: a.writes };
 }
 
+function partyId(pid: number, p: Party): string {
+  return `${pid}/${p.g}/${p.op}`;
+}
+
 function addParty(into: Map<string, RaceParty>, pid: number, p: Party): void {
-  const id = `${pid}/${p.g}/${p.op}`;
+  const id = partyId(pid, p);
   if (!into.has(id)) into.set(id, { pid, goroutine: p.g, op: p.op, api: p.api, file: p.file, line: p.line, count: p.count });
 }

@@ -3,9 +3,9 @@
  * the distinct (site, op, key, value) lines of the text trace, and races. Holds no events.
  */
 import { RaceCollector } from '../analysis/races';
-import type { Frame } from './frames';
+import { type Frame, userAccess } from './frames';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from './reader';
-import type { Op } from './records';
+import type { GoroutineMark, Op } from './records';
 import type { ReportRace, ReportValue, ReportVar } from './report';
 
 /** Distinct values kept per key and per trace line before the rest is only counted. */
@@ -126,6 +126,10 @@ export class RunAggregate implements RunVisitor {
     this.raceCollector.goroutine(pid, g, pg, start);
   }
 
+  mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
+    this.raceCollector.mark(pid, g, kind, at);
+  }
+
   event(e: RunEvent): void {
     const order = this.events++;
     this.raceCache = null;
@@ -136,10 +140,11 @@ export class RunAggregate implements RunVisitor {
       let found = this.vars.get(e.key);
       if (!found) this.vars.set(e.key, (found = { key: e.key, reads: 0, writes: 0, unsetReads: 0, cells: new Map() }));
       v = found;
-      if (e.op === 'getenv') {
+      const kind = userAccess(e.op, e.api, e.user);
+      if (kind === 'read') {
         v.reads++;
         if (!e.found) v.unsetReads++;
-      } else if (e.op === 'setenv' || e.op === 'unsetenv') v.writes++;
+      } else if (kind === 'write') v.writes++;
     }
     const cellId = e.stack === null ? e.op + '\0' + e.api : e.op + '\0' + e.stack;
     let cell = v.cells.get(cellId);

@@ -117,3 +117,20 @@ export function stackFacts(frames: readonly Frame[], op: Op, modulePaths: readon
   const std = user ? frames[userIndex - 1] : frames[0];
   return { api: apiName(withoutClosure(std.function)), user };
 }
+
+/** True for the accesses testing.T.Setenv (B, F) makes: the set, the lookup of the old value, the restoring cleanup. */
+export function isTestSetenv(api: string): boolean {
+  return api.startsWith('testing.') && api.endsWith('.Setenv');
+}
+
+/**
+ * How an access counts for the program's own reads and writes. `t.Setenv` looks the key up
+ * (to restore it later) and registers a cleanup that sets or unsets it again: that is the
+ * testing package's bookkeeping, not a read or write of the test (null). Its set is a write.
+ * The cleanup is told from the set by having no frame outside the standard library.
+ */
+export function userAccess(op: Op, api: string, user: Frame | null): 'read' | 'write' | null {
+  if (op === 'getenv') return isTestSetenv(api) ? null : 'read';
+  if (op === 'setenv' || op === 'unsetenv') return isTestSetenv(api) && user === null ? null : 'write';
+  return null;
+}

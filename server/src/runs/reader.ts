@@ -7,8 +7,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { absoluteFile, findModules, type ModuleRoot, type PathContext } from './modules';
-import { type Frame, stackFacts, validCount, validLine } from './frames';
-import { type EventRecord, type Op, type ProcessRecord, type RecorderLine, parseLine, SUPPORTED_VERSION } from './records';
+import { type Frame, isTestSetenv, stackFacts, validCount, validLine } from './frames';
+import { type EventRecord, type GoroutineMark, type Op, type ProcessRecord, type RecorderLine, parseLine, SUPPORTED_VERSION } from './records';
 import { fastEvent, StringTable } from './fastEvent';
 import { megabytes, openRegular, UnreadableFile } from '../files/readRegular';
 
@@ -149,6 +149,8 @@ export interface RunVisitor {
   event?(e: RunEvent, p: ProcessInfo): void | Promise<void>;
   /** A goroutine's parent, as soon as it is known; `start` (mono ns) when a test record gives it. */
   goroutine?(pid: number, g: number, pg: number, start?: number): void;
+  /** A test's end or t.Parallel pause, or a goroutine's exit (mono ns), in file order. */
+  mark?(pid: number, g: number, kind: GoroutineMark, at: number): void;
   processEnd?(p: ProcessInfo): void;
 }
 
@@ -337,7 +339,9 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       t0: r.t0,
       t1,
       time: (wall + (r.t0 - mono)) / 1e6,
-      api: r.api ?? local?.api ?? facts?.api ?? fallbackApi(r.op),
+      // NOTE: recorders before the cleanup entries of etPublic named t.Setenv's cleanup
+      // `os.Setenv`/`os.Unsetenv`; the stack (facts) knows better.
+      api: r.api ?? (facts && isTestSetenv(facts.api) ? facts.api : local?.api) ?? facts?.api ?? fallbackApi(r.op),
       stack: local?.id ?? null,
       user: facts?.user ?? null,
       writeGen: r.wg ?? 0,
@@ -423,6 +427,8 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       } else if (rec.t === 'T') {
         tests.set(rec.g, rec.name);
         noteGoroutine(rec.g, rec.pg, rec.t0 || undefined);
+      } else if (rec.t !== 'E') {
+        visitor.mark?.(proc!.pid, rec.g, rec.t, rec.at);
       } else {
         noteGoroutine(rec.g, rec.pg ?? 0);
         if (rec.s !== undefined && !stacks.has(rec.s)) {

@@ -84,7 +84,20 @@ export interface EnvRecord {
   env: EnvEntry[];
 }
 
-export type RecorderLine = ProcessRecord | StackRecord | EventRecord | TestRecord | EnvRecord;
+/**
+ * `{"t":"TE"|"TP"|"GX","g":…,"t1"|"t0":…}`: a test ended (its subtests and cleanups done), a
+ * test paused in t.Parallel, a goroutine that made events exited. `at` is the record's time.
+ */
+export interface GoroutineMarkRecord {
+  t: GoroutineMark;
+  g: number;
+  at: number;
+}
+
+/** TE: test end; TP: t.Parallel called; GX: goroutine exit. */
+export type GoroutineMark = 'TE' | 'TP' | 'GX';
+
+export type RecorderLine = ProcessRecord | StackRecord | EventRecord | TestRecord | EnvRecord | GoroutineMarkRecord;
 
 const OPS = new Set<string>(['getenv', 'setenv', 'unsetenv', 'clearenv', 'environ', 'spawn', 'exec']);
 
@@ -120,6 +133,11 @@ export function parseLine(line: string): RecorderLine | null {
       return isNum(r.g) && isStr(r.name) && optNum(r.pg) && optNum(r.t0)
         ? ({ t: 'T', g: r.g, pg: (r.pg as number) ?? 0, name: r.name, t0: (r.t0 as number) ?? 0 } as TestRecord)
         : null;
+    case 'TE':
+    case 'GX':
+      return isNum(r.g) && isNum(r.t1) ? { t: r.t, g: r.g, at: r.t1 } : null;
+    case 'TP':
+      return isNum(r.g) && isNum(r.t0) ? { t: 'TP', g: r.g, at: r.t0 } : null;
     default:
       return null;
   }

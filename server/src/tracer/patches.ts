@@ -12,8 +12,11 @@ export interface Patch {
   file: string;
   /** Functions renamed to envtraceOrig<Name> (first letter upper-cased); `sig` must occur exactly once. */
   renames: { name: string; sig: string }[];
-  /** Text put after an anchor line that must occur exactly once (same line, so nothing moves). */
-  inserts?: { anchor: string; text: string }[];
+  /**
+   * Text put on an anchor line that must occur exactly once (same line, so nothing moves):
+   * after it, or with `before` between its indentation and its statement.
+   */
+  inserts?: { anchor: string; text: string; before?: boolean }[];
   /** Imports added on the package line (alias → path). */
   imports?: Record<string, string>;
   /** Directory under server/go whose *.go fragments are appended (sorted by name). */
@@ -50,11 +53,24 @@ export const PATCHES: Patch[] = [
   // Dies with envtrace (ENVTRACE_ALIVE): Linux only, no renames.
   { file: 'src/syscall/exec_linux.go', renames: [], fragments: 'syscall/exec_linux' },
   { file: 'src/runtime/env_posix.go', renames: [{ name: 'gogetenv', sig: 'func gogetenv(key string) string {' }], fragments: 'runtime' },
+  // Goroutine exits (the `GX` record): goexit1 runs on the exiting goroutine for every
+  // goroutine; the hook is set by the recorder and writes only for goroutines that made events.
+  {
+    file: 'src/runtime/proc.go',
+    renames: [],
+    inserts: [{ anchor: 'func goexit1() {', text: ' if envtraceExitHook != nil { envtraceExitHook() };' }],
+  },
+  // Test records: start (`T`), the pause in t.Parallel (`TP`), and the end (`TE`), written
+  // just before tRunner signals the parent, after subtests and cleanups.
   {
     file: 'src/testing/testing.go',
     renames: [],
     imports: { envtraceSyscall: 'syscall' },
-    inserts: [{ anchor: 'func tRunner(t *T, fn func(t *T)) {', text: ' envtraceSyscall.EnvtraceTestStart(t.Name());' }],
+    inserts: [
+      { anchor: 'func tRunner(t *T, fn func(t *T)) {', text: ' envtraceSyscall.EnvtraceTestStart(t.Name());' },
+      { anchor: '\t\t\tt.signal <- signal', text: 'envtraceSyscall.EnvtraceTestEnd(t.Name()); ', before: true },
+      { anchor: '\tt.signal <- true   // Release calling test.', text: 'envtraceSyscall.EnvtraceTestParallel(); ', before: true },
+    ],
   },
 ];
 
@@ -107,7 +123,9 @@ export function applyPatch(p: Patch, original: string, goVersion: string, goSrcD
   for (const ins of p.inserts ?? []) {
     const n = countLines(text, ins.anchor);
     if (n !== 1) refuse(ins.anchor, n);
-    text = text.replace(`\n${ins.anchor}\n`, `\n${ins.anchor}${ins.text}\n`);
+    const indent = /^\s*/.exec(ins.anchor)![0];
+    const line = ins.before ? indent + ins.text + ins.anchor.slice(indent.length) : ins.anchor + ins.text;
+    text = text.replace(`\n${ins.anchor}\n`, () => `\n${line}\n`);
   }
   const frags = p.fragments ? readFragments(goSrcDir, p.fragments) : [];
   const imports = new Set<string>(Object.entries(p.imports ?? {}).map(([a, path]) => `${a} "${path}"`));

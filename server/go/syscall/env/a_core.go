@@ -23,6 +23,7 @@ func envtraceGoids() (id, parent uint64)
 func envtraceNanotime() int64
 func envtraceWalltime() int64
 func envtraceArgs() []string
+func envtraceSetExitHook(f func())
 
 //go:noescape
 func envtraceFPCallers(pcs []uintptr) int
@@ -164,6 +165,9 @@ func etStart() {
 	etSys.write(etFd, b)
 	etOn = true
 	envtraceEarlyReads(etRuntimeRead)
+	if !etRaceMode { // in race mode the exit hook's lock would add edges the detector must not see
+		envtraceSetExitHook(etGoexit)
+	}
 	if etRaceMode {
 		etRaceStart() // last: the recorder goroutine inherits everything set up above
 	}

@@ -92,6 +92,9 @@ func etEmit(e *etEvent) {
 	}
 	b = append(b, "}\n"...)
 	etSys.write(etFd, b)
+	if !etRaceMode {
+		etNoteLive(e.g)
+	}
 	if cap(b) <= 64<<10 {
 		buf.b = b
 		etBufPool.Put(buf)

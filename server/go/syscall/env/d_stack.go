@@ -116,6 +116,8 @@ var etPublic = map[string]string{
 	"os.ExpandEnv": "os.ExpandEnv", "os.Expand": "",
 	"testing.(*T).Setenv": "testing.T.Setenv", "testing.(*B).Setenv": "testing.B.Setenv",
 	"testing.(*F).Setenv": "testing.F.Setenv", "testing.(*common).Setenv": "testing.T.Setenv",
+	// t.Setenv's cleanups (restore the old value, or unset): its bookkeeping, not os.Setenv.
+	"testing.(*common).Setenv.func1": "testing.T.Setenv", "testing.(*common).Setenv.func2": "testing.T.Setenv",
 	"os.StartProcess": "os.StartProcess", "os.startProcess": "", "os.(*Process).exec": "",
 	"os/exec.(*Cmd).Start": "os/exec.Cmd.Start", "os/exec.(*Cmd).Run": "os/exec.Cmd.Run",
 	"os/exec.(*Cmd).Output": "os/exec.Cmd.Output", "os/exec.(*Cmd).CombinedOutput": "os/exec.Cmd.CombinedOutput",

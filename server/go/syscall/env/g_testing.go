@@ -1,5 +1,6 @@
-// envtrace recorder, part 7: test records. The overlay's copy of testing.go calls this at
-// the start of tRunner, so each test's goroutine can be named (docs/FORMATS.md "T").
+// envtrace recorder, part 7: test records. The overlay's copy of testing.go calls these in
+// tRunner and T.Parallel, so each test's goroutine can be named and its run interval known
+// (docs/FORMATS.md "T", "TP", "TE").
 package syscall
 
 //envtrace:begin
@@ -18,6 +19,34 @@ func EnvtraceTestStart(name string) {
 	b = append(b, `,"name":`...)
 	b = etAppendStr(b, name)
 	b = append(b, `,"t0":`...)
+	b = etAppendInt(b, envtraceNanotime())
+	b = append(b, "}\n"...)
+	etSys.write(etFd, b)
+}
+
+// EnvtraceTestEnd writes {"t":"TE","g":…,"t1":…}: the test, its subtests and cleanups are
+// done and tRunner is about to release the goroutine waiting for it.
+func EnvtraceTestEnd(name string) {
+	if etOn && name != "" {
+		etGoroutineRecord(`{"t":"TE","g":`, `,"t1":`)
+	}
+}
+
+// EnvtraceTestParallel writes {"t":"TP","g":…,"t0":…}: the test called t.Parallel and
+// pauses until its parent's function returns; from then on it runs beside its siblings.
+func EnvtraceTestParallel() {
+	if etOn {
+		etGoroutineRecord(`{"t":"TP","g":`, `,"t0":`)
+	}
+}
+
+// etGoroutineRecord writes <head><goroutine id><timeField><now>}.
+func etGoroutineRecord(head, timeField string) {
+	g, _ := envtraceGoids()
+	var buf [96]byte
+	b := append(buf[:0], head...)
+	b = etAppendUint(b, g)
+	b = append(b, timeField...)
 	b = etAppendInt(b, envtraceNanotime())
 	b = append(b, "}\n"...)
 	etSys.write(etFd, b)
