@@ -21,12 +21,14 @@ run([join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', ...vsceFl
 if (out) console.log(`${out}: ${(statSync(out).size / 1024 / 1024).toFixed(2)} MB`);
 
 /**
- * No npm dependency walk; no repository required. vsce rewrites the README's relative links and
- * images against the repository in package.json; without one, set ENVTRACE_BASE_URL (the
- * repository's web address) or vsce refuses relative images.
+ * No npm dependency walk; no repository (envtrace has no public one yet). vsce would rewrite the
+ * README's relative links and images against the repository and refuses them without one. By
+ * default they stay relative: the images and linked docs are packed (.vscodeignore), and VS Code
+ * shows an installed VSIX's README from the package. For a marketplace listing, which needs
+ * absolute URLs, set ENVTRACE_BASE_URL to the repository's web address.
  */
 function vsceFlags() {
   const base = process.env.ENVTRACE_BASE_URL;
-  const urls = base ? ['--baseContentUrl', `${base}/blob/HEAD`, '--baseImagesUrl', `${base}/raw/HEAD`] : [];
-  return ['--no-dependencies', '--allow-missing-repository', ...urls];
+  const links = base ? ['--baseContentUrl', `${base}/blob/HEAD`, '--baseImagesUrl', `${base}/raw/HEAD`] : ['--no-rewrite-relative-links'];
+  return ['--no-dependencies', '--allow-missing-repository', ...links];
 }
