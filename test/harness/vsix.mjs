@@ -1,6 +1,6 @@
-// The VSIX as a user makes it: `npm run package` (the README's command, no argument and no
-// environment variable of ours) in a temp copy of the repository, so the tests' own build in
-// dist/ is left alone. Also reads a VSIX (a zip) without unpacking it.
+// The VSIX as a user makes it: `npm run package` (the README's command, with no argument and
+// no environment variable to set) in a temp copy of the repository, so that the tests' own
+// build in dist/ is left alone. Also reads a VSIX (a zip) without unpacking it.
 // Used by test/unit/packaging.test.ts and the VSIX end-to-end run (test/e2e/run.mjs --vsix).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -27,8 +27,8 @@ export function packageInCopy() {
     },
   });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  // As typed in a shell: none of an outer npm's npm_* variables, nor the publishing base URL.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'ENVTRACE_BASE_URL'));
+  // As typed in a shell: none of an outer npm's npm_* variables.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   const r = spawnSync('npm', ['run', 'package'], { cwd: dir, env, encoding: 'utf8' });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   const cleanup = () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
