@@ -40,7 +40,7 @@ const modes = {
     folder: 'shop',
     steps: shopSteps,
     env: { REGION: 'us-east-2', SHOP_CACHE_DIR: '/var/cache/shop', WORKERS: '12', DB_PASSWORD: 'hunter2-s3cret' },
-    settings: { 'editor.fontSize': 16, 'editor.minimap.enabled': false, 'editor.hover.above': false },
+    settings: { 'editor.fontSize': 16, 'editor.minimap.enabled': false, 'editor.stickyScroll.enabled': false, 'editor.hover.above': false },
     // A marketplace page shows pictures about 1000 px wide: taken larger, they stay readable.
     viewport: { width: 1600, height: 1000 },
   },

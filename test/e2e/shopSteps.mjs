@@ -3,7 +3,7 @@
 // observed value. They take the README's pictures on the way. Assertions look for keys and
 // values (set in run.mjs's environment for the traced program), not for the lenses' wording.
 import { basename, join } from 'node:path';
-import { lensText, limit, openFile, palette, token } from './steps.mjs';
+import { environmentView, lensText, limit, openFile, runModule, token } from './steps.mjs';
 
 /**
  * Gives the Environment view the Explorer: a wider side bar, the folder tree collapsed to its
@@ -17,14 +17,6 @@ async function roomForEnvironmentView(page, folder) {
   await page.mouse.up();
   const folders = page.locator('.pane-header', { hasText: folder }).first();
   if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
-}
-
-/** Opens the Environment view in the Explorer and waits for `key` in it. */
-async function environmentView(page, key) {
-  const header = page.locator('.pane-header', { hasText: 'Environment' }).first();
-  await header.waitFor({ timeout: limit });
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-  await page.locator('.monaco-list-row', { hasText: key }).first().waitFor({ timeout: limit });
 }
 
 /** Scrolls the active editor so that line `n` is in view (Go to Line). */
@@ -71,10 +63,7 @@ export const shopSteps = [
   {
     name: '"Run with envtrace" runs the module, and a lens shows an observed value',
     async run({ page }) {
-      await palette(page, 'envtrace: Run with envtrace');
-      const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'go run .' }).first();
-      await choice.waitFor({ timeout: limit });
-      await choice.click();
+      await runModule(page);
       // The first traced build recompiles part of the standard library.
       await page.locator('.monaco-editor .codelens-decoration', { hasText: 'us-east-2' }).first().waitFor({ state: 'visible', timeout: 180_000 });
     },

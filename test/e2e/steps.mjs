@@ -38,6 +38,22 @@ export function token(page, lineText, word) {
   return page.locator('.monaco-editor .view-line', { hasText: lineText }).first().locator('span > span', { hasText: word }).first();
 }
 
+/** Runs "Run with envtrace" from the palette and picks the module (`go run .`). */
+export async function runModule(page) {
+  await palette(page, 'envtrace: Run with envtrace');
+  const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'go run .' }).first();
+  await choice.waitFor({ timeout: limit });
+  await choice.click();
+}
+
+/** Opens the Environment view in the Explorer and waits for `key` in it. */
+export async function environmentView(page, key) {
+  const header = page.locator('.pane-header', { hasText: 'Environment' }).first();
+  await header.waitFor({ timeout: limit });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  await page.locator('.monaco-list-row', { hasText: key }).first().waitFor({ timeout: limit });
+}
+
 export const steps = [
   {
     name: 'the workbench opens the fixture and the extension activates',
@@ -76,19 +92,13 @@ export const steps = [
     name: 'the Environment view lists the keys',
     required: false,
     async run({ page }) {
-      const header = page.locator('.pane-header', { hasText: 'Environment' }).first();
-      await header.waitFor({ timeout: limit });
-      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-      await page.locator('.monaco-list-row', { hasText: 'DATABASE_URL' }).first().waitFor({ timeout: limit });
+      await environmentView(page, 'DATABASE_URL');
     },
   },
   {
     name: '"Run with envtrace" from the palette runs and the status bar counts the run',
     async run({ page }) {
-      await palette(page, 'envtrace: Run with envtrace');
-      const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'go run .' }).first();
-      await choice.waitFor({ timeout: limit });
-      await choice.click();
+      await runModule(page);
       await page.locator('.statusbar-item', { hasText: /envtrace: \d+ keys?/ }).first().waitFor({ timeout: 180_000 });
     },
   },
