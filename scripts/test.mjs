@@ -1,6 +1,8 @@
 // The README's test command: builds, compiles the tests, and runs every suite.
-// `npm test -- unit server` runs only the named suites; `vscode` runs the tests inside
-// VS Code (code-server + Chromium, installed into .tools/ on first use) after the others.
+// `npm test -- unit server` runs only the named suites. Before the `go` suite it fetches what
+// that suite builds with (older Go toolchains and the fixtures' modules, from the module proxy
+// into the module cache; quick once there). `vscode` runs the tests inside VS Code
+// (code-server + Chromium, installed into .tools/ on first use) after the others.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +20,10 @@ function run(cmd, args, opts = {}) {
 
 run(process.execPath, ['scripts/build.mjs']);
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+if (suites.includes('go')) {
+  run('bash', ['scripts/install-go-toolchains.sh']);
+  run('bash', ['scripts/download-go-modules.sh']);
+}
 const dirs = suites.map((s) => join('out', 'test', s)).filter((d) => existsSync(join(root, d)));
 if (dirs.length) run(process.execPath, ['--test', '--test-reporter=spec', ...dirs]);
 if (suites.includes('vscode')) run(process.execPath, ['scripts/test-vscode.mjs', '--no-build']);

@@ -1,10 +1,11 @@
-// The UI steps, in order: open a fixture file, see lenses, hover, run from the palette.
+// The UI steps on the extension under development, in order: open a fixture file, see lenses,
+// hover, run from the palette. Also the helpers that shopSteps.mjs (the installed VSIX) shares.
 // Selectors are VS Code internals of the pinned code-server version (4.139.1).
 
-const limit = 90_000;
+export const limit = 90_000;
 
 /** Opens `name` with Quick Open and waits for its editor tab. */
-async function openFile(page, name) {
+export async function openFile(page, name) {
   await page.locator('.monaco-workbench').click({ position: { x: 600, y: 300 } }).catch(() => {});
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
@@ -16,14 +17,14 @@ async function openFile(page, name) {
 }
 
 /** Waits for a code lens whose text matches `re` and returns its text. */
-async function lensText(page, re) {
+export async function lensText(page, re) {
   const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: re }).first();
   await lens.waitFor({ state: 'visible', timeout: limit });
   return lens.innerText();
 }
 
 /** Runs a palette command by its title. */
-async function palette(page, title) {
+export async function palette(page, title) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: limit });
@@ -33,8 +34,24 @@ async function palette(page, title) {
 }
 
 /** The editor's text token containing `word` on the line that contains `lineText`. */
-function token(page, lineText, word) {
+export function token(page, lineText, word) {
   return page.locator('.monaco-editor .view-line', { hasText: lineText }).first().locator('span > span', { hasText: word }).first();
+}
+
+/** Runs "Run with envtrace" from the palette and picks the module (`go run .`). */
+export async function runModule(page) {
+  await palette(page, 'envtrace: Run with envtrace');
+  const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'go run .' }).first();
+  await choice.waitFor({ timeout: limit });
+  await choice.click();
+}
+
+/** Opens the Environment view in the Explorer and waits for `key` in it. */
+export async function environmentView(page, key) {
+  const header = page.locator('.pane-header', { hasText: 'Environment' }).first();
+  await header.waitFor({ timeout: limit });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  await page.locator('.monaco-list-row', { hasText: key }).first().waitFor({ timeout: limit });
 }
 
 export const steps = [
@@ -64,11 +81,10 @@ export const steps = [
   },
   {
     name: 'hovering os.Getenv shows the key and the api',
-    async run({ page, staticShot }) {
+    async run({ page }) {
       await token(page, 'os.Getenv("DATABASE_URL")', 'Getenv').hover();
       const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'DATABASE_URL' }).first();
       await hover.waitFor({ state: 'visible', timeout: limit });
-      await page.screenshot({ path: staticShot });
       await page.keyboard.press('Escape');
     },
   },
@@ -76,26 +92,20 @@ export const steps = [
     name: 'the Environment view lists the keys',
     required: false,
     async run({ page }) {
-      const header = page.locator('.pane-header', { hasText: 'Environment' }).first();
-      await header.waitFor({ timeout: limit });
-      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-      await page.locator('.monaco-list-row', { hasText: 'DATABASE_URL' }).first().waitFor({ timeout: limit });
+      await environmentView(page, 'DATABASE_URL');
     },
   },
   {
     name: '"Run with envtrace" from the palette runs and the status bar counts the run',
     async run({ page }) {
-      await palette(page, 'envtrace: Run with envtrace');
-      const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'go run .' }).first();
-      await choice.waitFor({ timeout: limit });
-      await choice.click();
+      await runModule(page);
       await page.locator('.statusbar-item', { hasText: /envtrace: \d+ keys?/ }).first().waitFor({ timeout: 180_000 });
     },
   },
   {
     name: 'after the run the lenses and the hover show the observed values',
     required: false,
-    async run({ page, screenshot }) {
+    async run({ page }) {
       // The task's terminal covers the lower lines of main.go: hide the panel.
       if (await page.locator('.part.panel').isVisible()) await page.keyboard.press('Control+J');
       await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: limit });
@@ -103,7 +113,6 @@ export const steps = [
       await lensText(page, /DATABASE_URL = •••/);
       await token(page, 'getenv("PORT", "8080")', 'getenv').hover();
       await page.locator('.monaco-hover:not(.hidden)', { hasText: 'PORT' }).first().waitFor({ state: 'visible', timeout: limit });
-      await page.screenshot({ path: screenshot });
       await page.keyboard.press('Escape');
     },
   },

@@ -1,7 +1,7 @@
 // Starts code-server (the real VS Code workbench) and headless Chromium for the tests
 // inside VS Code: a free port on 127.0.0.1, a temp HOME, stopped by PID at the end.
 // Used by test/integration/run-code-server.mjs and the e2e tests.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -48,10 +48,11 @@ export async function waitFor(check, what, limitMs = 60_000) {
 
 /**
  * Starts code-server with a fresh profile. Options: `trust` (false starts it with workspace
- * trust enabled), `settings` (user settings object), `env` (extra environment).
+ * trust enabled), `settings` (user settings object), `env` (extra environment), `vsix` (a VSIX
+ * installed into the fresh profile first, as a user does: `code-server --install-extension`).
  * Returns { port, url(folder, payload), home, stop() }.
  */
-export async function startCodeServer({ trust = true, settings = {}, env = {}, log = () => {} } = {}) {
+export async function startCodeServer({ trust = true, settings = {}, env = {}, vsix, log = () => {} } = {}) {
   const port = await freePort();
   const home = mkdtempSync(join(tmpdir(), 'envtrace-cs-'));
   const userData = join(home, 'user-data');
@@ -60,25 +61,30 @@ export async function startCodeServer({ trust = true, settings = {}, env = {}, l
     join(userData, 'User', 'settings.json'),
     JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.startupPrompt': 'never', 'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false, 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.enableExperiments': false, 'git.autofetch': false, ...settings }, null, 2),
   );
+  const profile = ['--user-data-dir', userData, '--extensions-dir', join(home, 'extensions')];
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-getting-started-override', '--user-data-dir', userData, '--extensions-dir', join(home, 'extensions'),
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--disable-getting-started-override', ...profile, '--vscode-option', 'enable-smoke-test-driver',
   ];
   if (trust) args.push('--disable-workspace-trust');
   const childEnv = { ...process.env, ...env };
   delete childEnv.PORT; // code-server would listen on $PORT instead of --bind-addr
-  const child = spawn(codeServerBin, args, {
-    env: {
-      ...childEnv,
-      // No extension gallery: this machine reaches no marketplace, and the tests need none.
-      EXTENSIONS_GALLERY: '{}',
-      PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`,
-      HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  Object.assign(childEnv, {
+    // No extension gallery: this machine reaches no marketplace, and the tests need none.
+    EXTENSIONS_GALLERY: '{}',
+    PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`,
+    HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
   });
+  if (vsix) {
+    const r = spawnSync(codeServerBin, [...profile, '--install-extension', vsix], { env: childEnv, encoding: 'utf8' });
+    if (r.status !== 0) {
+      rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+      throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+    }
+    log(r.stdout);
+  }
+  const child = spawn(codeServerBin, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (d) => {
     output += d.toString();
@@ -120,14 +126,14 @@ export async function startCodeServer({ trust = true, settings = {}, env = {}, l
 }
 
 /** Launches Debian's headless Chromium through playwright-core with a fresh profile. */
-export async function launchBrowser() {
+export async function launchBrowser({ viewport = { width: 1280, height: 800 } } = {}) {
   const require = createRequire(join(tools, 'pw', 'package.json'));
   const { chromium } = require('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'envtrace-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1280, height: 800 },
+    viewport,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
