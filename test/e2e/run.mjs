@@ -4,7 +4,8 @@
 // - default: the extension under development (the source tree's dist/) on the client fixture.
 // - `--vsix`: the shipped artefact. `npm run package` in a clean copy (test/harness/vsix.mjs),
 //   `code-server --install-extension` into a fresh profile, a normal window on a copy of
-//   examples/shop; writes the README's pictures (docs/images/*.png) from that window.
+//   examples/shop; takes the README's pictures from that window (into the temp dir; with
+//   `--screenshots`, `npm run screenshots`, over docs/images/*.png).
 // Prints "e2e: N passed, N failed" (or "e2e-vsix: …"); exits non-zero on failure. Needs the
 // harness, and for the default mode the build.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -71,7 +72,9 @@ try {
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   if (verbose) page.on('console', (m) => process.stderr.write(`[browser] ${m.text()}\n`));
   await page.goto(server.url(workspace, vsixMode ? undefined : [['extensionDevelopmentPath', server.remote(root)]]));
-  const state = { page, workspace, images: join(root, 'docs', 'images') };
+  // A test run leaves the tracked pictures alone; `--screenshots` retakes them.
+  const images = process.argv.includes('--screenshots') ? join(root, 'docs', 'images') : work;
+  const state = { page, workspace, images };
   let broken = false;
   for (const s of mode.steps) {
     const t = Date.now();
