@@ -53,7 +53,7 @@ func ambiguous(a, b string) {
 
 func main() {
 	fmt.Println(withKey("DEFER_KEY"))
-	restore("RESTORE_KEY")
+	restore("RESTORE_VAR")
 	two()
 	ambiguous("AMB_1", "AMB_2")
 }
