@@ -213,7 +213,9 @@ export class RunAggregate implements RunVisitor {
         if (c.other) add(v, c, c.other, true);
       }
     }
-    return [...lines.values()].sort((a, b) => a.first - b.first);
+    // The Go runtime's own start-up reads (GODEBUG, GOGC, …) come last: every program makes them.
+    const runtime = (l: TraceLine) => (l.api === 'runtime' ? 1 : 0);
+    return [...lines.values()].sort((a, b) => runtime(a) - runtime(b) || a.first - b.first);
   }
 
   /** Every cell of the run: per key (null for keyless ops), stack and op. */
