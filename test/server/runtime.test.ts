@@ -65,7 +65,7 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
     assert.equal(await v.lens(HELPER, 'region := getenv'), 'REGION unset → default "eu-west-1"');
     assert.equal(await v.lens(HELPER, 'DEBUG_LEVEL'), 'DEBUG_LEVEL unset');
     const hints = await v.hints(HELPER);
-    assert.equal(hints.get(v.line(HELPER, 'region := getenv')), '= unset');
+    assert.equal(hints.get(v.line(HELPER, 'region := getenv')), '= "eu-west-1" (default)', 'the value the caller got');
     assert.equal(hints.get(v.line(HELPER, 'DEBUG_LEVEL')), '= unset');
     assert.match(unescapeMarkdown(await v.hover(HELPER, 'getenv("REGION"')), /Unset: 1 read found it unset \(default "eu-west-1"\)\./);
     const diags = await v.waitDiagnostics(HELPER, (d) => d.length > 0);
@@ -147,7 +147,7 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
     writeFileSync(join(dir, 'run.json'), info);
     const note = await runsChange(() => changed(2));
     assert.equal(note.shown.length, 3);
-    assert.match((await v.lens(HELPER, 'port := getenv')) ?? '', /^PORT = "(9090|7070)" \(\+1 more\) · 2 reads · 2 processes$/);
+    assert.match((await v.lens(HELPER, 'port := getenv')) ?? '', /^PORT = "(9090|7070)" \(\+1 other value\) · 2 reads · 2 processes$/);
     assert.match(unescapeMarkdown(await v.hover(HELPER, 'getenv("PORT"')), /\| "7070" \| 1 \| 1 \| 1 \| — \|/);
   });
 

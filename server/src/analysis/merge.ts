@@ -130,6 +130,8 @@ export interface SiteObservation {
   races: SiteRace[];
   /** Ids of the runs with events here. */
   runs: string[];
+  /** Environ sites: the most variables a process that reached the site started with (0 when unknown). */
+  environVars: number;
 }
 
 /** Reads through a library at one workspace line (e.g. `env.Parse(&cfg)`). */
@@ -300,6 +302,7 @@ function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteOb
     callerCount: [...stacks.keys()].filter((s) => s >= 0).length,
     races: siteRaces(ctx, site, entries, [...stacks.keys()]),
     runs: [...runs].sort((a, b) => a - b).map((r) => obs.runs[r].id),
+    environVars: site.kind === 'environ' ? Math.max(0, ...[...procs].map((i) => obs.processes[i].env.length)) : 0,
   };
 }
 
