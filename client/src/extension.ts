@@ -17,7 +17,7 @@ import { Runner } from './runner';
 import { ReportCache } from './runStore';
 import { EnvtraceTaskProvider, TASK_TYPE } from './tasks';
 import { TestLensProvider } from './testLenses';
-import { EnvironmentTree } from './views/environmentTree';
+import { EnvironmentTree, type ViewItem } from './views/environmentTree';
 import { RunStatusBar } from './views/statusBar';
 
 /** What the extension exports to other extensions (and the integration tests). */
@@ -30,6 +30,8 @@ export interface EnvtraceApi {
   statusText(): Promise<string>;
   /** Fires when stored runs or the shown runs change. */
   readonly onRunsChanged: vscode.Event<void>;
+  /** The Environment view's items under the node reached by following `labels` from its root. */
+  viewItems(...labels: string[]): Promise<ViewItem[]>;
 }
 
 /** Activates envtrace. Start-up failures are logged and shown once; activation itself never throws. */
@@ -62,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Envtra
       return statusBar.text;
     },
     onRunsChanged: ctx.onRunsChanged,
+    viewItems: (...labels: string[]) => tree.itemsAt(labels),
   };
 }
 

@@ -1,7 +1,7 @@
 /** The Markdown inventory of a workspace's environment: every key, its defaults, sites and observed values. No `vscode` import. */
 import type { ScanResult, Site } from '../../server/src/scan/types';
 import { escapeMarkdown, fileLink } from './markdown';
-import { showValue, type JsonReport, type ReportVar } from './report';
+import { programKeys, showValue, summarize, summaryText, type JsonReport, type ReportVar } from './report';
 
 interface KeyEntry {
   key: string;
@@ -21,11 +21,15 @@ export function inventoryMarkdown(scan: ScanResult, report: JsonReport | undefin
     const k = s.key ?? s.pattern;
     if (k) entry(k).sites.push(s);
   }
-  for (const v of report?.vars ?? []) entry(v.key).observed = v;
+  // The program's keys only (runs/keyCount.ts): not the Go runtime's own start-up reads.
+  const program = report ? programKeys(report) : new Set<string>();
+  for (const v of report?.vars ?? []) if (program.has(v.key) || entries.has(v.key)) entry(v.key).observed = v;
   const keys = [...entries.values()].sort((a, b) => a.key.localeCompare(b.key));
   const dynamic = scan.sites.filter((s) => !s.key && !s.pattern);
   const out: string[] = [`# Environment of ${escapeMarkdown(title)}`, ''];
-  out.push(`${keys.length} keys, ${scan.sites.length} sites in ${scan.files} Go files${report ? `; observed values from run ${escapeMarkdown(report.label || report.id)}` : ''}.`, '');
+  const inCode = new Set(scan.sites.map((s) => s.key ?? s.pattern).filter((k): k is string => !!k)).size;
+  out.push(`${inCode} keys and patterns at ${scan.sites.length} sites in ${scan.files} Go files.`, '');
+  if (report) out.push(`Run ${escapeMarkdown(report.label || report.id)} read ${summaryText(summarize(report))}; its observed values are below.`, '');
   out.push('| Key | Default | Read | Written | Observed |', '| --- | --- | --- | --- | --- |');
   for (const e of keys) {
     const defaults = [...new Set(e.sites.map((s) => s.default).filter((d): d is string => d !== null))];

@@ -18,7 +18,12 @@ function report(): JsonReport {
   return {
     version: 1, id: 'r1', label: 'ci', command: ['go', 'run', '.'], cwd: '/w', exitCode: 0,
     processes: [{ pid: 10, parent: null, argv: ['/tmp/main'] }],
-    events: [{ pid: 10, op: 'getenv', key: 'PORT' }, { pid: 10, op: 'getenv', key: 'REGION' }],
+    events: [
+      { pid: 10, op: 'getenv', key: 'PORT', api: 'os.Getenv', found: true },
+      { pid: 10, op: 'getenv', key: 'REGION', api: 'os.LookupEnv', found: false },
+      { pid: 10, op: 'getenv', key: 'DB_PASSWORD', api: 'os.Getenv', found: true },
+      { pid: 10, op: 'getenv', key: 'APP_STAGE', api: 'os.Getenv', found: true },
+    ],
     vars: [
       { key: 'PORT', reads: 3, writes: 0, unsetReads: 0, values: [{ value: '8080', count: 3 }], sites: [{ file: '/w/main.go', line: 18, count: 3 }], race: null },
       { key: 'REGION', reads: 1, writes: 0, unsetReads: 1, values: [], sites: [], race: null },
@@ -41,6 +46,11 @@ describe('report summaries', () => {
     r.events = [...(r.events ?? []), { pid: 10, op: 'getenv', key: 'GODEBUG', api: 'runtime' }, { pid: 10, op: 'getenv', key: 'PORT', api: 'runtime' }];
     r.vars.push({ key: 'GODEBUG', reads: 1, writes: 0, unsetReads: 1, values: [], sites: [], race: null });
     assert.deepEqual(summarize(r), { keys: 4, unset: 1, races: 1, processes: 1 });
+  });
+
+  it("uses the engine's counts when the report has them", () => {
+    const r = { ...report(), counts: { keys: 7, unset: 2, races: 0, processes: 3 } };
+    assert.deepEqual(summarize(r), { keys: 7, unset: 2, races: 0, processes: 3 });
   });
 
   it('shows redacted values by length only, and truncates long ones', () => {

@@ -17,6 +17,19 @@ type Node =
   | { kind: 'processKey'; key: string }
   | { kind: 'message'; text: string };
 
+/** One item of the view as the user sees it. */
+export interface ViewItem {
+  label: string;
+  description: string;
+  tooltip: string;
+  /** The command run on click, if any. */
+  command: string | undefined;
+}
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
 /** Tree data for the `envtrace.environment` view. */
 export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -86,6 +99,23 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
       case 'message':
         return new vscode.TreeItem(n.text, vscode.TreeItemCollapsibleState.None);
     }
+  }
+
+  /**
+   * The items shown under the node reached by following `labels` from the root (for the
+   * extension's API and the tests): label, description, tooltip and whether clicking does something.
+   */
+  async itemsAt(labels: string[]): Promise<ViewItem[]> {
+    let children = await this.getChildren();
+    for (const l of labels) {
+      const next = children.find((c) => labelOf(this.getTreeItem(c)) === l);
+      if (!next) return [];
+      children = await this.getChildren(next);
+    }
+    return children.map((c) => {
+      const item = this.getTreeItem(c);
+      return { label: labelOf(item), description: typeof item.description === 'string' ? item.description : '', tooltip: typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''), command: item.command?.command };
+    });
   }
 
   async getChildren(n?: Node): Promise<Node[]> {

@@ -4,6 +4,7 @@
  */
 import { RaceCollector } from '../analysis/races';
 import type { Frame } from './frames';
+import { KeyCounter } from './keyCount';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from './reader';
 import type { Op } from './records';
 import type { ReportRace, ReportValue, ReportVar } from './report';
@@ -92,7 +93,10 @@ export interface Totals {
   reads: number;
   unsetReads: number;
   writes: number;
+  /** Keys the program read (runs/keyCount.ts: the one definition every count shown uses). */
   keysRead: number;
+  /** Of those, keys found unset at least once. */
+  unsetKeys: number;
   processes: number;
   races: number;
 }
@@ -108,6 +112,7 @@ export class RunAggregate implements RunVisitor {
   /** Events without a key (environ, clearenv, spawn, exec). */
   private readonly keyless: VarAcc = { key: '', reads: 0, writes: 0, unsetReads: 0, cells: new Map() };
   private readonly raceCollector = new RaceCollector();
+  private readonly keyCounter = new KeyCounter();
   private raceCache: Map<string, ReportRace> | null = null;
   private events = 0;
 
@@ -133,6 +138,7 @@ export class RunAggregate implements RunVisitor {
       let found = this.vars.get(e.key);
       if (!found) this.vars.set(e.key, (found = { key: e.key, reads: 0, writes: 0, unsetReads: 0, cells: new Map() }));
       v = found;
+      this.keyCounter.add(e.key, e.op, e.api, e.found);
       if (e.op === 'getenv') {
         v.reads++;
         if (!e.found) v.unsetReads++;
@@ -277,15 +283,14 @@ export class RunAggregate implements RunVisitor {
     let reads = 0;
     let unsetReads = 0;
     let writes = 0;
-    let keysRead = 0;
     for (const v of this.vars.values()) {
       reads += v.reads;
       unsetReads += v.unsetReads;
       writes += v.writes;
-      if (v.reads) keysRead++;
     }
     for (const c of this.keyless.cells.values()) if (c.op === 'clearenv') writes += c.count;
-    return { events: this.events, reads, unsetReads, writes, keysRead, processes: this.processes.length, races: this.races().size };
+    const keys = this.keyCounter.counts();
+    return { events: this.events, reads, unsetReads, writes, keysRead: keys.keys, unsetKeys: keys.unset, processes: this.processes.length, races: this.races().size };
   }
 }
 
