@@ -16,6 +16,8 @@ export class EnvtraceContext implements vscode.Disposable {
   private selection: string[] | undefined;
   /** The read-only `envtrace:` documents (Compare Runs, Open Trace). */
   readonly documents = new VirtualDocuments();
+  /** The text of the last notification about runs (for logs and the tests). */
+  lastNotice = '';
 
   constructor(
     readonly extension: vscode.ExtensionContext,

@@ -13,6 +13,7 @@ import { runCommand } from './commands/run';
 import { showRunsCommand } from './commands/showRuns';
 import { traceTestCommand } from './commands/traceTest';
 import { EnvtraceContext } from './context';
+import { announceRun } from './runAnnounce';
 import { Runner } from './runner';
 import { ReportCache } from './runStore';
 import { EnvtraceTaskProvider, TASK_TYPE } from './tasks';
@@ -30,6 +31,10 @@ export interface EnvtraceApi {
   statusText(): Promise<string>;
   /** Fires when stored runs or the shown runs change. */
   readonly onRunsChanged: vscode.Event<void>;
+  /** The text of the last notification envtrace showed about a run. */
+  lastNotice(): string;
+  /** The last progress message of a run. */
+  lastProgress(): string;
   /** The Environment view's items under the node reached by following `labels` from its root. */
   viewItems(...labels: string[]): Promise<ViewItem[]>;
 }
@@ -65,6 +70,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Envtra
     },
     onRunsChanged: ctx.onRunsChanged,
     viewItems: (...labels: string[]) => tree.itemsAt(labels),
+    lastNotice: () => ctx.lastNotice,
+    lastProgress: () => runner.lastProgress,
   };
 }
 
@@ -117,9 +124,10 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
     }),
     // A new run is what the user wants to see: back to the setting (newest run), which also
     // makes the server list its store again rather than wait for a file event.
-    ctx.runner.onRunEnded(async () => {
+    ctx.runner.onRunEnded(async (outcome) => {
       await ctx.select(undefined);
       ctx.server.refreshLenses();
+      await announceRun(ctx, outcome);
     }),
   );
 }

@@ -23,11 +23,8 @@ export type RunResult = { exitCode: number | undefined; cancelled: boolean } | f
 export async function traceDefinition(ctx: EnvtraceContext, def: EnvtraceTaskDefinition, folder: vscode.WorkspaceFolder, name?: string): Promise<RunResult> {
   if (!checkTrusted()) return false;
   const task = buildTask(def, folder, ctx.extension.extensionPath, name);
-  const outcome = await ctx.runner.run(task);
+  const outcome = await ctx.runner.run(task, ctx.runsDir(folder));
   ctx.refresh();
-  if (!outcome.cancelled && outcome.exitCode !== 0) {
-    void vscode.window.showWarningMessage(`envtrace: ${task.name} exited with ${outcome.exitCode ?? 'an unknown status'}; its run is stored.`);
-  }
   return { exitCode: outcome.exitCode, cancelled: outcome.cancelled };
 }
 

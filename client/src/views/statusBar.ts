@@ -39,13 +39,18 @@ export class RunStatusBar implements vscode.Disposable {
       return;
     }
     const more = runs.length > 1 ? ` (+${runs.length - 1} runs)` : '';
-    this.show(`$(eye) envtrace: ${summaryText(summarize(report))}${more}`, `envtrace: ${runs[0].label} — exit ${report.exitCode}. Click to choose runs.`);
+    // A run whose command failed must not look like a success.
+    const failed = typeof report.exitCode === 'number' && report.exitCode !== 0;
+    const icon = failed ? `$(error) envtrace: exit ${report.exitCode} · ` : '$(eye) envtrace: ';
+    const tooltip = `envtrace: ${runs[0].label} — ${failed ? `failed with exit ${report.exitCode}` : `exit ${report.exitCode ?? 'unknown'}`}. Click to choose runs.`;
+    this.show(`${icon}${summaryText(summarize(report))}${more}`, tooltip, failed);
   }
 
-  private show(text: string, tooltip: string): void {
+  private show(text: string, tooltip: string, warn = false): void {
     this.text = text;
     this.item.text = text;
     this.item.tooltip = tooltip;
+    this.item.backgroundColor = warn ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }
 

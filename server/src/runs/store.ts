@@ -26,6 +26,8 @@ export interface RunInfo {
   gomodcache?: string | null;
   /** "run": started by `envtrace run`; "env": registered by `envtrace env` for a build run by hand. */
   mode: 'run' | 'env';
+  /** True when this run's traced build is the first with its overlay (it recompiles part of the standard library). */
+  firstBuild?: boolean;
 }
 
 /** A stored run: its directory and run.json. */
