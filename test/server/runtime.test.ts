@@ -125,9 +125,14 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
     const note = await runsChange(() => client.request(ShowRunsRequest.method, { ids: [runId('racy')] }));
     assert.deepEqual(note.shown.map((r) => r.label), ['racy']);
     assert.equal(note.counts.races, 1);
-    assert.equal(await v.lens(HELPER, 'port := getenv'), 'PORT not reached in the shown run');
-    assert.match(unescapeMarkdown(await v.hover(HELPER, 'getenv("PORT"')), /Not reached in the shown run\.\n\nShown run: 20261126-234814-3b4289 \(racy\)/);
+    // Not reached by racy: the newest earlier run that reached it (helper) shows, named as such.
+    assert.equal(await v.lens(HELPER, 'port := getenv'), 'PORT = "9090" · 1 read · 1 process · from an earlier run (helper)');
+    assert.equal((await v.hints(HELPER)).get(v.line(HELPER, 'port := getenv')), '= "9090" (earlier run)');
+    assert.match(unescapeMarkdown(await v.hover(HELPER, 'getenv("PORT"')), /_Not reached in the shown run: from the newest earlier run that reached it\._[\s\S]*From run: 20261126-232701-6ff92a \(helper\)/);
+    // Diagnostics speak of the shown run only.
     await v.waitDiagnostics(HELPER, (d) => d.length === 0);
+    // A site no run reached says so.
+    assert.equal(await v.lens('cmd/ops/main.go', 'os.Getenv("FEATURE_"'), 'FEATURE_* not reached in the shown run');
 
     const back = await runsChange(() => client.request(ShowRunsRequest.method, { mode: 'all' }));
     assert.equal(back.shown.length, 2);

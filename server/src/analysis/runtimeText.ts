@@ -89,6 +89,12 @@ function valueText(v: SiteObservation['values'][number], max: number): string {
   return quoteValue(v.value ?? '', max);
 }
 
+/** The note of a lens whose data comes from an earlier run than the shown one: `from an earlier run (go run .)`. */
+export function earlierRunText(run: { id: string; label: string | null; command: readonly string[] }): string {
+  const name = run.label || run.command.join(' ') || run.id;
+  return `from an earlier run (${[...name].length > 30 ? [...name].slice(0, 29).join('') + '…' : name})`;
+}
+
 /**
  * The inlay hint after a read: the value the caller got — `= "8080"`, `= "8080" (default)`
  * when the key was unset and the call has a default, `= unset`, `= •••`; null when there is

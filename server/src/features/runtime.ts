@@ -5,7 +5,7 @@
  */
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { CallerFrame, LibraryCall, SiteObservation } from '../analysis/merge';
-import { lensText, quoteValue } from '../analysis/runtimeText';
+import { earlierRunText, lensText, quoteValue } from '../analysis/runtimeText';
 import type { ObservedFile } from '../workspace/observed';
 import { escapeMarkdown, lineLink, link } from './markdown';
 import type { SiteAnnotator, SiteEntry } from './model';
@@ -29,7 +29,8 @@ export function runtimeAnnotator(observe: SiteObservations): SiteAnnotator {
       for (const e of entries) {
         const seen = observe(e);
         if (!seen) return [];
-        parts.push(lensText(seen.o, seen.file.runs.length));
+        const text = lensText(seen.o, seen.file.runs.length);
+        parts.push(seen.file.earlier ? `${text} · ${earlierRunText(seen.file.runs[0])}` : text);
       }
       return parts;
     },
@@ -55,6 +56,7 @@ export function libraryLenses(calls: readonly LibraryCall[], siteLines: Readonly
 /** The hover sections of one site's observations: markdown, every run value escaped. */
 export function runtimeHover(o: SiteObservation, file: ObservedFile): string[] {
   const out: string[] = [];
+  if (file.earlier) out.push('_Not reached in the shown run: from the newest earlier run that reached it._');
   if (!o.reached) out.push(`Not reached in the shown run${file.runs.length === 1 ? '' : 's'}.`);
   else {
     out.push(valueTable(o));

@@ -93,6 +93,11 @@ export class RunsManager {
     return this.folders.get(uri)?.shown.observations;
   }
 
+  /** The folder's newest complete runs that are not shown, newest first (for sites the shown runs did not reach). */
+  earlier(uri: string): readonly Observations[] {
+    return this.folders.get(uri)?.shown.earlier ?? [];
+  }
+
   /** True when `path` lies in some folder's run store (a watched-file event to react to). */
   isStorePath(path: string): boolean {
     return [...this.folders.values()].some((f) => path === f.storeDir || path.startsWith(f.storeDir + '/') || path.startsWith(f.storeDir + '\\'));
