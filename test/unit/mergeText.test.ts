@@ -17,8 +17,8 @@ test('lens texts: value with reads and processes, unset with default, redacted, 
   assert.equal(lensText(at(b, 28, 'DEBUG_LEVEL')), 'DEBUG_LEVEL not reached in the shown run');
 
   const racy = await observe(await loadFixtures('racy'), 'cmd/racy/main.go');
-  assert.match(lensText(at(racy, 25, 'APP_STAGE')), /^⚠ race on APP_STAGE: written by goroutine \d+ at main\.go:15 · APP_STAGE = "[^"]+"( \(\+\d+ other values?\))? · 200 reads · 1 process$/);
-  assert.match(lensText(at(racy, 15, 'APP_STAGE')), /^⚠ race on APP_STAGE: read by goroutine 1 at main\.go:25 · APP_STAGE ← /);
+  assert.match(lensText(at(racy, 25, 'APP_STAGE')), /^⚠ (definite|likely|possible) race · APP_STAGE = "[^"]+"( \(\+\d+ other values?\))? · 200 reads · 1 process$/);
+  assert.match(lensText(at(racy, 15, 'APP_STAGE')), /^⚠ (definite|likely|possible) race · APP_STAGE ← /);
 });
 
 test('inlay hints: value, unset, redacted; values are quoted and cut', async () => {

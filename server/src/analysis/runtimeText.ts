@@ -18,12 +18,6 @@ export function quoteValue(value: string, max: number): string {
 
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 
-/** `main.go:39` — the file's base name and line of a race's other side. */
-function place(file: string | null, line: number | null): string {
-  if (!file) return 'an unknown place';
-  return `${file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)}:${line ?? '?'}`;
-}
-
 /** The name a site goes by: its key, pattern, or `dynamic key`. */
 function siteName(o: SiteObservation): string {
   return o.site.key ?? o.site.pattern ?? (o.keys.length ? o.keys.map((k) => k.key).slice(0, 3).join(', ') + (o.keys.length > 3 ? ', …' : '') : 'dynamic key');
@@ -44,11 +38,8 @@ const KEY_VALUE_CHARS = 20;
 export function lensText(o: SiteObservation, runsShown = 1): string {
   if (!o.reached) return `${siteName(o)} not reached in the shown run${runsShown === 1 ? '' : 's'}`;
   const parts: string[] = [];
-  for (const r of o.races.slice(0, 1)) {
-    const other = r.others[0];
-    const verb = r.role === 'reader' ? 'written' : other?.op === 'getenv' ? 'read' : 'written';
-    parts.push(`⚠ race on ${r.key}: ${verb} by goroutine ${other?.goroutine ?? '?'} at ${place(other?.relFile ?? other?.file ?? null, other?.line ?? null)}`);
-  }
+  // Short: the level and the key when it is not the site's own; who and where are in the hover.
+  for (const r of o.races.slice(0, 1)) parts.push(`⚠ ${r.level} race${r.key === o.site.key ? '' : ` on ${r.key}`}`);
   const name = siteName(o);
   const found = o.values.filter((v) => !v.unset);
   const top = found[0];
