@@ -19,7 +19,7 @@ import { ReportCache } from './runStore';
 import { EnvtraceTaskProvider, TASK_TYPE } from './tasks';
 import { TestLensProvider } from './testLenses';
 import { EnvironmentTree, type ViewItem } from './views/environmentTree';
-import { RunStatusBar } from './views/statusBar';
+import { RESTRICTED, RunStatusBar } from './views/statusBar';
 
 /** What the extension exports to other extensions (and the integration tests). */
 export interface EnvtraceApi {
@@ -58,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Envtra
     log.error(`activation failed: ${msg}`);
     void vscode.window.showErrorMessage(`envtrace: activation failed: ${msg}`);
   }
+  if (!vscode.workspace.isTrusted) void sayRestricted(context, ctx);
   void server.start().then(async (ok) => {
     if (ok) await ctx.announceImports();
   });
@@ -130,6 +131,15 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
       await announceRun(ctx, outcome);
     }),
   );
+}
+
+/** Says once per workspace what Restricted Mode turns off, with a way to trust the workspace. */
+async function sayRestricted(context: vscode.ExtensionContext, ctx: EnvtraceContext): Promise<void> {
+  ctx.lastNotice = RESTRICTED;
+  if (context.workspaceState.get<boolean>('envtrace.restrictedNoticeShown')) return;
+  await context.workspaceState.update('envtrace.restrictedNoticeShown', true);
+  const choice = await vscode.window.showInformationMessage(RESTRICTED.replace(' Click to manage workspace trust.', ''), 'Manage Workspace Trust');
+  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
 /** Stops the language server. */

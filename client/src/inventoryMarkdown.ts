@@ -1,6 +1,6 @@
 /** The Markdown inventory of a workspace's environment: every key, its defaults, sites and observed values. No `vscode` import. */
 import type { ScanResult, Site } from '../../server/src/scan/types';
-import { escapeMarkdown, fileLink } from './markdown';
+import { escapeMarkdown, relativeFileLink } from './markdown';
 import { programKeys, showValue, summarize, summaryText, type JsonReport, type ReportVar } from './report';
 
 interface KeyEntry {
@@ -9,8 +9,12 @@ interface KeyEntry {
   observed: ReportVar | undefined;
 }
 
-/** Builds the inventory from a scan (static sites) and an optional report (observed values; secrets stay redacted). */
-export function inventoryMarkdown(scan: ScanResult, report: JsonReport | undefined, title: string): string {
+/**
+ * Builds the inventory from a scan (static sites) and an optional report (observed values;
+ * secrets stay redacted). Links are relative to `linkFrom`, the folder the file is written to.
+ */
+export function inventoryMarkdown(scan: ScanResult, report: JsonReport | undefined, title: string, linkFrom = scan.root): string {
+  const fileLink = (file: string, line: number) => relativeFileLink(file, line, scan.root, linkFrom);
   const entries = new Map<string, KeyEntry>();
   const entry = (key: string) => {
     let e = entries.get(key);
@@ -41,21 +45,25 @@ export function inventoryMarkdown(scan: ScanResult, report: JsonReport | undefin
     out.push('', `## ${escapeMarkdown(e.key)}`, '');
     for (const s of e.sites) {
       const def = s.default !== null ? ` — default ${escapeMarkdown(JSON.stringify(s.default))}` : '';
-      out.push(`- ${s.kind} via \`${s.api}\` at ${fileLink(s.file, s.line, scan.root)}${s.test ? ' (test)' : ''}${def}`);
+      out.push(`- ${s.kind} via \`${s.api}\` at ${fileLink(s.file, s.line)}${s.test ? ' (test)' : ''}${def}`);
     }
     if (e.sites.length === 0) out.push('- no static site (read by a library or a dynamic key)');
     const o = e.observed;
     if (o) {
-      out.push(`- observed: ${o.reads} reads, ${o.writes} writes, ${o.unsetReads} while unset`);
+      out.push(`- observed: ${plural(o.reads, 'read')}, ${plural(o.writes, 'write')}, ${o.unsetReads} while unset`);
       for (const v of o.values) out.push(`  - ${escapeMarkdown(showValue(v, 80))} ×${v.count}`);
       if (o.race) out.push(`  - ⚠ ${escapeMarkdown(o.race.level)} race${o.race.detail ? `: ${escapeMarkdown(o.race.detail)}` : ''}`);
     }
   }
   if (dynamic.length) {
     out.push('', '## Dynamic keys', '');
-    for (const s of dynamic) out.push(`- ${s.kind} via \`${s.api}\` at ${fileLink(s.file, s.line, scan.root)}`);
+    for (const s of dynamic) out.push(`- ${s.kind} via \`${s.api}\` at ${fileLink(s.file, s.line)}`);
   }
   return out.join('\n') + '\n';
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
 function observedText(v: ReportVar | undefined): string {

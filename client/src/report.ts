@@ -34,6 +34,11 @@ export interface ReportEvent {
   key?: string;
   api?: string;
   found?: boolean;
+  value?: string;
+  redacted?: boolean;
+  length?: number;
+  file?: string | null;
+  line?: number | null;
 }
 
 export interface JsonReport {
@@ -104,4 +109,12 @@ export function keysByProcess(report: JsonReport): Map<number, string[]> {
     c.add(e.key, e.op, e.api, e.found !== false);
   }
   return new Map([...m].map(([pid, c]) => [pid, c.keys()]));
+}
+
+/** What process `pid` read for `key` first: its value (redacted by length), or `unset`; and where. */
+export function processRead(report: JsonReport, pid: number, key: string): { text: string; file?: string; line?: number } | undefined {
+  const e = (report.events ?? []).find((x) => x.pid === pid && x.key === key && isProgramRead(x.op, x.api));
+  if (!e) return undefined;
+  const text = e.found === false ? 'unset' : `= ${showValue(e.redacted ? { length: e.length, count: 1 } : { value: e.value ?? '', count: 1 }, 24)}`;
+  return { text, file: e.file ?? undefined, line: e.line ?? undefined };
 }

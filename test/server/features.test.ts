@@ -52,7 +52,7 @@ describe('language server on the basic fixture workspace', () => {
     const titles = titlesByLine(lenses);
     const line = (needle: string) => positionOf(main, needle).line;
     assert.equal(titles.get(line('getenv("PORT"')), 'PORT · read in 2 places · set in main_test.go');
-    assert.equal(titles.get(line('os.LookupEnv(key)')), 'dynamic key');
+    assert.equal(titles.get(line('os.LookupEnv(key)')), 'dynamic key · a traced run shows which keys');
     assert.equal(titles.get(line('os.Getenv(hostKey)')), 'HOST');
     assert.equal(titles.get(line('os.Getenv(\n')), 'DEBUG · unset in main_test.go');
     assert.equal(titles.get(line('config.RegionKey)')), 'REGION');

@@ -128,7 +128,7 @@ describe('language server keeps its index up to date', () => {
     assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'REGION');
     writeFileSync(goMod, original.replace('example.com/basic', 'example.com/renamed'));
     await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(goMod), type: 2 }] }));
-    assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'dynamic key');
+    assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'dynamic key · a traced run shows which keys');
     writeFileSync(goMod, original);
     await changed(() => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(goMod), type: 2 }] }));
     assert.equal(titlesByLine(await lenses('main.go')).get(regionLine), 'REGION');

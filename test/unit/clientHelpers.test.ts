@@ -1,7 +1,7 @@
 /** The client's editor-free helpers: report summaries, Markdown escaping and links, test finding, run import. */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathWithGo } from '../../client/src/cli';
@@ -11,6 +11,7 @@ import { toInventory } from '../../client/src/inventory';
 import { escapeMarkdown, linkifyLine } from '../../client/src/markdown';
 import { showValue, summarize, summaryText, type JsonReport } from '../../client/src/report';
 import { importInto, importsDirectory, reportProblem } from '../../client/src/runImport';
+import { runChoices } from '../../client/src/runChoices';
 import { listImported, listRuns } from '../../client/src/runStore';
 import type { ScanResult } from '../../server/src/scan/types';
 
@@ -82,7 +83,7 @@ describe('markdown from untrusted run data', () => {
     const md = inventoryMarkdown(scan, report(), 'app');
     assert.match(md, /^# Environment of app/);
     assert.match(md, /\| `PORT` \| "8080" \| 1 \| 1 \| "8080" \|/);
-    assert.match(md, /\[main\\\.go:18\]\(file:\/\/\/w\/main\.go#L18\)/);
+    assert.match(md, /\[main\\\.go:18\]\(main\.go#L18\)/, 'links relative to the inventory, not file:///');
     assert.match(md, /••• \\\(24 chars\\\)/);
     assert.match(md, /⚠ definite race/);
     assert.ok(!md.includes('[x](command:evil)'), 'observed values cannot inject links');
@@ -160,5 +161,29 @@ describe('importing runs', () => {
     assert.deepEqual([listed.exitCode, listed.complete], [1, false], 'no end in run.json: still recording');
     await assert.rejects(importInto(path.join(tmp, 'artifact'), store), /no run\.json/);
     await assert.rejects(importInto(path.join(tmp, 'nope.json'), store), /ENOENT|no such file/);
+  });
+});
+
+describe('run choices (issue 18 item 10)', () => {
+  const shop = path.join(__dirname, '..', '..', '..', 'examples', 'shop');
+  it('offers go run . once when the active file is the module root main package', () => {
+    const main = path.join(shop, 'main.go');
+    const choices = runChoices({ root: shop, active: { path: main, text: readFileSync(main, 'utf8') }, testFlags: [] });
+    const runs = choices.filter((c) => c.command?.join(' ') === 'go run .');
+    assert.equal(runs.length, 1, choices.map((c) => c.label).join(', '));
+    assert.equal(choices.filter((c) => c.command?.join(' ') === 'go test .').length, 1);
+  });
+
+  it('offers no go run . for a library module', () => {
+    const lib = mkdtempSync(path.join(tmpdir(), 'envtrace-lib-'));
+    try {
+      writeFileSync(path.join(lib, 'go.mod'), 'module example.com/lib\n\ngo 1.22\n');
+      writeFileSync(path.join(lib, 'lib.go'), 'package lib\n\nfunc X() {}\n');
+      const choices = runChoices({ root: lib, testFlags: [] });
+      assert.ok(!choices.some((c) => c.command?.[1] === 'run'), choices.map((c) => c.label).join(', '));
+      assert.ok(choices.some((c) => c.command?.join(' ') === 'go test ./...'));
+    } finally {
+      rmSync(lib, { recursive: true, force: true });
+    }
   });
 });

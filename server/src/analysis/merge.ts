@@ -40,6 +40,7 @@ import type { Op } from '../runs/records';
 import type { RaceParty } from '../runs/report';
 import { type Entry, type Observations, goroutineCount } from './observations';
 import { libraryReads } from './libraryReads';
+import { patternMatches } from './patterns';
 import { type ContextOptions, MergeContext } from './workspaceFrames';
 
 export { MergeContext } from './workspaceFrames';
@@ -200,18 +201,7 @@ export function keyFits(site: Site, key: string | null, caseInsensitive: boolean
   if (key === null) return site.kind === 'clear' || site.kind === 'environ';
   const k = caseInsensitive ? key.toUpperCase() : key;
   if (site.key !== null) return (caseInsensitive ? site.key.toUpperCase() : site.key) === k;
-  return patternRegex(site.pattern!, caseInsensitive).test(key);
-}
-
-const patterns = new Map<string, RegExp>();
-function patternRegex(p: string, ci: boolean): RegExp {
-  const id = (ci ? 'i' : 's') + p;
-  let re = patterns.get(id);
-  if (!re) {
-    re = new RegExp('^' + p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', ci ? 'i' : '');
-    patterns.set(id, re);
-  }
-  return re;
+  return patternMatches(site.pattern!, key, caseInsensitive);
 }
 
 /** The entries that belong to a site. */

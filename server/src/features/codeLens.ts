@@ -57,7 +57,7 @@ function unkeyedTitle(e: SiteEntry): string {
   if (e.site.kind === 'clear') return `clears the environment · ${e.site.api}`;
   if (e.site.kind === 'environ') return `reads the whole environment · ${e.site.api}`;
   if (e.site.kind === 'source') return `loads ${sourceFiles(e.site.options)} · ${e.site.api}`;
-  return 'dynamic key';
+  return 'dynamic key · a traced run shows which keys';
 }
 
 /**
