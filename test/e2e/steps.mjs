@@ -76,9 +76,8 @@ export const steps = [
     name: 'the Environment view lists the keys',
     required: false,
     async run({ page }) {
-      const header = page.locator('.pane-header', { hasText: 'Environment' }).first();
-      await header.waitFor({ timeout: limit });
-      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      // The view has its own container in the activity bar (alone there, it has no pane header).
+      await page.locator('.activitybar .action-item a[aria-label^="envtrace"]').first().click();
       await page.locator('.monaco-list-row', { hasText: 'DATABASE_URL' }).first().waitFor({ timeout: limit });
     },
   },
