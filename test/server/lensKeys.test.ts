@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LspClient, removeDir, uriOf } from './lspClient';
-import { addRun, mergeWorkspace, Views } from './runtimeSupport';
+import { type LspClient, uriOf } from './lspClient';
+import { addRun, serveMergeWorkspace, type Views } from './runtimeSupport';
 
 const HELPER = 'cmd/helper/main.go';
 const OPS = 'cmd/ops/main.go';
@@ -29,19 +29,10 @@ describe('lens and inlay texts of multi-key, defaulted and environ sites', () =>
   let app: string;
   let client: LspClient;
   let v: Views;
+  let stop: () => Promise<number | null>;
 
-  before(async () => {
-    app = mergeWorkspace(['helper', 'ops', 'racy']);
-    client = LspClient.start('server');
-    client.settings = { runs: { show: 'all' } };
-    v = new Views(client, app);
-    await client.initialize(app);
-    await client.indexed();
-  });
-  after(async () => {
-    assert.equal(await client.stop(), 0);
-    removeDir(join(app, '..'));
-  });
+  before(async () => ({ app, client, v, stop } = await serveMergeWorkspace(['helper', 'ops', 'racy'], { runs: { show: 'all' } })));
+  after(async () => assert.equal(await stop(), 0));
 
   test("a helper's getenv(key) names each key with its own value, and has no single inlay value", async () => {
     assert.equal(await v.lens(HELPER, 'os.LookupEnv(key)'), 'PORT = "9090", REGION unset · 5 reads · 1 process');
@@ -90,21 +81,11 @@ describe('lens and inlay texts of multi-key, defaulted and environ sites', () =>
 });
 
 describe('static lenses before any run', () => {
-  let app: string;
-  let client: LspClient;
   let v: Views;
+  let stop: () => Promise<number | null>;
 
-  before(async () => {
-    app = mergeWorkspace([]);
-    client = LspClient.start('server');
-    v = new Views(client, app);
-    await client.initialize(app);
-    await client.indexed();
-  });
-  after(async () => {
-    assert.equal(await client.stop(), 0);
-    removeDir(join(app, '..'));
-  });
+  before(async () => ({ v, stop } = await serveMergeWorkspace([])));
+  after(async () => assert.equal(await stop(), 0));
 
   test('no "no other sites"; another site in the same file is named by its line', async () => {
     assert.equal(await v.lens(OPS, 'os.Setenv("STAGE"'), 'STAGE · unset on line 13');
