@@ -1,5 +1,6 @@
 /** The Markdown inventory of a workspace's environment: every key, its defaults, sites and observed values. No `vscode` import. */
 import type { ScanResult, Site } from '../../server/src/scan/types';
+import { patternMatches } from '../../server/src/analysis/patterns';
 import { escapeMarkdown, relativeFileLink } from './markdown';
 import { programKeys, showValue, summarize, summaryText, type JsonReport, type ReportVar } from './report';
 
@@ -7,6 +8,8 @@ interface KeyEntry {
   key: string;
   sites: Site[];
   observed: ReportVar | undefined;
+  /** For a pattern: the observed keys it matched. */
+  matched?: ReportVar[];
 }
 
 /**
@@ -27,7 +30,14 @@ export function inventoryMarkdown(scan: ScanResult, report: JsonReport | undefin
   }
   // The program's keys only (runs/keyCount.ts): not the Go runtime's own start-up reads.
   const program = report ? programKeys(report) : new Set<string>();
-  for (const v of report?.vars ?? []) if (program.has(v.key) || entries.has(v.key)) entry(v.key).observed = v;
+  // A key with no site of its own that a pattern matched is listed under the pattern.
+  const patterns = scan.sites.map((s) => s.pattern).filter((p): p is string => !!p);
+  for (const v of report?.vars ?? []) {
+    if (!program.has(v.key) && !entries.has(v.key)) continue;
+    const pattern = entries.has(v.key) ? undefined : patterns.find((p) => patternMatches(p, v.key));
+    if (pattern) (entry(pattern).matched ??= []).push(v);
+    else entry(v.key).observed = v;
+  }
   const keys = [...entries.values()].sort((a, b) => a.key.localeCompare(b.key));
   const dynamic = scan.sites.filter((s) => !s.key && !s.pattern);
   const out: string[] = [`# Environment of ${escapeMarkdown(title)}`, ''];
@@ -39,7 +49,7 @@ export function inventoryMarkdown(scan: ScanResult, report: JsonReport | undefin
     const defaults = [...new Set(e.sites.map((s) => s.default).filter((d): d is string => d !== null))];
     const reads = e.sites.filter((s) => s.kind === 'read').length;
     const writes = e.sites.filter((s) => s.kind !== 'read' && s.kind !== 'environ').length;
-    out.push(`| \`${e.key.replace(/`/g, "'")}\` | ${defaults.map((d) => escapeMarkdown(JSON.stringify(d))).join(', ') || '—'} | ${reads} | ${writes} | ${observedText(e.observed)} |`);
+    out.push(`| \`${e.key.replace(/`/g, "'")}\` | ${defaults.map((d) => escapeMarkdown(JSON.stringify(d))).join(', ') || '—'} | ${reads} | ${writes} | ${e.matched ? `${e.matched.length} key${e.matched.length === 1 ? '' : 's'}: ${e.matched.map((m) => `${escapeMarkdown(m.key)}${m.unsetReads === m.reads ? ' unset' : ''}`).join(', ')}` : observedText(e.observed)} |`);
   }
   for (const e of keys) {
     out.push('', `## ${escapeMarkdown(e.key)}`, '');
@@ -48,6 +58,7 @@ export function inventoryMarkdown(scan: ScanResult, report: JsonReport | undefin
       out.push(`- ${s.kind} via \`${s.api}\` at ${fileLink(s.file, s.line)}${s.test ? ' (test)' : ''}${def}`);
     }
     if (e.sites.length === 0) out.push('- no static site (read by a library or a dynamic key)');
+    for (const m of e.matched ?? []) out.push(`- matched ${escapeMarkdown(m.key)}: ${observedText(m)}`);
     const o = e.observed;
     if (o) {
       out.push(`- observed: ${plural(o.reads, 'read')}, ${plural(o.writes, 'write')}, ${o.unsetReads} while unset`);

@@ -88,6 +88,9 @@ describe('the editor after runs: lenses, the Environment view, export', () => {
       assert.match(md, /\]\(main\.go#L\d+\)/);
       assert.ok(!md.includes('file://'), 'no absolute links');
       assert.ok(!/\b1 reads\b/.test(md));
+      // FEATURE_A and FEATURE_B are the pattern's keys, not keys of their own.
+      assert.match(md, /\| `FEATURE_\*` \|.*\| 2 keys: FEATURE\\_A, FEATURE\\_B unset \|/);
+      assert.ok(!md.includes('## FEATURE\\_A'), 'no section of its own');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       fs.rmSync(target, { force: true });
