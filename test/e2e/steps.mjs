@@ -46,12 +46,12 @@ export const steps = [
     },
   },
   {
-    name: 'a test file shows "trace" lenses above its tests and on the package clause',
+    name: 'a test file shows "trace test" lenses above its tests and "trace package tests" on the package clause',
     required: false,
     async run({ page }) {
       await openFile(page, 'main_test.go');
       await lensText(page, /^trace package tests$/);
-      await lensText(page, /^trace$/);
+      await lensText(page, /^trace test$/);
     },
   },
   {
