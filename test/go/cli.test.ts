@@ -78,7 +78,7 @@ describe('envtrace CLI on a real Go program', () => {
     assert.ok(lines.includes('[LOOKUP] main.go:19 → os.LookupEnv("REGION") → value="" (×1)'), r.stderr);
     assert.ok(lines.some((l) => /^\[GETENV\] main\.go:22 → os\.Getenv\("DB_PASSWORD"\) → redacted \(25 bytes, hash [0-9a-f]+\) \(×1\)$/.test(l)), r.stderr);
     assert.ok(lines.includes('[SETENV] main.go:23 → os.Setenv("APP_STAGE", …) → value="test" (×1)'), r.stderr);
-    assert.match(r.stderr, /envtrace: \d+ keys read \(\d+ reads, \d+ unset reads\), 1 write, 1 process, 0 races/);
+    assert.match(r.stderr, /envtrace: \d+ keys read · \d+ unset · 0 races \(\d+ reads, \d+ unset; 1 write; 1 process\)/);
     assert.match(r.stderr, /envtrace: run \S+ stored in .*store\/\.envtrace\/runs\//);
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(SECRET));
 
