@@ -5,6 +5,7 @@ import { readConfig, type EnvtraceConfig } from './config';
 import type { Runner } from './runner';
 import { importsDirectory } from './runImport';
 import { listImported, listRuns, type ReportCache, type RunInfo, runsDirectory, storeDirectory } from './runStore';
+import { VirtualDocuments } from './views/virtualDocuments';
 
 /** Shared state of the extension, passed to each command factory and view. */
 export class EnvtraceContext implements vscode.Disposable {
@@ -13,6 +14,10 @@ export class EnvtraceContext implements vscode.Disposable {
   readonly onRunsChanged = this.changed.event;
   /** Run directories chosen with "Show runs"; undefined follows `envtrace.runs.show`. */
   private selection: string[] | undefined;
+  /** The read-only `envtrace:` documents (Compare Runs, Open Trace). */
+  readonly documents = new VirtualDocuments();
+  /** The text of the last notification about runs (for logs and the tests). */
+  lastNotice = '';
 
   constructor(
     readonly extension: vscode.ExtensionContext,
@@ -81,6 +86,7 @@ export class EnvtraceContext implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
+    this.documents.dispose();
   }
 }
 

@@ -13,12 +13,13 @@ import { runCommand } from './commands/run';
 import { showRunsCommand } from './commands/showRuns';
 import { traceTestCommand } from './commands/traceTest';
 import { EnvtraceContext } from './context';
+import { announceRun } from './runAnnounce';
 import { Runner } from './runner';
 import { ReportCache } from './runStore';
 import { EnvtraceTaskProvider, TASK_TYPE } from './tasks';
 import { TestLensProvider } from './testLenses';
-import { EnvironmentTree } from './views/environmentTree';
-import { RunStatusBar } from './views/statusBar';
+import { EnvironmentTree, type ViewItem } from './views/environmentTree';
+import { RESTRICTED, RunStatusBar } from './views/statusBar';
 
 /** What the extension exports to other extensions (and the integration tests). */
 export interface EnvtraceApi {
@@ -30,6 +31,12 @@ export interface EnvtraceApi {
   statusText(): Promise<string>;
   /** Fires when stored runs or the shown runs change. */
   readonly onRunsChanged: vscode.Event<void>;
+  /** The text of the last notification envtrace showed about a run. */
+  lastNotice(): string;
+  /** The last progress message of a run. */
+  lastProgress(): string;
+  /** The Environment view's items under the node reached by following `labels` from its root. */
+  viewItems(...labels: string[]): Promise<ViewItem[]>;
 }
 
 /** Activates envtrace. Start-up failures are logged and shown once; activation itself never throws. */
@@ -51,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Envtra
     log.error(`activation failed: ${msg}`);
     void vscode.window.showErrorMessage(`envtrace: activation failed: ${msg}`);
   }
+  if (!vscode.workspace.isTrusted) void sayRestricted(context, ctx);
   void server.start().then(async (ok) => {
     if (ok) await ctx.announceImports();
   });
@@ -62,6 +70,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Envtra
       return statusBar.text;
     },
     onRunsChanged: ctx.onRunsChanged,
+    viewItems: (...labels: string[]) => tree.itemsAt(labels),
+    lastNotice: () => ctx.lastNotice,
+    lastProgress: () => runner.lastProgress,
   };
 }
 
@@ -114,11 +125,21 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
     }),
     // A new run is what the user wants to see: back to the setting (newest run), which also
     // makes the server list its store again rather than wait for a file event.
-    ctx.runner.onRunEnded(async () => {
+    ctx.runner.onRunEnded(async (outcome) => {
       await ctx.select(undefined);
       ctx.server.refreshLenses();
+      await announceRun(ctx, outcome);
     }),
   );
+}
+
+/** Says once per workspace what Restricted Mode turns off, with a way to trust the workspace. */
+async function sayRestricted(context: vscode.ExtensionContext, ctx: EnvtraceContext): Promise<void> {
+  ctx.lastNotice = RESTRICTED;
+  if (context.workspaceState.get<boolean>('envtrace.restrictedNoticeShown')) return;
+  await context.workspaceState.update('envtrace.restrictedNoticeShown', true);
+  const choice = await vscode.window.showInformationMessage(RESTRICTED.replace(' Click to manage workspace trust.', ''), 'Manage Workspace Trust');
+  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
 /** Stops the language server. */

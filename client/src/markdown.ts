@@ -14,6 +14,17 @@ export function fileLink(file: string, line: number, base: string, label?: strin
   return `[${escapeMarkdown(text)}](${pathToFileURL(abs).href}#L${line})`;
 }
 
+/**
+ * A Markdown link to `file` at `line` relative to the directory `from` (the document's own
+ * folder), so that it keeps working once the document is committed or moved with the code.
+ */
+export function relativeFileLink(file: string, line: number, base: string, from: string): string {
+  const abs = path.isAbsolute(file) ? file : path.join(base, file);
+  const rel = path.relative(from, abs).split(path.sep).join('/');
+  const label = `${path.relative(base, abs).split(path.sep).join('/') || abs}:${line}`;
+  return `[${escapeMarkdown(label)}](${encodeURI(rel)}#L${line})`;
+}
+
 /** One line of plain text as Markdown, with each `file.go:LINE` turned into a link. */
 export function linkifyLine(line: string, base: string): string {
   const re = /([\w./\\@+-]+\.go):(\d+)/g;

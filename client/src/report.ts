@@ -2,6 +2,7 @@
  * The parts of the CLI's JSON report (`envtrace report --format json`, issue 3) the client reads,
  * and summaries of it. No `vscode` import: unit tests load this file.
  */
+import { isProgramRead, KeyCounter } from '../../server/src/runs/keyCount';
 
 export interface ReportValue {
   value?: string;
@@ -32,6 +33,12 @@ export interface ReportEvent {
   op: string;
   key?: string;
   api?: string;
+  found?: boolean;
+  value?: string;
+  redacted?: boolean;
+  length?: number;
+  file?: string | null;
+  line?: number | null;
 }
 
 export interface JsonReport {
@@ -44,6 +51,8 @@ export interface JsonReport {
   processes: ReportProcess[];
   events?: ReportEvent[];
   vars: ReportVar[];
+  /** The engine's counts (runs/keyCount.ts); absent in reports of older versions. */
+  counts?: RunSummary;
 }
 
 /** Counts shown in the status bar and the run picker. */
@@ -55,30 +64,27 @@ export interface RunSummary {
 }
 
 /**
- * Keys touched only by the Go runtime's own start-up reads (GODEBUG, GOGC, …), which every
- * traced program makes; empty when the report has no events.
+ * Summarises a report by the engine's one definition of a run's keys (runs/keyCount.ts): its
+ * `counts`, or the same rule applied to its events for reports written before `counts` existed.
  */
-export function runtimeOnlyKeys(report: JsonReport): Set<string> {
-  const runtime = new Set<string>();
-  const other = new Set<string>();
-  for (const e of report.events ?? []) {
-    if (!e.key) continue;
-    (e.api === 'runtime' ? runtime : other).add(e.key);
+export function summarize(report: JsonReport): RunSummary {
+  const processes = Array.isArray(report.processes) ? report.processes.length : 0;
+  const vars = Array.isArray(report.vars) ? report.vars : [];
+  const races = vars.filter((v) => v.race).length;
+  if (report.counts && typeof report.counts.keys === 'number') return { ...report.counts, processes: report.counts.processes ?? processes };
+  if (!Array.isArray(report.events)) {
+    return { keys: vars.filter((v) => v.reads > 0).length, unset: vars.filter((v) => v.unsetReads > 0).length, races, processes };
   }
-  for (const k of other) runtime.delete(k);
-  return runtime;
+  const counter = new KeyCounter();
+  for (const e of report.events) counter.add(e.key, e.op, e.api, e.found !== false);
+  return { ...counter.counts(), races, processes };
 }
 
-/** Summarises a report: keys the program touched (not the runtime's own reads), keys read while unset, races, processes. */
-export function summarize(report: JsonReport): RunSummary {
-  const skip = runtimeOnlyKeys(report);
-  const vars = (Array.isArray(report.vars) ? report.vars : []).filter((v) => !skip.has(v.key));
-  return {
-    keys: vars.length,
-    unset: vars.filter((v) => (v.unsetReads ?? 0) > 0).length,
-    races: vars.filter((v) => v.race).length,
-    processes: Array.isArray(report.processes) ? report.processes.length : 0,
-  };
+/** The keys of a report the program read (the same rule as the counts), for the inventory. */
+export function programKeys(report: JsonReport): Set<string> {
+  const keys = new Set<string>();
+  for (const e of report.events ?? []) if (e.key && isProgramRead(e.op, e.api)) keys.add(e.key);
+  return keys;
 }
 
 /** `42 keys · 3 unset · 1 race`. */
@@ -94,14 +100,21 @@ export function showValue(v: ReportValue, max = 40): string {
   return JSON.stringify(s);
 }
 
-/** Keys read by each process (by pid), from the report's events. */
+/** Keys read by each process (by pid), by the same rule as the run's counts. */
 export function keysByProcess(report: JsonReport): Map<number, string[]> {
-  const m = new Map<number, Set<string>>();
+  const m = new Map<number, KeyCounter>();
   for (const e of report.events ?? []) {
-    if (!e.key || (e.op !== 'getenv' && e.op !== 'environ')) continue;
-    let s = m.get(e.pid);
-    if (!s) m.set(e.pid, (s = new Set()));
-    s.add(e.key);
+    let c = m.get(e.pid);
+    if (!c) m.set(e.pid, (c = new KeyCounter()));
+    c.add(e.key, e.op, e.api, e.found !== false);
   }
-  return new Map([...m].map(([pid, s]) => [pid, [...s].sort()]));
+  return new Map([...m].map(([pid, c]) => [pid, c.keys()]));
+}
+
+/** What process `pid` read for `key` first: its value (redacted by length), or `unset`; and where. */
+export function processRead(report: JsonReport, pid: number, key: string): { text: string; file?: string; line?: number } | undefined {
+  const e = (report.events ?? []).find((x) => x.pid === pid && x.key === key && isProgramRead(x.op, x.api));
+  if (!e) return undefined;
+  const text = e.found === false ? 'unset' : `= ${showValue(e.redacted ? { length: e.length, count: 1 } : { value: e.value ?? '', count: 1 }, 24)}`;
+  return { text, file: e.file ?? undefined, line: e.line ?? undefined };
 }

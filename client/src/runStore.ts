@@ -20,6 +20,8 @@ export interface RunInfo {
   command: string[];
   start: number | undefined;
   exitCode: number | undefined;
+  /** The directory the command ran in (trace lines name files relative to it); the folder when unknown. */
+  cwd: string;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function listRuns(folder: string, runsDir: string): Promise<RunInfo
       command: Array.isArray(meta.command) ? meta.command.map(String) : [],
       start: toTime(meta.start ?? meta.startTime),
       exitCode: toNumber(meta.exitCode ?? meta.exitStatus ?? meta.exit),
+      cwd: typeof meta.cwd === 'string' && meta.cwd ? meta.cwd : folder,
     });
   }
   return runs.sort((a, b) => (b.start ?? 0) - (a.start ?? 0) || b.id.localeCompare(a.id));
@@ -107,6 +110,7 @@ export async function listImported(folder: string, importsDir: string): Promise<
         command: Array.isArray(r.command) ? r.command.map(String) : [],
         start: toTime(r.processes?.[0]?.start),
         exitCode: toNumber(r.exitCode),
+        cwd: typeof r.cwd === 'string' && r.cwd ? r.cwd : folder,
       });
     } catch {
       continue;

@@ -1,4 +1,6 @@
 /** Runs envtrace tasks one at a time, with progress, cancellation, rerun and events when a run ends. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TASK_TYPE } from './tasks';
 
@@ -21,6 +23,8 @@ export class Runner implements vscode.Disposable {
   /** Executions whose process has ended: a quick task can end before executeTask resolves. */
   private readonly finished = new WeakSet<vscode.TaskExecution>();
   private last: vscode.Task | undefined;
+  /** The last progress message shown for a run (for logs and the tests). */
+  lastProgress = '';
   private readonly subs: vscode.Disposable[];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -59,8 +63,12 @@ export class Runner implements vscode.Disposable {
     return this.last;
   }
 
-  /** Runs `task` with a cancellable progress notification; resolves when it has ended. */
-  async run(task: vscode.Task): Promise<RunOutcome> {
+  /**
+   * Runs `task` with a cancellable progress notification; resolves when it has ended. With
+   * `runsDir` (where the run will be stored) the progress says when the traced build is the
+   * first with its overlay and so recompiles part of the standard library.
+   */
+  async run(task: vscode.Task, runsDir?: string): Promise<RunOutcome> {
     this.last = task;
     const done = new Promise<RunOutcome>((resolve) => {
       const sub = this.onRunEnded((o) => {
@@ -81,8 +89,22 @@ export class Runner implements vscode.Disposable {
         cancellable: true,
       },
       (progress, token) => {
-        progress.report({ message: 'the first traced build recompiles part of the standard library…' });
+        const say = (message: string) => {
+          this.lastProgress = message;
+          progress.report({ message });
+        };
+        say('building and running…');
         token.onCancellationRequested(() => this.stop(execution));
+        if (runsDir) {
+          const started = Date.now();
+          const timer = setInterval(() => {
+            if (firstBuildRunning(runsDir, started)) {
+              clearInterval(timer);
+              say('the first traced build with this Go version recompiles part of the standard library (once)…');
+            }
+          }, 500);
+          void done.finally(() => clearInterval(timer));
+        }
         return done;
       },
     );
@@ -127,4 +149,19 @@ export class Runner implements vscode.Disposable {
     this.ended.dispose();
     this.changed.dispose();
   }
+}
+
+/** True when a run started after `since` in `runsDir` says (run.json `firstBuild`) that its build is the first with its overlay. */
+function firstBuildRunning(runsDir: string, since: number): boolean {
+  try {
+    for (const name of fs.readdirSync(runsDir)) {
+      const file = path.join(runsDir, name, 'run.json');
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (!st || st.mtimeMs < since - 1000) continue;
+      if ((JSON.parse(fs.readFileSync(file, 'utf8')) as { firstBuild?: boolean }).firstBuild === true) return true;
+    }
+  } catch {
+    // no store yet, or run.json being written: ask again
+  }
+  return false;
 }

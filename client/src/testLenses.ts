@@ -24,7 +24,7 @@ export class TestLensProvider implements vscode.CodeLensProvider, vscode.Disposa
       lenses.push(new vscode.CodeLens(range, { title: 'trace package tests', command: commandIds.tracePackageTests, arguments: [doc.uri] }));
     }
     for (const t of findTests(text)) {
-      lenses.push(new vscode.CodeLens(new vscode.Range(t.line, 0, t.line, 0), { title: 'trace', command: commandIds.traceTest, arguments: [doc.uri, t.name] }));
+      lenses.push(new vscode.CodeLens(new vscode.Range(t.line, 0, t.line, 0), { title: 'trace test', command: commandIds.traceTest, arguments: [doc.uri, t.name] }));
     }
     return lenses;
   }

@@ -69,7 +69,7 @@ export class Runtime {
     this.runs = new RunsManager(host.log, (f) => this.runsChanged(f));
     this.observed = new ObservedSites(workspace.index, (uri) => {
       const folder = workspace.folderOf(uri);
-      return folder && { uri: folder.uri, root: folder.root, obs: this.runs.observations(folder.uri), files: () => folder.scan.files() };
+      return folder && { uri: folder.uri, root: folder.root, obs: this.runs.observations(folder.uri), earlier: this.runs.earlier(folder.uri), files: () => folder.scan.files() };
     });
     this.observe = (e) => this.observed.site(e);
     this.annotator = runtimeAnnotator(this.observe);
@@ -231,7 +231,8 @@ export class Runtime {
     const uris = new Set<string>();
     for (const e of workspace.index.all()) uris.add(e.uri);
     for (const uri of uris) {
-      const list = diagnostics(workspace.index, uri, this.observe);
+      // Diagnostics speak of the shown runs only, never of an earlier run.
+      const list = diagnostics(workspace.index, uri, (e) => this.observed.site(e, false));
       if (list.length) next.set(uri, list);
     }
     this.host.diagnostics.replace('runtime', next);

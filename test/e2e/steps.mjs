@@ -48,9 +48,11 @@ export async function runModule(page) {
 
 /** Opens the Environment view in the Explorer and waits for `key` in it. */
 export async function environmentView(page, key) {
-  const header = page.locator('.pane-header', { hasText: 'Environment' }).first();
-  await header.waitFor({ timeout: limit });
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  // The view has its own container in the activity bar (alone there, it has no pane header);
+  // its item toggles the side bar, so click it only when the container is not shown yet.
+  const item = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="envtrace"]') }).first();
+  await item.waitFor({ timeout: limit });
+  if (!((await item.getAttribute('class')) ?? '').includes('checked')) await item.click();
   await page.locator('.monaco-list-row', { hasText: key }).first().waitFor({ timeout: limit });
 }
 
@@ -63,12 +65,12 @@ export const steps = [
     },
   },
   {
-    name: 'a test file shows "trace" lenses above its tests and on the package clause',
+    name: 'a test file shows "trace test" lenses above its tests and "trace package tests" on the package clause',
     required: false,
     async run({ page }) {
       await openFile(page, 'main_test.go');
       await lensText(page, /^trace package tests$/);
-      await lensText(page, /^trace$/);
+      await lensText(page, /^trace test$/);
     },
   },
   {

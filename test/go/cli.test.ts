@@ -36,7 +36,7 @@ describe('envtrace CLI on a real Go program', () => {
     assert.ok(lines.includes('[LOOKUP] main.go:19 → os.LookupEnv("REGION") → value="" (×1)'), r.stderr);
     assert.ok(lines.some((l) => /^\[GETENV\] main\.go:22 → os\.Getenv\("DB_PASSWORD"\) → redacted \(25 bytes, hash [0-9a-f]+\) \(×1\)$/.test(l)), r.stderr);
     assert.ok(lines.includes('[SETENV] main.go:23 → os.Setenv("APP_STAGE", …) → value="test" (×1)'), r.stderr);
-    assert.match(r.stderr, /envtrace: \d+ keys read \(\d+ reads, \d+ unset reads\), 1 write, 1 process, 0 races/);
+    assert.match(r.stderr, /envtrace: \d+ keys read · \d+ unset · 0 races \(\d+ reads, \d+ unset; 1 write; 1 process\)/);
     assert.match(r.stderr, /envtrace: run \S+ stored in .*store\/\.envtrace\/runs\//);
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(SECRET));
 
@@ -145,7 +145,7 @@ describe('envtrace CLI on a real Go program', () => {
     const r = await envtrace(['--dir', store, '--quiet', '--', 'sh', '-c', `go build -o ${bin} . && ${bin}`], { cwd: app, env: { APP_EXIT: '7', APP_MODE: 'stdin' }, input: 'hello\n' });
     assert.equal(r.code, 7, r.stderr);
     assert.match(r.stdout, /got "hello\\n"/);
-    assert.match(r.stderr, /1 process,/);
+    assert.match(r.stderr, /; 1 process\)/);
     assert.doesNotMatch(r.stderr, /\[GETENV\]/);
   });
 
@@ -195,11 +195,11 @@ describe('envtrace CLI on a real Go program', () => {
     const racy = await envtrace(['--dir', store, '--', 'go', 'run', './racy'], { cwd: race });
     assert.equal(racy.code, 0, racy.stderr);
     assert.match(racy.stderr, /^⚠ \[RACE\] (likely|definite) race on APP_STAGE: written by goroutine \d+ at racy\/main\.go:21 \(os\.Setenv\), read by goroutine \d+ at racy\/main\.go:28 \(os\.Getenv\)$/m);
-    assert.match(racy.stderr, /, 1 race\n/);
+    assert.match(racy.stderr, / · 1 race \(/);
     const ordered = await envtrace(['--dir', store, '--', 'go', 'run', './ordered'], { cwd: race });
     assert.equal(ordered.code, 0, ordered.stderr);
     assert.doesNotMatch(ordered.stderr, /\[RACE\]/);
-    assert.match(ordered.stderr, /, 0 races\n/);
+    assert.match(ordered.stderr, / · 0 races \(/);
   });
 
   test('--race adds -race and the precise mode: the race detector reports the env race', async () => {

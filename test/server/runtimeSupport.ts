@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { CodeLens, Diagnostic, Hover, InlayHint } from 'vscode-languageserver-protocol';
 import { RunsChangedNotification } from '../../server/src/protocol';
 import { hoverMarkdown, titlesByLine } from './assertions';
-import { type LspClient, positionOf, repoRoot, uriOf } from './lspClient';
+import { LspClient, positionOf, removeDir, repoRoot, uriOf } from './lspClient';
 
 /** test/fixtures/merge: app/ (the workspace), lib/, runs/ and reports/ recorded by record.mjs. */
 export const mergeFixtures = join(repoRoot, 'test', 'fixtures', 'merge');
@@ -92,4 +92,20 @@ export class Views {
     await this.client.waitFor(() => cond(this.diagnostics(rel)), `diagnostics of ${rel}`);
     return this.diagnostics(rel);
   }
+}
+
+/** A language server over a merge workspace holding the named runs, indexed; `stop()` ends it and removes the workspace. */
+export async function serveMergeWorkspace(runs: string[], settings?: Record<string, unknown>): Promise<{ app: string; client: LspClient; v: Views; stop: () => Promise<number | null> }> {
+  const app = mergeWorkspace(runs);
+  const client = LspClient.start('server');
+  if (settings) client.settings = settings;
+  const v = new Views(client, app);
+  await client.initialize(app);
+  await client.indexed();
+  const stop = async () => {
+    const code = await client.stop();
+    removeDir(join(app, '..'));
+    return code;
+  };
+  return { app, client, v, stop };
 }

@@ -1,7 +1,7 @@
 /** The client's editor-free helpers: report summaries, Markdown escaping and links, test finding, run import. */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathWithGo } from '../../client/src/cli';
@@ -11,6 +11,7 @@ import { toInventory } from '../../client/src/inventory';
 import { escapeMarkdown, linkifyLine } from '../../client/src/markdown';
 import { showValue, summarize, summaryText, type JsonReport } from '../../client/src/report';
 import { importInto, importsDirectory, reportProblem } from '../../client/src/runImport';
+import { runChoices } from '../../client/src/runChoices';
 import { listImported, listRuns } from '../../client/src/runStore';
 import type { ScanResult } from '../../server/src/scan/types';
 
@@ -18,7 +19,12 @@ function report(): JsonReport {
   return {
     version: 1, id: 'r1', label: 'ci', command: ['go', 'run', '.'], cwd: '/w', exitCode: 0,
     processes: [{ pid: 10, parent: null, argv: ['/tmp/main'] }],
-    events: [{ pid: 10, op: 'getenv', key: 'PORT' }, { pid: 10, op: 'getenv', key: 'REGION' }],
+    events: [
+      { pid: 10, op: 'getenv', key: 'PORT', api: 'os.Getenv', found: true },
+      { pid: 10, op: 'getenv', key: 'REGION', api: 'os.LookupEnv', found: false },
+      { pid: 10, op: 'getenv', key: 'DB_PASSWORD', api: 'os.Getenv', found: true },
+      { pid: 10, op: 'getenv', key: 'APP_STAGE', api: 'os.Getenv', found: true },
+    ],
     vars: [
       { key: 'PORT', reads: 3, writes: 0, unsetReads: 0, values: [{ value: '8080', count: 3 }], sites: [{ file: '/w/main.go', line: 18, count: 3 }], race: null },
       { key: 'REGION', reads: 1, writes: 0, unsetReads: 1, values: [], sites: [], race: null },
@@ -41,6 +47,11 @@ describe('report summaries', () => {
     r.events = [...(r.events ?? []), { pid: 10, op: 'getenv', key: 'GODEBUG', api: 'runtime' }, { pid: 10, op: 'getenv', key: 'PORT', api: 'runtime' }];
     r.vars.push({ key: 'GODEBUG', reads: 1, writes: 0, unsetReads: 1, values: [], sites: [], race: null });
     assert.deepEqual(summarize(r), { keys: 4, unset: 1, races: 1, processes: 1 });
+  });
+
+  it("uses the engine's counts when the report has them", () => {
+    const r = { ...report(), counts: { keys: 7, unset: 2, races: 0, processes: 3 } };
+    assert.deepEqual(summarize(r), { keys: 7, unset: 2, races: 0, processes: 3 });
   });
 
   it('shows redacted values by length only, and truncates long ones', () => {
@@ -72,7 +83,7 @@ describe('markdown from untrusted run data', () => {
     const md = inventoryMarkdown(scan, report(), 'app');
     assert.match(md, /^# Environment of app/);
     assert.match(md, /\| `PORT` \| "8080" \| 1 \| 1 \| "8080" \|/);
-    assert.match(md, /\[main\\\.go:18\]\(file:\/\/\/w\/main\.go#L18\)/);
+    assert.match(md, /\[main\\\.go:18\]\(main\.go#L18\)/, 'links relative to the inventory, not file:///');
     assert.match(md, /••• \\\(24 chars\\\)/);
     assert.match(md, /⚠ definite race/);
     assert.ok(!md.includes('[x](command:evil)'), 'observed values cannot inject links');
@@ -150,5 +161,29 @@ describe('importing runs', () => {
     assert.deepEqual([listed.exitCode, listed.complete, listed.interrupted], [1, true, true], 'no end in run.json, no recorder named, a week old: interrupted');
     await assert.rejects(importInto(path.join(tmp, 'artifact'), store), /no run\.json/);
     await assert.rejects(importInto(path.join(tmp, 'nope.json'), store), /ENOENT|no such file/);
+  });
+});
+
+describe('run choices (issue 18 item 10)', () => {
+  const shop = path.join(__dirname, '..', '..', '..', 'examples', 'shop');
+  it('offers go run . once when the active file is the module root main package', () => {
+    const main = path.join(shop, 'main.go');
+    const choices = runChoices({ root: shop, active: { path: main, text: readFileSync(main, 'utf8') }, testFlags: [] });
+    const runs = choices.filter((c) => c.command?.join(' ') === 'go run .');
+    assert.equal(runs.length, 1, choices.map((c) => c.label).join(', '));
+    assert.equal(choices.filter((c) => c.command?.join(' ') === 'go test .').length, 1);
+  });
+
+  it('offers no go run . for a library module', () => {
+    const lib = mkdtempSync(path.join(tmpdir(), 'envtrace-lib-'));
+    try {
+      writeFileSync(path.join(lib, 'go.mod'), 'module example.com/lib\n\ngo 1.22\n');
+      writeFileSync(path.join(lib, 'lib.go'), 'package lib\n\nfunc X() {}\n');
+      const choices = runChoices({ root: lib, testFlags: [] });
+      assert.ok(!choices.some((c) => c.command?.[1] === 'run'), choices.map((c) => c.label).join(', '));
+      assert.ok(choices.some((c) => c.command?.join(' ') === 'go test ./...'));
+    } finally {
+      rmSync(lib, { recursive: true, force: true });
+    }
   });
 });

@@ -102,7 +102,7 @@ test('envtrace diff: text and JSON output, one-line errors with exit 2', async (
   for (const name of ['helper', 'helper-b']) cpSync(fixtureRun(name), join(store, '.envtrace', 'runs', `id-${name}`), { recursive: true });
   const ids = capture(appRoot);
   assert.equal(await main(['diff', '--dir', store, 'id-helper', 'id-helper-b'], ids), 0, ids.stderr);
-  assert.match(ids.stdout, /^A: 20261126-232701-6ff92a \(helper\)$/m);
+  assert.match(ids.stdout, /^A: 20261126-232701-6ff92a \(helper\) · exit \d+$/m);
 
   for (const [args, message] of [
     [['diff', fixtureRun('helper')], /diff takes two runs/],

@@ -21,6 +21,7 @@ const required = [
   'CHANGELOG.md',
   'LICENSE',
   'images/icon.png',
+  'images/activity.svg',
   'dist/client.js',
   'dist/server.js',
   'dist/cli.js',

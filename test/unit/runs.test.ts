@@ -53,8 +53,10 @@ test('reader skips corrupt lines and counts them and the gaps in seq', async () 
 test('JSON report has the documented shape, absolute files and run-wide stack ids', async () => {
   const run = await stored('basic');
   const r = await jsonReport(run);
-  assert.deepEqual(Object.keys(r), ['version', 'id', 'label', 'command', 'cwd', 'exitCode', 'runDir', 'goVersion', 'processes', 'stacks', 'events', 'vars', 'problems']);
+  assert.deepEqual(Object.keys(r), ['version', 'id', 'label', 'command', 'cwd', 'exitCode', 'runDir', 'goVersion', 'processes', 'stacks', 'events', 'vars', 'counts', 'problems']);
   assert.equal(r.version, 1);
+  // GODEBUG, read only by the Go runtime, is not one of the program's keys.
+  assert.deepEqual(r.counts, { keys: 4, unset: 1, races: 0, processes: 2 });
   assert.equal(r.id, '20261126-120000-abcdef');
   assert.equal(r.label, 'demo');
   assert.deepEqual(r.command, ['go', 'run', '.']);
@@ -140,14 +142,14 @@ test('text trace: one line per distinct site, op, key and value, then the summar
   assert.ok(lines.includes('[GETENV] main.go:22 → os.ExpandEnv("HOME") → value="/root" (×1)'), text);
   assert.ok(lines.includes('[SPAWN] main.go:25 → os/exec.Cmd.Run → program="/work/app/child" (×1)'), text);
   assert.ok(lines.includes('[GETENV] (runtime) → runtime("GODEBUG") → unset (×1)'), text);
-  assert.ok(lines.includes('envtrace: 5 keys read (11 reads, 2 unset reads), 2 writes, 2 processes, 0 races'), text);
+  assert.ok(lines.includes('envtrace: 4 keys read · 1 unset · 0 races (11 reads, 2 unset; 2 writes; 2 processes)'), text);
   assert.ok(lines.includes('envtrace: warning: 2 unreadable lines skipped, 3 events lost (gaps in seq)'), text);
   assert.equal(lines.at(-1), `envtrace: run 20261126-120000-abcdef stored in ${run.dir}`);
   assert.doesNotMatch(text, /\[GETENV\].*DB_PASSWORD.*value=/);
 
   const quiet = renderText(agg, stats, { id: run.info.id, dir: run.dir, cwd: '/work/app' }, true);
   assert.doesNotMatch(quiet, /\[GETENV\]/);
-  assert.match(quiet, /5 keys read/);
+  assert.match(quiet, /4 keys read · 1 unset/);
 });
 
 test('long values are truncated in the text trace', async () => {

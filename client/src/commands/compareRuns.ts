@@ -1,12 +1,18 @@
-/** "envtrace: Compare Runs": pick two runs, show `envtrace diff` as a Markdown document with links to the sites. */
+/**
+ * "envtrace: Compare Runs": pick two runs, show `envtrace diff` rendered (Markdown preview of a
+ * read-only `envtrace:` document), the older run first, with both runs' exit status.
+ */
 import * as vscode from 'vscode';
 import { runCli } from '../cli';
 import { firstLine } from '../runStore';
 import type { EnvtraceContext } from '../context';
-import { escapeMarkdown, linkifyLine } from '../markdown';
-import { findRun, pickRun } from './pickRun';
+import { compareMarkdown } from '../compareMarkdown';
+import { findRun, olderFirst, pickRun } from './pickRun';
 
-/** Creates the handler; `a` and `b` (run ids or directories) skip the pickers. Resolves to the opened document. */
+/**
+ * Creates the handler; `a` and `b` (run ids or directories, in any order) skip the pickers.
+ * Resolves to the rendered document (also shown as a Markdown preview).
+ */
 export function compareRunsCommand(ctx: EnvtraceContext) {
   return async (a?: string, b?: string): Promise<vscode.TextDocument | undefined> => {
     const all = await ctx.allRuns();
@@ -14,26 +20,20 @@ export function compareRunsCommand(ctx: EnvtraceContext) {
       void vscode.window.showInformationMessage('envtrace: comparing needs two stored runs.');
       return undefined;
     }
-    const first = a ? await findRun(ctx, a) : await pickRun(ctx, 'Compare runs: the first (older) run', all);
+    // Enter, Enter compares the previous run with the newest one.
+    const first = a ? await findRun(ctx, a) : await pickRun(ctx, 'Compare runs (1/2): the older run', all, all[1]);
     if (!first) return undefined;
-    const second = b ? await findRun(ctx, b) : await pickRun(ctx, `Compare ${first.label} with…`, all.filter((r) => r.dir !== first.dir));
+    const rest = all.filter((r) => r.dir !== first.dir);
+    const second = b ? await findRun(ctx, b) : await pickRun(ctx, `Compare runs (2/2): compare ${first.label || first.id} with…`, rest, rest.find((r) => (r.start ?? 0) >= (first.start ?? 0)) ?? rest[0]);
     if (!second) return undefined;
-    const text = await diffText(ctx, first.dir, second.dir, first.folder);
+    const [older, newer] = olderFirst(first, second);
+    const text = await diffText(ctx, older.dir, newer.dir, older.folder);
     if (typeof text !== 'string') {
       void vscode.window.showErrorMessage(`envtrace: cannot compare: ${text.error}`);
       return undefined;
     }
-    const lines = text.split('\n').filter((l) => l.trim());
-    const body = [
-      `# envtrace: ${escapeMarkdown(first.label)} → ${escapeMarkdown(second.label)}`,
-      '',
-      `${escapeMarkdown(first.id)} → ${escapeMarkdown(second.id)}`,
-      '',
-      ...(lines.length ? lines.map((l) => `- ${linkifyLine(l, first.folder)}`) : ['No differences.']),
-      '',
-    ].join('\n');
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: body });
-    await vscode.window.showTextDocument(doc, { preview: false });
+    const doc = await ctx.documents.open(`/compare/${older.id} → ${newer.id}.md`, compareMarkdown(older, newer, text), older.folder);
+    await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
     return doc;
   };
 }

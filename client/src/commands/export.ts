@@ -6,6 +6,7 @@ import type { ScanResult } from '../../../server/src/scan/types';
 import { runCli } from '../cli';
 import { activeFolder, type EnvtraceContext } from '../context';
 import { inventoryMarkdown } from '../inventoryMarkdown';
+import type { JsonReport } from '../report';
 import { firstLine } from '../runStore';
 import { findRun, pickRun } from './pickRun';
 
@@ -30,7 +31,9 @@ export function exportCommand(ctx: EnvtraceContext) {
       if (!pick) return undefined;
       format = pick.format;
     }
-    let content: string;
+    let content = '';
+    let scanResult: ScanResult | undefined;
+    let inventoryReport: JsonReport | undefined;
     if (format === 'json') {
       const run = runId ? await findRun(ctx, runId) : target ? (await ctx.shownRuns())[0] : await pickRun(ctx, 'Export the JSON report of…');
       if (!run) return undefined;
@@ -42,7 +45,8 @@ export function exportCommand(ctx: EnvtraceContext) {
       if (scan.code !== 0) return fail(firstLine(scan.stderr) || `envtrace scan exited with ${scan.code}`);
       const shown = runId ? await findRun(ctx, runId) : (await ctx.shownRuns())[0];
       const report = shown ? await ctx.reports.report(shown) : undefined;
-      content = inventoryMarkdown(JSON.parse(scan.stdout) as ScanResult, typeof report === 'object' ? report : undefined, folder.name);
+      scanResult = JSON.parse(scan.stdout) as ScanResult;
+      inventoryReport = typeof report === 'object' ? report : undefined;
     }
     if (!target) {
       const uri = await vscode.window.showSaveDialog({
@@ -52,9 +56,15 @@ export function exportCommand(ctx: EnvtraceContext) {
       if (!uri) return undefined;
       target = uri.fsPath;
     }
+    if (format === 'markdown') content = inventoryMarkdown(scanResult!, inventoryReport, folder.name, path.dirname(target));
     // A new file renamed over the name: a symlink there (a clone may commit one) is replaced, not written through.
     await replaceFile(target, content, format === 'json' ? 0o600 : 0o644);
     ctx.log.info(`exported ${format} to ${target}`);
+    // Say where it went, and show it.
+    const shown = path.relative(folder.uri.fsPath, target);
+    ctx.lastNotice = `envtrace: exported the ${format === 'json' ? 'JSON report' : 'Markdown inventory'} to ${shown.startsWith('..') ? target : shown}.`;
+    void vscode.window.showInformationMessage(ctx.lastNotice);
+    await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: true });
     return target;
   };
 

@@ -20,8 +20,11 @@ export async function runItem(ctx: EnvtraceContext, run: RunInfo, withCounts: bo
   return { label: run.label || run.id, description: when, detail: `${exit}${counts} · ${run.id}`, run };
 }
 
-/** Asks for one run (newest first); `runs` defaults to every stored run. */
-export async function pickRun(ctx: EnvtraceContext, title: string, runs?: RunInfo[]): Promise<RunInfo | undefined> {
+/**
+ * Asks for one run (newest first); `runs` defaults to every stored run. `active` is the run
+ * that Enter picks (the first one when not given).
+ */
+export async function pickRun(ctx: EnvtraceContext, title: string, runs?: RunInfo[], active?: RunInfo): Promise<RunInfo | undefined> {
   const all = runs ?? (await ctx.allRuns());
   if (all.length === 0) {
     void vscode.window.showInformationMessage('envtrace: no stored runs. Use "Run with envtrace" or "Import Run" first.');
@@ -29,7 +32,29 @@ export async function pickRun(ctx: EnvtraceContext, title: string, runs?: RunInf
   }
   if (all.length === 1) return all[0];
   const items = await Promise.all(all.map((r) => runItem(ctx, r, false)));
-  return (await vscode.window.showQuickPick(items, { title, matchOnDetail: true }))?.run;
+  const qp = vscode.window.createQuickPick<RunItem>();
+  qp.title = title;
+  qp.matchOnDetail = true;
+  qp.items = items;
+  const preset = items.find((i) => i.run === active);
+  if (preset) qp.activeItems = [preset];
+  return new Promise((resolve) => {
+    let picked: RunInfo | undefined;
+    qp.onDidAccept(() => {
+      picked = qp.selectedItems[0]?.run ?? qp.activeItems[0]?.run;
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      qp.dispose();
+      resolve(picked);
+    });
+    qp.show();
+  });
+}
+
+/** Older run first (by start time; unknown times count as oldest). */
+export function olderFirst(a: RunInfo, b: RunInfo): [RunInfo, RunInfo] {
+  return (a.start ?? 0) <= (b.start ?? 0) ? [a, b] : [b, a];
 }
 
 /** Finds a run by id or directory among the stored runs. */

@@ -12,7 +12,8 @@ export function rerunCommand(ctx: EnvtraceContext) {
       void vscode.window.showInformationMessage('envtrace: nothing has run yet in this window. Use "Run with envtrace" first.');
       return false;
     }
-    const outcome = await ctx.runner.run(task);
+    const folder = typeof task.scope === 'object' ? task.scope : undefined;
+    const outcome = await ctx.runner.run(task, folder ? ctx.runsDir(folder) : undefined);
     ctx.refresh();
     return { exitCode: outcome.exitCode, cancelled: outcome.cancelled };
   };

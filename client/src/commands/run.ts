@@ -1,9 +1,10 @@
 /** "envtrace: Run with envtrace": pick what to run (main package, module, tests, custom) and trace it as a task. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activeFolder, checkTrusted, type EnvtraceContext } from '../context';
+import { runChoices, shellCommand } from '../runChoices';
 import { buildTask, TASK_TYPE, type EnvtraceTaskDefinition } from '../tasks';
+
+export { moduleRoot, packageArg, shellCommand } from '../runChoices';
 
 const customKey = 'envtrace.customCommand';
 
@@ -23,31 +24,9 @@ export type RunResult = { exitCode: number | undefined; cancelled: boolean } | f
 export async function traceDefinition(ctx: EnvtraceContext, def: EnvtraceTaskDefinition, folder: vscode.WorkspaceFolder, name?: string): Promise<RunResult> {
   if (!checkTrusted()) return false;
   const task = buildTask(def, folder, ctx.extension.extensionPath, name);
-  const outcome = await ctx.runner.run(task);
+  const outcome = await ctx.runner.run(task, ctx.runsDir(folder));
   ctx.refresh();
-  if (!outcome.cancelled && outcome.exitCode !== 0) {
-    void vscode.window.showWarningMessage(`envtrace: ${task.name} exited with ${outcome.exitCode ?? 'an unknown status'}; its run is stored.`);
-  }
   return { exitCode: outcome.exitCode, cancelled: outcome.cancelled };
-}
-
-/** The directory of the go.mod that contains `dir`, searching up to `stop`. */
-export function moduleRoot(dir: string, stop: string): string | undefined {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, 'go.mod'))) return d;
-    if (d === stop || path.dirname(d) === d || !d.startsWith(stop)) return undefined;
-  }
-}
-
-/** `./rel/pkg` (or `.`) for a package directory relative to its module root. */
-export function packageArg(moduleDir: string, pkgDir: string): string {
-  const rel = path.relative(moduleDir, pkgDir).split(path.sep).join('/');
-  return rel ? `./${rel}` : '.';
-}
-
-/** The shell command line as an argv for the platform's shell. */
-export function shellCommand(line: string): string[] {
-  return process.platform === 'win32' ? ['cmd.exe', '/d', '/s', '/c', line] : ['/bin/sh', '-c', line];
 }
 
 interface Choice extends vscode.QuickPickItem {
@@ -86,44 +65,8 @@ export function runCommand(ctx: EnvtraceContext) {
 }
 
 function choicesFor(ctx: EnvtraceContext, folder: vscode.WorkspaceFolder): Choice[] {
-  const root = folder.uri.fsPath;
   const doc = vscode.window.activeTextEditor?.document;
-  const out: Choice[] = [];
-  const flags = ctx.config(folder.uri)['test.flags'];
-  if (doc?.languageId === 'go' && doc.uri.scheme === 'file') {
-    const pkgDir = path.dirname(doc.uri.fsPath);
-    const mod = moduleRoot(pkgDir, root);
-    if (mod) {
-      const pkg = packageArg(mod, pkgDir);
-      const cwd = path.relative(root, mod) || undefined;
-      if (/^\s*package\s+main\b/m.test(doc.getText()) && !doc.uri.fsPath.endsWith('_test.go')) {
-        out.push({ label: `$(play) go run ${pkg}`, description: 'the main package of the active file', def: { type: TASK_TYPE, command: ['go', 'run', pkg], cwd } });
-      }
-      out.push({ label: `$(beaker) go test ${pkg}`, description: "the active file's package tests", def: { type: TASK_TYPE, command: ['go', 'test', ...flags, pkg], cwd } });
-    }
-  }
-  const mod = moduleRoot(root, root) ?? findModule(root);
-  if (mod) {
-    const cwd = path.relative(root, mod) || undefined;
-    out.push({ label: '$(package) go run .', description: `the module at ${path.relative(root, mod) || 'the folder root'}`, def: { type: TASK_TYPE, command: ['go', 'run', '.'], cwd } });
-    out.push({ label: '$(beaker) go test ./...', description: 'every package of the module', def: { type: TASK_TYPE, command: ['go', 'test', ...flags, './...'], cwd } });
-  }
-  const remembered = ctx.extension.workspaceState.get<string>(customKey);
-  if (remembered) {
-    out.push({ label: `$(terminal) ${remembered}`, description: 'the last custom command', def: { type: TASK_TYPE, command: shellCommand(remembered), label: remembered } });
-  }
-  out.push({ label: '$(edit) Custom command…', description: 'e.g. make test', custom: true });
-  return out;
-}
-
-/** A go.mod directly below the folder root (a folder holding one module in a subdirectory). */
-function findModule(root: string): string | undefined {
-  try {
-    for (const e of fs.readdirSync(root, { withFileTypes: true })) {
-      if (e.isDirectory() && !e.name.startsWith('.') && fs.existsSync(path.join(root, e.name, 'go.mod'))) return path.join(root, e.name);
-    }
-  } catch {
-    // unreadable folder: no module
-  }
-  return undefined;
+  const active = doc?.languageId === 'go' && doc.uri.scheme === 'file' ? { path: doc.uri.fsPath, text: doc.getText() } : undefined;
+  const choices = runChoices({ root: folder.uri.fsPath, active, testFlags: ctx.config(folder.uri)['test.flags'], remembered: ctx.extension.workspaceState.get<string>(customKey) });
+  return choices.map((c) => ({ label: c.label, description: c.description, custom: c.custom, def: c.command ? { type: TASK_TYPE, command: c.command, cwd: c.cwd, label: c.taskLabel } : undefined }));
 }

@@ -18,7 +18,7 @@ export function showRunsCommand(ctx: EnvtraceContext) {
       title: 'envtrace runs: choose which runs the lenses and hovers show',
       canPickMany: true,
       matchOnDetail: true,
-      placeHolder: 'none chosen: follow the envtrace.runs.show setting',
+      placeHolder: 'Check the runs to show; check none to follow the envtrace.runs.show setting (the newest run)',
     }).then(undefined, () => undefined);
     if (!picked) return undefined;
     const dirs = picked.map((p) => p.run.dir);

@@ -5,17 +5,32 @@ import { runCli } from '../cli';
 import { commandIds } from '../commandIds';
 import type { EnvtraceContext } from '../context';
 import { type Inventory, type KeySite, toInventory } from '../inventory';
-import { keysByProcess, showValue, type JsonReport, type ReportProcess, type ReportVar } from '../report';
+import { patternMatches } from '../../../server/src/analysis/patterns';
+import { keysByProcess, processRead, showValue, type JsonReport, type ReportProcess, type ReportVar } from '../report';
 import type { RunInfo } from '../runStore';
 
 type Node =
   | { kind: 'group'; id: 'keys' | 'runs' }
-  | { kind: 'key'; key: string; sites: KeySite[]; observed?: ReportVar; folder: string }
+  | { kind: 'key'; key: string; sites: KeySite[]; observed?: ReportVar; matched?: ReportVar[]; folder: string }
   | { kind: 'site'; site: KeySite; observed?: ReportVar; folder: string }
   | { kind: 'run'; run: RunInfo }
   | { kind: 'process'; run: RunInfo; process: ReportProcess; keys: string[] }
-  | { kind: 'processKey'; key: string }
+  | { kind: 'processKey'; key: string; read?: { text: string; file?: string; line?: number } }
+  | { kind: 'matched'; key: string; observed: ReportVar }
   | { kind: 'message'; text: string };
+
+/** One item of the view as the user sees it. */
+export interface ViewItem {
+  label: string;
+  description: string;
+  tooltip: string;
+  /** The command run on click, if any. */
+  command: string | undefined;
+}
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
 
 /** Tree data for the `envtrace.environment` view. */
 export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -45,13 +60,16 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
         const item = new vscode.TreeItem(n.key, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `key:${n.folder}:${n.key}`;
         const badges = [`${n.sites.length} site${n.sites.length === 1 ? '' : 's'}`];
-        if (n.observed) {
-          if (n.observed.values[0]) badges.push(`= ${showValue(n.observed.values[0], 24)}`);
-          if (n.observed.unsetReads > 0) badges.push('unset');
-          if (n.observed.race) badges.push(`⚠ ${n.observed.race.level} race`);
-        }
+        // A pattern's badges come from the keys it matched.
+        const seen = n.observed ? [n.observed] : (n.matched ?? []);
+        if (n.matched?.length) badges.push(`${n.matched.length} key${n.matched.length === 1 ? '' : 's'} matched`);
+        else if (n.observed?.values[0]) badges.push(`= ${showValue(n.observed.values[0], 24)}`);
+        const unset = seen.some((v) => v.unsetReads > 0);
+        const race = seen.find((v) => v.race)?.race;
+        if (unset) badges.push('unset');
+        if (race) badges.push(`⚠ ${race.level} race`);
         item.description = badges.join(' · ');
-        item.iconPath = new vscode.ThemeIcon(n.observed?.race ? 'warning' : n.observed?.unsetReads ? 'circle-slash' : 'symbol-key');
+        item.iconPath = new vscode.ThemeIcon(race ? 'warning' : unset ? 'circle-slash' : 'symbol-key');
         item.contextValue = 'envtraceKey';
         return item;
       }
@@ -81,11 +99,41 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
         item.iconPath = new vscode.ThemeIcon('server-process');
         return item;
       }
-      case 'processKey':
-        return new vscode.TreeItem(n.key, vscode.TreeItemCollapsibleState.None);
+      case 'processKey': {
+        const item = new vscode.TreeItem(n.key, vscode.TreeItemCollapsibleState.None);
+        item.description = n.read?.text ?? '';
+        if (n.read?.file && n.read.line) item.command = { command: commandIds.openSite, title: 'Open', arguments: [vscode.Uri.file(n.read.file), n.read.line] };
+        return item;
+      }
+      case 'matched': {
+        const item = new vscode.TreeItem(n.key, vscode.TreeItemCollapsibleState.None);
+        const v = n.observed;
+        item.description = [v.values[0] ? `= ${showValue(v.values[0], 24)}` : '', v.unsetReads > 0 ? 'unset' : ''].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon(v.unsetReads > 0 ? 'circle-slash' : 'symbol-key');
+        const at = v.sites[0];
+        if (at) item.command = { command: commandIds.openSite, title: 'Open', arguments: [vscode.Uri.file(at.file), at.line] };
+        return item;
+      }
       case 'message':
         return new vscode.TreeItem(n.text, vscode.TreeItemCollapsibleState.None);
     }
+  }
+
+  /**
+   * The items shown under the node reached by following `labels` from the root (for the
+   * extension's API and the tests): label, description, tooltip and whether clicking does something.
+   */
+  async itemsAt(labels: string[]): Promise<ViewItem[]> {
+    let children = await this.getChildren();
+    for (const l of labels) {
+      const next = children.find((c) => labelOf(this.getTreeItem(c)) === l);
+      if (!next) return [];
+      children = await this.getChildren(next);
+    }
+    return children.map((c) => {
+      const item = this.getTreeItem(c);
+      return { label: labelOf(item), description: typeof item.description === 'string' ? item.description : '', tooltip: typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''), command: item.command?.command };
+    });
   }
 
   async getChildren(n?: Node): Promise<Node[]> {
@@ -95,14 +143,20 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
       const runs = await this.ctx.allRuns();
       return runs.length ? runs.map((run) => ({ kind: 'run', run })) : [{ kind: 'message', text: 'No runs yet: "envtrace: Run with envtrace"' }];
     }
-    if (n.kind === 'key') return n.sites.map((site) => ({ kind: 'site', site, observed: n.observed, folder: n.folder }));
+    if (n.kind === 'key') {
+      const sites: Node[] = n.sites.map((site) => ({ kind: 'site', site, observed: n.observed, folder: n.folder }));
+      return [...sites, ...(n.matched ?? []).map((observed): Node => ({ kind: 'matched', key: observed.key, observed }))];
+    }
     if (n.kind === 'run') {
       const report = await this.ctx.reports.report(n.run);
       if (typeof report === 'string') return [{ kind: 'message', text: report }];
       const keys = keysByProcess(report);
       return report.processes.map((p) => ({ kind: 'process', run: n.run, process: p, keys: keys.get(p.pid) ?? [] }));
     }
-    if (n.kind === 'process') return n.keys.map((key) => ({ kind: 'processKey', key }));
+    if (n.kind === 'process') {
+      const report = await this.ctx.reports.report(n.run);
+      return n.keys.map((key) => ({ kind: 'processKey', key, read: typeof report === 'object' ? processRead(report, n.process.pid, key) : undefined }));
+    }
     return [];
   }
 
@@ -111,7 +165,12 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
     const [inventories, observed] = await Promise.all([this.inventory, this.observedVars()]);
     const nodes: Node[] = [];
     for (const { folder, inventory } of inventories) {
-      for (const k of inventory) nodes.push({ kind: 'key', key: k.key, sites: k.sites, observed: observed.get(k.key), folder });
+      const own = new Set(inventory.map((k) => k.key));
+      for (const k of inventory) {
+        const pattern = k.sites.find((x) => x.pattern)?.pattern;
+        const matched = pattern ? [...observed.values()].filter((v) => !own.has(v.key) && patternMatches(pattern, v.key)) : undefined;
+        nodes.push({ kind: 'key', key: k.key, sites: k.sites, observed: observed.get(k.key), matched, folder });
+      }
     }
     return nodes.length ? nodes : [{ kind: 'message', text: 'No environment access found' }];
   }

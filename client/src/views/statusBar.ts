@@ -4,6 +4,10 @@ import { commandIds } from '../commandIds';
 import type { EnvtraceContext } from '../context';
 import { summarize, summaryText } from '../report';
 
+/** What Restricted Mode turns off, said where the user looks. */
+export const RESTRICTED =
+  'envtrace in Restricted Mode: lenses, hovers and the Environment view show what the code reads, but nothing runs — "Run with envtrace", the ▷ button, the "trace test" lenses and envtrace tasks need a trusted workspace, since they build and run the code. Click to manage workspace trust.';
+
 /** Creates the status bar item and keeps it current. */
 export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('envtrace.status', vscode.StatusBarAlignment.Left, 10);
@@ -26,6 +30,10 @@ export class RunStatusBar implements vscode.Disposable {
       this.show('$(sync~spin) envtrace: running…', 'envtrace: a traced run is in progress (click to see runs)');
       return;
     }
+    if (!vscode.workspace.isTrusted) {
+      this.show('$(shield) envtrace: Restricted Mode', RESTRICTED, false, 'workbench.trust.manage');
+      return;
+    }
     const runs = await this.ctx.shownRuns();
     if (gen !== this.generation) return;
     if (runs.length === 0) {
@@ -38,14 +46,20 @@ export class RunStatusBar implements vscode.Disposable {
       this.show('$(warning) envtrace: run unreadable', `envtrace: ${report}`);
       return;
     }
-    const more = runs.length > 1 ? ` (+${runs.length - 1} runs)` : '';
-    this.show(`$(eye) envtrace: ${summaryText(summarize(report))}${more}`, `envtrace: ${runs[0].label} — exit ${report.exitCode}. Click to choose runs.`);
+    const more = runs.length > 1 ? ` (${runs.length} runs shown)` : '';
+    // A run whose command failed must not look like a success.
+    const failed = typeof report.exitCode === 'number' && report.exitCode !== 0;
+    const icon = failed ? `$(error) envtrace: exit ${report.exitCode} · ` : '$(eye) envtrace: ';
+    const tooltip = `envtrace: ${runs[0].label} — ${failed ? `failed with exit ${report.exitCode}` : `exit ${report.exitCode ?? 'unknown'}`}. Click to choose runs.`;
+    this.show(`${icon}${summaryText(summarize(report))}${more}`, tooltip, failed);
   }
 
-  private show(text: string, tooltip: string): void {
+  private show(text: string, tooltip: string, warn = false, command: string = commandIds.showRuns): void {
     this.text = text;
+    this.item.command = command;
     this.item.text = text;
     this.item.tooltip = tooltip;
+    this.item.backgroundColor = warn ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }
 

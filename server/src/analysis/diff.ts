@@ -19,6 +19,8 @@ export interface DiffRun {
   source: string;
   command: string[];
   start: string;
+  /** The exit status of the run's command (the first run's, when several are combined); null when unknown. */
+  exitCode: number | null;
 }
 
 /** A value read, by value or (redacted) by hash. */
@@ -107,6 +109,7 @@ function describe(o: Observations): DiffRun {
     source: runs.map((r) => r.source).join(' '),
     command: first?.command ?? [],
     start: first?.start ?? '',
+    exitCode: first?.exitCode ?? null,
   };
 }
 

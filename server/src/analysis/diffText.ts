@@ -39,7 +39,7 @@ function keyLines(d: KeyDiff, width: number): string[] {
 
 /** The whole text diff, ending with a newline. */
 export function renderDiffText(diff: RunDiff): string {
-  const label = (r: RunDiff['a']) => escapeControls(`${r.id}${r.label ? ` (${r.label})` : ''}`);
+  const label = (r: RunDiff['a']) => escapeControls(`${r.id}${r.label ? ` (${r.label})` : ''}${r.exitCode === null ? '' : ` · exit ${r.exitCode}`}`);
   const out = [`A: ${label(diff.a)}`, `B: ${label(diff.b)}`];
   const width = Math.min(32, Math.max(0, ...diff.keys.map((k) => escapeControls(k.key).length)));
   for (const d of diff.keys) out.push(...keyLines(d, width));

@@ -42,6 +42,7 @@ import type { Op } from '../runs/records';
 import type { RaceParty } from '../runs/report';
 import { type Entry, type Observations, goroutineCount } from './observations';
 import { libraryReads } from './libraryReads';
+import { patternMatches } from './patterns';
 import { type ContextOptions, MergeContext } from './workspaceFrames';
 import { raceDetail } from './races';
 
@@ -135,6 +136,8 @@ export interface SiteObservation {
   races: SiteRace[];
   /** Ids of the runs with events here. */
   runs: string[];
+  /** Environ sites: the most variables a process that reached the site started with (0 when unknown). */
+  environVars: number;
 }
 
 /** Reads through a library at one workspace line (e.g. `env.Parse(&cfg)`). */
@@ -203,18 +206,7 @@ export function keyFits(site: Site, key: string | null, caseInsensitive: boolean
   if (key === null) return site.kind === 'clear' || site.kind === 'environ';
   const k = caseInsensitive ? key.toUpperCase() : key;
   if (site.key !== null) return (caseInsensitive ? site.key.toUpperCase() : site.key) === k;
-  return patternRegex(site.pattern!, caseInsensitive).test(key);
-}
-
-const patterns = new Map<string, RegExp>();
-function patternRegex(p: string, ci: boolean): RegExp {
-  const id = (ci ? 'i' : 's') + p;
-  let re = patterns.get(id);
-  if (!re) {
-    re = new RegExp('^' + p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', ci ? 'i' : '');
-    patterns.set(id, re);
-  }
-  return re;
+  return patternMatches(site.pattern!, key, caseInsensitive);
 }
 
 /** Whether a frame at `line` of the site's file is the site: in its range, or at an exit of its function when the call is deferred. */
@@ -312,6 +304,7 @@ function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteOb
     callerCount: [...stacks.keys()].filter((s) => s >= 0).length,
     races: siteRaces(ctx, site, entries, [...stacks.keys()]),
     runs: [...runs].sort((a, b) => a - b).map((r) => obs.runs[r].id),
+    environVars: site.kind === 'environ' ? Math.max(0, ...[...procs].map((i) => obs.processes[i].env.length)) : 0,
   };
 }
 

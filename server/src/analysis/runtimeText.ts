@@ -5,7 +5,7 @@
  * characters and newlines of untrusted values never reach the editor raw.
  */
 import type { SiteObservation } from './merge';
-import { lineText, validLine } from '../runs/frames';
+import { validLine } from '../runs/frames';
 
 /** Longest value shown in a lens; inlay hints are shorter. */
 export const LENS_VALUE_CHARS = 40;
@@ -29,48 +29,60 @@ export function listKeys<K>(keys: readonly K[], show: (k: K) => string): string 
   return shown.join(', ');
 }
 
-/** `main.go:39` — the file's base name and line of a race's other side. */
-function place(file: string | null, line: number | null): string {
-  if (!file) return 'an unknown place';
-  return `${file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)}:${lineText(line)}`;
-}
-
 /** The name a site goes by: its key, pattern, or `dynamic key`. */
 function siteName(o: SiteObservation): string {
   return o.site.key ?? o.site.pattern ?? (o.keys.length ? o.keys.map((k) => k.key).slice(0, 3).join(', ') + (o.keys.length > 3 ? ', …' : '') : 'dynamic key');
 }
 
+/** Keys a lens names one by one at a site that saw several; beyond that it counts them. */
+const MAX_LENS_KEYS = 3;
+/** Longest value per key when a lens names several keys. */
+const KEY_VALUE_CHARS = 20;
+
 /**
  * The lens text of a site with runtime data: `PORT = "8080" · 3 reads · 2 processes`,
  * `REGION unset → default "eu-west-1"`, `DB_PASSWORD = ••• (24 chars)`, a race warning first,
- * or `not reached in the shown run(s)`.
+ * or `not reached in the shown run(s)`. A site that saw several keys (a helper's
+ * `os.Getenv(key)`, a pattern) names each key with its own value, or counts them
+ * (`27 keys: A = "x", B unset, …`); an environ site says what it took.
  */
 export function lensText(o: SiteObservation, runsShown = 1): string {
   if (!o.reached) return `${siteName(o)} not reached in the shown run${runsShown === 1 ? '' : 's'}`;
   const parts: string[] = [];
-  for (const r of o.races.slice(0, 1)) {
-    const other = r.others[0];
-    const verb = r.role === 'reader' ? 'written' : other?.op === 'getenv' ? 'read' : 'written';
-    parts.push(`⚠ race on ${r.key}: ${verb} by goroutine ${other?.goroutine ?? '?'} at ${place(other?.relFile ?? other?.file ?? null, other?.line ?? null)}`);
-  }
+  // Short: the level and the key when it is not the site's own; who and where are in the hover.
+  for (const r of o.races.slice(0, 1)) parts.push(`⚠ ${r.level} race${r.key === o.site.key ? '' : ` on ${r.key}`}`);
   const name = siteName(o);
   const found = o.values.filter((v) => !v.unset);
   const top = found[0];
   const isRead = o.site.kind !== 'write' && o.site.kind !== 'unset' && o.site.kind !== 'clear' && o.site.kind !== 'environ';
-  if (!isRead) {
-    const what = o.site.kind === 'write' ? 'write' : o.site.kind === 'unset' ? 'unset' : 'call';
+  const what = isRead ? 'read' : o.site.kind === 'write' ? 'write' : o.site.kind === 'unset' ? 'unset' : 'call';
+  const processes = plural(o.processCount, 'process', 'processes');
+  if (o.site.kind === 'environ') {
+    parts.push(`reads the whole environment${o.environVars ? ` (${plural(o.environVars, 'variable')})` : ''} · ${plural(o.count, 'call')} · ${processes}`);
+  } else if (o.keys.length > 1 && o.site.kind !== 'clear') {
+    const each = o.keys.slice(0, MAX_LENS_KEYS).map((k) => keyValueText(o, k.key, isRead));
+    const lead = o.keys.length > MAX_LENS_KEYS ? `${o.keys.length} keys: ${each.slice(0, 2).join(', ')}, …` : each.join(', ');
+    parts.push(`${lead} · ${plural(o.count, what)} · ${processes}`);
+  } else if (!isRead) {
     parts.push(top ? `${name} ← ${valueText(top, LENS_VALUE_CHARS)}${more(found.length)} · ${plural(o.count, what)}` : `${name} · ${plural(o.count, what)}`);
   } else if (!top) {
     parts.push(`${name} unset${o.site.default !== null ? ` → default ${quoteValue(o.site.default, LENS_VALUE_CHARS)}` : ''}${o.count > 1 ? ` · ${plural(o.count, 'read')}` : ''}`);
   } else {
     const unset = o.unset ? ` (${o.unset} unset)` : '';
-    parts.push(`${name} = ${valueText(top, LENS_VALUE_CHARS)}${more(found.length)} · ${plural(o.count, 'read')}${unset} · ${plural(o.processCount, 'process', 'processes')}`);
+    parts.push(`${name} = ${valueText(top, LENS_VALUE_CHARS)}${more(found.length)} · ${plural(o.count, 'read')}${unset} · ${processes}`);
   }
   return parts.join(' · ');
 }
 
+/** One key of a multi-key site with its own most frequent value: `PORT = "9090"`, `WORKERS unset`. */
+function keyValueText(o: SiteObservation, key: string, isRead: boolean): string {
+  const found = o.values.filter((v) => v.key === key && !v.unset);
+  if (!found.length) return `${key} unset`;
+  return `${key} ${isRead ? '=' : '←'} ${valueText(found[0], KEY_VALUE_CHARS)}${more(found.length)}`;
+}
+
 function more(n: number): string {
-  return n > 1 ? ` (+${n - 1} more)` : '';
+  return n > 1 ? ` (+${plural(n - 1, 'other value')})` : '';
 }
 
 function valueText(v: SiteObservation['values'][number], max: number): string {
@@ -80,11 +92,22 @@ function valueText(v: SiteObservation['values'][number], max: number): string {
   return failed + quoteValue(v.value ?? '', max);
 }
 
-/** The inlay hint after a read: `= "8080"`, `= unset`, `= •••`; null when there is nothing to say. */
+/** The note of a lens whose data comes from an earlier run than the shown one: `from an earlier run (go run .)`. */
+export function earlierRunText(run: { id: string; label: string | null; command: readonly string[] }): string {
+  const name = run.label || run.command.join(' ') || run.id;
+  return `from an earlier run (${[...name].length > 30 ? [...name].slice(0, 29).join('') + '…' : name})`;
+}
+
+/**
+ * The inlay hint after a read: the value the caller got — `= "8080"`, `= "8080" (default)`
+ * when the key was unset and the call has a default, `= unset`, `= •••`; null when there is
+ * nothing to say or the site saw several keys (its lens names each one).
+ */
 export function inlayText(o: SiteObservation): string | null {
   if (!o.reached || (o.site.kind !== 'read' && !o.values.some((v) => v.op === 'getenv'))) return null;
+  if (o.keys.length > 1) return null;
   const top = o.values.find((v) => !v.unset);
-  if (!top) return '= unset';
+  if (!top) return o.site.default !== null ? `= ${quoteValue(o.site.default, INLAY_VALUE_CHARS)} (default)` : '= unset';
   if (top.redacted) return '= •••';
   return `= ${valueText(top, INLAY_VALUE_CHARS)}`;
 }

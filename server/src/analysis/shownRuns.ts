@@ -23,10 +23,21 @@ export interface RunChoice {
   shown: boolean;
 }
 
-/** The shown runs of one store, with their loaded observations. */
+/** How many earlier runs (not shown) a site that the shown runs did not reach falls back to. */
+export const EARLIER_RUNS = 3;
+
+/**
+ * The shown runs of one store, with their loaded observations, and the few newest complete
+ * runs that are not shown (`earlier`, one Observations each, newest first): a site the shown
+ * runs did not reach shows what the newest of them that reached it saw, saying which run.
+ */
 export class ShownRuns {
   private obs: Observations = emptyObservations();
+  private earlierObs: Observations[] = [];
+  /** Loaded earlier runs by fingerprint, so that a new run does not reload the others. */
+  private earlierCache = new Map<string, Observations>();
   private signature = '';
+  private shownSignature = '';
   private chosen: string[] | null = null;
   private readonly imports: string[] = [];
 
@@ -39,6 +50,11 @@ export class ShownRuns {
   /** The observations of the shown runs (empty until the first refresh). */
   get observations(): Observations {
     return this.obs;
+  }
+
+  /** The newest complete stored runs that are not shown, newest first (at most EARLIER_RUNS). */
+  get earlier(): readonly Observations[] {
+    return this.earlierObs;
   }
 
   /** Follows the `envtrace.runs.show` setting (takes effect on the next refresh). */
@@ -66,10 +82,22 @@ export class ShownRuns {
 
   /** Re-reads the store; loads the shown runs again when they or their files changed. True when they did. */
   async refresh(): Promise<boolean> {
-    const sources = await this.sources(await listRuns(this.storeDir));
-    const signature = JSON.stringify(await Promise.all(sources.map(fingerprint)));
+    const runs = await listRuns(this.storeDir);
+    const sources = await this.sources(runs);
+    const shownDirs = new Set(sources.map((x) => (typeof x === 'string' ? x : x.dir)));
+    // Older than the newest shown run of the store, complete, not shown.
+    const newestShown = runs.findIndex((r) => shownDirs.has(r.dir));
+    const earlier = runs.filter((r, i) => i > newestShown && complete(r) && !shownDirs.has(r.dir)).slice(0, EARLIER_RUNS);
+    const prints = await Promise.all(sources.map(fingerprint));
+    const earlierPrints = (await Promise.all(earlier.map(fingerprint))).map((x) => JSON.stringify(x));
+    const signature = JSON.stringify([prints, earlierPrints]);
     if (signature === this.signature) return false;
-    this.obs = await loadObservations(sources, this.extra);
+    if (JSON.stringify(prints) !== this.shownSignature) this.obs = await loadObservations(sources, this.extra);
+    this.shownSignature = JSON.stringify(prints);
+    const cache = new Map<string, Observations>();
+    for (let i = 0; i < earlier.length; i++) cache.set(earlierPrints[i], this.earlierCache.get(earlierPrints[i]) ?? (await loadObservations([earlier[i]], this.extra)));
+    this.earlierCache = cache;
+    this.earlierObs = [...cache.values()];
     this.signature = signature;
     return true;
   }

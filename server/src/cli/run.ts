@@ -71,6 +71,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const overlay = await overlayFor(flags, io);
   const { run, key } = await registerRun(flags, overlay, command, 'run', io);
   if (firstBuild(overlay.overlayPath)) {
+    // Said in run.json too, for the editor's progress message.
+    run.info.firstBuild = true;
+    await writeRunInfo(run.dir, run.info);
     io.err(`envtrace: the first traced build with ${overlay.goVersion} recompiles part of the standard library (a few seconds; later builds are cached)\n`);
   }
   const env = traceEnv(

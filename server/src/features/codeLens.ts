@@ -38,7 +38,7 @@ function lineLens(index: SiteIndex, line: SiteEntry[], annotators: readonly Site
     if (groups.has(name)) continue;
     groups.add(name);
     const elsewhere = sitesOfGroup(index, e).filter((o) => !(o.uri === e.uri && o.range.start.line === e.range.start.line));
-    parts.push([name, ...summary(elsewhere)].join(' · '));
+    parts.push([name, ...summary(elsewhere, e.uri)].join(' · '));
     for (const o of elsewhere) {
       const id = `${o.uri}#${o.range.start.line}:${o.range.start.character}`;
       if (seen.has(id)) continue;
@@ -58,12 +58,14 @@ function unkeyedTitle(e: SiteEntry): string {
   if (e.site.kind === 'clear') return `clears the environment · ${e.site.api}`;
   if (e.site.kind === 'environ') return `reads the whole environment · ${e.site.api}`;
   if (e.site.kind === 'source') return `loads ${sourceFiles(e.site.options)} · ${e.site.api}`;
-  return 'dynamic key';
+  return 'dynamic key · a traced run shows which keys';
 }
 
-/** `read in 3 places`, `set in main_test.go`, or `no other sites`. */
-function summary(elsewhere: SiteEntry[]): string[] {
-  if (elsewhere.length === 0) return ['no other sites'];
+/**
+ * `read in 3 places`, `set in main_test.go`, `set on line 25` (another line of the same
+ * file); nothing when the key has no other site (the hover says so).
+ */
+function summary(elsewhere: SiteEntry[], uri: string): string[] {
   const byVerb = new Map<string, SiteEntry[]>();
   for (const o of elsewhere) {
     const v = verb(o.site.kind);
@@ -75,7 +77,8 @@ function summary(elsewhere: SiteEntry[]): string[] {
   for (const v of ['read', 'set', 'unset']) {
     const list = byVerb.get(v);
     if (!list) continue;
-    out.push(list.length === 1 ? `${v} in ${baseName(list[0])}` : `${v} in ${list.length} places`);
+    if (list.length > 1) out.push(`${v} in ${list.length} places`);
+    else out.push(list[0].uri === uri ? `${v} on line ${list[0].site.line}` : `${v} in ${baseName(list[0])}`);
   }
   return out;
 }

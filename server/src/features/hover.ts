@@ -16,9 +16,10 @@ export function hover(
 ): Hover | null {
   const e = siteAt(index, uri, pos);
   if (!e) return null;
-  const sections = [heading(e), ...facts(e)];
+  // The key, then what the runs saw (values first), then the static facts and other sites.
+  const sections = [heading(e)];
   for (const a of annotators) sections.push(...(a.hover?.(e) ?? []));
-  sections.push(...otherSites(index, e));
+  sections.push(...facts(e), ...otherSites(index, e));
   return { contents: { kind: 'markdown', value: sections.join('\n\n') }, range: e.range };
 }
 

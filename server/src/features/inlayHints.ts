@@ -13,7 +13,7 @@ export function inlayHints(index: SiteIndex, uri: string, range: Range, observe:
     const seen = observe(e);
     if (!seen) return [];
     const label = inlayText(seen.o);
-    if (label !== null) out.push({ position: end, label, paddingLeft: true });
+    if (label !== null) out.push({ position: end, label: seen.file.earlier ? `${label} (earlier run)` : label, paddingLeft: true });
   }
   return out;
 }

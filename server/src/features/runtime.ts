@@ -5,7 +5,7 @@
  */
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { CallerFrame, LibraryCall, SiteObservation } from '../analysis/merge';
-import { lensText, listKeys, quoteValue } from '../analysis/runtimeText';
+import { earlierRunText, lensText, listKeys, quoteValue } from '../analysis/runtimeText';
 import type { ObservedFile } from '../workspace/observed';
 import { escapeMarkdown, lineLink, link } from './markdown';
 import { lineText } from '../runs/frames';
@@ -19,6 +19,7 @@ const MAX_ROWS = 10;
 const HOVER_VALUE_CHARS = 80;
 const MAX_PROCESS_LINES = 5;
 const MAX_CALLER_LINES = 5;
+const MAX_RACE_LINES = 2;
 
 /** Reads a site's observations (null/undefined without runs). */
 export type SiteObservations = (e: SiteEntry) => { o: SiteObservation; file: ObservedFile } | undefined;
@@ -31,7 +32,8 @@ export function runtimeAnnotator(observe: SiteObservations): SiteAnnotator {
       for (const e of entries) {
         const seen = observe(e);
         if (!seen) return [];
-        parts.push(lensText(seen.o, seen.file.runs.length));
+        const text = lensText(seen.o, seen.file.runs.length);
+        parts.push(seen.file.earlier ? `${text} · ${earlierRunText(seen.file.runs[0])}` : text);
       }
       return parts;
     },
@@ -57,12 +59,13 @@ export function libraryLenses(calls: readonly LibraryCall[], siteLines: Readonly
 /** The hover sections of one site's observations: markdown, every run value escaped. */
 export function runtimeHover(o: SiteObservation, file: ObservedFile): string[] {
   const out: string[] = [];
+  if (file.earlier) out.push('_Not reached in the shown run: from the newest earlier run that reached it._');
   if (!o.reached) out.push(`Not reached in the shown run${file.runs.length === 1 ? '' : 's'}.`);
   else {
     out.push(valueTable(o));
     if (o.unset) out.push(`Unset: ${o.unset} read${o.unset === 1 ? '' : 's'} found it unset${o.site.default !== null ? ` (default ${escapeMarkdown(quoteValue(o.site.default, HOVER_VALUE_CHARS))})` : ''}.`);
     if (o.site.key === null && o.keys.length) out.push(`Keys observed: ${listKeys(o.keys, (k) => `${escapeMarkdown(k.key)} ×${k.count}`)}`);
-    for (const r of o.races) out.push(raceText(o, r, file.root));
+    out.push(...racesText(o, file.root));
     if (o.callers.length) out.push(callersText(o));
     if (o.processes.length) out.push(processesText(o));
   }
@@ -73,18 +76,21 @@ export function runtimeHover(o: SiteObservation, file: ObservedFile): string[] {
 
 function valueTable(o: SiteObservation): string {
   const keyed = o.site.key === null;
-  const head = keyed ? '| key | value | count | processes | goroutines | tests |\n|---|---|---:|---:|---:|---|' : '| value | count | processes | goroutines | tests |\n|---|---:|---:|---:|---|';
+  // Only the columns that say something: processes when several, tests when any.
+  const withProcs = o.processCount > 1;
+  const withTests = o.values.some((v) => v.tests.length > 0);
+  const head = [...(keyed ? ['key'] : []), 'value', 'count', ...(withProcs ? ['processes'] : []), 'goroutines', ...(withTests ? ['tests'] : [])];
+  const align = head.map((h) => (h === 'key' || h === 'value' || h === 'tests' ? '---' : '---:'));
   const rows = o.values.slice(0, MAX_ROWS).map((v) => {
     const value = v.unset ? 'unset' : v.other ? '(other values)' : v.redacted ? `••• (${v.length ?? 0} chars)` : escapeMarkdown(quoteValue(v.value ?? '', HOVER_VALUE_CHARS));
     const op = v.op === 'getenv' ? '' : `${v.failed ? 'failed ' : ''}${v.op} `;
     const tests = v.tests.length ? v.tests.slice(0, 3).map(escapeMarkdown).join(', ') + (v.tests.length > 3 ? ` +${v.tests.length - 3}` : '') : '—';
-    const cells = [`${escapeMarkdown(op)}${value}`, String(v.count), String(v.processes), String(v.goroutines), tests];
-    if (keyed) cells.unshift(escapeMarkdown(v.key ?? '—'));
+    const cells = [...(keyed ? [escapeMarkdown(v.key ?? '—')] : []), `${escapeMarkdown(op)}${value}`, String(v.count), ...(withProcs ? [String(v.processes)] : []), String(v.goroutines), ...(withTests ? [tests] : [])];
     return `| ${cells.join(' | ')} |`;
   });
   const more = o.values.length > MAX_ROWS ? `\n\n… and ${o.values.length - MAX_ROWS} more values` : '';
   const total = `${o.count} event${o.count === 1 ? '' : 's'} · ${o.processCount} process${o.processCount === 1 ? '' : 'es'} · ${o.goroutines} goroutine${o.goroutines === 1 ? '' : 's'}${o.tests.length ? ` · ${o.tests.length} test${o.tests.length === 1 ? '' : 's'}` : ''}`;
-  return `**Observed** — ${total}\n\n${head}\n${rows.join('\n')}${more}`;
+  return `**Observed** — ${total}\n\n| ${head.join(' | ')} |\n|${align.join('|')}|\n${rows.join('\n')}${more}`;
 }
 
 function frameLink(f: CallerFrame): string {
@@ -93,15 +99,27 @@ function frameLink(f: CallerFrame): string {
   return `${link(label, lineLink(pathToFileURL(f.file).href, f.line, 1))} ${escapeMarkdown(f.function)}`;
 }
 
+/**
+ * The callers, grouped by their workspace frames (stacks that differ only inside the
+ * standard library or a module look the same to the user); a stack without workspace
+ * frames shows its first frame outside the standard library, else its first frame.
+ */
 function callersText(o: SiteObservation): string {
-  const lines = o.callers.slice(0, MAX_CALLER_LINES).map((c) => {
+  const groups = new Map<string, { count: number; frames: CallerFrame[] }>();
+  for (const c of o.callers) {
     const ws = c.frames.filter((f) => f.kind === 'workspace');
-    const rest = c.frames.filter((f) => f.kind !== 'workspace');
-    const shown = [...ws.slice(0, 4).map(frameLink), ...rest.slice(0, ws.length ? 1 : 2).map(frameLink)];
-    const hidden = c.frames.length - shown.length;
-    return `- ×${c.count}: ${shown.join(' ← ')}${hidden > 0 ? ` (+${hidden} frames)` : ''}`;
-  });
-  return `Callers (${o.callerCount} distinct stack${o.callerCount === 1 ? '' : 's'}, most frequent first):\n\n${lines.join('\n')}`;
+    const shown = ws.length ? ws.slice(0, 4) : [c.frames.find((f) => f.kind === 'library') ?? c.frames[0]].filter((f): f is CallerFrame => !!f);
+    const id = shown.map((f) => `${f.file}:${f.line}`).join('\u0000');
+    const g = groups.get(id);
+    if (g) g.count += c.count;
+    else groups.set(id, { count: c.count, frames: shown });
+  }
+  const lines = [...groups.values()]
+    .sort((a, b) => b.count - a.count)
+    .slice(0, MAX_CALLER_LINES)
+    .map((g) => `- ×${g.count}: ${g.frames.map(frameLink).join(' ← ')}`);
+  const n = groups.size;
+  return `Callers (${n} distinct place${n === 1 ? '' : 's'} in the code, most frequent first):\n\n${lines.join('\n')}`;
 }
 
 function processesText(o: SiteObservation): string {
@@ -110,16 +128,24 @@ function processesText(o: SiteObservation): string {
   return `Processes (${o.processCount}):\n\n${lines.join('\n')}`;
 }
 
-function raceText(o: SiteObservation, r: SiteObservation['races'][number], root: string): string {
-  const here = `${o.site.file}:${o.site.line}`;
-  const mine = r.role === 'reader' ? 'read' : 'written';
-  const sides = r.others.slice(0, 5).map((x) => {
-    const verb = x.op === 'getenv' ? 'read' : 'written';
-    const local = x.relFile !== null ? join(root, x.relFile) : x.file;
-    const at = local === null ? 'an unknown place' : link(`${x.relFile ?? local}:${lineText(x.line)}`, lineLink(pathToFileURL(local).href, x.line ?? 1, 1));
-    return `- ${verb} by goroutine ${x.goroutine} (pid ${x.pid}, ${escapeMarkdown(x.api)}) at ${at}`;
-  });
-  return `⚠ **${escapeMarkdown(r.level)} race on ${escapeMarkdown(r.key)}** (run ${escapeMarkdown(r.run)}): ${escapeMarkdown(r.detail)}\n\n- ${mine} here, at ${escapeMarkdown(here)}\n${sides.join('\n')}`;
+/** One line per race: level, key, the other side's goroutine and a link to its place. */
+function raceText(r: SiteObservation['races'][number], root: string): string {
+  const x = r.others[0];
+  const verb = r.role === 'reader' ? 'written' : x?.op === 'getenv' ? 'read' : 'written';
+  const local = x && x.relFile !== null ? join(root, x.relFile) : (x?.file ?? null);
+  const at = !x || local === null ? 'an unknown place' : link(`${x.relFile ?? local}:${lineText(x.line)}`, lineLink(pathToFileURL(local).href, x.line ?? 1, 1));
+  const more = r.others.length > 1 ? ` (+${r.others.length - 1} more)` : '';
+  const who = x ? `${verb} by goroutine ${x.goroutine} (${escapeMarkdown(x.api)}) at ${at}${more}` : escapeMarkdown(r.detail);
+  return `⚠ **${escapeMarkdown(r.level)} race on ${escapeMarkdown(r.key)}**: ${who}`;
+}
+
+/** The races of a site: one line each, one per key (the first run's), at most MAX_RACE_LINES. */
+function racesText(o: SiteObservation, root: string): string[] {
+  const byKey = new Map<string, SiteObservation['races'][number]>();
+  for (const r of o.races) if (!byKey.has(r.key)) byKey.set(r.key, r);
+  const lines = [...byKey.values()].slice(0, MAX_RACE_LINES).map((r) => raceText(r, root));
+  if (byKey.size > MAX_RACE_LINES) lines.push(`… and ${byKey.size - MAX_RACE_LINES} more races (see the Problems view)`);
+  return lines.length ? [lines.join('  \n')] : [];
 }
 
 function runsText(o: SiteObservation, file: ObservedFile): string {

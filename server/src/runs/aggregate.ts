@@ -4,6 +4,7 @@
  */
 import { RaceCollector } from '../analysis/races';
 import { type Frame, userAccess } from './frames';
+import { KeyCounter } from './keyCount';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from './reader';
 import type { GoroutineMark, Op } from './records';
 import type { ReportRace, ReportValue, ReportVar } from './report';
@@ -95,7 +96,10 @@ export interface Totals {
   writes: number;
   /** Clearenv calls (no key: not a write of any one key). */
   clears: number;
+  /** Keys the program read (runs/keyCount.ts: the one definition every count shown uses). */
   keysRead: number;
+  /** Of those, keys found unset at least once. */
+  unsetKeys: number;
   processes: number;
   races: number;
 }
@@ -111,6 +115,7 @@ export class RunAggregate implements RunVisitor {
   /** Events without a key (environ, clearenv, spawn, exec). */
   private readonly keyless: VarAcc = { key: '', reads: 0, writes: 0, unsetReads: 0, cells: new Map() };
   private readonly raceCollector = new RaceCollector();
+  private readonly keyCounter = new KeyCounter();
   private raceCache: Map<string, ReportRace> | null = null;
   private events = 0;
 
@@ -140,6 +145,7 @@ export class RunAggregate implements RunVisitor {
       let found = this.vars.get(e.key);
       if (!found) this.vars.set(e.key, (found = { key: e.key, reads: 0, writes: 0, unsetReads: 0, cells: new Map() }));
       v = found;
+      this.keyCounter.add(e.key, e.op, e.api, e.found);
       const kind = userAccess(e.op, e.api, e.user);
       if (kind === 'read') {
         v.reads++;
@@ -221,7 +227,9 @@ export class RunAggregate implements RunVisitor {
         if (c.other) add(v, c, c.other, true);
       }
     }
-    return [...lines.values()].sort((a, b) => a.first - b.first);
+    // The Go runtime's own start-up reads (GODEBUG, GOGC, …) come last: every program makes them.
+    const runtime = (l: TraceLine) => (l.api === 'runtime' ? 1 : 0);
+    return [...lines.values()].sort((a, b) => runtime(a) - runtime(b) || a.first - b.first);
   }
 
   /** Every cell of the run: per key (null for keyless ops), stack and op. */
@@ -283,16 +291,15 @@ export class RunAggregate implements RunVisitor {
     let reads = 0;
     let unsetReads = 0;
     let writes = 0;
-    let keysRead = 0;
     for (const v of this.vars.values()) {
       reads += v.reads;
       unsetReads += v.unsetReads;
       writes += v.writes;
-      if (v.reads) keysRead++;
     }
     let clears = 0;
     for (const c of this.keyless.cells.values()) if (c.op === 'clearenv') clears += c.count;
-    return { events: this.events, reads, unsetReads, writes, clears, keysRead, processes: this.processes.length, races: this.races().size };
+    const keys = this.keyCounter.counts();
+    return { events: this.events, reads, unsetReads, writes, clears, keysRead: keys.keys, unsetKeys: keys.unset, processes: this.processes.length, races: this.races().size };
   }
 }
 

@@ -74,8 +74,15 @@ export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats):
     processes: agg.processes.map(reportProcess),
     stacks: Object.fromEntries(agg.stacks),
     vars: agg.reportVars(),
+    counts: reportCounts(agg),
     problems: { badLines: stats.badLines, lostEvents: stats.lostEvents, unreadableFiles: stats.unreadableFiles },
   };
+}
+
+/** The report's `counts`, from the aggregate's totals. */
+function reportCounts(agg: RunAggregate): Report['counts'] {
+  const t = agg.totals();
+  return { keys: t.keysRead, unset: t.unsetKeys, races: t.races, processes: t.processes };
 }
 
 /** Where a streamed report goes. */
@@ -91,7 +98,7 @@ export interface TextSink {
 export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats }> {
   const { agg, stats } = await aggregateRun(run, extra);
   const head = reportHead(run, agg, stats);
-  const { vars, problems, ...first } = head;
+  const { vars, counts, problems, ...first } = head;
   const open = JSON.stringify(first, null, 1);
   await sink.write(open.slice(0, -2) + ',\n "events": [');
   const limit = new Map(agg.processes.map((p) => [p.index, p.events]));
@@ -117,6 +124,6 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
     readOptionsFor(run, extra),
   );
   await sink.write(buf);
-  await sink.write(`\n ],\n "vars": ${JSON.stringify(vars)},\n "problems": ${JSON.stringify(problems)}\n}\n`);
+  await sink.write(`\n ],\n "vars": ${JSON.stringify(vars)},\n "counts": ${JSON.stringify(counts)},\n "problems": ${JSON.stringify(problems)}\n}\n`);
   return { agg, stats };
 }

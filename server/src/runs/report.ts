@@ -125,5 +125,15 @@ export interface Report {
   stacks: Record<string, ReportFrame[]>;
   events: ReportEvent[];
   vars: ReportVar[];
+  /** The run at a glance, by the one definition of runs/keyCount.ts (what the editor's status bar shows). */
+  counts: ReportCounts;
   problems: ReportProblems;
+}
+
+/** `keys` the program read, `unset` of them found unset, `races` keys with a race, `processes` traced. */
+export interface ReportCounts {
+  keys: number;
+  unset: number;
+  races: number;
+  processes: number;
 }

@@ -34,6 +34,8 @@ export interface RunInfo {
   pid?: number | null;
   pidStart?: string | null;
   host?: string | null;
+  /** True when this run's traced build is the first with its overlay (it recompiles part of the standard library). */
+  firstBuild?: boolean;
 }
 
 /** A stored run: its directory and run.json. */

@@ -86,7 +86,8 @@ const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? o
 /** The summary lines. */
 export function summaryText(t: Totals, stats: ReadStats, where: { id: string; dir: string; state?: RunState }): string[] {
   const lines = [
-    `envtrace: ${plural(t.keysRead, 'key')} read (${plural(t.reads, 'read')}, ${plural(t.unsetReads, 'unset read')}), ${plural(t.writes, 'write')}${t.clears ? `, ${plural(t.clears, 'clear')}` : ''}, ${plural(t.processes, 'process', 'processes')}, ${plural(t.races, 'race')}`,
+    // The counts the editor's status bar shows (runs/keyCount.ts), then the event figures.
+    `envtrace: ${plural(t.keysRead, 'key')} read · ${t.unsetKeys} unset · ${plural(t.races, 'race')} (${plural(t.reads, 'read')}, ${t.unsetReads} unset; ${plural(t.writes, 'write')}${t.clears ? `, ${plural(t.clears, 'clear')}` : ''}; ${plural(t.processes, 'process', 'processes')})`,
   ];
   const problems: string[] = [];
   if (stats.badLines) problems.push(`${plural(stats.badLines, 'unreadable line')} skipped`);

@@ -19,10 +19,14 @@ export interface ObservedFile {
   readonly runs: readonly { id: string; label: string | null; command: string[] }[];
   /** One-line messages on what could not be read in the shown runs. */
   readonly problems: readonly string[];
+  /** True when the shown runs did not reach the site and `runs` is the newest earlier run that did. */
+  readonly earlier?: boolean;
 }
 
 /** Where a document's folder and its shown runs are. */
-export type FolderLookup = (uri: string) => { uri: string; root: string; obs: Observations | undefined; files: () => Iterable<string> } | undefined;
+export type FolderLookup = (
+  uri: string,
+) => { uri: string; root: string; obs: Observations | undefined; earlier?: readonly Observations[]; files: () => Iterable<string> } | undefined;
 
 interface Cached {
   obs: Observations;
@@ -35,6 +39,8 @@ export class ObservedSites {
   private readonly cache = new Map<string, Cached>();
   /** Observations whose merge context already knows every file of the folder (for path-suffix mapping). */
   private readonly primed = new WeakMap<Observations, Set<string>>();
+  /** Observations of sites in earlier runs, per run and site. */
+  private readonly earlierSeen = new WeakMap<Observations, WeakMap<SiteEntry, { o: SiteObservation; file: ObservedFile }>>();
 
   constructor(
     private readonly index: SiteIndex,
@@ -61,11 +67,34 @@ export class ObservedSites {
     return file;
   }
 
-  /** The observation of one site, or undefined without runs. */
-  site(e: SiteEntry): { o: SiteObservation; file: ObservedFile } | undefined {
+  /**
+   * The observation of one site, or undefined without runs. When the shown runs did not reach
+   * it and `earlier` is true, the observation of the newest earlier run that did (its file
+   * says `earlier`), if any.
+   */
+  site(e: SiteEntry, earlier = true): { o: SiteObservation; file: ObservedFile } | undefined {
     const file = this.of(e.uri);
     const o = file?.bySite.get(e);
-    return file && o ? { o, file } : undefined;
+    if (!file || !o) return undefined;
+    if (o.reached || !earlier) return { o, file };
+    return this.earlierSite(e) ?? { o, file };
+  }
+
+  private earlierSite(e: SiteEntry): { o: SiteObservation; file: ObservedFile } | undefined {
+    const folder = this.lookup(e.uri);
+    for (const obs of folder?.earlier ?? []) {
+      let seen = this.earlierSeen.get(obs);
+      if (!seen) this.earlierSeen.set(obs, (seen = new WeakMap()));
+      let hit = seen.get(e);
+      if (!hit) {
+        const ctx = mergeContext(obs, folder!.root, { files: this.primeFiles(obs, folder!) });
+        const file: ObservedFile = { bySite: new Map(), root: folder!.root, runs: obs.runs.map((r) => ({ id: r.id, label: r.label, command: r.command })), problems: problems(obs), earlier: true };
+        hit = { o: observationsForFile(ctx, [e.site])[0], file };
+        seen.set(e, hit);
+      }
+      if (hit.o.reached) return hit;
+    }
+    return undefined;
   }
 
   /** Lines of the document where a library read env (e.g. `env.Parse(&cfg)`), with the keys; empty without runs. */

@@ -13,6 +13,7 @@ import { ShownRuns } from '../analysis/shownRuns';
 import { runState } from '../runs/liveness';
 import { listRuns, storeRoot } from '../runs/store';
 import type { RunCounts, RunSummary } from '../protocol';
+import { KeyCounter } from '../runs/keyCount';
 import { RunStoreWatcher } from './runWatch';
 
 /** The runs of one workspace folder. */
@@ -97,6 +98,11 @@ export class RunsManager {
   /** The observations shown for a folder (empty when it has none). */
   observations(uri: string): Observations | undefined {
     return this.folders.get(uri)?.shown.observations;
+  }
+
+  /** The folder's newest complete runs that are not shown, newest first (for sites the shown runs did not reach). */
+  earlier(uri: string): readonly Observations[] {
+    return this.folders.get(uri)?.shown.earlier ?? [];
   }
 
   /** True when `path` lies in some folder's run store (a watched-file event to react to). */
@@ -240,8 +246,7 @@ export function problemOf(r: Observations['runs'][number]): string | null {
 /** Counts of the given runs of `obs` (all when `runs` is absent). */
 export function runCounts(obs: Observations, runs?: number[]): RunCounts {
   const only = runs ? new Set(runs) : null;
-  const keys = new Set<string>();
-  const unset = new Set<string>();
+  const keys = new KeyCounter();
   const races = new Set<string>();
   let events = 0;
   let badLines = 0;
@@ -251,13 +256,9 @@ export function runCounts(obs: Observations, runs?: number[]): RunCounts {
     badLines += r.problems.badLines + r.problems.lostEvents;
     for (const k of r.races.keys()) races.add(k);
   }
-  for (const e of obs.entries) {
-    if ((only && !only.has(e.run)) || e.op !== 'getenv' || e.key === null) continue;
-    keys.add(e.key);
-    if (!e.found) unset.add(e.key);
-  }
+  for (const e of obs.entries) if (!only || only.has(e.run)) keys.add(e.key, e.op, e.api, e.found);
   const processes = obs.processes.filter((p) => !only || only.has(p.run)).length;
-  return { events, processes, keys: keys.size, unset: unset.size, races: races.size, badLines };
+  return { events, processes, ...keys.counts(), races: races.size, badLines };
 }
 
 /** Throws a one-line Error unless `path` is a JSON file or a directory with run.json or process files. */

@@ -18,8 +18,8 @@ describe('tasks and trace lenses (trusted workspace)', () => {
   });
 
   it('shows "trace" above each test and "trace package tests" on the package clause', async () => {
-    assert.deepEqual(await lensTitles('main_test.go', 'func TestPort'), ['trace']);
-    assert.deepEqual(await lensTitles('main_test.go', 'func TestRegionDefault'), ['trace']);
+    assert.deepEqual(await lensTitles('main_test.go', 'func TestPort'), ['trace test']);
+    assert.deepEqual(await lensTitles('main_test.go', 'func TestRegionDefault'), ['trace test']);
     assert.ok((await lensTitles('main_test.go', 'package main')).includes('trace package tests'));
   });
 });

@@ -41,7 +41,7 @@ describe('runs: export, import, compare, open trace, clear', () => {
     const md = fs.readFileSync(target, 'utf8');
     assert.match(md, /^# Environment of app/);
     assert.match(md, /\| `PORT` \| "8080" \|/);
-    assert.match(md, /\(file:\/\/[^)]*main\.go#L\d+\)/);
+    assert.match(md, /\]\([^)]*main\.go#L\d+\)/);
     assert.ok(!md.includes('hunter2'));
   });
 

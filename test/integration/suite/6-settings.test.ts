@@ -9,11 +9,11 @@ describe('settings', () => {
     const cfg = vscode.workspace.getConfiguration('envtrace');
     await cfg.update('codeLens.enabled', false, vscode.ConfigurationTarget.Workspace);
     try {
-      await waitFor('trace lenses gone', async () => ((await lensTitles('main_test.go')).includes('trace') ? undefined : true), 10_000);
+      await waitFor('trace lenses gone', async () => ((await lensTitles('main_test.go')).includes('trace test') ? undefined : true), 10_000);
       await waitFor('key lenses gone', async () => ((await lensTitles('main.go')).length === 0 ? true : undefined), 30_000);
     } finally {
       await cfg.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Workspace);
     }
-    await waitFor('trace lenses back', async () => ((await lensTitles('main_test.go')).includes('trace') ? true : undefined), 10_000);
+    await waitFor('trace lenses back', async () => ((await lensTitles('main_test.go')).includes('trace test') ? true : undefined), 10_000);
   });
 });

@@ -42,3 +42,15 @@ describe('untrusted workspace: the static scan still works', () => {
     assert.match(await hoverText('main.go', 'os.Getenv("DATABASE_URL")', 4), /DATABASE_URL/);
   });
 });
+
+describe('untrusted workspace: the editor says what Restricted Mode turns off', () => {
+  it('status bar and a notice name what is disabled and how to trust', async () => {
+    const api = await activate();
+    const status = await api.statusText();
+    assert.match(status, /Restricted Mode/);
+    const notice = api.lastNotice();
+    assert.match(notice, /Run with envtrace/);
+    assert.match(notice, /trace test/);
+    assert.match(notice, /trust/i);
+  });
+});
