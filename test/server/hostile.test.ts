@@ -135,7 +135,7 @@ test('envtrace report and diff read the good process file, note each skipped one
     assert.equal(diff.status, 0, diff.stderr);
     assertNoRawControls(diff.stdout + diff.stderr, 'diff');
     assert.match(diff.stdout, /^~ EVIL\\u001b\]0;pwned\\u0007\\u001b\[2J +values changed: "v" \(×1\) → "w" \(×1\)$/m);
-    assert.match(diff.stdout, /^B: r3 \(lab\\u001b\]0;pwned\\u0007\)$/m);
+    assert.match(diff.stdout, /^B: r3 \(lab\\u001b\]0;pwned\\u0007\) · exit 0$/m);
 
     const runs = cli(ws, 'runs');
     assert.equal(runs.status, 0, runs.stderr);

@@ -29,7 +29,7 @@ test('writes: setenv + unsetenv in the text summary and in JSON vars[].writes al
   const run = { dir, info: await readRunInfo(dir) };
   const { agg, stats } = await aggregateRun(run);
   const summary = renderText(agg, stats, { id: run.info.id, dir, cwd: run.info.cwd }, true).split('\n')[0];
-  assert.match(summary, /, 2 writes, 1 clear, 1 process, /);
+  assert.match(summary, /; 2 writes, 1 clear; 1 process\)/);
   const report = await jsonReport(run);
   assert.equal(report.vars.reduce((n, v) => n + v.writes, 0), 2);
   assert.equal(report.events.filter((e) => e.op === 'clearenv').length, 1);
