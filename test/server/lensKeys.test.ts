@@ -2,7 +2,7 @@
 // own value (or counts them), a read with a default shows the value the caller got, and an
 // environ site says what it took.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type LspClient, uriOf } from './lspClient';
@@ -14,7 +14,8 @@ const RACY = 'cmd/racy/main.go';
 
 /** Appends reads of `keys` (value "x") made through the helper's `os.LookupEnv(key)` to a copy of the helper run. */
 function helperRunWithKeys(app: string, keys: string[]): string {
-  const dir = addRun(app, 'helper', 'helper-many');
+  // Built aside and renamed into the store in one step: the server never sees it half written.
+  const dir = addRun(app, 'helper', join('..', 'building-helper-many'));
   const file = join(dir, readdirSync(dir).find((n) => n.endsWith('.jsonl'))!);
   const lines = readFileSync(file, 'utf8').trim().split('\n');
   const events = lines.map((l) => JSON.parse(l) as { t: string; seq?: number; k?: string; s?: number });
@@ -22,7 +23,9 @@ function helperRunWithKeys(app: string, keys: string[]): string {
   let seq = Math.max(...events.map((e) => e.seq ?? 0));
   const added = keys.map((k) => JSON.stringify({ ...port, seq: ++seq, k, v: 'x', ok: true }));
   writeFileSync(file, [...lines, ...added].join('\n') + '\n');
-  return dir;
+  const ready = join(dir, '..', 'runs', 'helper-many');
+  renameSync(dir, ready);
+  return ready;
 }
 
 describe('lens and inlay texts of multi-key, defaulted and environ sites', () => {
@@ -61,7 +64,13 @@ describe('lens and inlay texts of multi-key, defaulted and environ sites', () =>
     const dir = helperRunWithKeys(app, keys);
     await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(dir, 'run.json')), type: 1 }] });
     await client.waitFor(() => v.runsChanged() > n, 'envtrace/runsChanged');
-    const lens = (await v.lens(HELPER, 'os.LookupEnv(key)')) ?? '';
+    // A refresh already under way when the run appeared may report first: wait for the next one.
+    let lens = (await v.lens(HELPER, 'os.LookupEnv(key)')) ?? '';
+    for (let i = 0; i < 3 && !lens.startsWith('7 keys'); i++) {
+      const m = v.runsChanged();
+      await client.waitFor(() => v.runsChanged() > m, 'envtrace/runsChanged');
+      lens = (await v.lens(HELPER, 'os.LookupEnv(key)')) ?? '';
+    }
     assert.match(lens, /^7 keys: PORT = "9090", (REGION unset|K\d = "x"), … · \d+ reads · 2 processes$/);
     assert.ok(!/more\)/.test(lens));
   });
