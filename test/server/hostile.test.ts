@@ -146,6 +146,34 @@ test('envtrace report and diff read the good process file, note each skipped one
   }
 });
 
+test('envtrace report --format json lists each skipped file in problems.notes; an imported report keeps them', () => {
+  const ws = hostileWorkspace();
+  try {
+    const report = cli(ws, 'report', '--format', 'json', 'r1');
+    assert.equal(report.status, 0, report.stderr);
+    const problems = JSON.parse(report.stdout).problems;
+    assert.deepEqual(Object.keys(problems), ['badLines', 'lostEvents', 'unreadableFiles', 'notes']);
+    const notes: string[] = problems.notes;
+    assert.equal(notes.length, 3, notes.join('\n'));
+    assert.match(notes[0], /^101-1700000000000000001\.jsonl: a symlink to \/dev\/zero, outside /);
+    assert.match(notes[1], /^102-1700000000000000002\.jsonl: a symlink to \/dev\/urandom, outside /);
+    assert.equal(notes[2], '103-1700000000000000003.jsonl: not a regular file (a FIFO)');
+    // The same notes as the text report's `envtrace: skipped …` lines.
+    const text = cli(ws, 'report', 'r1');
+    const skipped = (text.stdout + text.stderr).split('\n').filter((l) => l.startsWith('envtrace: skipped ')).map((l) => l.slice('envtrace: skipped '.length));
+    assert.deepEqual(skipped, notes);
+
+    // The saved report, read back by diff, still says what its run skipped.
+    const saved = join(ws, '..', 'r1.json');
+    writeFileSync(saved, report.stdout);
+    const diff = cli(ws, 'diff', saved, 'r1');
+    assert.equal(diff.status, 0, diff.stderr);
+    assert.match(diff.stderr, /^envtrace: A: 101-1700000000000000001\.jsonl: a symlink to \/dev\/zero/m);
+  } finally {
+    removeDir(join(ws, '..'));
+  }
+});
+
 test('the language server on the hostile clone keeps answering lenses and hovers, with escapes written out', async () => {
   const ws = hostileWorkspace();
   const client = LspClient.start('server', [HEAP]);

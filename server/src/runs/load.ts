@@ -74,7 +74,7 @@ export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats):
     processes: agg.processes.map(reportProcess),
     stacks: Object.fromEntries(agg.stacks),
     vars: agg.reportVars(),
-    problems: { badLines: stats.badLines, lostEvents: stats.lostEvents, unreadableFiles: stats.unreadableFiles },
+    problems: { badLines: stats.badLines, lostEvents: stats.lostEvents, unreadableFiles: stats.unreadableFiles, notes: stats.notes ?? [] },
   };
 }
 
