@@ -100,6 +100,39 @@ test('envtrace scan skips /dev/zero, a FIFO and a symlink out of the workspace, 
   }
 });
 
+test('envtrace scan of a FIFO, a device link or a non-Go file named directly says why it scanned nothing', () => {
+  const ws = hostileWorkspace();
+  try {
+    execFileSync('mkfifo', [join(ws, 'pipe')]);
+    writeFileSync(join(ws, 'notes.txt'), 'package main\n');
+    const cases: [string, RegExp][] = [
+      ['fifo.go', /^envtrace: skipped .*\/fifo\.go: not a regular file \(a FIFO\)$/],
+      ['zero.go', /^envtrace: skipped .*\/zero\.go: a symlink to \/dev\/zero, outside .* \(not followed\)$/],
+      ['pipe', /^envtrace: skipped .*\/pipe: not a Go file or a directory$/],
+      ['notes.txt', /^envtrace: skipped .*\/notes\.txt: not a Go file or a directory$/],
+    ];
+    for (const [name, note] of cases) {
+      for (const args of [['scan', name], ['scan', '--json', name]]) {
+        const r = cli(ws, ...args);
+        assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr.trimEnd(), note, args.join(' '));
+        if (args[1] === '--json') assert.equal(JSON.parse(r.stdout).files, 0);
+        else assert.equal(r.stdout, '');
+      }
+    }
+    // Named beside a good file, the FIFO is noted and the good file scanned.
+    const both = cli(ws, 'scan', 'fifo.go', 'main.go');
+    assert.equal(both.status, 0, both.stderr);
+    assert.match(both.stdout, /^main\.go:6:\d+ {2}read {2}PORT {2}os\.Getenv$/m);
+    assert.match(both.stderr, /skipped .*fifo\.go: not a regular file \(a FIFO\)/);
+    const missing = cli(ws, 'scan', 'gone.go');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^envtrace: scan: no such file or directory: .*\/gone\.go\n$/);
+  } finally {
+    removeDir(join(ws, '..'));
+  }
+});
+
 test('envtrace report and diff read the good process file, note each skipped one, and print no control character raw', () => {
   const ws = hostileWorkspace();
   try {
