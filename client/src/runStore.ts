@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { runCli } from './cli';
 import type { JsonReport } from './report';
 import { runState } from '../../server/src/runs/liveness';
+import { redactArgvForDisplay } from '../../server/src/tracer/argv';
 
 /** One stored run, from its run.json (fields the CLI writes; unknown ones are tolerated), or an imported report. */
 export interface RunInfo {
@@ -55,14 +56,18 @@ export async function listRuns(folder: string, runsDir: string): Promise<RunInfo
     } catch {
       continue;
     }
+    // As the server reads run.json (runs/store.ts): a command stored in clear by an older
+    // version is shown with its secret flags redacted, unless recorded with --no-redact.
+    const command = Array.isArray(meta.command) ? meta.command.map(String) : [];
+    const shown = meta.noRedact === true ? command : redactArgvForDisplay(command);
     runs.push({
       id: typeof meta.id === 'string' ? meta.id : name,
       dir,
       imported: false,
       ...completion(meta),
       folder,
-      label: typeof meta.label === 'string' && meta.label ? meta.label : commandText(meta.command),
-      command: Array.isArray(meta.command) ? meta.command.map(String) : [],
+      label: typeof meta.label === 'string' && meta.label ? meta.label : commandText(Array.isArray(meta.command) ? shown : meta.command),
+      command: shown,
       start: toTime(meta.start ?? meta.startTime),
       exitCode: toNumber(meta.exitCode ?? meta.exitStatus ?? meta.exit),
       cwd: typeof meta.cwd === 'string' && meta.cwd ? meta.cwd : folder,

@@ -52,7 +52,7 @@ func ambiguous(a, b string) {
 }
 
 func main() {
-	fmt.Println(withKey("DEFER_KEY"))
+	fmt.Println(withKey("DEFER_VAR"))
 	restore("RESTORE_VAR")
 	two()
 	ambiguous("AMB_1", "AMB_2")
@@ -66,12 +66,13 @@ const lineOf = (name: string) => lines.findIndex((l) => l.endsWith(`// @${name}`
 const lineWith = (text: string, from: number) => lines.findIndex((l, i) => i + 1 >= from && l.includes(text)) + 1;
 
 let work: string;
+let mod: string;
 let sites: Site[];
 let observed: SiteObservation[];
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'envtrace-defer-'));
-  const mod = join(work, 'mod');
+  mod = join(work, 'mod');
   mkdirSync(mod);
   writeFileSync(join(mod, 'go.mod'), 'module example.com/deferred\n\ngo 1.21\n');
   writeFileSync(join(mod, 'main.go'), MAIN);
@@ -100,7 +101,7 @@ test('the scanner gives a deferred call the exit lines of its function', () => {
 test('a deferred os.Unsetenv is observed at its defer statement, not lost at the return', () => {
   const o = at(lineOf('withKey'), 'unset');
   assert.equal(o.count, 1);
-  assert.deepEqual(o.keys, [{ key: 'DEFER_KEY', count: 1 }]);
+  assert.deepEqual(o.keys, [{ key: 'DEFER_VAR', count: 1 }]);
   assert.equal(at(lineOf('withKey') - 1, 'write').count, 1);
 });
 
@@ -119,4 +120,26 @@ test('two deferred calls with different literal keys each get theirs; two with d
     assert.deepEqual(o.site.deferred, []);
     assert.equal(o.reached, false);
   }
+});
+
+test('the text trace (envtrace report) shows each deferred call at its defer statement, ambiguous ones at the exit', () => {
+  const r = spawnSync(process.execPath, [cli, 'report', '--dir', work], { cwd: mod, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const trace = r.stdout.split('\n').filter((l) => l.startsWith('[') && l.includes('main.go:'));
+  const has = (line: string) => assert.ok(trace.includes(line), `${line}\nnot in:\n${trace.join('\n')}`);
+  has(`[UNSETENV] main.go:${lineOf('withKey')} → os.Unsetenv("DEFER_VAR") → ok (×1)`);
+  has(`[SETENV] main.go:${lineOf('restoreSet')} → os.Setenv("RESTORE_VAR", …) → value="tmp" (×1)`);
+  has(`[SETENV] main.go:${lineOf('restoreDefer')} → os.Setenv("RESTORE_VAR", …) → value="" (×1)`);
+  has(`[UNSETENV] main.go:${lineOf('twoA')} → os.Unsetenv("TWO_A") → ok (×1)`);
+  has(`[UNSETENV] main.go:${lineOf('twoB')} → os.Unsetenv("TWO_B") → ok (×1)`);
+  const ambiguousEnd = lineWith('}', lineOf('amb2'));
+  has(`[UNSETENV] main.go:${ambiguousEnd} → os.Unsetenv("AMB_1") → ok (×1)`);
+  has(`[UNSETENV] main.go:${ambiguousEnd} → os.Unsetenv("AMB_2") → ok (×1)`);
+  assert.equal(trace.filter((l) => l.startsWith('[UNSETENV]')).length, 5, trace.join('\n'));
+
+  // The JSON report keeps the frames as recorded: the exit line.
+  const json = spawnSync(process.execPath, [cli, 'report', '--format', 'json', '--dir', work], { cwd: mod, encoding: 'utf8' });
+  assert.equal(json.status, 0, json.stderr);
+  const unset = JSON.parse(json.stdout).events.find((e: { op: string; key?: string }) => e.op === 'unsetenv' && e.key === 'DEFER_VAR');
+  assert.ok(at(lineOf('withKey'), 'unset').site.deferred!.includes(unset.line), `DEFER_VAR's unsetenv recorded at an exit line (${unset.line})`);
 });

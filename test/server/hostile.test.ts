@@ -100,6 +100,39 @@ test('envtrace scan skips /dev/zero, a FIFO and a symlink out of the workspace, 
   }
 });
 
+test('envtrace scan of a FIFO, a device link or a non-Go file named directly says why it scanned nothing', () => {
+  const ws = hostileWorkspace();
+  try {
+    execFileSync('mkfifo', [join(ws, 'pipe')]);
+    writeFileSync(join(ws, 'notes.txt'), 'package main\n');
+    const cases: [string, RegExp][] = [
+      ['fifo.go', /^envtrace: skipped .*\/fifo\.go: not a regular file \(a FIFO\)$/],
+      ['zero.go', /^envtrace: skipped .*\/zero\.go: a symlink to \/dev\/zero, outside .* \(not followed\)$/],
+      ['pipe', /^envtrace: skipped .*\/pipe: not a Go file or a directory$/],
+      ['notes.txt', /^envtrace: skipped .*\/notes\.txt: not a Go file or a directory$/],
+    ];
+    for (const [name, note] of cases) {
+      for (const args of [['scan', name], ['scan', '--json', name]]) {
+        const r = cli(ws, ...args);
+        assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr.trimEnd(), note, args.join(' '));
+        if (args[1] === '--json') assert.equal(JSON.parse(r.stdout).files, 0);
+        else assert.equal(r.stdout, '');
+      }
+    }
+    // Named beside a good file, the FIFO is noted and the good file scanned.
+    const both = cli(ws, 'scan', 'fifo.go', 'main.go');
+    assert.equal(both.status, 0, both.stderr);
+    assert.match(both.stdout, /^main\.go:6:\d+ {2}read {2}PORT {2}os\.Getenv$/m);
+    assert.match(both.stderr, /skipped .*fifo\.go: not a regular file \(a FIFO\)/);
+    const missing = cli(ws, 'scan', 'gone.go');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^envtrace: scan: no such file or directory: .*\/gone\.go\n$/);
+  } finally {
+    removeDir(join(ws, '..'));
+  }
+});
+
 test('envtrace report and diff read the good process file, note each skipped one, and print no control character raw', () => {
   const ws = hostileWorkspace();
   try {
@@ -141,6 +174,34 @@ test('envtrace report and diff read the good process file, note each skipped one
     assert.equal(runs.status, 0, runs.stderr);
     assertNoRawControls(runs.stdout + runs.stderr, 'runs');
     assert.match(runs.stdout, /^r1 .* lab\\u001b\]0;pwned\\u0007 +go run '\.\\u001b\[2J'$/m);
+  } finally {
+    removeDir(join(ws, '..'));
+  }
+});
+
+test('envtrace report --format json lists each skipped file in problems.notes; an imported report keeps them', () => {
+  const ws = hostileWorkspace();
+  try {
+    const report = cli(ws, 'report', '--format', 'json', 'r1');
+    assert.equal(report.status, 0, report.stderr);
+    const problems = JSON.parse(report.stdout).problems;
+    assert.deepEqual(Object.keys(problems), ['badLines', 'lostEvents', 'unreadableFiles', 'notes']);
+    const notes: string[] = problems.notes;
+    assert.equal(notes.length, 3, notes.join('\n'));
+    assert.match(notes[0], /^101-1700000000000000001\.jsonl: a symlink to \/dev\/zero, outside /);
+    assert.match(notes[1], /^102-1700000000000000002\.jsonl: a symlink to \/dev\/urandom, outside /);
+    assert.equal(notes[2], '103-1700000000000000003.jsonl: not a regular file (a FIFO)');
+    // The same notes as the text report's `envtrace: skipped …` lines.
+    const text = cli(ws, 'report', 'r1');
+    const skipped = (text.stdout + text.stderr).split('\n').filter((l) => l.startsWith('envtrace: skipped ')).map((l) => l.slice('envtrace: skipped '.length));
+    assert.deepEqual(skipped, notes);
+
+    // The saved report, read back by diff, still says what its run skipped.
+    const saved = join(ws, '..', 'r1.json');
+    writeFileSync(saved, report.stdout);
+    const diff = cli(ws, 'diff', saved, 'r1');
+    assert.equal(diff.status, 0, diff.stderr);
+    assert.match(diff.stderr, /^envtrace: A: 101-1700000000000000001\.jsonl: a symlink to \/dev\/zero/m);
   } finally {
     removeDir(join(ws, '..'));
   }

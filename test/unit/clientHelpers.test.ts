@@ -162,6 +162,17 @@ describe('importing runs', () => {
     await assert.rejects(importInto(path.join(tmp, 'artifact'), store), /no run\.json/);
     await assert.rejects(importInto(path.join(tmp, 'nope.json'), store), /ENOENT|no such file/);
   });
+
+  it('shows the command of an old run.json with its secret flags redacted, unless recorded with --no-redact', async () => {
+    const runs = path.join(mkdtempSync(path.join(tmpdir(), 'envtrace-oldcmd-')), 'runs');
+    for (const [id, extra] of [['old', {}], ['clear', { noRedact: true }]] as const) {
+      mkdirSync(path.join(runs, id), { recursive: true });
+      writeFileSync(path.join(runs, id, 'run.json'), JSON.stringify({ id, label: null, command: ['go', 'run', '.', '--token', 'S3CR3T-t', '--password=S3CR3T-p'], start: '2026-11-26T10:00:00Z', end: '2026-11-26T10:00:01Z', ...extra }));
+    }
+    const listed = Object.fromEntries((await listRuns(path.dirname(runs), runs)).map((r) => [r.id, [r.label, r.command.join(' ')]]));
+    assert.deepEqual(listed.old, ['go run . --token <redacted> --password=<redacted>', 'go run . --token <redacted> --password=<redacted>']);
+    assert.deepEqual(listed.clear, ['go run . --token S3CR3T-t --password=S3CR3T-p', 'go run . --token S3CR3T-t --password=S3CR3T-p']);
+  });
 });
 
 describe('run choices (issue 18 item 10)', () => {

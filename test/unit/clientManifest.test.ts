@@ -41,6 +41,37 @@ describe('settings: package.json and client/src/config.ts', () => {
   });
 });
 
+describe('settings in untrusted workspaces', () => {
+  // NOTE: a cloned repository's .vscode/settings.json is read before anyone trusts it. Each
+  // setting is classified here, so a new one cannot be added without deciding: does its
+  // workspace value name a program to run or a path to read or write?
+  const namesProgramOrPath: Record<string, boolean> = {
+    goPath: true, // a go binary: a clone could point it at a script it holds
+    'runs.directory': true, // runs read and written outside the workspace (absolute or ../)
+    'test.flags': true, // go test -exec=prog or -toolexec=prog run a program
+    'runs.keep': false,
+    'runs.show': false,
+    'redact.patterns': false,
+    'runs.fullEnvironment': false,
+    'codeLens.enabled': false,
+    'inlayHints.enabled': false,
+    stackDepth: false,
+    'trace.server': false,
+  };
+
+  it('classify every declared setting', () => {
+    assert.deepEqual(Object.keys(namesProgramOrPath).sort(), Object.keys(configDefaults).sort());
+  });
+
+  it('restrict exactly the settings that name a program or a path, so VS Code ignores their workspace values until trusted', () => {
+    const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    const expected = Object.entries(namesProgramOrPath).filter(([, v]) => v).map(([k]) => `envtrace.${k}`);
+    assert.deepEqual([...restricted].sort(), expected.sort());
+    for (const k of restricted) assert.ok(props[k], `${k} is declared`);
+    for (const k of restricted) assert.ok(manifest.capabilities.untrustedWorkspaces.description.includes(k), `${k} named in the trust description`);
+  });
+});
+
 describe('commands: package.json and client/src/commandIds.ts', () => {
   const declared: { command: string; title: string; enablement?: string }[] = manifest.contributes.commands;
 

@@ -93,7 +93,7 @@ test('JSON report has the documented shape, absolute files and run-wide stack id
   const runtime = r.events.find((e) => e.api === 'runtime')!;
   assert.equal(runtime.stack, null);
   assert.equal(runtime.file, null);
-  assert.deepEqual(r.problems, { badLines: 2, lostEvents: 3, unreadableFiles: 0 });
+  assert.deepEqual(r.problems, { badLines: 2, lostEvents: 3, unreadableFiles: 0, notes: [] });
 });
 
 test('redacted values carry hash and length, never a value', async () => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { redactArgv } from '../../server/src/tracer/argv';
+import { redactArgv, redactArgvForDisplay } from '../../server/src/tracer/argv';
 import { isSecretKey, isSecretValue, SECRET_KEY_SUFFIXES, SECRET_KEY_WORDS, SECRET_VALUE_ASSIGNMENTS, SECRET_VALUE_PREFIXES, shownValue } from '../../server/src/tracer/secrets';
 import { sipHashHex } from '../../server/src/tracer/siphash';
 import { KEY_CASES, VALUE_CASES } from './secretCases';
@@ -54,4 +54,15 @@ test('command lines: secret flags (both forms), NAME=value, URLs and values of s
     h('postgres://u:p@db/x'), h('x-envpw-value-x'), '--verbose',
   ]);
   assert.deepEqual(redactArgv(['run', '--my-pin', '1234'], { hashKey: key, patterns: ['pin'] }), ['run', '--my-pin', h('1234')]);
+});
+
+test('command lines stored in clear (old run.json) are shown with <redacted>; parts redacted already are kept', () => {
+  const key = '00112233445566778899aabbccddeeff';
+  const argv = ['go', 'run', '.', '--password=S3CR3T', '--db-pass', 'hunter22', '-p', '8080', 'PGPASS=pg-pw', '--port', '9090', 'postgres://u:p@db/x', '--verbose'];
+  const shown = ['go', 'run', '.', '--password=<redacted>', '--db-pass', '<redacted>', '-p', '8080', 'PGPASS=<redacted>', '--port', '9090', '<redacted>', '--verbose'];
+  assert.deepEqual(redactArgvForDisplay(argv), shown);
+  assert.deepEqual(redactArgvForDisplay(shown), shown);
+  const stored = redactArgv(argv, { hashKey: key });
+  assert.deepEqual(redactArgvForDisplay(stored), stored, 'a command redacted when stored is shown as stored');
+  assert.deepEqual(redactArgvForDisplay(['run', '--my-pin', '1234'], ['pin']), ['run', '--my-pin', '<redacted>']);
 });

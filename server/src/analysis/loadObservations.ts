@@ -83,7 +83,7 @@ export async function addRun(builder: ObservationsBuilder, source: RunSource, ex
   }
   const r = observer.finish(stats);
   if (strict && stats.files === 0) throw new RunSourceError(`${run.dir} is not a run directory (no process files)`);
-  if (stats.notes?.length) r.problems.message = stats.notes.slice(0, 3).join('; ') + (stats.notes.length > 3 ? `; +${stats.notes.length - 3} more` : '');
+  if (stats.notes?.length) r.problems.message = notesMessage(stats.notes);
   if (stats.unreadableFiles && !r.problems.message) r.problems.message = `${stats.unreadableFiles} process file(s) could not be read (unknown version or no process record)`;
   return r;
 }
@@ -106,7 +106,13 @@ async function addReport(builder: ObservationsBuilder, file: string, strict: boo
   });
   r.windows ||= replay.windows;
   if (replay.message) r.problems.message = replay.message;
+  else if (replay.notes.length) r.problems.message = notesMessage(replay.notes);
   return r;
+}
+
+/** Skipped-file notes as one line: the first three, then how many more. */
+function notesMessage(notes: readonly string[]): string {
+  return notes.slice(0, 3).join('; ') + (notes.length > 3 ? `; +${notes.length - 3} more` : '');
 }
 
 /** A run directory: its run.json, or (process files without one) a run named after the directory. */

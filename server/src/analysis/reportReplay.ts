@@ -27,6 +27,8 @@ export interface ReportReplay {
   badLines: number;
   lostEvents: number;
   unreadableFiles: number;
+  /** The report's `problems.notes`: what its reader skipped and why. */
+  notes: string[];
   windows: boolean;
   events: number;
   /** A one-line reason when (part of) the report could not be read. */
@@ -71,6 +73,7 @@ class Replayer {
     badLines: 0,
     lostEvents: 0,
     unreadableFiles: 0,
+    notes: [],
     windows: false,
     events: 0,
   };
@@ -128,6 +131,7 @@ class Replayer {
         this.out.badLines += num(p.badLines) ?? 0;
         this.out.lostEvents += num(p.lostEvents) ?? 0;
         this.out.unreadableFiles += num(p.unreadableFiles) ?? 0;
+        if (Array.isArray(p.notes)) this.out.notes.push(...p.notes.filter((n): n is string => typeof n === 'string'));
         break;
       }
     }

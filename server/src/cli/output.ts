@@ -5,7 +5,10 @@
 import { createWriteStream } from 'node:fs';
 import { lstat, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { TraceLine } from '../runs/aggregate';
 import { aggregateRun, type TextSink, writeJsonReport } from '../runs/load';
+import { placeDeferredLines } from '../analysis/deferredTrace';
+import { deferSites } from './deferSites';
 import type { StoredRun } from '../runs/store';
 import { runState } from '../runs/liveness';
 import { renderText, summaryText } from '../runs/text';
@@ -68,7 +71,12 @@ export async function emitRun(run: StoredRun, opts: OutputOptions, io: Io): Prom
     return;
   }
   const { agg, stats } = await aggregateRun(run);
-  const text = renderText(agg, stats, where, opts.quiet);
+  let lines: TraceLine[] | undefined;
+  if (!opts.quiet) {
+    lines = agg.traceLines();
+    lines = placeDeferredLines(lines, await deferSites(lines, [run.info.cwd, ...agg.processes.map((p) => p.cwd)]));
+  }
+  const text = renderText(agg, stats, where, opts.quiet, lines);
   await withSink(io, opts.output, opts.textTo, async (sink) => {
     await sink.write(text);
   });

@@ -54,6 +54,7 @@ export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, c
     gomodcache: overlay.gomodcache || null,
     mode,
     ...(mode === 'run' ? recorderIdentity() : {}),
+    ...(flags.noRedact ? { noRedact: true } : {}),
   });
   await pruneRuns(root, flags.keep).catch((e: unknown) => io.err(`envtrace: could not delete old runs: ${e instanceof Error ? e.message : String(e)}\n`));
   return { run, key };

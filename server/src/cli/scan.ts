@@ -56,7 +56,11 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   const index = scanner.createIndex(root);
   let files = 0;
   const onSkip = (path: string, reason: string) => io.err(`envtrace: skipped ${escapeControls(path)}: ${escapeControls(reason)}\n`);
-  for (const t of new Set(targets)) files += await loadTree(index, { from: t, workers: defaultWorkers(), onSkip });
+  for (const t of new Set(targets)) {
+    // A named path that is neither a directory nor a .go file would be scanned as nothing, in silence.
+    if (!statSync(t).isDirectory() && !t.endsWith('.go')) onSkip(t, 'not a Go file or a directory');
+    else files += await loadTree(index, { from: t, workers: defaultWorkers(), onSkip });
+  }
   const result: ScanResult = { root, files, sites: index.allSites() };
   const notes = index.notes();
   if (notes.length) result.notes = notes;

@@ -75,7 +75,7 @@ export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats):
     stacks: Object.fromEntries(agg.stacks),
     vars: agg.reportVars(),
     counts: reportCounts(agg),
-    problems: { badLines: stats.badLines, lostEvents: stats.lostEvents, unreadableFiles: stats.unreadableFiles },
+    problems: { badLines: stats.badLines, lostEvents: stats.lostEvents, unreadableFiles: stats.unreadableFiles, notes: stats.notes ?? [] },
   };
 }
 

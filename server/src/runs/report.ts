@@ -103,12 +103,14 @@ export interface ReportVar {
   race: ReportRace | null;
 }
 
-/** Reading problems: lines that could not be parsed and events lost (gaps in seq). */
+/** Reading problems: lines that could not be parsed, events lost (gaps in seq), what was skipped. */
 export interface ReportProblems {
   badLines: number;
   lostEvents: number;
   /** Process files with a version this reader does not know, or with no process record. */
   unreadableFiles: number;
+  /** What was skipped and why, one `<file>: <reason>` each (the text report's `envtrace: skipped …` lines). */
+  notes: string[];
 }
 
 /** The whole report. Field order as documented in the issue; `problems` is an addition. */

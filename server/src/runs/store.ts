@@ -10,12 +10,14 @@ import { ensureOwnDir, makeNewDir, replaceFile, UnsafeWriteError, writeNewFile }
 import { readRegularText, UnreadableFile } from '../files/readRegular';
 import { loadOrCreateKey } from './key';
 import { runState } from './liveness';
+import { redactArgvForDisplay } from '../tracer/argv';
 
 /** `run.json`: what the CLI knows about a run. Times are ISO 8601 strings. */
 export interface RunInfo {
   version: 1;
   id: string;
   label: string | null;
+  /** Secrets redacted (by the recorder's argv rules), unless `noRedact`; see readRunInfo. */
   command: string[];
   cwd: string;
   start: string;
@@ -36,6 +38,8 @@ export interface RunInfo {
   host?: string | null;
   /** True when this run's traced build is the first with its overlay (it recompiles part of the standard library). */
   firstBuild?: boolean;
+  /** True when the run was recorded with `--no-redact`: its command line is shown in clear. */
+  noRedact?: boolean;
 }
 
 /** A stored run: its directory and run.json. */
@@ -136,7 +140,9 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
     version: 1,
     id: r.id,
     label: str(r.label),
-    command: r.command.map(String),
+    // NOTE: runs recorded before command lines were redacted hold secret flags in clear;
+    // they are shown redacted (`<redacted>`) unless the run was recorded with --no-redact.
+    command: r.noRedact === true ? r.command.map(String) : redactArgvForDisplay(r.command.map(String)),
     cwd: str(r.cwd) ?? dir,
     start: str(r.start) ?? '',
     end: str(r.end),
@@ -151,6 +157,7 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
     pid: typeof r.pid === 'number' ? r.pid : null,
     pidStart: typeof r.pidStart === 'string' ? r.pidStart : null,
     host: typeof r.host === 'string' ? r.host : null,
+    ...(r.noRedact === true ? { noRedact: true } : {}),
   };
 }
 

@@ -104,11 +104,14 @@ export function summaryText(t: Totals, stats: ReadStats, where: { id: string; di
   return lines;
 }
 
-/** The whole text output: trace lines and race warnings (unless quiet), then the summary. */
-export function renderText(agg: RunAggregate, stats: ReadStats, where: { id: string; dir: string; cwd: string; state?: RunState }, quiet = false): string {
+/**
+ * The whole text output: trace lines and race warnings (unless quiet), then the summary.
+ * `lines`: the trace lines to print when not the aggregate's own (deferred calls placed).
+ */
+export function renderText(agg: RunAggregate, stats: ReadStats, where: { id: string; dir: string; cwd: string; state?: RunState }, quiet = false, lines?: readonly TraceLine[]): string {
   const out: string[] = [];
   if (!quiet) {
-    for (const l of agg.traceLines()) out.push(traceLineText(l, where.cwd));
+    for (const l of lines ?? agg.traceLines()) out.push(traceLineText(l, where.cwd));
     for (const [key, race] of agg.races()) out.push(raceLineText(key, race, where.cwd));
   }
   out.push(...summaryText(agg.totals(), stats, where));

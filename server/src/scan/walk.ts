@@ -40,7 +40,9 @@ export function defaultWorkers(): number {
 export function listGoFiles(root: string): { goFiles: string[]; goMods: string[] } {
   const goFiles: string[] = [];
   const goMods: string[] = [];
-  if (statSync(root).isFile()) {
+  // NOTE: anything but a directory is one file: a FIFO or a device named `x.go` goes to the
+  // reader, which refuses it with a reason, instead of a readdir that fails in silence.
+  if (!statSync(root).isDirectory()) {
     if (root.endsWith('.go')) goFiles.push(root);
     return { goFiles, goMods };
   }

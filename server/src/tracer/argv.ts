@@ -3,7 +3,8 @@
  * (etAppendArgv in server/go/syscall/env/e_redact.go): the value of a flag whose name looks
  * secret (`--password=X`, `--password X`, `DB_PASS=X`), and any argument that holds the value
  * of a secret variable of the environment or looks secret itself (a URL with a password, a
- * token). Redacted parts become `<redacted h=<keyed hash> n=<bytes>>`.
+ * token). Redacted parts become `<redacted h=<keyed hash> n=<bytes>>`; for display of a
+ * command stored before run.json was redacted, `<redacted>` (no workspace key needed).
  */
 import { isSecretKey, isSecretValue, MIN_SECRET_COPY } from './secrets';
 import { sipHashHex } from './siphash';
@@ -34,9 +35,23 @@ export function secretValuesOf(env: NodeJS.ProcessEnv, patterns: readonly string
 
 /** The command line with secret parts replaced by `<redacted h=… n=…>`. */
 export function redactArgv(argv: readonly string[], o: ArgvRedaction): string[] {
-  const known = secretValuesOf(o.env ?? {}, o.patterns);
-  const patterns = o.patterns ?? [];
   const mark = (s: string) => `<redacted h=${sipHashHex(o.hashKey, s)} n=${Buffer.byteLength(s)}>`;
+  return redactWith(argv, o.patterns ?? [], secretValuesOf(o.env ?? {}, o.patterns), mark);
+}
+
+/** A part redacted already, by redactArgv or by redactArgvForDisplay. */
+const REDACTED = /^<redacted(?: h=[0-9a-f]+ n=\d+)?>$/;
+
+/**
+ * The command line with the secret flag values and secret-looking arguments that redactArgv
+ * would redact shown as `<redacted>`, for a command stored in clear (run.json of versions
+ * before command lines were redacted). Parts redacted already stay as they are.
+ */
+export function redactArgvForDisplay(argv: readonly string[], patterns: readonly string[] = []): string[] {
+  return redactWith(argv, patterns, [], (s) => (REDACTED.test(s) ? s : '<redacted>'));
+}
+
+function redactWith(argv: readonly string[], patterns: readonly string[], known: readonly string[], mark: (s: string) => string): string[] {
   let valueNext = false;
   return argv.map((a) => {
     if (valueNext) {
