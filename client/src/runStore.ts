@@ -5,6 +5,8 @@ import { runCli } from './cli';
 import type { JsonReport } from './report';
 import { runState } from '../../server/src/runs/liveness';
 import { redactArgvForDisplay } from '../../server/src/tracer/argv';
+import { readRegularText } from '../../server/src/files/readRegular';
+import { MAX_RUN_JSON } from '../../server/src/runs/store';
 
 /** One stored run, from its run.json (fields the CLI writes; unknown ones are tolerated), or an imported report. */
 export interface RunInfo {
@@ -52,7 +54,8 @@ export async function listRuns(folder: string, runsDir: string): Promise<RunInfo
     const dir = path.join(runsDir, name);
     let meta: Record<string, unknown>;
     try {
-      meta = JSON.parse(await fs.readFile(path.join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+      // A clone's run.json may be a FIFO or a link to a device: only a regular file is read.
+      meta = JSON.parse(await readRegularText(path.join(dir, 'run.json'), { within: dir, maxBytes: MAX_RUN_JSON })) as Record<string, unknown>;
     } catch {
       continue;
     }
@@ -103,7 +106,7 @@ export async function listImported(folder: string, importsDir: string): Promise<
   for (const name of names) {
     const file = path.join(importsDir, name);
     try {
-      const r = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<JsonReport> & { processes?: { start?: unknown }[] };
+      const r = JSON.parse(await readRegularText(file, { within: importsDir })) as Partial<JsonReport> & { processes?: { start?: unknown }[] };
       runs.push({
         id: typeof r.id === 'string' ? r.id : name,
         dir: file,
@@ -168,7 +171,7 @@ export class ReportCache {
   private async load(run: RunInfo): Promise<JsonReport | string> {
     if (run.imported) {
       try {
-        return JSON.parse(await fs.readFile(run.dir, 'utf8')) as JsonReport;
+        return JSON.parse(await readRegularText(run.dir, { within: path.dirname(run.dir) })) as JsonReport;
       } catch (e) {
         return `cannot read the imported report: ${e instanceof Error ? e.message : String(e)}`;
       }

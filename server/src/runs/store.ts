@@ -113,7 +113,7 @@ function runJson(info: RunInfo): string {
 }
 
 /** run.json holds a command line and a few fields: a bigger one is not envtrace's. */
-const MAX_RUN_JSON = 4 << 20;
+export const MAX_RUN_JSON = 4 << 20;
 
 /** Reads run.json of a run directory; throws RunStoreError when it is not readable. */
 export async function readRunInfo(dir: string): Promise<RunInfo> {
