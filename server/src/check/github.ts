@@ -3,6 +3,7 @@
  * annotations, and a Markdown job summary. Escaping follows GitHub's workflow-command
  * rules: in the message `%`, CR and LF; in properties also `:` and `,`.
  */
+import { escapeControls } from '../runs/text';
 import type { CheckResult } from './check';
 import type { Finding } from './finding';
 
@@ -30,11 +31,9 @@ export function annotation(f: Finding, path: (file: string) => string): string {
   return `::${COMMAND[f.level]} ${props.join(',')}::${escapeData(f.message)}`;
 }
 
-/** Markdown-safe table cell: no raw control characters, pipes or HTML. */
+/** Markdown-safe table cell: control characters escaped, no pipes, HTML or emphasis. */
 function cell(s: string): string {
-  return s
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-    .replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`);
+  return escapeControls(s).replace(/[\\`*|<>[\]]/g, (c) => `\\${c}`);
 }
 
 /** The job summary: counts and a table of findings. */
