@@ -2,7 +2,7 @@
 // each rule fires on test/fixtures/check/breaks and stays quiet on test/fixtures/check/follows.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -70,6 +70,19 @@ test('every rule stays quiet on the fixture that follows it', () => {
   // The config raised declared-unused to error; nothing else changed.
   assert.equal(result.rules.find((r) => r.id === 'declared-unused')?.level, 'error');
   assert.deepEqual(result.runs, ['20261126-120000-abcdef']);
+});
+
+test('--run latest checks the newest stored run of --dir', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'envtrace-check-'));
+  try {
+    cpSync(join(repo, RACES), join(dir, '.envtrace', 'runs', '20261126-120000-races'), { recursive: true });
+    const { code, result } = json([join(fixtures, 'nodecl'), '--dir', dir, '--run', 'latest']);
+    assert.equal(code, 1);
+    assert.deepEqual(result.runs, ['races']);
+    assert.deepEqual(brief(result), ['race A_DEFINITE  ', 'race B_LIKELY  ']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('undeclared-key is silent where nothing is declared', () => {

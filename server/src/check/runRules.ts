@@ -7,6 +7,8 @@ import { relative, sep } from 'node:path';
 import { RunAggregate } from '../runs/aggregate';
 import { readOptionsFor } from '../runs/load';
 import { readRun, type ProcessInfo, type RunEvent } from '../runs/reader';
+import { showFile } from '../runs/text';
+import { raceDetail } from '../analysis/races';
 import type { StoredRun } from '../runs/store';
 import { RACE_LEVELS, type RaceLevel } from './config';
 import type { RawFinding } from './finding';
@@ -53,7 +55,7 @@ export async function checkRun(run: StoredRun, root: string, required: Set<strin
     const file = under(root, party?.file);
     findings.push({
       rule: 'race',
-      message: `${race.level} race on ${key} in run ${run.info.id}: ${race.detail}`,
+      message: `${race.level} race on ${key} in run ${run.info.id}: ${raceDetail(key, race, (f) => showFile(f, root))}`,
       file,
       line: file ? (party?.line ?? null) : null,
       column: null,

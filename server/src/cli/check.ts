@@ -94,7 +94,8 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
 
   const runs: StoredRun[] = [];
   try {
-    for (const spec of opts.runs) runs.push(await resolveRun(storeFor(opts.dir, io), spec, io.cwd));
+    // `latest` is the newest stored run, as `envtrace report` without RUN picks it.
+    for (const spec of opts.runs) runs.push(await resolveRun(storeFor(opts.dir, io), spec === 'latest' ? undefined : spec, io.cwd));
   } catch (e) {
     if (e instanceof RunStoreError) throw new CliError(`check: ${e.message}`);
     throw e;
