@@ -7,6 +7,7 @@ import type { Site } from '../scan/types';
 import type { StoredRun } from '../runs/store';
 import { type CheckConfig, defaultConfig, parseConfig } from './config';
 import { collectDeclared, type DeclaringText } from './declared';
+import { anchorFinding } from './anchor';
 import { compareFindings, type Finding, type RawFinding } from './finding';
 import { isTestSetenv, parallelSetenvFindings } from './parallelSetenv';
 import { RULES, type Level } from './rules';
@@ -63,7 +64,7 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
   const readInRuns = new Set<string>();
   for (const run of inputs.runs) {
     const r = await checkRun(run, inputs.root, required, cfg.raceLevel);
-    raw.push(...r.findings);
+    raw.push(...r.findings.map((f) => anchorFinding(f, inputs.sites, declared)));
     for (const k of r.readKeys) readInRuns.add(k);
   }
   raw.push(...undeclaredKeys(inputs.sites, declared));

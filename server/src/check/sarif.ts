@@ -12,9 +12,14 @@ function uriOf(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
-/** The SARIF log of a check result. */
+/**
+ * The SARIF log of a check result. Findings with no place under the root are left out
+ * (GitHub rejects the whole file for one result without a location) and counted in the
+ * run's `properties.unlocatedFindings`; the other formats show them.
+ */
 export function toSarif(result: CheckResult, version: string): object {
   const index = new Map(RULES.map((r, i) => [r.id, i]));
+  const located = result.findings.filter((f) => f.file !== null);
   const base = pathToFileURL(result.root).href.replace(/\/?$/, '/');
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -35,15 +40,16 @@ export function toSarif(result: CheckResult, version: string): object {
           },
         },
         originalUriBaseIds: { ROOT: { uri: base } },
-        results: result.findings.map((f) => ({
+        properties: { unlocatedFindings: result.findings.length - located.length },
+        results: located.map((f) => ({
           ruleId: f.rule,
           ruleIndex: index.get(f.rule),
           level: f.level,
           message: { text: f.message },
-          locations: f.file === null ? [] : [
+          locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: uriOf(f.file), uriBaseId: 'ROOT' },
+                artifactLocation: { uri: uriOf(f.file ?? ''), uriBaseId: 'ROOT' },
                 ...(f.line !== null ? { region: { startLine: f.line, ...(f.column !== null ? { startColumn: f.column } : {}) } } : {}),
               },
             },
