@@ -1,0 +1,39 @@
+// `envtrace check --run latest` after a real traced run (real Go toolchain and overlay):
+// the run's unset read of a required key is found and placed at its line under PATH.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { CheckResult } from '../../server/src/check/check';
+import { envtrace, root } from './cliSupport';
+
+test('check --run latest reports a required key a real run found unset, and is clean once it is set', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'envtrace-check-'));
+  try {
+    const app = join(work, 'follows');
+    cpSync(join(root, 'test', 'fixtures', 'check', 'follows'), app, { recursive: true });
+    // The helper runs the CLI with this process's environment: DATABASE_URL must not be in it.
+    assert.equal(process.env.DATABASE_URL, undefined, 'the test runs without DATABASE_URL set');
+    const env = {};
+    const unset = await envtrace(['--quiet', '--', 'go', 'run', '.'], { cwd: app, env });
+    assert.equal(unset.code, 0, unset.stderr);
+    const bad = await envtrace(['check', '--run', 'latest', '--format', 'json'], { cwd: app, env });
+    assert.equal(bad.code, 1, bad.stderr);
+    const result = JSON.parse(bad.stdout) as CheckResult;
+    assert.deepEqual(
+      result.findings.map((f) => [f.rule, f.key, f.file, f.line]),
+      [['required-unset', 'DATABASE_URL', 'main.go', 12]],
+    );
+    assert.match(result.findings[0].message, /^required DATABASE_URL was unset when read in run \S+ \(process \d+, /);
+
+    const set = await envtrace(['--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { ...env, DATABASE_URL: 'postgres://db/app' } });
+    assert.equal(set.code, 0, set.stderr);
+    const good = await envtrace(['check', '--run', 'latest'], { cwd: app, env });
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    assert.equal(good.stdout, '0 error(s), 0 warning(s), 0 note(s)\n');
+    assert.doesNotMatch(bad.stdout + good.stdout, /postgres:\/\/db\/app/);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
