@@ -118,6 +118,7 @@ test('bad input exits 2 with one line', () => {
       [[join(dir, 'missing')], /^envtrace: check: not a directory: .*missing\n$/],
       [[join(fixtures, 'follows'), '--format', 'xml'], /--format is one of text, json, sarif, github/],
       [[join(fixtures, 'follows'), '--run', 'no-such-run'], /no run "no-such-run"/],
+      [['--run', BASIC, join(fixtures, 'follows')], /is not a run directory .*\(--run takes every word after it: put PATH first\)\n$/],
       [[join(fixtures, 'follows'), '--config', join(dir, 'absent.json')], /cannot read config .*absent\.json: ENOENT\n$/],
     ];
     const corrupt = join(dir, 'corrupt.json');

@@ -27,13 +27,15 @@ type Format = (typeof FORMATS)[number];
 interface CheckArgs {
   path: string;
   runs: string[];
+  /** Runs taken from the words after a `--run RUN` (so an error can say PATH goes first). */
+  extraRuns: Set<string>;
   format: Format;
   config: string | undefined;
   dir: string | undefined;
 }
 
 function parseArgs(args: string[]): CheckArgs | null {
-  const out: CheckArgs = { path: '.', runs: [], format: 'text', config: undefined, dir: undefined };
+  const out: CheckArgs = { path: '.', runs: [], extraRuns: new Set(), format: 'text', config: undefined, dir: undefined };
   const paths: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -47,7 +49,10 @@ function parseArgs(args: string[]): CheckArgs | null {
     if (name === '--run') {
       // `--run A B` takes the following non-flag words as runs too, as the usage line says.
       out.runs.push(value());
-      while (inline === undefined && i + 1 < args.length && !args[i + 1].startsWith('-')) out.runs.push(args[++i]);
+      while (inline === undefined && i + 1 < args.length && !args[i + 1].startsWith('-')) {
+        out.runs.push(args[++i]);
+        out.extraRuns.add(args[i]);
+      }
     } else if (name === '--format') {
       const f = value();
       if (!FORMATS.includes(f as Format)) throw new CliError(`check: --format is one of ${FORMATS.join(', ')}, not "${f}"`);
@@ -95,7 +100,14 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   const runs: StoredRun[] = [];
   try {
     // `latest` is the newest stored run, as `envtrace report` without RUN picks it.
-    for (const spec of opts.runs) runs.push(await resolveRun(storeFor(opts.dir, io), spec === 'latest' ? undefined : spec, io.cwd));
+    for (const spec of opts.runs) {
+      try {
+        runs.push(await resolveRun(storeFor(opts.dir, io), spec === 'latest' ? undefined : spec, io.cwd));
+      } catch (e) {
+        if (e instanceof RunStoreError && opts.extraRuns.has(spec)) throw new RunStoreError(`${e.message} (--run takes every word after it: put PATH first)`);
+        throw e;
+      }
+    }
   } catch (e) {
     if (e instanceof RunStoreError) throw new CliError(`check: ${e.message}`);
     throw e;
