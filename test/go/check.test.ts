@@ -1,6 +1,7 @@
 // `envtrace check --run latest` after a real traced run (real Go toolchain and overlay):
 // the run's unset read of a required key is found and placed at its line under PATH.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,4 +37,23 @@ test('check --run latest reports a required key a real run found unset, and is c
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+});
+
+test('parallel-setenv flags exactly the tests that panic under go test', async () => {
+  const dir = join(root, 'test', 'fixtures', 'check', 'parallel');
+  const r = await envtrace(['check', '--format', 'json'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  const result = JSON.parse(r.stdout) as CheckResult;
+  assert.deepEqual(
+    result.findings.map((f) => [f.rule, f.key, f.line]),
+    [
+      ['parallel-setenv', 'TABLE_KEY', 10],
+      ['parallel-setenv', 'RENAMED_KEY', 19],
+      ['parallel-setenv', 'FIRST_KEY', 25],
+    ],
+  );
+  const goTest = (name: string) => spawnSync('go', ['test', '-count=1', '-run', `^${name}$`, '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  for (const name of ['TestTable', 'TestRenamed', 'TestSetenvFirst']) assert.match(goTest(name).stdout, /^panic: testing: .*t\.Parallel/m, name);
+  const fine = goTest('TestParentSetenv');
+  assert.equal(fine.status, 0, fine.stdout + fine.stderr);
 });
