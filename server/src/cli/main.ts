@@ -10,6 +10,8 @@ import { envCommand } from './env';
 import { doctorCommand } from './doctor';
 import { diffCommand } from './diff';
 import { lspCommand } from './lsp';
+import { checkCommand } from './check';
+import { VERSION } from './version';
 import { CliError, type Io, nodeIo } from './io';
 import { UnsafeWriteError } from '../files/writeSafe';
 import { escapeControls } from '../runs/text';
@@ -25,6 +27,7 @@ const commands: Record<string, Command> = {
   doctor: doctorCommand,
   diff: diffCommand,
   lsp: lspCommand,
+  check: checkCommand,
 };
 
 const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env access of Go programs
@@ -32,6 +35,8 @@ const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env a
        envtrace report [--format text|json] [RUN] render a stored run
        envtrace runs                             list stored runs
        envtrace diff [--format text|json] A B    compare two runs
+       envtrace check [PATH] [--run RUN...] [--format text|json|sarif|github] [--config FILE]
+                                                 check env policy: exit 1 on an error-level finding
        envtrace env                              shell exports to trace a build by hand
        envtrace doctor                           check go, GOROOT and the overlay
        envtrace lsp --stdio                      serve the language server protocol`;
@@ -69,7 +74,6 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
   }
 }
 
-const VERSION = '0.1.0';
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -54,6 +54,8 @@ import { loadTree, scanTreeWith, type ScanOptions } from './walk';
 export type { Site, SiteKind, ScanNote, ScanResult } from './types';
 export { WorkspaceIndex } from './workspace';
 export { loadTree, type LoadOptions, type ScanOptions } from './walk';
+// For checks that look at syntax the scanner does not keep (check/parallelSetenv.ts).
+export { loadGoLanguage, newGoParser } from './parser';
 
 /** Loads tree-sitter once and makes workspace indexes. */
 export interface Scanner {

@@ -1,0 +1,66 @@
+/**
+ * The rules `envtrace check` knows (issue 14): id, default level, a one-line rationale and
+ * help text. The registry is data so the CLI, SARIF's `tool.driver.rules` and the docs read
+ * one list; a rule's logic lives in its own file.
+ */
+
+/** How loud a rule is; `off` disables it. The names are SARIF's result levels. */
+export type Level = 'error' | 'warning' | 'note' | 'off';
+
+/** The levels a config may give a rule. */
+export const LEVELS: readonly Level[] = ['error', 'warning', 'note', 'off'];
+
+/** One rule's description. */
+export interface RuleInfo {
+  id: string;
+  level: Level;
+  /** One line: why the rule exists. */
+  rationale: string;
+  /** What to do about a finding. */
+  help: string;
+}
+
+/** Every rule of this slice, in the order reports list them. */
+export const RULES: readonly RuleInfo[] = [
+  {
+    id: 'undeclared-key',
+    level: 'error',
+    rationale: 'Non-test code reads a variable that no .env.example/.env.sample/.env.dist or envtrace.json declares.',
+    help: 'Add the key to .env.example (with its default and a comment) or to "declared" in envtrace.json. Only checked when one of those declares something.',
+  },
+  {
+    id: 'declared-unused',
+    level: 'warning',
+    rationale: 'A declared variable is read nowhere in the code (nor in the given runs): the declaration is stale.',
+    help: 'Remove the key from the file that declares it, or read it where it is meant to be used.',
+  },
+  {
+    id: 'env-write-outside-tests',
+    level: 'warning',
+    rationale: 'os.Setenv/Unsetenv/Clearenv in non-test code changes process-wide state that other goroutines read unsynchronised.',
+    help: 'Pass configuration explicitly, or list the package directory in "allow.envWrites" of envtrace.json.',
+  },
+  {
+    id: 'parallel-setenv',
+    level: 'error',
+    rationale: 't.Setenv in a test that calls t.Parallel (or whose parent did before t.Run) panics when the test runs.',
+    help: 'Drop t.Parallel from that test, or pass the value to the code under test instead of through the environment.',
+  },
+  {
+    id: 'race',
+    level: 'error',
+    rationale: 'A run saw a read and a write of the same key race (at or above "raceLevel", default likely).',
+    help: 'Set variables before starting goroutines, or stop writing the environment while the program runs. `envtrace report RUN` shows both sides.',
+  },
+  {
+    id: 'required-unset',
+    level: 'error',
+    rationale: 'A run read a key declared "required": true and found it unset.',
+    help: 'Set the key in the environment that ran the program, or give it a default and mark it not required.',
+  },
+];
+
+/** The rule with `id`, or undefined. */
+export function ruleById(id: string): RuleInfo | undefined {
+  return RULES.find((r) => r.id === id);
+}
