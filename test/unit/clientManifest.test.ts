@@ -106,4 +106,11 @@ describe('commands: package.json and client/src/commandIds.ts', () => {
     assert.equal(g.scopeName, 'text.envtrace-trace');
     assert.equal(JSON.parse(readFileSync(path.join(root, g.path), 'utf8')).scopeName, g.scopeName);
   });
+
+  it('validate envtrace.json (the check config) with the shipped schema', () => {
+    const [v] = manifest.contributes.jsonValidation;
+    assert.equal(v.fileMatch, 'envtrace.json');
+    const schema = JSON.parse(readFileSync(path.join(root, v.url), 'utf8'));
+    assert.ok(schema.properties.rules, 'the schema describes the rules section');
+  });
 });

@@ -29,6 +29,7 @@ const required = [
   'dist/web-tree-sitter.wasm',
   'dist/tree-sitter-go.wasm',
   'syntaxes/envtrace-trace.tmLanguage.json',
+  'schemas/envtrace.schema.json',
 ];
 /** The README's relative links and images (`[text](path)`). */
 const readmeLinks = [...readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)]
