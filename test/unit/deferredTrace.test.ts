@@ -39,3 +39,10 @@ test('a line stays where recorded when the op or key does not fit, two sites cou
     [9],
   );
 });
+
+test("the Go runtime's own reads stay last, as the trace orders them", () => {
+  const sites = [site(5, 'unset', 'K', [7])];
+  const runtimeRead: TraceLine = { op: 'getenv', api: 'runtime', key: 'GODEBUG', file: null, line: null, found: false, count: 1, first: 0 };
+  const out = placeDeferredLines([traced(7, 'K', 1), runtimeRead], (f) => (f === FILE ? sites : undefined));
+  assert.deepEqual(out.map((l) => [l.api, l.line]), [['os.Unsetenv', 5], ['runtime', null]]);
+});

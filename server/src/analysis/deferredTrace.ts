@@ -4,7 +4,7 @@
  * knows those lines for each deferred site (Site.deferred), as the merge uses them for the
  * editor. Here a trace line at such an exit is moved to the `defer` statement itself.
  */
-import type { TraceLine } from '../runs/aggregate';
+import { type TraceLine, traceOrder } from '../runs/aggregate';
 import type { Site } from '../scan/types';
 import { keyFits, siteOp } from './merge';
 
@@ -26,7 +26,7 @@ function identity(l: TraceLine): string {
 /**
  * The trace lines with deferred calls placed on their `defer` statements; `sitesOf` gives the
  * scanned sites of a trace line's file (undefined when not scanned). Lines that land on the
- * same place with the same value become one (counts added); order stays first appearance.
+ * same place with the same value become one (counts added); the order stays the trace's.
  */
 export function placeDeferredLines(lines: readonly TraceLine[], sitesOf: (file: string) => readonly Site[] | undefined): TraceLine[] {
   const out = new Map<string, TraceLine>();
@@ -39,5 +39,5 @@ export function placeDeferredLines(lines: readonly TraceLine[], sitesOf: (file: 
     if (same) out.set(id, { ...same, count: same.count + placed.count, first: Math.min(same.first, placed.first) });
     else out.set(id, placed);
   }
-  return [...out.values()].sort((a, b) => a.first - b.first);
+  return [...out.values()].sort(traceOrder);
 }

@@ -227,9 +227,7 @@ export class RunAggregate implements RunVisitor {
         if (c.other) add(v, c, c.other, true);
       }
     }
-    // The Go runtime's own start-up reads (GODEBUG, GOGC, …) come last: every program makes them.
-    const runtime = (l: TraceLine) => (l.api === 'runtime' ? 1 : 0);
-    return [...lines.values()].sort((a, b) => runtime(a) - runtime(b) || a.first - b.first);
+    return [...lines.values()].sort(traceOrder);
   }
 
   /** Every cell of the run: per key (null for keyless ops), stack and op. */
@@ -307,4 +305,10 @@ export class RunAggregate implements RunVisitor {
 export interface AggregatedRun {
   agg: RunAggregate;
   stats: ReadStats;
+}
+
+/** The text trace's order: first appearance, the Go runtime's own start-up reads (GODEBUG, GOGC, …) last, since every program makes them. */
+export function traceOrder(a: TraceLine, b: TraceLine): number {
+  const runtime = (l: TraceLine) => (l.api === 'runtime' ? 1 : 0);
+  return runtime(a) - runtime(b) || a.first - b.first;
 }
