@@ -2,7 +2,7 @@
 // by a clone, a store it cannot write, and envtrace killed with SIGKILL mid-run.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -114,6 +114,23 @@ describe('envtrace CLI: permissions and faults', () => {
     assert.equal(statSync(out).mode & 0o777, 0o600);
     const dev = await envtrace(['report', '--dir', store, '--output', '/dev/null'], { cwd: app });
     assert.equal(dev.code, 0, dev.stderr);
+  });
+
+  test('a stop as soon as the run is on disk (before or after its command started) ends it stored, with the signal\'s status', async () => {
+    for (let i = 0; i < 3; i++) {
+      const store = fresh();
+      const runs = join(store, '.envtrace', 'runs');
+      let pid = 0;
+      const running = envtrace(['--dir', store, '--quiet', '--', 'sleep', '300'], { cwd: app, onStart: (p) => (pid = p) });
+      // Polled at 1 ms: the signal should land while envtrace still sets the run up.
+      while (!(existsSync(runs) && readdirSync(runs).length)) await new Promise((res) => setTimeout(res, 1));
+      process.kill(pid, 'SIGTERM');
+      const r = await running;
+      assert.equal(r.code, 143, r.stderr);
+      const info = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0], 'run.json'), 'utf8')) as { end: string | null; exitCode: number };
+      assert.ok(info.end, 'run.json has an end');
+      assert.equal(info.exitCode, 143);
+    }
   });
 
   // Without its guard (killed too, or where the command shares the terminal's process group),

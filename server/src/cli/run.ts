@@ -7,7 +7,7 @@ import { CliError, type Io } from './io';
 import { parseTraceFlags, type TraceFlags } from './traceFlags';
 import { checkRedactFlags } from './redactFlags';
 import { GoToolchainError, PatchError, prepareOverlay, type PreparedOverlay, traceEnv } from '../tracer/overlay';
-import { firstBuild, markBuilt, runTraced, SpawnError } from '../tracer/run';
+import { firstBuild, holdSignals, markBuilt, runTraced, signalStatus, SpawnError } from '../tracer/run';
 import { aliveFifo } from '../tracer/guard';
 import { SETTINGS } from '../tracer/settings';
 import { createRun, pruneRuns, workspaceKey, writeRunInfo, type StoredRun } from '../runs/store';
@@ -70,7 +70,13 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     throw new CliError(`--output: directory ${dirname(resolve(io.cwd, flags.output))} does not exist`);
   }
   const overlay = await overlayFor(flags, io);
-  const { run, key } = await registerRun(flags, overlay, command, 'run', io);
+  // From here the run is on disk: a stop (the editor's Stop, Ctrl-C) before the command starts
+  // ends it stored, with the signal's status, instead of killing envtrace half-way.
+  const held = holdSignals();
+  const { run, key } = await registerRun(flags, overlay, command, 'run', io).catch((e: unknown) => {
+    held.release();
+    throw e;
+  });
   if (firstBuild(overlay.overlayPath)) {
     // Said in run.json too, for the editor's progress message.
     run.info.firstBuild = true;
@@ -89,7 +95,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (alive) env[SETTINGS.alive] = alive.path;
   let code: number;
   try {
-    code = await runTraced(command, { cwd: io.cwd, env, stdinIsTty: process.stdin.isTTY === true });
+    const stop = held.release();
+    // No await between release() and runTraced: its own handlers take over in this tick.
+    code = stop ? signalStatus(stop) : await runTraced(command, { cwd: io.cwd, env, stdinIsTty: process.stdin.isTTY === true });
   } catch (e) {
     if (e instanceof SpawnError) {
       await writeRunInfo(run.dir, { ...run.info, end: new Date().toISOString(), exitCode: 127 });
@@ -97,6 +105,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     }
     throw e;
   } finally {
+    held.release();
     alive?.close();
   }
   const info = { ...run.info, end: new Date().toISOString(), exitCode: code };

@@ -23,6 +23,39 @@ export class SpawnError extends Error {}
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** Signals that arrived while a run was being set up; release() stops holding them. */
+export interface HeldSignals {
+  /** Stops holding; the first signal that arrived meanwhile, or null. */
+  release(): NodeJS.Signals | null;
+}
+
+/**
+ * Holds SIGINT/SIGTERM/SIGHUP while a run is set up (its directory exists before its command
+ * starts): a stop asked for then must end the run stored, not kill envtrace mid-way. Call
+ * runTraced in the same tick as release(), so no signal falls between the two.
+ */
+export function holdSignals(): HeldSignals {
+  let first: NodeJS.Signals | null = null;
+  const handlers = FORWARDED.map((sig) => {
+    const h = () => {
+      first ??= sig;
+    };
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  return {
+    release: () => {
+      handlers.forEach(([sig, h]) => process.off(sig, h));
+      return first;
+    },
+  };
+}
+
+/** The exit status of a command ended by `sig` (128 + its number), as a shell reports it. */
+export function signalStatus(sig: NodeJS.Signals): number {
+  return 128 + (constants.signals[sig] ?? 1);
+}
+
 /** Runs `command` (argv) and resolves with its exit status. */
 export function runTraced(command: string[], opts: RunTracedOptions): Promise<number> {
   return new Promise((resolvePromise, reject) => {
@@ -51,7 +84,7 @@ export function runTraced(command: string[], opts: RunTracedOptions): Promise<nu
     });
     child.once('close', (code, signal) => {
       cleanup();
-      resolvePromise(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));
+      resolvePromise(code ?? (signal ? signalStatus(signal) : 129));
     });
   });
 }
