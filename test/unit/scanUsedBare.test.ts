@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { usedBare } from '../../server/src/scan/facts';
+import { usedBare } from '../../server/src/scan/bareName';
 
 /** The regex usedBare stands for. */
 function reference(text: string, name: string): boolean {

@@ -1,6 +1,6 @@
 /** One Go file in the workspace index, and cheap text questions about it (no parsing). */
 import { mentionsEnvApi } from './apis';
-import type { FileFacts } from './facts';
+import type { FileFacts } from './fileFacts';
 import type { Site } from './types';
 
 /** What the index keeps per Go file. */

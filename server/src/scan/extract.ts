@@ -6,7 +6,8 @@
 import type { Parser, Range } from 'web-tree-sitter';
 import { API_WORDS } from './apis';
 import { lineStarts, pointAt, topLevelChunks } from './chunks';
-import { FactExtractor, type FileFacts } from './facts';
+import { FactExtractor } from './facts';
+import type { FileFacts } from './fileFacts';
 import { libraryWords } from './libraryFacts';
 
 /** Counters for benchmarks: how much was parsed, and how much of it was skipped. */

@@ -8,133 +8,19 @@ import { API_WORDS, ENV_APIS, TESTING_TYPES, type ApiInfo } from './apis';
 import { UNKNOWN, decodeStringLiteral, expandRefs, type Expr } from './expr';
 import { enclosingNamedFunction, findLocalDecl, parameters, type LocalDecl } from './scope';
 import { fallbackOf } from './defaults';
-import { deferFact, type DeferFact } from './deferred';
-import { LibraryExtractor, type LibCallFact, type StructFact, type TypeRef } from './libraryFacts';
+import { deferFact } from './deferred';
+import { LibraryExtractor } from './libraryFacts';
 import { defaultImportName } from './modules';
-import { countNewlines, escapeRe, isReassigned, typeName, unwrapCallee, valueType, WRAPPERS } from './syntax';
+import { countNewlines, isReassigned, typeName, unwrapCallee, valueType, WRAPPERS } from './syntax';
 import { DepthGuard } from './depth';
-import type { SiteKind } from './types';
-
-/** A 1-based source range (end column exclusive), as in Site. */
-export interface Span {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
-
-/** A named function or method of the file that contains calls of interest. */
-export interface FuncFact {
-  /** Name without package: `getenv`, `(*Loader).Load`, `Loader.Load`. */
-  qualified: string;
-  name: string;
-  /** Receiver type name for methods, else null. */
-  recv: string | null;
-  params: string[];
-  /** Parameters returned (or assigned to a result) as they are: candidates for the default. */
-  returnedParams: number[];
-}
-
-/** How a possibly-helper call names its callee. */
-export type Callee =
-  | { t: 'ident'; name: string }
-  | { t: 'qual'; qual: string; name: string }
-  | { t: 'method'; name: string; recvType: { qual?: string; name: string } | null };
-
-/** One call of interest: a standard env API call or a call that may be a helper call. */
-export interface CallFact {
-  span: Span;
-  /** Set for standard API calls: `os.Getenv`, `testing.T.Setenv`, ... */
-  api?: string;
-  kind?: SiteKind | 'expand';
-  /** The key argument of an API call (absent: the call has no key). */
-  key?: Expr;
-  /** The fallback written next to a read (`cmp.Or(os.Getenv("K"), "dflt")`). */
-  fallback?: Expr;
-  /** For ExpandEnv/Expand on a literal: the variables with their spans. */
-  vars?: { name: string; span: Span }[];
-  /** Set for calls that may be helper calls. */
-  callee?: Callee;
-  args?: Expr[];
-  /** Index into FileFacts.funcs of the enclosing named function, or -1 (package level). */
-  func: number;
-  /** Set when the call is made by a `defer` statement. */
-  defer?: DeferFact;
-}
-
-/** An import of the file. `name` is the alias as written (`.`, `_`, an identifier) or null. */
-export interface ImportFact {
-  name: string | null;
-  path: string;
-}
-
-/** Everything the resolver needs from one file. */
-export interface FileFacts {
-  pkg: string;
-  imports: ImportFact[];
-  consts: Map<string, Expr>;
-  funcs: FuncFact[];
-  calls: CallFact[];
-  /** Package-level variables holding an env function (`var getenv = os.Getenv`): name → API. */
-  aliases: { name: string; api: string; kind: SiteKind }[];
-  /** Config-library facts (issue 6), when the file imports a library or has env tags. */
-  lib?: LibraryFacts;
-  /** What the extraction left out and why (syntax nested too deep); absent when nothing. */
-  notes?: string[];
-}
-
-/** Struct types, package-level variable types and config-library calls of a file. */
-export interface LibraryFacts {
-  structs: StructFact[];
-  calls: LibCallFact[];
-  varTypes: Record<string, TypeRef>;
-  /** Range of a `_ "github.com/joho/godotenv/autoload"` import. */
-  autoload: Span | null;
-}
+import type { CallFact, Callee, FileFacts, Span } from './fileFacts';
+import { usedBare } from './bareName';
 
 function spanOf(n: Node): Span {
   return { line: n.startPosition.row + 1, column: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1 };
 }
 
 const MAX_EXPR_DEPTH = 200;
-
-const WORD_CHAR = /[\p{L}\p{N}_]/u;
-const SPACE = /\s/;
-
-/** Whether the code point `cp` is a letter, digit or underscore (\p{L}, \p{N}, _). */
-function wordChar(cp: number): boolean {
-  if (cp < 128) return (cp >= 97 && cp <= 122) || (cp >= 65 && cp <= 90) || (cp >= 48 && cp <= 57) || cp === 95;
-  return WORD_CHAR.test(String.fromCodePoint(cp));
-}
-
-/**
- * Whether `name` occurs in `text` other than as a selector operand `name.` or a selected
- * field `.name`: the regex /(?<![\p{L}\p{N}_.])name(?![\p{L}\p{N}_])(?!\s*\.)/u,
- * searched with indexOf (that regex cost ~10% of the scanner's main thread).
- */
-export function usedBare(text: string, name: string): boolean {
-  if (!name) return new RegExp(`(?<![\\p{L}\\p{N}_.])${escapeRe(name)}(?![\\p{L}\\p{N}_])(?!\\s*\\.)`, 'u').test(text);
-  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
-    if (i > 0) {
-      let before = text.charCodeAt(i - 1);
-      if (before >= 0xdc00 && before <= 0xdfff && i > 1) {
-        const high = text.charCodeAt(i - 2);
-        if (high >= 0xd800 && high <= 0xdbff) before = text.codePointAt(i - 2)!;
-      }
-      if (before === 46 /* . */ || wordChar(before)) continue;
-    }
-    let j = i + name.length;
-    if (j < text.length && wordChar(text.codePointAt(j)!)) continue;
-    while (j < text.length) {
-      const c = text.charCodeAt(j);
-      if (c === 32 || c === 9 || c === 10 || c === 13 || (c > 127 || c === 11 || c === 12 ? SPACE.test(text[j]) : false)) j++;
-      else break;
-    }
-    if (text.charCodeAt(j) === 46) continue;
-    return true;
-  }
-  return false;
-}
 
 /** Extracts the facts of one file from its (possibly partial) tree. `words` finds calls of helper names. */
 export class FactExtractor {

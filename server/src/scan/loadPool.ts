@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { envText, headerOfBytes } from './entry';
-import type { FileFacts } from './facts';
+import type { FileFacts } from './fileFacts';
 import { readGoFile } from './readGo';
 
 /** One loaded file: bytes, its text when it passed the env pre-filter, and facts when parsed. */

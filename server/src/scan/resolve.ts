@@ -2,7 +2,7 @@
  * Cross-file resolution: helper functions (found to a fixed point), constants of the same and
  * of imported packages, and the final Site objects built from per-file facts.
  */
-import type { CallFact, Callee, FileFacts } from './facts';
+import type { CallFact, Callee, FileFacts } from './fileFacts';
 import { evaluateDefault, evaluateKey, expandRefs, type ConstLookup, type Expr } from './expr';
 import { defaultImportName } from './modules';
 import { LibrarySites } from './librarySites';

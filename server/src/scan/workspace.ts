@@ -14,7 +14,7 @@ import { basename, dirname, relative, sep } from 'node:path';
 import { API_WORDS } from './apis';
 import { extractFacts, newStats, type ParseStats } from './extract';
 import { constSignature, envOf, headOf, readHeader, sameSource, textOf, type Entry } from './entry';
-import type { FileFacts } from './facts';
+import type { FileFacts } from './fileFacts';
 import { ModuleMap, modulePath } from './modules';
 import { SKIPPED_DIRS } from './skipped';
 import { newGoParser } from './parser';
