@@ -117,16 +117,21 @@ describe('envtrace CLI: permissions and faults', () => {
   });
 
   test('a stop as soon as the run is on disk (before or after its command started) ends it stored, with the signal\'s status', async () => {
-    for (let i = 0; i < 3; i++) {
+    // 0 ms: the signal lands while envtrace sets the run up; 5–20 ms: around the start of the
+    // command, where a signal queued during synchronous set-up work was once dropped.
+    for (const delay of [0, 0, 5, 5, 10, 10, 20, 20]) {
       const store = fresh();
       const runs = join(store, '.envtrace', 'runs');
       let pid = 0;
       const running = envtrace(['--dir', store, '--quiet', '--', 'sleep', '300'], { cwd: app, onStart: (p) => (pid = p) });
-      // Polled at 1 ms: the signal should land while envtrace still sets the run up.
       while (!(existsSync(runs) && readdirSync(runs).length)) await new Promise((res) => setTimeout(res, 1));
+      await new Promise((res) => setTimeout(res, delay));
       process.kill(pid, 'SIGTERM');
+      // A lost signal leaves `sleep 300` running: fail (and clean up) instead of waiting for it.
+      const lost = setTimeout(() => execFileSync('pkill', ['-KILL', '-f', '--', `--dir ${store} `]), 20_000);
       const r = await running;
-      assert.equal(r.code, 143, r.stderr);
+      clearTimeout(lost);
+      assert.equal(r.code, 143, `delay ${delay} ms: ${r.stderr}`);
       const info = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0], 'run.json'), 'utf8')) as { end: string | null; exitCode: number };
       assert.ok(info.end, 'run.json has an end');
       assert.equal(info.exitCode, 143);

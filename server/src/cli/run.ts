@@ -95,9 +95,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (alive) env[SETTINGS.alive] = alive.path;
   let code: number;
   try {
-    const stop = held.release();
-    // No await between release() and runTraced: its own handlers take over in this tick.
-    code = stop ? signalStatus(stop) : await runTraced(command, { cwd: io.cwd, env, stdinIsTty: process.stdin.isTTY === true });
+    // No await between this look and runTraced: its handlers take over from `held` in this tick.
+    code = held.first ? signalStatus(held.first) : await runTraced(command, { cwd: io.cwd, env, stdinIsTty: process.stdin.isTTY === true, held });
   } catch (e) {
     if (e instanceof SpawnError) {
       await writeRunInfo(run.dir, { ...run.info, end: new Date().toISOString(), exitCode: 127 });

@@ -16,6 +16,8 @@ export interface RunTracedOptions {
   env: NodeJS.ProcessEnv;
   /** Whether envtrace's own stdin is a terminal (then Ctrl-C already reached the whole process group). */
   stdinIsTty?: boolean;
+  /** Signals held while the run was set up: released once the forwarding handlers are installed. */
+  held?: HeldSignals;
 }
 
 /** A command that could not be started (not found, not executable): one line for the user. */
@@ -23,16 +25,20 @@ export class SpawnError extends Error {}
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** Signals that arrived while a run was being set up; release() stops holding them. */
+/** Signals that arrived while a run was being set up. */
 export interface HeldSignals {
-  /** Stops holding; the first signal that arrived meanwhile, or null. */
-  release(): NodeJS.Signals | null;
+  /** The first signal that arrived so far, or null. */
+  readonly first: NodeJS.Signals | null;
+  /** Stops holding (again: no-op). */
+  release(): void;
 }
 
 /**
  * Holds SIGINT/SIGTERM/SIGHUP while a run is set up (its directory exists before its command
- * starts): a stop asked for then must end the run stored, not kill envtrace mid-way. Call
- * runTraced in the same tick as release(), so no signal falls between the two.
+ * starts): a stop asked for then must end the run stored, not kill envtrace mid-way. Hand
+ * them to runTraced (`held`), which releases them once its own handlers are in place: a
+ * signal still queued (the loop was busy) then reaches those, where removing the last
+ * listener first would have dropped it.
  */
 export function holdSignals(): HeldSignals {
   let first: NodeJS.Signals | null = null;
@@ -44,10 +50,10 @@ export function holdSignals(): HeldSignals {
     return [sig, h] as const;
   });
   return {
-    release: () => {
-      handlers.forEach(([sig, h]) => process.off(sig, h));
+    get first() {
       return first;
     },
+    release: () => handlers.forEach(([sig, h]) => process.off(sig, h)),
   };
 }
 
@@ -74,6 +80,7 @@ export function runTraced(command: string[], opts: RunTracedOptions): Promise<nu
       process.on(sig, h);
       return [sig, h] as const;
     });
+    opts.held?.release();
     const cleanup = () => {
       handlers.forEach(([sig, h]) => process.off(sig, h));
       guard?.release();
