@@ -12,6 +12,7 @@ import { compareFindings, type Finding, type RawFinding } from './finding';
 import { isTestSetenv, parallelSetenvFindings } from './parallelSetenv';
 import { RULES, type Level } from './rules';
 import { checkRun } from './runRules';
+import { withoutSuppressed } from './suppress';
 import { declaredUnused, envWritesOutsideTests, undeclaredKeys } from './staticRules';
 
 /** Everything a check reads. */
@@ -19,7 +20,7 @@ export interface CheckInputs {
   /** Absolute root; every `file` below is relative to it with `/`. */
   root: string;
   sites: Site[];
-  /** Text of the files that hold test Setenv sites, by relative path (for `parallel-setenv`). */
+  /** Text of a file by relative path, or null (test Setenv files for `parallel-setenv`; findings' files for suppression comments). */
   readSource(file: string): string | null;
   language: Language;
   dotenvs: DeclaringText[];
@@ -73,7 +74,7 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
   if (on('parallel-setenv')) raw.push(...parallelSetenv(inputs));
 
   const findings: Finding[] = [];
-  for (const f of raw) {
+  for (const f of withoutSuppressed(raw, inputs.readSource)) {
     const level = levels.get(f.rule) ?? 'off';
     if (level !== 'off') findings.push({ ...f, level });
   }
