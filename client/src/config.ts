@@ -17,6 +17,7 @@ export interface EnvtraceConfig {
   'runs.fullEnvironment': boolean;
   'codeLens.enabled': boolean;
   'inlayHints.enabled': boolean;
+  'check.enabled': boolean;
   stackDepth: number;
   'test.flags': string[];
   'trace.server': 'off' | 'messages' | 'verbose';
@@ -32,6 +33,7 @@ export const configDefaults: Readonly<EnvtraceConfig> = Object.freeze({
   'runs.fullEnvironment': false,
   'codeLens.enabled': true,
   'inlayHints.enabled': true,
+  'check.enabled': true,
   stackDepth: 16,
   'test.flags': [],
   'trace.server': 'off',

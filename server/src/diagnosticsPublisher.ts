@@ -1,16 +1,17 @@
 /**
  * The one place that sends `textDocument/publishDiagnostics`. A publish replaces every
  * diagnostic of a document, so two layers publishing for the same Go file (the runtime's
- * unset/race findings, the `.env` layer's required-key warnings) would erase each other.
+ * unset/race findings, the `.env` layer's required-key warnings, the `envtrace check` rules)
+ * would erase each other.
  * Each layer hands its whole set here under its own name; the client gets, per URI, the
  * diagnostics of all layers together, and only when that merged list changed.
  */
 import type { Diagnostic } from 'vscode-languageserver/node';
 
 /** The layers that publish diagnostics, in the order their diagnostics are listed. */
-export type DiagnosticsSource = 'runtime' | 'dotenv';
+export type DiagnosticsSource = 'runtime' | 'dotenv' | 'check';
 
-const ORDER: DiagnosticsSource[] = ['runtime', 'dotenv'];
+const ORDER: DiagnosticsSource[] = ['runtime', 'dotenv', 'check'];
 
 /** Merges the diagnostics of every source per URI and sends what changed. */
 export class DiagnosticsPublisher {

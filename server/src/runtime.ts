@@ -51,6 +51,8 @@ export interface RuntimeHost {
   log: (m: string) => void;
   /** Sends the diagnostics (merged with the `.env` layer's). */
   diagnostics: DiagnosticsPublisher;
+  /** Called after a folder's shown runs changed. */
+  runsChanged?: () => void;
 }
 
 /** The runtime layer: call `configure()` when folders or settings change, `filesChanged` on watched files. */
@@ -205,6 +207,7 @@ export class Runtime {
     if (caps().workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {});
     if (caps().workspace?.inlayHint?.refreshSupport) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => {});
     this.scheduleDiagnostics();
+    this.host.runsChanged?.();
   }
 
   /** Recomputes (coalesced) and pushes the diagnostics of every file whose diagnostics changed. */

@@ -3,6 +3,7 @@
  * that look up the index and call the pure feature functions.
  */
 import {
+  CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeWatchedFilesNotification,
   TextDocuments,
@@ -15,6 +16,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CHECK_WATCHERS, CheckSupport } from './checkSupport';
 import { codeLenses } from './features/codeLens';
 import { hover } from './features/hover';
 import { inventory } from './features/inventory';
@@ -47,10 +49,15 @@ export function startServer(connection: Connection): void {
   // Both layers below publish diagnostics for Go files: one publisher merges them per URI.
   const publisher = new DiagnosticsPublisher((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }).catch(() => {}));
   // The runs of each folder: lenses, hovers, inlay hints and diagnostics show what they observed.
-  const runtime = new Runtime({ connection, workspace, settings: () => settings, caps: () => caps, log, diagnostics: publisher });
+  // `envtrace check`'s rules as diagnostics (issue 14); re-run on every change, debounced.
+  // NOTE: runs change only after initialized, once `check` exists.
+  const runtime = new Runtime({ connection, workspace, settings: () => settings, caps: () => caps, log, diagnostics: publisher, runsChanged: () => check.schedule() });
+  const openText = (uri: string) => (documents.get(uri) ?? documents.all().find((d) => canonicalUri(d.uri) === uri))?.getText();
+  const check = new CheckSupport({ workspace, runs: runtime.runs, settings: () => settings, diagnostics: publisher, openText, log });
   const changed = (force = false) => {
     notifyIndex(force);
     runtime.scheduleDiagnostics();
+    check.schedule();
   };
   // Layers that add to lenses and hovers (the runtime observations of traced runs).
   const annotators: SiteAnnotator[] = [runtime.annotator];
@@ -82,6 +89,7 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         definitionProvider: true,
         workspaceSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'envtrace', version: '0.1.0' },
@@ -104,6 +112,7 @@ export function startServer(connection: Connection): void {
             // Runs appear, grow and complete (run.json gets `end`) here.
             { globPattern: '**/.envtrace/runs/**' },
             ...DOTENV_WATCHERS,
+            ...CHECK_WATCHERS,
           ],
         }),
       );
@@ -185,6 +194,10 @@ export function startServer(connection: Connection): void {
     const uri = canonicalUri(p.textDocument.uri);
     return (await guard(log, 'references', () => dotenv.references(uri, p.position, p.context.includeDeclaration) ?? references(workspace.index, uri, p.position, p.context.includeDeclaration))) ?? null;
   });
+  connection.onCodeAction(async (p) => {
+    await workspace.ready();
+    return (await guard(log, 'codeAction', () => check.codeActions(p))) ?? [];
+  });
   connection.onWorkspaceSymbol(async (p) => {
     await workspace.ready();
     return (await guard(log, 'workspace/symbol', () => workspaceSymbols(workspace.index, p.query))) ?? [];
@@ -200,7 +213,10 @@ export function startServer(connection: Connection): void {
   });
 
   runtime.bind();
-  connection.onShutdown(() => runtime.runs.dispose());
+  connection.onShutdown(() => {
+    runtime.runs.dispose();
+    check.dispose();
+  });
   documents.listen(connection);
 }
 

@@ -9,6 +9,7 @@ import { repoRoot } from './lspClient';
 const serverSettings: Record<string, keyof typeof defaultSettings> = {
   'envtrace.codeLens.enabled': 'codeLensEnable',
   'envtrace.inlayHints.enabled': 'inlayHintsEnabled',
+  'envtrace.check.enabled': 'checkEnabled',
   'envtrace.runs.show': 'runsShow',
   'envtrace.runs.directory': 'runsDirectory',
 };
@@ -36,6 +37,8 @@ test('settings the client sends are read with defaults for missing or mistyped v
   assert.equal(parseSettings({ runs: { show: '2' } }).runsShow, 2);
   assert.equal(parseSettings({ runs: { show: -1 } }).runsShow, 'latest');
   assert.deepEqual(parseSettings({ codeLens: { enabled: 'no' } }), defaultSettings);
+  assert.deepEqual(parseSettings({ check: { enabled: false } }), { ...defaultSettings, checkEnabled: false });
+  assert.deepEqual(parseSettings({ check: { enabled: 'off' } }), defaultSettings);
   assert.deepEqual(parseSettings(null), defaultSettings);
   assert.deepEqual(parseSettings([1, 2]), defaultSettings);
 });

@@ -55,6 +55,7 @@ describe('settings in untrusted workspaces', () => {
     'runs.fullEnvironment': false,
     'codeLens.enabled': false,
     'inlayHints.enabled': false,
+    'check.enabled': false,
     stackDepth: false,
     'trace.server': false,
   };

@@ -7,6 +7,8 @@ export interface ServerSettings {
   codeLensEnable: boolean;
   /** `envtrace.inlayHints.enabled`: show observed values after reads. */
   inlayHintsEnabled: boolean;
+  /** `envtrace.check.enabled`: run the `envtrace check` rules as diagnostics. */
+  checkEnabled: boolean;
   /** `envtrace.runs.show`: which stored runs are shown (`latest` | `all` | N newest). */
   runsShow: RunsShown;
   /** `envtrace.runs.directory`: the run store (`.envtrace`) or its parent; '' means `.envtrace` under the folder. */
@@ -14,7 +16,7 @@ export interface ServerSettings {
 }
 
 /** Defaults, used when the client cannot answer `workspace/configuration`. */
-export const defaultSettings: ServerSettings = { codeLensEnable: true, inlayHintsEnabled: true, runsShow: 'latest', runsDirectory: '.envtrace' };
+export const defaultSettings: ServerSettings = { codeLensEnable: true, inlayHintsEnabled: true, checkEnabled: true, runsShow: 'latest', runsDirectory: '.envtrace' };
 
 /** Reads the `envtrace` section the client returned, keeping defaults for anything missing or mistyped. */
 export function parseSettings(raw: unknown): ServerSettings {
@@ -22,9 +24,11 @@ export function parseSettings(raw: unknown): ServerSettings {
   const codeLens = isObject(section.codeLens) ? section.codeLens : {};
   const inlay = isObject(section.inlayHints) ? section.inlayHints : {};
   const runs = isObject(section.runs) ? section.runs : {};
+  const check = isObject(section.check) ? section.check : {};
   return {
     codeLensEnable: typeof codeLens.enabled === 'boolean' ? codeLens.enabled : defaultSettings.codeLensEnable,
     inlayHintsEnabled: typeof inlay.enabled === 'boolean' ? inlay.enabled : defaultSettings.inlayHintsEnabled,
+    checkEnabled: typeof check.enabled === 'boolean' ? check.enabled : defaultSettings.checkEnabled,
     runsShow: runs.show === undefined ? defaultSettings.runsShow : parseRunsShown(runs.show),
     runsDirectory: typeof runs.directory === 'string' ? runs.directory.trim() : defaultSettings.runsDirectory,
   };

@@ -240,6 +240,15 @@ export class Workspace {
     return all.filter((e) => this.folderOf(e.uri)?.uri === folder);
   }
 
+  /** A folder's root and every site of its scan (root-relative `file`s), or null for an unknown folder. */
+  folderSites(folderUri: string): { root: string; sites: Site[] } | null {
+    const f = this.folders.get(canonicalUri(folderUri));
+    if (!f) return null;
+    const sites: Site[] = [];
+    for (const rel of f.scan.files()) sites.push(...f.scan.sitesOf(rel));
+    return { root: f.root, sites };
+  }
+
   /** URIs of the workspace folders. */
   folderUris(): string[] {
     return [...this.folders.keys()];
