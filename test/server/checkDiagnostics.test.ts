@@ -22,8 +22,8 @@ function workspace(prepare: (dir: string) => void = () => {}): string {
 }
 
 /** The CLI's located findings as `rule file:line`, sorted. */
-function cliFindings(dir: string): string[] {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json'], { encoding: 'utf8' });
+function cliFindings(dir: string, runs: string[]): string[] {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json', ...(runs.length ? ['--run', ...runs] : [])], { encoding: 'utf8' });
   assert.equal(r.stderr, '');
   const result = JSON.parse(r.stdout) as CheckResult;
   return result.findings.filter((f) => f.file !== null && f.line !== null).map((f) => `${f.rule} ${f.file}:${f.line}`).sort();
@@ -32,7 +32,11 @@ function cliFindings(dir: string): string[] {
 /** A server on `dir`, and what it last published per file. */
 class Session {
   readonly client = LspClient.start('server');
-  constructor(readonly dir: string) {}
+  /** `dir`, and the run directories the CLI is given (the runs the server shows). */
+  constructor(
+    readonly dir: string,
+    readonly runs: string[] = [],
+  ) {}
 
   diagnostics(rel: string): Diagnostic[] {
     const all = this.client.received.filter((m) => m.method === 'textDocument/publishDiagnostics').map((m) => m.params as PublishDiagnosticsParams);
@@ -53,7 +57,7 @@ class Session {
 
   /** Waits until the server shows what the CLI finds now (30 s at most, then shows the difference); returns it. */
   async agreesWithCli(what: string): Promise<string[]> {
-    const want = cliFindings(this.dir);
+    const want = cliFindings(this.dir, this.runs);
     let timer: NodeJS.Timeout | undefined;
     const same = () => JSON.stringify(this.findings()) === JSON.stringify(want);
     await Promise.race([this.client.waitFor(same, what), new Promise((res) => (timer = setTimeout(res, 30_000)))]);
@@ -205,5 +209,31 @@ describe('language server: envtrace check quick fixes that create files', () => 
     assert.deepEqual(config.declared, { DEBUG_DUMP: { description: 'read in serve.go:11' } });
     const found = await s.agreesWithCli('after declaring DEBUG_DUMP');
     assert.ok(!found.some((f) => f.includes('DEBUG_DUMP') || f.startsWith('undeclared-key serve.go:11')));
+  });
+});
+
+describe('language server: envtrace check with the shown runs and the setting', () => {
+  // The breaks fixture's races run stored in the folder's .envtrace: the server shows it (the latest).
+  const dir = workspace((d) => cpSync(join(repoRoot, 'test', 'fixtures', 'runs', 'races'), join(d, '.envtrace', 'runs', 'races'), { recursive: true }));
+  const s = new Session(dir, [join(dir, '.envtrace', 'runs', 'races')]);
+  before(() => s.start());
+  after(async () => {
+    assert.equal(await s.client.stop(), 0);
+    removeDir(s.dir);
+  });
+
+  test('run findings (race) match the CLI given the same run', async () => {
+    const found = await s.agreesWithCli('the check with the run');
+    assert.ok(found.includes('race main_test.go:23'), found.join('\n'));
+    assert.match(text(s.find('main_test.go', 'race')), /definite race on A_DEFINITE in run races/);
+  });
+
+  test('envtrace.check.enabled: false clears the diagnostics; true brings them back', async () => {
+    s.client.settings = { check: { enabled: false } };
+    await s.client.notify('workspace/didChangeConfiguration', { settings: {} });
+    await s.client.waitFor(() => s.findings().length === 0, 'no check diagnostics');
+    s.client.settings = {};
+    await s.client.notify('workspace/didChangeConfiguration', { settings: {} });
+    await s.agreesWithCli('the check switched on again');
   });
 });

@@ -11,7 +11,7 @@ import { anchorFinding } from './anchor';
 import { compareFindings, type Finding, type RawFinding } from './finding';
 import { isTestSetenv, parallelSetenvFindings } from './parallelSetenv';
 import { RULES, type Level } from './rules';
-import { checkRun } from './runRules';
+import { cachedCheckRun } from './runCache';
 import { withoutSuppressed } from './suppress';
 import { declaredUnused, envWritesOutsideTests, undeclaredKeys } from './staticRules';
 
@@ -64,7 +64,7 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
   const raw: RawFinding[] = [];
   const readInRuns = new Set<string>();
   for (const run of inputs.runs) {
-    const r = await checkRun(run, inputs.root, required, cfg.raceLevel);
+    const r = await cachedCheckRun(run, inputs.root, required, cfg.raceLevel);
     raw.push(...r.findings.map((f) => anchorFinding(f, inputs.sites, declared)));
     for (const k of r.readKeys) readInRuns.add(k);
   }
