@@ -5,10 +5,11 @@
  * publishes the findings as diagnostics; answers their quick fixes. Re-runs (debounced) when
  * server.ts says something changed. A config the engine rejects is one error on that file.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { CodeAction, CodeActionParams, Diagnostic } from 'vscode-languageserver/node';
 import { runCheck } from './check/check';
+import { readRegularSync } from './files/readRegular';
+import { MAX_GO_FILE } from './scan/readGo';
 import { CheckInputError } from './check/config';
 import { DECLARING_FILES, type DeclaringText } from './check/declared';
 import type { DiagnosticsPublisher } from './diagnosticsPublisher';
@@ -64,13 +65,16 @@ export class CheckSupport {
     this.timer = null;
   }
 
-  /** Text of a folder-relative file: the open document's, else the disk's, else null. */
+  /**
+   * Text of a folder-relative file: the open document's, else the disk's; null when missing or
+   * not safe to read (a FIFO, a device, a symlink out of the folder, over the Go file cap).
+   */
   private textOf(root: string, file: string): string | null {
     const path = join(root, ...file.split('/'));
     const open = this.host.openText(canonicalUri(pathToUri(path)));
     if (open !== undefined) return open;
     try {
-      return existsSync(path) ? readFileSync(path, 'utf8') : null;
+      return readRegularSync(path, { within: root, maxBytes: MAX_GO_FILE }).toString('utf8');
     } catch {
       return null;
     }

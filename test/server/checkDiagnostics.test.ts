@@ -4,7 +4,7 @@
 // after each quick fix is applied to the real files, and with suppression comments.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -21,9 +21,14 @@ function workspace(prepare: (dir: string) => void = () => {}): string {
   return dir;
 }
 
+/** `envtrace check DIR --format json` through the built CLI. */
+function cliCheck(dir: string, runs: string[] = []) {
+  return spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json', ...(runs.length ? ['--run', ...runs] : [])], { encoding: 'utf8', timeout: 60_000 });
+}
+
 /** The CLI's located findings as `rule file:line`, sorted. */
 function cliFindings(dir: string, runs: string[]): string[] {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json', ...(runs.length ? ['--run', ...runs] : [])], { encoding: 'utf8' });
+  const r = cliCheck(dir, runs);
   assert.equal(r.stderr, '');
   const result = JSON.parse(r.stdout) as CheckResult;
   return result.findings.filter((f) => f.file !== null && f.line !== null).map((f) => `${f.rule} ${f.file}:${f.line}`).sort();
@@ -55,13 +60,17 @@ class Session {
     return out.sort();
   }
 
-  /** Waits until the server shows what the CLI finds now (30 s at most, then shows the difference); returns it. */
+  /** Waits until `cond` holds, 30 s at most (a test that fails says what it waited for instead of hanging). */
+  async until(cond: () => boolean, what: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.client.waitFor(cond, what), new Promise((res) => (timer = setTimeout(res, 30_000)))]);
+    clearTimeout(timer);
+  }
+
+  /** Waits until the server shows what the CLI finds now, then shows the difference if it never does; returns it. */
   async agreesWithCli(what: string): Promise<string[]> {
     const want = cliFindings(this.dir, this.runs);
-    let timer: NodeJS.Timeout | undefined;
-    const same = () => JSON.stringify(this.findings()) === JSON.stringify(want);
-    await Promise.race([this.client.waitFor(same, what), new Promise((res) => (timer = setTimeout(res, 30_000)))]);
-    clearTimeout(timer);
+    await this.until(() => JSON.stringify(this.findings()) === JSON.stringify(want), what);
     assert.deepEqual(this.findings(), want, what);
     return want;
   }
@@ -156,16 +165,30 @@ describe('language server: envtrace check diagnostics and quick fixes', () => {
   test('a corrupt envtrace.json is one error on that file, and the server goes on', async () => {
     writeFileSync(join(s.dir, 'envtrace.json'), '{ "rules": { "no-such-rule": "error" } }');
     await s.changed('envtrace.json');
-    await s.client.waitFor(() => s.diagnostics('envtrace.json').some((d) => d.code === 'config') && s.diagnostics('main_test.go').length === 0, 'the config error');
+    await s.until(() => s.diagnostics('envtrace.json').some((d) => d.code === 'config') && s.diagnostics('main_test.go').length === 0, 'the config error');
     const [d] = s.diagnostics('envtrace.json');
     assert.equal(d.severity, 1);
     assert.match(text(d), /unknown rule "no-such-rule"/);
     assert.deepEqual(s.diagnostics('main_test.go'), [], 'no findings from a config the CLI rejects');
     writeFileSync(join(s.dir, 'envtrace.json'), '\u0000\uffff[[[' + 'x'.repeat(100_000));
     await s.changed('envtrace.json');
-    await s.client.waitFor(() => s.diagnostics('envtrace.json').some((x) => /not valid JSON/.test(text(x))), 'the JSON error');
+    await s.until(() => s.diagnostics('envtrace.json').some((x) => /not valid JSON/.test(text(x))), 'the JSON error');
+    assert.equal(s.diagnostics('envtrace.json').length, 1);
+    // A FIFO and a symlink to a device are never read (reading would block or never end): as if absent.
     rmSync(join(s.dir, 'envtrace.json'));
-    await s.changed('envtrace.json');
+    symlinkSync('/dev/zero', join(s.dir, 'envtrace.json'));
+    rmSync(join(s.dir, '.env.example'));
+    assert.equal(spawnSync('mkfifo', [join(s.dir, '.env.example')]).status, 0);
+    await s.changed('envtrace.json', '.env.example');
+    // Without the config, config/config.go's write is no longer allowed; nothing is declared.
+    const undeclared = () => s.diagnostics('envtrace.json').length === 0 && s.findings().includes('env-write-outside-tests config/config.go:7');
+    await s.until(undeclared, 'the check without config and declarations');
+    assert.ok(undeclared(), s.findings().join('\n'));
+    assert.ok(!s.findings().some((f) => f.startsWith('declared-unused') || f.startsWith('undeclared-key')), s.findings().join('\n'));
+    assert.match(cliCheck(s.dir).stderr, /cannot read (config|declarations) .*not a regular file/, 'the CLI refuses them at once');
+    rmSync(join(s.dir, 'envtrace.json'));
+    rmSync(join(s.dir, '.env.example'));
+    await s.changed('envtrace.json', '.env.example');
     await s.agreesWithCli('after removing the config');
   });
 });
@@ -231,7 +254,8 @@ describe('language server: envtrace check with the shown runs and the setting', 
   test('envtrace.check.enabled: false clears the diagnostics; true brings them back', async () => {
     s.client.settings = { check: { enabled: false } };
     await s.client.notify('workspace/didChangeConfiguration', { settings: {} });
-    await s.client.waitFor(() => s.findings().length === 0, 'no check diagnostics');
+    await s.until(() => s.findings().length === 0, 'no check diagnostics');
+    assert.deepEqual(s.findings(), []);
     s.client.settings = {};
     await s.client.notify('workspace/didChangeConfiguration', { settings: {} });
     await s.agreesWithCli('the check switched on again');

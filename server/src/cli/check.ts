@@ -4,7 +4,9 @@
  * files at PATH, envtrace.json, runs) and hands them to the engine in check/.
  * Exit 0 clean, 1 when an error-level rule fired, 2 on bad input.
  */
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { readRegularSync, UnreadableFile } from '../files/readRegular';
+import { MAX_GO_FILE } from '../scan/readGo';
 import { join, relative, resolve, sep } from 'node:path';
 import { createScanner, loadGoLanguage } from '../scan/index';
 import { defaultWorkers, loadTree } from '../scan/walk';
@@ -67,11 +69,13 @@ function parseArgs(args: string[]): CheckArgs | null {
   return out;
 }
 
+/** A config or declaring file: a regular file only (a FIFO in a clone must not hang CI), capped. */
 function readText(file: string, what: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularSync(file, { maxBytes: MAX_GO_FILE }).toString('utf8');
   } catch (e) {
-    throw new CliError(`check: cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const why = e instanceof UnreadableFile ? e.reason : ((e as NodeJS.ErrnoException).code ?? String(e));
+    throw new CliError(`check: cannot read ${what} ${file}: ${why}`);
   }
 }
 
@@ -123,7 +127,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
       sites: index.allSites(),
       readSource: (file) => {
         try {
-          return readFileSync(join(root, ...file.split('/')), 'utf8');
+          return readRegularSync(join(root, ...file.split('/')), { within: root, maxBytes: MAX_GO_FILE }).toString('utf8');
         } catch {
           return null;
         }
