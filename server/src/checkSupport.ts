@@ -96,7 +96,15 @@ export class CheckSupport {
       const scan = workspace.folderSites(folderUri);
       if (scan === null || !(await this.host.settings().get(folderUri)).checkEnabled) continue;
       this.sites.set(folderUri, scan.sites);
-      for (const [file, list] of await this.checkFolder(folderUri, scan.root, scan.sites)) byUri.set(canonicalUri(pathToUri(join(scan.root, ...file.split('/')))), list);
+      let found: Map<string, Diagnostic[]>;
+      try {
+        found = await this.checkFolder(folderUri, scan.root, scan.sites);
+      } catch (e) {
+        // One folder's failure (an unreadable run, a bug) leaves the other folders' findings.
+        this.host.log(`envtrace: check of ${scan.root} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        continue;
+      }
+      for (const [file, list] of found) byUri.set(canonicalUri(pathToUri(join(scan.root, ...file.split('/')))), list);
     }
     for (const uri of this.sites.keys()) if (!workspace.folderUris().includes(uri)) this.sites.delete(uri);
     this.host.diagnostics.replace('check', byUri);
