@@ -22,6 +22,8 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     documentSelector: [
       { scheme: 'file', language: 'go' },
       { scheme: 'file', pattern: '**/go.mod' },
+      // .env files: the server's lenses, hovers, references and check quick fixes there.
+      { scheme: 'file', pattern: '**/{.env,.env.*,*.env}' },
     ],
     outputChannel: log,
     traceOutputChannel: log,

@@ -46,4 +46,15 @@ describe('envtrace check in the editor', () => {
     assert.match(text, /\n# DATABASE_URL: read in main\.go:\d+, no default in code\nDATABASE_URL=\n$/);
     await waitFor('the DATABASE_URL problem to go', () => !checkProblems(uri).some((d) => d.message.startsWith('DATABASE_URL ')));
   });
+
+  it('answers in .env files too: the lens on a key names the code that reads it', async () => {
+    fs.writeFileSync(example(), '# The port the service listens on.\nPORT=8080\n');
+    const doc = await vscode.workspace.openTextDocument(example());
+    await vscode.window.showTextDocument(doc);
+    const lens = await waitFor('a lens on PORT in .env.example', async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+      return lenses.find((l) => l.range.start.line === 1 && l.command?.title.startsWith('PORT · '));
+    });
+    assert.match(lens.command?.title ?? '', /^PORT · read in /);
+  });
 });
