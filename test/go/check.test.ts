@@ -1,5 +1,6 @@
 // `envtrace check --run latest` after a real traced run (real Go toolchain and overlay):
-// the run's unset read of a required key is found and placed at its line under PATH.
+// the run's unset read of a required key, and of a key read with no default, is found and
+// placed at its line under PATH; an unset key the code gives a default (PORT) is not.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ test('check --run latest reports a required key a real run found unset, and is c
     const app = join(work, 'follows');
     cpSync(join(root, 'test', 'fixtures', 'check', 'follows'), app, { recursive: true });
     // The helper runs the CLI with this process's environment: DATABASE_URL must not be in it.
-    assert.equal(process.env.DATABASE_URL, undefined, 'the test runs without DATABASE_URL set');
+    for (const k of ['DATABASE_URL', 'REGION', 'PORT']) assert.equal(process.env[k], undefined, `the test runs without ${k} set`);
     const env = {};
     const unset = await envtrace(['--quiet', '--', 'go', 'run', '.'], { cwd: app, env });
     assert.equal(unset.code, 0, unset.stderr);
@@ -24,11 +25,15 @@ test('check --run latest reports a required key a real run found unset, and is c
     const result = JSON.parse(bad.stdout) as CheckResult;
     assert.deepEqual(
       result.findings.map((f) => [f.rule, f.key, f.file, f.line]),
-      [['required-unset', 'DATABASE_URL', 'main.go', 12]],
+      [
+        ['required-unset', 'DATABASE_URL', 'main.go', 12],
+        ['required-unset', 'REGION', 'main.go', 12],
+      ],
     );
     assert.match(result.findings[0].message, /^required DATABASE_URL was unset when read in run \S+ \(process \d+, /);
+    assert.match(result.findings[1].message, /^REGION was unset when read by code with no default in run \S+ \(process \d+, /);
 
-    const set = await envtrace(['--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { ...env, DATABASE_URL: 'postgres://db/app' } });
+    const set = await envtrace(['--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { ...env, DATABASE_URL: 'postgres://db/app', REGION: 'eu' } });
     assert.equal(set.code, 0, set.stderr);
     const good = await envtrace(['check', '--run', 'latest'], { cwd: app, env });
     assert.equal(good.code, 0, good.stdout + good.stderr);

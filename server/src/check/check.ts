@@ -11,7 +11,7 @@ import { anchorFinding } from './anchor';
 import { compareFindings, type Finding, type RawFinding } from './finding';
 import { isTestSetenv, parallelSetenvFindings } from './parallelSetenv';
 import { RULES, type Level } from './rules';
-import { checkRun } from './runRules';
+import { checkRun, noDefaultReads } from './runRules';
 import { declaredUnused, envWritesOutsideTests, undeclaredKeys } from './staticRules';
 
 /** Everything a check reads. */
@@ -62,8 +62,9 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
 
   const raw: RawFinding[] = [];
   const readInRuns = new Set<string>();
+  const noDefault = noDefaultReads(inputs.sites);
   for (const run of inputs.runs) {
-    const r = await checkRun(run, inputs.root, required, cfg.raceLevel);
+    const r = await checkRun(run, inputs.root, required, cfg.raceLevel, noDefault);
     raw.push(...r.findings.map((f) => anchorFinding(f, inputs.sites, declared)));
     for (const k of r.readKeys) readInRuns.add(k);
   }

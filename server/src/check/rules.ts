@@ -55,8 +55,8 @@ export const RULES: readonly RuleInfo[] = [
   {
     id: 'required-unset',
     level: 'error',
-    rationale: 'A run read a key declared "required": true and found it unset.',
-    help: 'Set the key in the environment that ran the program, or give it a default and mark it not required.',
+    rationale: 'A run read a key declared "required": true, or read a key where the code has no default, and found it unset.',
+    help: 'Set the key in the environment that ran the program, or give it a default in code (and mark it not required).',
   },
 ];
 
