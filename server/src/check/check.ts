@@ -11,6 +11,7 @@ import { anchorFinding } from './anchor';
 import { compareFindings, type Finding, type RawFinding } from './finding';
 import { isTestSetenv, parallelSetenvFindings } from './parallelSetenv';
 import { RULES, type Level } from './rules';
+import { readsOutsideConfig } from './readsOutside';
 import { checkRun, noDefaultReads } from './runRules';
 import { declaredUnused, envWritesOutsideTests, undeclaredKeys } from './staticRules';
 
@@ -72,6 +73,7 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
   raw.push(...declaredUnused(inputs.sites, declared, readInRuns));
   raw.push(...envWritesOutsideTests(inputs.sites, cfg.allow.envWrites));
   if (on('parallel-setenv')) raw.push(...parallelSetenv(inputs));
+  raw.push(...readsOutsideConfig(inputs.sites, cfg.allow.envReads));
 
   const findings: Finding[] = [];
   for (const f of raw) {

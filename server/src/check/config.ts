@@ -21,7 +21,8 @@ export type RaceLevel = (typeof RACE_LEVELS)[number];
 export interface CheckConfig {
   rules: Record<string, Level>;
   declared: Record<string, DeclaredKey>;
-  allow: { envWrites: string[] };
+  /** Package directories (relative, `/`) where writes, and reads, are allowed. */
+  allow: { envWrites: string[]; envReads: string[] };
   raceLevel: RaceLevel;
 }
 
@@ -30,7 +31,7 @@ export class CheckInputError extends Error {}
 
 /** The configuration used when there is no file. */
 export function defaultConfig(): CheckConfig {
-  return { rules: {}, declared: {}, allow: { envWrites: [] }, raceLevel: 'likely' };
+  return { rules: {}, declared: {}, allow: { envWrites: [], envReads: [] }, raceLevel: 'likely' };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -75,9 +76,9 @@ export function parseConfig(text: string, where: string): CheckConfig {
     } else if (field === 'allow') {
       if (!isObject(value)) throw new CheckInputError(`${where}: "allow" must be an object`);
       for (const [k, v] of Object.entries(value)) {
-        if (k !== 'envWrites') throw new CheckInputError(`${where}: allow: unknown field "${k}"`);
-        if (!Array.isArray(v) || !v.every((p) => typeof p === 'string')) throw new CheckInputError(`${where}: allow.envWrites must be an array of package paths`);
-        cfg.allow.envWrites = v.map((p: string) => p.replace(/^\.\//, '').replace(/\/+$/, ''));
+        if (k !== 'envWrites' && k !== 'envReads') throw new CheckInputError(`${where}: allow: unknown field "${k}"`);
+        if (!Array.isArray(v) || !v.every((p) => typeof p === 'string')) throw new CheckInputError(`${where}: allow.${k} must be an array of package paths`);
+        cfg.allow[k] = v.map((p: string) => p.replace(/^\.\//, '').replace(/\/+$/, ''));
       }
     } else if (field === 'raceLevel') {
       if (!RACE_LEVELS.includes(value as RaceLevel)) throw new CheckInputError(`${where}: raceLevel must be one of ${RACE_LEVELS.join(', ')}`);

@@ -58,6 +58,12 @@ export const RULES: readonly RuleInfo[] = [
     rationale: 'A run read a key declared "required": true, or read a key where the code has no default, and found it unset.',
     help: 'Set the key in the environment that ran the program, or give it a default in code (and mark it not required).',
   },
+  {
+    id: 'getenv-outside-config',
+    level: 'off',
+    rationale: 'Non-test code reads the environment outside the packages "allow.envReads" names, so configuration is scattered instead of loaded in one place.',
+    help: 'Read the key in the configuration package and pass the value on, or add the package directory to "allow.envReads" in envtrace.json. Off by default: set its level in "rules" to use it.',
+  },
 ];
 
 /** The rule with `id`, or undefined. */
