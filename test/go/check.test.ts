@@ -3,7 +3,7 @@
 // placed at its line under PATH; an unset key the code gives a default (PORT) is not.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,4 +61,31 @@ test('parallel-setenv flags exactly the tests that panic under go test', async (
   for (const name of ['TestTable', 'TestRenamed', 'TestSetenvFirst']) assert.match(goTest(name).stdout, /^panic: testing: .*t\.Parallel/m, name);
   const fine = goTest('TestParentSetenv');
   assert.equal(fine.status, 0, fine.stdout + fine.stderr);
+});
+
+test('secret-hygiene: the recorder measures a secret value in the process and check applies secretPolicy', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'envtrace-check-'));
+  try {
+    const app = join(work, 'secrets');
+    cpSync(join(root, 'test', 'fixtures', 'check', 'secrets'), app, { recursive: true });
+    const strong = 'Zq8-vR2xLw5Kp9sT3nB7yH4m';
+    const policy = async (password: string) => {
+      const run = await envtrace(['--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { API_TOKEN: strong, DB_PASSWORD: password } });
+      assert.equal(run.code, 0, run.stderr);
+      const r = await envtrace(['check', '--run', 'latest', '--format', 'json'], { cwd: app });
+      const result = JSON.parse(r.stdout) as CheckResult;
+      assert.doesNotMatch(r.stdout + r.stderr, new RegExp(`${password}|${strong}`));
+      return result.findings.filter((f) => f.rule === 'secret-hygiene' && f.message.includes(' in run ')).map((f) => [f.key, f.file, f.line, f.message.replace(/ in run .*\) is /, ' is ')]);
+    };
+    assert.deepEqual(await policy('pw1'), [['DB_PASSWORD', 'main.go', 15, "secret DB_PASSWORD's value is 3 bytes long, under the policy's 16, about 4 bits of entropy, under the policy's 48"]]);
+    assert.deepEqual(await policy('a'.repeat(24)), [['DB_PASSWORD', 'main.go', 15, "secret DB_PASSWORD's value is about 0 bits of entropy, under the policy's 48"]]);
+    assert.deepEqual(await policy(strong.split('').reverse().join('')), []);
+    // The run holds the measure, not the value.
+    const runs = join(app, '.envtrace', 'runs');
+    const text = readdirSync(runs).flatMap((r) => readdirSync(join(runs, r)).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(runs, r, f), 'utf8'))).join('');
+    assert.match(text, /"k":"DB_PASSWORD","ok":true,"h":"[0-9a-f]+","n":24,"bits":0[,}]/);
+    assert.doesNotMatch(text, /aaaaaaaa|Zq8-vR2x/);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });

@@ -2,7 +2,8 @@
 // fixture trees: each fires on the part of a fixture that breaks it and stays quiet elsewhere.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CheckResult } from '../../server/src/check/check';
@@ -29,4 +30,41 @@ test('getenv-outside-config flags non-test reads outside allow.envReads, and is 
   const byDefault = checkJson([join(fixtures, 'breaks')]).result;
   assert.equal(byDefault.rules.find((r) => r.id === 'getenv-outside-config')?.level, 'off');
   assert.deepEqual(brief(byDefault, 'getenv-outside-config'), []);
+});
+
+/** A copy of fixture `name` in a temp dir; with `track`, a git work tree whose index holds those files. */
+function copyFixture(name: string, track?: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'envtrace-check-'));
+  cpSync(join(fixtures, name), dir, { recursive: true });
+  if (track) {
+    const git = (args: string[]) => assert.equal(spawnSync('git', args, { cwd: dir }).status, 0, args.join(' '));
+    git(['init', '-q']);
+    git(['add', '--', ...track]);
+  }
+  return dir;
+}
+
+test('secret-hygiene flags secret defaults, literal secret writes and prod stages in committed .env files', () => {
+  const dir = copyFixture('secrets', ['.']);
+  try {
+    // Not committed: a local .env saying prod is the developer's business.
+    writeFileSync(join(dir, '.env.local'), 'APP_ENV=prod\n');
+    const { code, result } = checkJson([dir]);
+    assert.equal(code, 1);
+    assert.deepEqual(brief(result, 'secret-hygiene'), ['APP_ENV .env.staging 1', 'API_TOKEN main.go 9', 'SESSION_SECRET main.go 13']);
+    assert.doesNotMatch(JSON.stringify(result), /dev-token|hunter2/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('secret-hygiene outside a git work tree reads only the .env templates for prod stages', () => {
+  const dir = copyFixture('secrets');
+  try {
+    writeFileSync(join(dir, '.env.example'), 'APP_ENV=production\n');
+    const { result } = checkJson([dir]);
+    assert.deepEqual(brief(result, 'secret-hygiene'), ['APP_ENV .env.example 1', 'API_TOKEN main.go 9', 'SESSION_SECRET main.go 13']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

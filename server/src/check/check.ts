@@ -13,6 +13,8 @@ import { isTestSetenv, parallelSetenvFindings } from './parallelSetenv';
 import { RULES, type Level } from './rules';
 import { readsOutsideConfig } from './readsOutside';
 import { checkRun, noDefaultReads } from './runRules';
+import { committedProdStages, secretDefaults, secretLiteralWrites } from './secretHygiene';
+import { SecretPolicyObserver } from './secretPolicy';
 import { declaredUnused, envWritesOutsideTests, undeclaredKeys } from './staticRules';
 
 /** Everything a check reads. */
@@ -27,6 +29,8 @@ export interface CheckInputs {
   /** The config file (relative name and text), or null for the defaults. */
   config: DeclaringText | null;
   runs: StoredRun[];
+  /** .env files committed to the repository (paths relative to root), for secret-hygiene; absent = none known. */
+  committedEnvFiles?: DeclaringText[];
 }
 
 /** What `envtrace check --format json` prints. */
@@ -65,8 +69,9 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
   const readInRuns = new Set<string>();
   const noDefault = noDefaultReads(inputs.sites);
   for (const run of inputs.runs) {
-    const r = await checkRun(run, inputs.root, required, cfg.raceLevel, noDefault);
-    raw.push(...r.findings.map((f) => anchorFinding(f, inputs.sites, declared)));
+    const policy = new SecretPolicyObserver(run.info.id, inputs.root, declared, cfg.secretPolicy);
+    const r = await checkRun(run, inputs.root, required, cfg.raceLevel, noDefault, [policy]);
+    raw.push(...[...r.findings, ...policy.findings()].map((f) => anchorFinding(f, inputs.sites, declared)));
     for (const k of r.readKeys) readInRuns.add(k);
   }
   raw.push(...undeclaredKeys(inputs.sites, declared));
@@ -74,6 +79,10 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
   raw.push(...envWritesOutsideTests(inputs.sites, cfg.allow.envWrites));
   if (on('parallel-setenv')) raw.push(...parallelSetenv(inputs));
   raw.push(...readsOutsideConfig(inputs.sites, cfg.allow.envReads));
+  if (on('secret-hygiene')) {
+    raw.push(...secretDefaults(inputs.sites, declared), ...secretLiteralWrites(inputs.language, inputs.sites, declared, inputs.readSource));
+    raw.push(...committedProdStages(inputs.committedEnvFiles ?? []));
+  }
 
   const findings: Finding[] = [];
   for (const f of raw) {

@@ -64,6 +64,12 @@ export const RULES: readonly RuleInfo[] = [
     rationale: 'Non-test code reads the environment outside the packages "allow.envReads" names, so configuration is scattered instead of loaded in one place.',
     help: 'Read the key in the configuration package and pass the value on, or add the package directory to "allow.envReads" in envtrace.json. Off by default: set its level in "rules" to use it.',
   },
+  {
+    id: 'secret-hygiene',
+    level: 'error',
+    rationale: 'A secret (declared "secret": true, or secret-looking by name) has a default in code or is set from a literal; a committed .env file points *_ENV/*_STAGE at prod; or a run read a secret value weaker than "secretPolicy".',
+    help: 'Keep secrets out of the code and committed files: read them without a default and fail when unset, set them from the environment or a secret store, and rotate a value that fails the policy (minLength, minEntropyBits in envtrace.json).',
+  },
 ];
 
 /** The rule with `id`, or undefined. */

@@ -22,11 +22,16 @@ export interface RunCheck {
 }
 
 /** A file of the run as a path under `root` with `/`, or null when it lies outside. */
-function under(root: string, file: string | null | undefined): string | null {
+export function under(root: string, file: string | null | undefined): string | null {
   if (!file) return null;
   const rel = relative(root, file);
   if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel)) return null;
   return rel.split(sep).join('/');
+}
+
+/** Another rule's view of a run's events, fed by the same pass (`secret-hygiene`, `value-drift`). */
+export interface RunObserver {
+  event(e: RunEvent, p: ProcessInfo): void;
 }
 
 /** An unset read worth a `required-unset`: the key is required, or its site has no default. */
@@ -49,11 +54,13 @@ class CheckVisitor extends RunAggregate {
     private readonly root: string,
     private readonly required: Set<string>,
     private readonly noDefault: Set<string>,
+    private readonly observers: RunObserver[],
   ) {
     super();
   }
   override event(e: RunEvent, p?: ProcessInfo): void {
     super.event(e);
+    if (p) for (const o of this.observers) o.event(e, p);
     if (e.op !== 'getenv' || e.key === undefined || e.user === null) return;
     this.readKeys.add(e.key);
     if (e.found || !p) return;
@@ -66,8 +73,8 @@ class CheckVisitor extends RunAggregate {
 }
 
 /** Runs `race` and `required-unset` over one stored run; locations relative to `root`. */
-export async function checkRun(run: StoredRun, root: string, required: Set<string>, raceLevel: RaceLevel, noDefault: Set<string> = new Set()): Promise<RunCheck> {
-  const v = new CheckVisitor(root, required, noDefault);
+export async function checkRun(run: StoredRun, root: string, required: Set<string>, raceLevel: RaceLevel, noDefault: Set<string> = new Set(), observers: RunObserver[] = []): Promise<RunCheck> {
+  const v = new CheckVisitor(root, required, noDefault, observers);
   await readRun(run.dir, v, readOptionsFor(run));
   const findings: RawFinding[] = [];
   const worst = RACE_LEVELS.indexOf(raceLevel);

@@ -16,6 +16,7 @@ import { DECLARING_FILES, type DeclaringText } from '../check/declared';
 import { annotation, summaryMarkdown } from '../check/github';
 import { toSarif } from '../check/sarif';
 import { checkText } from '../check/text';
+import { committedEnvFiles } from './committedEnv';
 import { CliError, type Io } from './io';
 import { storeFor } from './storeDir';
 import { VERSION } from './version';
@@ -132,6 +133,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
       dotenvs,
       config,
       runs,
+      committedEnvFiles: committedEnvFiles(root),
     });
   } catch (e) {
     if (e instanceof CheckInputError) throw new CliError(`check: ${e.message}`);
