@@ -2,7 +2,7 @@
 // fixture trees: each fires on the part of a fixture that breaks it and stays quiet elsewhere.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -64,6 +64,97 @@ test('secret-hygiene outside a git work tree reads only the .env templates for p
     writeFileSync(join(dir, '.env.example'), 'APP_ENV=production\n');
     const { result } = checkJson([dir]);
     assert.deepEqual(brief(result, 'secret-hygiene'), ['APP_ENV .env.example 1', 'API_TOKEN main.go 9', 'SESSION_SECRET main.go 13']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Runs the built CLI with `args` in `cwd`. */
+function cliRun(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+}
+
+const BASE_GO = `package main
+
+import "os"
+
+func main() {
+	_ = os.Getenv("PORT")
+	_ = os.Getenv("DB_PASSWORD")
+}
+`;
+
+const NEW_GO = `package main
+
+import "os"
+
+func main() {
+	_ = os.Getenv("PORT")
+	_ = os.Getenv("DB_PASSWORD")
+	_ = os.Getenv("FEATURE_X")
+	os.Setenv("PORT", "1")
+	report()
+}
+
+func report() {
+	_ = os.Getenv("DB_PASSWORD")
+	_ = os.Getenv("FEATURE_X")
+}
+`;
+
+test('new-key reports keys, writes and secret reads added since a --baseline git revision or scan file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'envtrace-check-'));
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  try {
+    const app = join(dir, 'svc');
+    mkdirSync(app);
+    writeFileSync(join(app, 'go.mod'), 'module example.com/svc\n\ngo 1.21\n');
+    writeFileSync(join(app, 'main.go'), BASE_GO);
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    // Unchanged since the baseline: quiet.
+    assert.deepEqual(checkJson([app, '--baseline', 'HEAD']).result.findings, []);
+    const scan = cliRun(['scan', '--json', app], dir);
+    writeFileSync(join(dir, 'base.json'), scan.stdout);
+
+    writeFileSync(join(app, 'main.go'), NEW_GO);
+    const status = git('status', '--porcelain');
+    const expected = [
+      'new-key FEATURE_X main.go 8 new key FEATURE_X: read here (os.Getenv), read nowhere in the baseline',
+      'new-key PORT main.go 9 new environment write: os.Setenv("PORT"), not in the baseline',
+      'new-key DB_PASSWORD main.go 14 secret DB_PASSWORD is now read in main.report (os.Getenv), which did not read it in the baseline',
+    ];
+    for (const spec of ['HEAD', join(dir, 'base.json')]) {
+      const { code, result } = checkJson([app, '--baseline', spec], app);
+      assert.equal(code, 0, 'new-key is a warning');
+      assert.deepEqual(result.findings.filter((f) => f.rule === 'new-key').map((f) => [f.rule, f.key, f.file, f.line, f.message].join(' ')), expected, spec);
+    }
+    // The checkout is as it was: no stash, no worktree, no changed index.
+    assert.equal(git('status', '--porcelain'), status);
+    assert.equal(git('worktree', 'list').trim().split('\n').length, 1);
+
+    for (const [spec, message] of [
+      ['--upload-pack=touch pwned', /is neither a file nor a git revision envtrace accepts/],
+      ['HEAD:svc/main.go', /is neither a file nor a git revision envtrace accepts/],
+      ['HEAD~1..HEAD', /is neither a file nor a git revision envtrace accepts/],
+      ['$(touch pwned)', /is neither a file nor a git revision envtrace accepts/],
+      ['no-such-branch', /no file and no commit "no-such-branch"/],
+    ] as const) {
+      const r = cliRun(['check', app, '--baseline', spec], app);
+      assert.equal(r.status, 2, spec);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+    }
+    writeFileSync(join(dir, 'bad.json'), '{"files": 1}');
+    const bad = cliRun(['check', app, '--baseline', join(dir, 'bad.json')], app);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /not an `envtrace scan --json` file/);
+    assert.equal(existsSync(join(app, 'pwned')) || existsSync(join(dir, 'pwned')), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

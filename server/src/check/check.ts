@@ -11,6 +11,7 @@ import { anchorFinding } from './anchor';
 import { compareFindings, type Finding, type RawFinding } from './finding';
 import { isTestSetenv, parallelSetenvFindings } from './parallelSetenv';
 import { RULES, type Level } from './rules';
+import { newSinceBaseline } from './newKeys';
 import { readsOutsideConfig } from './readsOutside';
 import { checkRun, noDefaultReads } from './runRules';
 import { committedProdStages, secretDefaults, secretLiteralWrites } from './secretHygiene';
@@ -31,6 +32,8 @@ export interface CheckInputs {
   runs: StoredRun[];
   /** .env files committed to the repository (paths relative to root), for secret-hygiene; absent = none known. */
   committedEnvFiles?: DeclaringText[];
+  /** The baseline inventory's sites (`--baseline`), for new-key; absent = no baseline. */
+  baseline?: Site[];
 }
 
 /** What `envtrace check --format json` prints. */
@@ -83,6 +86,7 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
     raw.push(...secretDefaults(inputs.sites, declared), ...secretLiteralWrites(inputs.language, inputs.sites, declared, inputs.readSource));
     raw.push(...committedProdStages(inputs.committedEnvFiles ?? []));
   }
+  if (inputs.baseline) raw.push(...newSinceBaseline(inputs.sites, inputs.baseline, declared));
 
   const findings: Finding[] = [];
   for (const f of raw) {

@@ -70,6 +70,12 @@ export const RULES: readonly RuleInfo[] = [
     rationale: 'A secret (declared "secret": true, or secret-looking by name) has a default in code or is set from a literal; a committed .env file points *_ENV/*_STAGE at prod; or a run read a secret value weaker than "secretPolicy".',
     help: 'Keep secrets out of the code and committed files: read them without a default and fail when unset, set them from the environment or a secret store, and rotate a value that fails the policy (minLength, minEntropyBits in envtrace.json).',
   },
+  {
+    id: 'new-key',
+    level: 'warning',
+    rationale: 'Since the --baseline inventory, non-test code reads a new key, writes the environment anew, or reads a secret in a new function: review should see it.',
+    help: 'Declare the new key (.env.example or envtrace.json) and check the change is meant; only checked with --baseline FILE (an `envtrace scan --json` output) or --baseline GIT-REF.',
+  },
 ];
 
 /** The rule with `id`, or undefined. */
