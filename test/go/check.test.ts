@@ -89,3 +89,38 @@ test('secret-hygiene: the recorder measures a secret value in the process and ch
     rmSync(work, { recursive: true, force: true });
   }
 });
+
+test('value-drift compares the agreed keys of real runs by value or keyed hash, never printing them', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'envtrace-check-'));
+  try {
+    const app = join(work, 'drift');
+    cpSync(join(root, 'test', 'fixtures', 'check', 'drift'), app, { recursive: true });
+    const token = 'tok-Zq8vR2xLw5Kp9sT3';
+    const run = async (env: NodeJS.ProcessEnv) => {
+      const r = await envtrace(['--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { PORT: '8080', MODE: 'fast', API_TOKEN: token, ...env } });
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse((await envtrace(['runs', '--json'], { cwd: app })).stdout)[0].id as string;
+    };
+    // LOG_LEVEL differs too, but envtrace.json does not ask runs to agree on it.
+    const a = await run({ LOG_LEVEL: 'debug' });
+    const b = await run({ LOG_LEVEL: 'info' });
+    const check = async (...runs: string[]) => {
+      const r = await envtrace(['check', '--run', ...runs, '--format', 'json'], { cwd: app });
+      // value-drift is a warning; run d's unset PORT is also a required-unset error.
+      assert.equal(r.code, runs.length > 2 ? 1 : 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /tok-|slow|fast/);
+      return (JSON.parse(r.stdout) as CheckResult).findings.filter((f) => f.rule === 'value-drift').map((f) => [f.key, f.file, f.line, f.message]);
+    };
+    assert.deepEqual(await check(a, b), []);
+    const c = await run({ MODE: 'slow', API_TOKEN: token + 'x' });
+    const d = await run({ PORT: undefined });
+    assert.deepEqual(await check(a, b, c, d), [
+      // In the order of their reads on line 9.
+      ['PORT', 'main.go', 9, `PORT differs between runs that should agree: ${a} and ${d} (2 distinct values across 4 runs; values not shown)`],
+      ['MODE', 'main.go', 9, `MODE differs between runs that should agree: ${a} and ${c} (2 distinct values across 4 runs; values not shown)`],
+      ['API_TOKEN', 'main.go', 9, `API_TOKEN differs between runs that should agree: ${a} and ${c} (2 distinct values across 4 runs; values not shown)`],
+    ]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});

@@ -27,6 +27,7 @@ test('the schema and the parser accept and reject the same configs', () => {
     readFileSync(join(repo, 'test', 'fixtures', 'check', 'secrets', 'envtrace.json'), 'utf8'),
     readFileSync(join(repo, 'test', 'fixtures', 'check', 'reads', 'envtrace.json'), 'utf8'),
     '{"secretPolicy": {"minLength": 0, "minEntropyBits": 80}}',
+    readFileSync(join(repo, 'test', 'fixtures', 'check', 'drift', 'envtrace.json'), 'utf8'),
   ];
   const bad = [
     '{"rules": {"no-such-rule": "error"}}',
@@ -40,6 +41,8 @@ test('the schema and the parser accept and reject the same configs', () => {
     '{"secretPolicy": {"minLength": 1.5}}',
     '{"secretPolicy": {"entropy": 3}}',
     '{"allow": {"envReads": [1]}}',
+    '{"agree": "PORT"}',
+    '{"agree": [""]}',
     '{"rule": {}}',
     '[]',
   ];

@@ -16,6 +16,7 @@ import { readsOutsideConfig } from './readsOutside';
 import { checkRun, noDefaultReads } from './runRules';
 import { committedProdStages, secretDefaults, secretLiteralWrites } from './secretHygiene';
 import { SecretPolicyObserver } from './secretPolicy';
+import { agreeMatcher, DriftObserver, driftFindings } from './valueDrift';
 import { declaredUnused, envWritesOutsideTests, undeclaredKeys } from './staticRules';
 
 /** Everything a check reads. */
@@ -71,12 +72,16 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
   const raw: RawFinding[] = [];
   const readInRuns = new Set<string>();
   const noDefault = noDefaultReads(inputs.sites);
+  const agreed = agreeMatcher(cfg.agree);
+  const drift: DriftObserver[] = [];
   for (const run of inputs.runs) {
     const policy = new SecretPolicyObserver(run.info.id, inputs.root, declared, cfg.secretPolicy);
-    const r = await checkRun(run, inputs.root, required, cfg.raceLevel, noDefault, [policy]);
+    drift.push(new DriftObserver(run.info.id, agreed));
+    const r = await checkRun(run, inputs.root, required, cfg.raceLevel, noDefault, [policy, drift[drift.length - 1]]);
     raw.push(...[...r.findings, ...policy.findings()].map((f) => anchorFinding(f, inputs.sites, declared)));
     for (const k of r.readKeys) readInRuns.add(k);
   }
+  raw.push(...driftFindings(drift).map((f) => anchorFinding(f, inputs.sites, declared)));
   raw.push(...undeclaredKeys(inputs.sites, declared));
   raw.push(...declaredUnused(inputs.sites, declared, readInRuns));
   raw.push(...envWritesOutsideTests(inputs.sites, cfg.allow.envWrites));

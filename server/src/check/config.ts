@@ -27,6 +27,8 @@ export interface CheckConfig {
   raceLevel: RaceLevel;
   /** What a secret key's value must meet in runs (secret-hygiene). */
   secretPolicy: SecretPolicy;
+  /** Keys (or `*` patterns) whose values runs must agree on (value-drift). */
+  agree: string[];
 }
 
 /** Bad input to the check: a config or a path it cannot use. One line. */
@@ -34,7 +36,7 @@ export class CheckInputError extends Error {}
 
 /** The configuration used when there is no file. */
 export function defaultConfig(): CheckConfig {
-  return { rules: {}, declared: {}, allow: { envWrites: [], envReads: [] }, raceLevel: 'likely', secretPolicy: { minLength: 16, minEntropyBits: 48 } };
+  return { rules: {}, declared: {}, allow: { envWrites: [], envReads: [] }, raceLevel: 'likely', secretPolicy: { minLength: 16, minEntropyBits: 48 }, agree: [] };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -90,6 +92,9 @@ export function parseConfig(text: string, where: string): CheckConfig {
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new CheckInputError(`${where}: secretPolicy.${k} must be a whole number, 0 or more`);
         cfg.secretPolicy[k] = v;
       }
+    } else if (field === 'agree') {
+      if (!Array.isArray(value) || !value.every((p) => typeof p === 'string' && p !== '')) throw new CheckInputError(`${where}: "agree" must be an array of keys or * patterns`);
+      cfg.agree = value;
     } else if (field === 'raceLevel') {
       if (!RACE_LEVELS.includes(value as RaceLevel)) throw new CheckInputError(`${where}: raceLevel must be one of ${RACE_LEVELS.join(', ')}`);
       cfg.raceLevel = value as RaceLevel;

@@ -76,6 +76,12 @@ export const RULES: readonly RuleInfo[] = [
     rationale: 'Since the --baseline inventory, non-test code reads a new key, writes the environment anew, or reads a secret in a new function: review should see it.',
     help: 'Declare the new key (.env.example or envtrace.json) and check the change is meant; only checked with --baseline FILE (an `envtrace scan --json` output) or --baseline GIT-REF.',
   },
+  {
+    id: 'value-drift',
+    level: 'warning',
+    rationale: 'Two or more runs read a key listed in "agree" with different values (compared by value or keyed hash, never shown): environments that should match do not.',
+    help: 'Align the environments (CI, staging, fleet hosts) or drop the key from "agree" in envtrace.json. Secret values compare only between runs recorded under the same workspace key.',
+  },
 ];
 
 /** The rule with `id`, or undefined. */
