@@ -2,11 +2,12 @@
 // fixture trees: each fires on the part of a fixture that breaks it and stays quiet elsewhere.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CheckResult } from '../../server/src/check/check';
+import { RULES } from '../../server/src/check/rules';
 
 const repo = join(__dirname, '..', '..', '..');
 const cli = join(repo, 'dist', 'cli.js');
@@ -158,4 +159,13 @@ test('new-key reports keys, writes and secret reads added since a --baseline git
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("README's rule table lists every rule with its default level", () => {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| (error|warning|note|off) \| `rules`/gm)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(
+    rows.sort(),
+    RULES.map((r) => [r.id, r.level]).sort(),
+  );
 });
