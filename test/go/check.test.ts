@@ -69,22 +69,25 @@ test('secret-hygiene: the recorder measures a secret value in the process and ch
     const app = join(work, 'secrets');
     cpSync(join(root, 'test', 'fixtures', 'check', 'secrets'), app, { recursive: true });
     const strong = 'Zq8-vR2xLw5Kp9sT3nB7yH4m';
-    const policy = async (password: string) => {
-      const run = await envtrace(['--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { API_TOKEN: strong, DB_PASSWORD: password } });
+    const policy = async (password: string, signing = strong) => {
+      const run = await envtrace(['--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { API_TOKEN: strong, DB_PASSWORD: password, SIGNING: signing } });
       assert.equal(run.code, 0, run.stderr);
       const r = await envtrace(['check', '--run', 'latest', '--format', 'json'], { cwd: app });
       const result = JSON.parse(r.stdout) as CheckResult;
-      assert.doesNotMatch(r.stdout + r.stderr, new RegExp(`${password}|${strong}`));
+      assert.doesNotMatch(r.stdout + r.stderr, new RegExp(`${password}|${signing}|${strong}`));
       return result.findings.filter((f) => f.rule === 'secret-hygiene' && f.message.includes(' in run ')).map((f) => [f.key, f.file, f.line, f.message.replace(/ in run .*\) is /, ' is ')]);
     };
     assert.deepEqual(await policy('pw1'), [['DB_PASSWORD', 'main.go', 15, "secret DB_PASSWORD's value is 3 bytes long, under the policy's 16, about 4 bits of entropy, under the policy's 48"]]);
     assert.deepEqual(await policy('a'.repeat(24)), [['DB_PASSWORD', 'main.go', 15, "secret DB_PASSWORD's value is about 0 bits of entropy, under the policy's 48"]]);
     assert.deepEqual(await policy(strong.split('').reverse().join('')), []);
+    // SIGNING does not look secret, but envtrace.json declares it so: `envtrace run` has the
+    // recorder redact and measure it too.
+    assert.deepEqual(await policy(strong.split('').reverse().join(''), 'qwe1'), [['SIGNING', 'main.go', 15, "secret SIGNING's value is 4 bytes long, under the policy's 16, about 8 bits of entropy, under the policy's 48"]]);
     // The run holds the measure, not the value.
     const runs = join(app, '.envtrace', 'runs');
     const text = readdirSync(runs).flatMap((r) => readdirSync(join(runs, r)).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(runs, r, f), 'utf8'))).join('');
     assert.match(text, /"k":"DB_PASSWORD","ok":true,"h":"[0-9a-f]+","n":24,"bits":0[,}]/);
-    assert.doesNotMatch(text, /aaaaaaaa|Zq8-vR2x/);
+    assert.doesNotMatch(text, /aaaaaaaa|Zq8-vR2x|qwe1/);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
