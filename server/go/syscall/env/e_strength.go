@@ -25,10 +25,11 @@ func etEntropyBits(v string) int {
 	}
 	n := float64(len(v))
 	bits := n * etLog2(n)
-	for _, c := range counts {
-		if c > 1 {
+	for i := 0; i < len(v); i++ { // each distinct byte once: its count is cleared after use
+		if c := counts[v[i]]; c > 1 {
 			bits -= float64(c) * etLog2(float64(c))
 		}
+		counts[v[i]] = 0
 	}
 	return int(bits + 1e-6)
 }
