@@ -8,6 +8,7 @@
 import { join, sep } from 'node:path';
 import type { CodeAction, CodeActionParams, Diagnostic } from 'vscode-languageserver/node';
 import { runCheck } from './check/check';
+import { readEnvFiles, templateEnvFiles } from './check/envFiles';
 import { readRegularSync } from './files/readRegular';
 import { MAX_GO_FILE } from './scan/readGo';
 import { CheckInputError } from './check/config';
@@ -128,6 +129,8 @@ export class CheckSupport {
         dotenvs,
         config: configText === null ? null : { file: CONFIG_FILE, text: configText },
         runs: await this.shownRuns(folderUri),
+        // The server runs no program, so it cannot ask git which .env files are committed.
+        committedEnvFiles: readEnvFiles(root, templateEnvFiles(root)),
       });
       return checkDiagnostics(result, (file) => read(file)?.split(/\r?\n/) ?? null);
     } catch (e) {

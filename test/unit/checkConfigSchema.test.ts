@@ -24,6 +24,10 @@ test('the schema and the parser accept and reject the same configs', () => {
     readFileSync(join(repo, 'test', 'fixtures', 'check', 'breaks', 'envtrace.json'), 'utf8'),
     readFileSync(join(repo, 'test', 'fixtures', 'check', 'follows', 'envtrace.json'), 'utf8'),
     '{"$schema": "./schemas/envtrace.schema.json", "raceLevel": "possible", "rules": {"race": "off"}}',
+    readFileSync(join(repo, 'test', 'fixtures', 'check', 'secrets', 'envtrace.json'), 'utf8'),
+    readFileSync(join(repo, 'test', 'fixtures', 'check', 'reads', 'envtrace.json'), 'utf8'),
+    '{"secretPolicy": {"minLength": 0, "minEntropyBits": 80}}',
+    readFileSync(join(repo, 'test', 'fixtures', 'check', 'drift', 'envtrace.json'), 'utf8'),
   ];
   const bad = [
     '{"rules": {"no-such-rule": "error"}}',
@@ -33,6 +37,12 @@ test('the schema and the parser accept and reject the same configs', () => {
     '{"allow": {"envWrites": "internal"}}',
     '{"allow": {"reads": []}}',
     '{"raceLevel": "sometimes"}',
+    '{"secretPolicy": {"minLength": -1}}',
+    '{"secretPolicy": {"minLength": 1.5}}',
+    '{"secretPolicy": {"entropy": 3}}',
+    '{"allow": {"envReads": [1]}}',
+    '{"agree": "PORT"}',
+    '{"agree": [""]}',
     '{"rule": {}}',
     '[]',
   ];

@@ -11,8 +11,13 @@ import { anchorFinding } from './anchor';
 import { compareFindings, type Finding, type RawFinding } from './finding';
 import { isTestSetenv, parallelSetenvFindings } from './parallelSetenv';
 import { RULES, type Level } from './rules';
+import { newSinceBaseline } from './newKeys';
+import { readsOutsideConfig } from './readsOutside';
 import { cachedCheckRun } from './runCache';
+import { noDefaultReads } from './runRules';
+import { committedProdStages, secretDefaults, secretLiteralWrites } from './secretHygiene';
 import { withoutSuppressed } from './suppress';
+import { agreeMatcher, DriftObserver, driftFindings } from './valueDrift';
 import { declaredUnused, envWritesOutsideTests, undeclaredKeys } from './staticRules';
 
 /** Everything a check reads. */
@@ -27,6 +32,10 @@ export interface CheckInputs {
   /** The config file (relative name and text), or null for the defaults. */
   config: DeclaringText | null;
   runs: StoredRun[];
+  /** .env files committed to the repository (paths relative to root), for secret-hygiene; absent = none known. */
+  committedEnvFiles?: DeclaringText[];
+  /** The baseline inventory's sites (`--baseline`), for new-key; absent = no baseline. */
+  baseline?: Site[];
 }
 
 /** What `envtrace check --format json` prints. */
@@ -63,15 +72,26 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
 
   const raw: RawFinding[] = [];
   const readInRuns = new Set<string>();
+  const noDefault = noDefaultReads(inputs.sites);
+  const agreed = agreeMatcher(cfg.agree);
+  const drift: DriftObserver[] = [];
   for (const run of inputs.runs) {
-    const r = await cachedCheckRun(run, inputs.root, required, cfg.raceLevel);
-    raw.push(...r.findings.map((f) => anchorFinding(f, inputs.sites, declared)));
-    for (const k of r.readKeys) readInRuns.add(k);
+    const r = await cachedCheckRun(run, { root: inputs.root, required, raceLevel: cfg.raceLevel, noDefault, declared, secretPolicy: cfg.secretPolicy, agreed, agree: cfg.agree });
+    drift.push(r.drift);
+    raw.push(...[...r.check.findings, ...r.policy.findings()].map((f) => anchorFinding(f, inputs.sites, declared)));
+    for (const k of r.check.readKeys) readInRuns.add(k);
   }
+  raw.push(...driftFindings(drift).map((f) => anchorFinding(f, inputs.sites, declared)));
   raw.push(...undeclaredKeys(inputs.sites, declared));
   raw.push(...declaredUnused(inputs.sites, declared, readInRuns));
   raw.push(...envWritesOutsideTests(inputs.sites, cfg.allow.envWrites));
   if (on('parallel-setenv')) raw.push(...parallelSetenv(inputs));
+  raw.push(...readsOutsideConfig(inputs.sites, cfg.allow.envReads));
+  if (on('secret-hygiene')) {
+    raw.push(...secretDefaults(inputs.sites, declared), ...secretLiteralWrites(inputs.language, inputs.sites, declared, inputs.readSource));
+    raw.push(...committedProdStages(inputs.committedEnvFiles ?? []));
+  }
+  if (inputs.baseline) raw.push(...newSinceBaseline(inputs.sites, inputs.baseline, declared));
 
   const findings: Finding[] = [];
   for (const f of withoutSuppressed(raw, inputs.readSource)) {

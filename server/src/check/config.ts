@@ -4,6 +4,7 @@
  * message naming where, never silently ignored (a typo would switch a gate off).
  */
 import { LEVELS, type Level, ruleById } from './rules';
+import type { SecretPolicy } from './secretPolicy';
 
 /** A key documented in the config. */
 export interface DeclaredKey {
@@ -21,8 +22,13 @@ export type RaceLevel = (typeof RACE_LEVELS)[number];
 export interface CheckConfig {
   rules: Record<string, Level>;
   declared: Record<string, DeclaredKey>;
-  allow: { envWrites: string[] };
+  /** Package directories (relative, `/`) where writes, and reads, are allowed. */
+  allow: { envWrites: string[]; envReads: string[] };
   raceLevel: RaceLevel;
+  /** What a secret key's value must meet in runs (secret-hygiene). */
+  secretPolicy: SecretPolicy;
+  /** Keys (or `*` patterns) whose values runs must agree on (value-drift). */
+  agree: string[];
 }
 
 /** Bad input to the check: a config or a path it cannot use. One line. */
@@ -30,7 +36,7 @@ export class CheckInputError extends Error {}
 
 /** The configuration used when there is no file. */
 export function defaultConfig(): CheckConfig {
-  return { rules: {}, declared: {}, allow: { envWrites: [] }, raceLevel: 'likely' };
+  return { rules: {}, declared: {}, allow: { envWrites: [], envReads: [] }, raceLevel: 'likely', secretPolicy: { minLength: 16, minEntropyBits: 48 }, agree: [] };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -75,10 +81,20 @@ export function parseConfig(text: string, where: string): CheckConfig {
     } else if (field === 'allow') {
       if (!isObject(value)) throw new CheckInputError(`${where}: "allow" must be an object`);
       for (const [k, v] of Object.entries(value)) {
-        if (k !== 'envWrites') throw new CheckInputError(`${where}: allow: unknown field "${k}"`);
-        if (!Array.isArray(v) || !v.every((p) => typeof p === 'string')) throw new CheckInputError(`${where}: allow.envWrites must be an array of package paths`);
-        cfg.allow.envWrites = v.map((p: string) => p.replace(/^\.\//, '').replace(/\/+$/, ''));
+        if (k !== 'envWrites' && k !== 'envReads') throw new CheckInputError(`${where}: allow: unknown field "${k}"`);
+        if (!Array.isArray(v) || !v.every((p) => typeof p === 'string')) throw new CheckInputError(`${where}: allow.${k} must be an array of package paths`);
+        cfg.allow[k] = v.map((p: string) => p.replace(/^\.\//, '').replace(/\/+$/, ''));
       }
+    } else if (field === 'secretPolicy') {
+      if (!isObject(value)) throw new CheckInputError(`${where}: "secretPolicy" must be an object`);
+      for (const [k, v] of Object.entries(value)) {
+        if (k !== 'minLength' && k !== 'minEntropyBits') throw new CheckInputError(`${where}: secretPolicy: unknown field "${k}"`);
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new CheckInputError(`${where}: secretPolicy.${k} must be a whole number, 0 or more`);
+        cfg.secretPolicy[k] = v;
+      }
+    } else if (field === 'agree') {
+      if (!Array.isArray(value) || !value.every((p) => typeof p === 'string' && p !== '')) throw new CheckInputError(`${where}: "agree" must be an array of keys or * patterns`);
+      cfg.agree = value;
     } else if (field === 'raceLevel') {
       if (!RACE_LEVELS.includes(value as RaceLevel)) throw new CheckInputError(`${where}: raceLevel must be one of ${RACE_LEVELS.join(', ')}`);
       cfg.raceLevel = value as RaceLevel;

@@ -55,8 +55,32 @@ export const RULES: readonly RuleInfo[] = [
   {
     id: 'required-unset',
     level: 'error',
-    rationale: 'A run read a key declared "required": true and found it unset.',
-    help: 'Set the key in the environment that ran the program, or give it a default and mark it not required.',
+    rationale: 'A run read a key declared "required": true, or read a key where the code has no default, and found it unset.',
+    help: 'Set the key in the environment that ran the program, or give it a default in code (and mark it not required).',
+  },
+  {
+    id: 'getenv-outside-config',
+    level: 'off',
+    rationale: 'Non-test code reads the environment outside the packages "allow.envReads" names, so configuration is scattered instead of loaded in one place.',
+    help: 'Read the key in the configuration package and pass the value on, or add the package directory to "allow.envReads" in envtrace.json. Off by default: set its level in "rules" to use it.',
+  },
+  {
+    id: 'secret-hygiene',
+    level: 'error',
+    rationale: 'A secret (declared "secret": true, or secret-looking by name) has a default in code or is set from a literal; a committed .env file points *_ENV/*_STAGE at prod; or a run read a secret value weaker than "secretPolicy".',
+    help: 'Keep secrets out of the code and committed files: read them without a default and fail when unset, set them from the environment or a secret store, and rotate a value that fails the policy (minLength, minEntropyBits in envtrace.json).',
+  },
+  {
+    id: 'new-key',
+    level: 'warning',
+    rationale: 'Since the --baseline inventory, non-test code reads a new key, writes the environment anew, or reads a secret in a new function: review should see it.',
+    help: 'Declare the new key (.env.example or envtrace.json) and check the change is meant; only checked with --baseline FILE (an `envtrace scan --json` output) or --baseline GIT-REF.',
+  },
+  {
+    id: 'value-drift',
+    level: 'warning',
+    rationale: 'Two or more runs read a key listed in "agree" with different values (compared by value or keyed hash, never shown): environments that should match do not.',
+    help: 'Align the environments (CI, staging, fleet hosts) or drop the key from "agree" in envtrace.json. Secret values compare only between runs recorded under the same workspace key.',
   },
 ];
 

@@ -34,7 +34,7 @@ export function declaredUnused(sites: Site[], declared: Map<string, Declaration>
 }
 
 /** Whether the directory of `file` is, or is below, one of the allowed package paths. */
-function allowed(file: string, allow: string[]): boolean {
+export function allowed(file: string, allow: string[]): boolean {
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   return allow.some((p) => p === '' || p === '.' ? dir === '' : dir === p || dir.startsWith(p + '/'));
 }

@@ -1,5 +1,5 @@
 /**
- * `envtrace check [PATH] [--run RUN…] [--format text|json|sarif|github] [--config FILE] [--dir DIR]`:
+ * `envtrace check [PATH] [--run RUN…] [--baseline FILE|GIT-REF] [--format text|json|sarif|github] [--config FILE] [--dir DIR]`:
  * the environment policy gate (issue 14). Loads the inputs (scan of PATH, declaring dotenv
  * files at PATH, envtrace.json, runs) and hands them to the engine in check/.
  * Exit 0 clean, 1 when an error-level rule fired, 2 on bad input.
@@ -18,11 +18,13 @@ import { DECLARING_FILES, type DeclaringText } from '../check/declared';
 import { annotation, summaryMarkdown } from '../check/github';
 import { toSarif } from '../check/sarif';
 import { checkText } from '../check/text';
+import { baselineSites } from './baseline';
+import { committedEnvFiles } from './committedEnv';
 import { CliError, type Io } from './io';
 import { storeFor } from './storeDir';
 import { VERSION } from './version';
 
-const usage = 'usage: envtrace check [PATH] [--run RUN...] [--format text|json|sarif|github] [--config FILE] [--dir DIR]';
+const usage = 'usage: envtrace check [PATH] [--run RUN...] [--baseline FILE|GIT-REF] [--format text|json|sarif|github] [--config FILE] [--dir DIR]';
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -34,10 +36,11 @@ interface CheckArgs {
   format: Format;
   config: string | undefined;
   dir: string | undefined;
+  baseline: string | undefined;
 }
 
 function parseArgs(args: string[]): CheckArgs | null {
-  const out: CheckArgs = { path: '.', runs: [], extraRuns: new Set(), format: 'text', config: undefined, dir: undefined };
+  const out: CheckArgs = { path: '.', runs: [], extraRuns: new Set(), format: 'text', config: undefined, dir: undefined, baseline: undefined };
   const paths: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -61,6 +64,7 @@ function parseArgs(args: string[]): CheckArgs | null {
       out.format = f as Format;
     } else if (name === '--config') out.config = value();
     else if (name === '--dir') out.dir = value();
+    else if (name === '--baseline') out.baseline = value();
     else if (name.startsWith('-')) throw new CliError(`check: unknown flag ${name}\n${usage}`);
     else paths.push(a);
   }
@@ -117,6 +121,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     throw e;
   }
 
+  const baseline = opts.baseline !== undefined ? await baselineSites(opts.baseline, io.cwd, root) : undefined;
   const scanner = await createScanner();
   const index = scanner.createIndex(root);
   await loadTree(index, { from: root, workers: defaultWorkers(), onSkip: (p, why) => io.err(`envtrace: skipped ${escapeControls(p)}: ${escapeControls(why)}\n`) });
@@ -136,6 +141,8 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
       dotenvs,
       config,
       runs,
+      committedEnvFiles: committedEnvFiles(root),
+      baseline,
     });
   } catch (e) {
     if (e instanceof CheckInputError) throw new CliError(`check: ${e.message}`);

@@ -11,6 +11,7 @@ import { doctorCommand } from './doctor';
 import { diffCommand } from './diff';
 import { lspCommand } from './lsp';
 import { checkCommand } from './check';
+import { docsCommand } from './docs';
 import { VERSION } from './version';
 import { CliError, type Io, nodeIo } from './io';
 import { UnsafeWriteError } from '../files/writeSafe';
@@ -28,6 +29,7 @@ const commands: Record<string, Command> = {
   diff: diffCommand,
   lsp: lspCommand,
   check: checkCommand,
+  docs: docsCommand,
 };
 
 const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env access of Go programs
@@ -35,8 +37,10 @@ const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env a
        envtrace report [--format text|json] [RUN] render a stored run
        envtrace runs                             list stored runs
        envtrace diff [--format text|json] A B    compare two runs
-       envtrace check [PATH] [--run RUN...] [--format text|json|sarif|github] [--config FILE]
+       envtrace check [PATH] [--run RUN...] [--baseline FILE|GIT-REF] [--format text|json|sarif|github] [--config FILE]
                                                  check env policy: exit 1 on an error-level finding
+       envtrace docs [PATH] [--out FILE] [--env-example]
+                                                 Markdown inventory of the environment, or a new .env.example
        envtrace env                              shell exports to trace a build by hand
        envtrace doctor                           check go, GOROOT and the overlay
        envtrace lsp --stdio                      serve the language server protocol`;

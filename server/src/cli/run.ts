@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { emitRun } from './output';
 import { CliError, type Io } from './io';
 import { parseTraceFlags, type TraceFlags } from './traceFlags';
+import { declaredSecretPatterns } from './declaredSecrets';
 import { checkRedactFlags } from './redactFlags';
 import { GoToolchainError, PatchError, prepareOverlay, type PreparedOverlay, traceEnv } from '../tracer/overlay';
 import { firstBuild, holdSignals, markBuilt, runTraced, signalStatus, SpawnError } from '../tracer/run';
@@ -65,6 +66,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const { flags, command } = parseTraceFlags(args[0] === 'run' ? args.slice(1) : args);
   if (!command.length) throw new CliError('no command to run: envtrace [flags] -- <command...>');
   checkRedactFlags(flags);
+  if (!flags.noRedact) flags.redact = [...flags.redact, ...declaredSecretPatterns(io.cwd)];
   storeFor(flags.dir, io);
   if (flags.output !== undefined && flags.output !== '-' && !existsSync(dirname(resolve(io.cwd, flags.output)))) {
     throw new CliError(`--output: directory ${dirname(resolve(io.cwd, flags.output))} does not exist`);

@@ -47,6 +47,8 @@ export interface RunEvent {
   redacted: boolean;
   hash?: string;
   length?: number;
+  /** A secret key's value: its entropy estimate in bits, from the recorder (no value leaves the process). */
+  entropyBits?: number;
   error?: string;
   /** CLOCK_MONOTONIC ns at entry/exit (comparable across processes of one machine). */
   t0: number;
@@ -262,6 +264,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       redacted,
       hash: redacted ? r.h : undefined,
       length: redacted ? (validCount(r.n) ? r.n : undefined) : undefined,
+      entropyBits: redacted && validCount(r.bits) ? r.bits : undefined,
       error: r.err,
       t0: r.t0,
       t1,

@@ -57,6 +57,8 @@ export interface EventRecord {
   v?: string;
   h?: string;
   n?: number;
+  /** Entropy estimate of a secret key's value, in bits (recorder's e_strength.go). */
+  bits?: number;
   err?: string;
   t0: number;
   t1: number;
@@ -158,6 +160,7 @@ function validEvent(r: Record<string, unknown>): boolean {
     optStr(r.v) &&
     optStr(r.h) &&
     optNum(r.n) &&
+    optNum(r.bits) &&
     optStr(r.err) &&
     isNum(r.t0) &&
     optNum(r.t1) &&

@@ -61,6 +61,9 @@ func etEmit(e *etEvent) {
 	b = etAppendBool(b, e.found)
 	if e.hasValue {
 		b = etAppendValue(b, "v", e.value, e.secret)
+		if e.secret && !etNoRedact {
+			b = etAppendStrength(b, e.value)
+		}
 	}
 	if e.err != "" {
 		b = append(b, `,"err":`...)
