@@ -13,6 +13,7 @@ import type { StoredRun } from '../runs/store';
 import { runState } from '../runs/liveness';
 import { renderText, summaryText } from '../runs/text';
 import { CliError, type Io } from './io';
+import { goCommandText } from '../runs/goCommandText';
 
 /** Where and how to render. */
 export interface OutputOptions {
@@ -70,13 +71,14 @@ export async function emitRun(run: StoredRun, opts: OutputOptions, io: Io): Prom
     if (opts.textTo === 'err') io.err(summary.join('\n') + '\n');
     return;
   }
-  const { agg, stats } = await aggregateRun(run);
+  const { agg, stats, goCommands } = await aggregateRun(run);
   let lines: TraceLine[] | undefined;
   if (!opts.quiet) {
     lines = agg.traceLines();
     lines = placeDeferredLines(lines, await deferSites(lines, [run.info.cwd, ...agg.processes.map((p) => p.cwd)]));
   }
-  const text = renderText(agg, stats, where, opts.quiet, lines);
+  const blocks = opts.quiet ? [] : agg.processes.flatMap((p) => (goCommands.has(p.pid) ? goCommandText(p.pid, p.argv, goCommands.get(p.pid)!) : []));
+  const text = blocks.map((l) => l + '\n').join('') + renderText(agg, stats, where, opts.quiet, lines);
   await withSink(io, opts.output, opts.textTo, async (sink) => {
     await sink.write(text);
   });

@@ -16,6 +16,8 @@ import { recorderIdentity } from '../runs/liveness';
 import { redactArgv } from '../tracer/argv';
 import { prepareGoCommand, withGoCommandFirst } from '../tracer/gocmd';
 import { defaultCacheDir } from '../tracer/overlay';
+import { splitGoFlags } from '../tracer/goflags';
+import { GO_CONFIG_KEYS } from '../runs/goCommand';
 
 /** Runs a program and returns its trimmed stdout, or null when it fails. */
 export function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -97,6 +99,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     },
     io.env,
   );
+  run.info.goEnv = goEnvOf(io.env, tracedEnv, overlay.goflags);
   const env = goCommand && 'bin' in goCommand ? withGoCommandFirst(tracedEnv, goCommand.bin) : tracedEnv;
   // Traced processes watch this FIFO and die with envtrace, even when it is killed with SIGKILL.
   const alive = aliveFifo(run.dir);
@@ -121,4 +124,15 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (traced) markBuilt(overlay.overlayPath);
   await emitRun({ dir: run.dir, info }, { format: flags.format, output: flags.output, quiet: flags.quiet, textTo: 'err' }, io);
   return code;
+}
+
+/** What envtrace put in the command's environment, for naming where the go command's settings came from. */
+function goEnvOf(base: NodeJS.ProcessEnv, traced: NodeJS.ProcessEnv, userGoFlags: string): NonNullable<StoredRun['info']['goEnv']> {
+  const keys = [...GO_CONFIG_KEYS];
+  const user = new Set(splitGoFlags(userGoFlags));
+  return {
+    inherited: keys.filter((k) => (base[k] ?? '') !== ''),
+    set: keys.filter((k) => (traced[k] ?? '') !== (base[k] ?? '')),
+    addedGoFlags: splitGoFlags(traced.GOFLAGS ?? '').filter((f) => !user.has(f)),
+  };
 }

@@ -7,6 +7,8 @@ import { readRun, type ProcessInfo, type ReadOptions, type ReadStats, type RunEv
 import type { Report, ReportEvent, ReportProcess } from './report';
 import type { StoredRun } from './store';
 import { JsonStrings, reportEventJson } from './eventJson';
+import { GoCommandCollector, splitGoCommands } from './goCommand';
+import { resolveGoCommands, type GoCommandConfig } from './goConfig';
 
 /** Reader options for a stored run: module lookup from its cwd, GOROOT and module cache from run.json. */
 export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOptions {
@@ -19,10 +21,11 @@ export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOpt
 }
 
 /** Reads and aggregates a stored run in one streaming pass. */
-export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats }> {
+export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats; goCommands: Map<number, GoCommandConfig> }> {
   const agg = new RunAggregate();
-  const stats = await readRun(run.dir, agg, readOptionsFor(run, extra));
-  return { agg, stats };
+  const go = new GoCommandCollector();
+  const stats = await readRun(run.dir, splitGoCommands(agg, go), readOptionsFor(run, extra));
+  return { agg, stats, goCommands: resolveGoCommands(go, run.info) };
 }
 
 /** A report event from a resolved event. */
@@ -56,12 +59,14 @@ export function reportEvent(e: RunEvent): ReportEvent {
   return r;
 }
 
-function reportProcess(p: ProcessInfo): ReportProcess {
-  return { pid: p.pid, ppid: p.ppid, parent: p.parent || null, argv: p.argv, cwd: p.cwd, start: p.start, end: p.end };
+function reportProcess(p: ProcessInfo, go: Map<number, GoCommandConfig>): ReportProcess {
+  const r: ReportProcess = { pid: p.pid, ppid: p.ppid, parent: p.parent || null, argv: p.argv, cwd: p.cwd, start: p.start, end: p.end };
+  const cfg = go.get(p.pid);
+  return cfg ? { ...r, kind: 'go-command', goCommand: cfg } : r;
 }
 
 /** Everything of the report except the events, from an aggregate. */
-export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats): Omit<Report, 'events'> {
+export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats, go: Map<number, GoCommandConfig> = new Map()): Omit<Report, 'events'> {
   return {
     version: 1,
     id: run.info.id,
@@ -71,7 +76,7 @@ export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats):
     exitCode: run.info.exitCode,
     runDir: run.dir,
     goVersion: run.info.goVersion ?? agg.processes.find((p) => p.goVersion)?.goVersion ?? null,
-    processes: agg.processes.map(reportProcess),
+    processes: agg.processes.map((p) => reportProcess(p, go)),
     stacks: Object.fromEntries(agg.stacks),
     vars: agg.reportVars(),
     counts: reportCounts(agg),
@@ -96,8 +101,8 @@ export interface TextSink {
  * written) are left out, so ids and counts stay consistent.
  */
 export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats }> {
-  const { agg, stats } = await aggregateRun(run, extra);
-  const head = reportHead(run, agg, stats);
+  const { agg, stats, goCommands } = await aggregateRun(run, extra);
+  const head = reportHead(run, agg, stats, goCommands);
   const { vars, counts, problems, ...first } = head;
   const open = JSON.stringify(first, null, 1);
   await sink.write(open.slice(0, -2) + ',\n "events": [');

@@ -44,6 +44,8 @@ export interface RunInfo {
   commandPid?: number;
   /** Why the go command itself was not traced (its build failed, or --no-go-command: "off"). */
   goCommand?: { traced: boolean; note?: string };
+  /** What envtrace put in the command's environment for the go command (analysis/goConfig.ts). */
+  goEnv?: { inherited: string[]; set: string[]; addedGoFlags: string[] };
 }
 
 /** A stored run: its directory and run.json. */
@@ -165,6 +167,9 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
     ...(Number.isSafeInteger(r.commandPid) ? { commandPid: r.commandPid } : {}),
     ...(r.goCommand && typeof r.goCommand === 'object' && typeof r.goCommand.traced === 'boolean'
       ? { goCommand: { traced: r.goCommand.traced, ...(typeof r.goCommand.note === 'string' ? { note: r.goCommand.note } : {}) } }
+      : {}),
+    ...(r.goEnv && Array.isArray(r.goEnv.inherited) && Array.isArray(r.goEnv.set) && Array.isArray(r.goEnv.addedGoFlags)
+      ? { goEnv: { inherited: r.goEnv.inherited.map(String), set: r.goEnv.set.map(String), addedGoFlags: r.goEnv.addedGoFlags.map(String) } }
       : {}),
   };
 }
