@@ -8,6 +8,7 @@
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { readRegularSync } from '../files/readRegular';
 import { splitGoFlags } from '../tracer/goflags';
+import { isSecretKey, isSecretValue } from '../tracer/secrets';
 import type { RunInfo } from './store';
 import type { RunEvent } from './reader';
 import { type GoCommandCollector, type GoCommandEvents } from './goCommand';
@@ -113,12 +114,16 @@ function resolveOne(cmd: GoCommandEvents, go: GoCommandCollector, info: RunInfo,
       const f = files.find((x) => (x.keys.get(key) ?? '') !== '');
       if (f) Object.assign(entry, { source: f.source, file: f.file });
       // A key only in a file that cmd/go did not write back: its value from the file.
-      if (f && !ev.set && !entry.redacted) entry.value = f.keys.get(key);
+      const fileValue = f?.keys.get(key);
+      if (fileValue !== undefined && !ev.set && !entry.redacted) {
+        if (isSecretKey(key) || isSecretValue(fileValue)) Object.assign(entry, { value: undefined, redacted: true });
+        else entry.value = fileValue;
+      }
     }
     config.push(entry);
   }
   const { subcommand: sub, args } = subcommand(p.argv);
-  return { subcommand: sub, args, config, warnings: tripUps(cmd, config, info) };
+  return { subcommand: sub, args, config, warnings: tripUps(cmd, config, info, files) };
 }
 
 /** GOFLAGS that envtrace set: the user's part and where it came from (envtrace's own flags left out). */
@@ -149,13 +154,16 @@ function setter(key: string, cmd: GoCommandEvents, go: GoCommandCollector, info:
       return at ? { setBy: `${who} at ${at.file}:${at.line}`, setAt: { pid, file: at.file, line: at.line } } : { setBy: who };
     }
   }
-  const envtraceSet = info.goEnv?.set.includes(key) ?? false;
+  const read = cmd.keys.get(key)?.read;
+  // NOTE: a GOFLAGS without envtrace's -overlay was replaced on the way (a Makefile's export).
+  const replaced = key === 'GOFLAGS' && !!read && !read.redacted && !/(^|\s)--?overlay=/.test(read.value ?? '');
+  const envtraceSet = (info.goEnv?.set.includes(key) ?? false) && !replaced;
   const inherited = info.goEnv?.inherited.includes(key) ?? false;
-  if (p.ppid === info.commandPid && p.pid !== info.commandPid && !inherited && !envtraceSet) {
+  if (p.ppid === info.commandPid && p.pid !== info.commandPid && (replaced || (!inherited && !envtraceSet))) {
     return { setBy: `${base(info.command[0] ?? '')} (pid ${p.ppid})` };
   }
   if (envtraceSet) return { setBy: 'envtrace' };
-  if (inherited) return {};
+  if (inherited && !replaced) return {};
   if (p.pid !== info.commandPid && !p.parent && info.goEnv) return { setBy: `parent process (pid ${p.ppid}, not traced)` };
   return {};
 }
@@ -176,7 +184,7 @@ const beneath = (p: string, dir: string): boolean => {
 };
 
 /** The settings users trip on, as sentences. */
-function tripUps(cmd: GoCommandEvents, config: GoConfigEntry[], info: RunInfo): string[] {
+function tripUps(cmd: GoCommandEvents, config: GoConfigEntry[], info: RunInfo, files: { source: GoConfigSource; file: string; keys: Map<string, string> }[]): string[] {
   const get = (k: string) => config.find((c) => c.key === k);
   const out: string[] = [];
   const from = (c: GoConfigEntry) => (c.file ? `${c.source} ${c.file}` : c.setBy ? `set by ${c.setBy}` : c.source);
@@ -186,7 +194,12 @@ function tripUps(cmd: GoCommandEvents, config: GoConfigEntry[], info: RunInfo): 
   const flags = get('GOFLAGS');
   if (flags?.source === 'environment' && flags.setBy && flags.setBy !== 'envtrace') {
     const lost = flags.value !== undefined && !/(^|\s)--?overlay=/.test(flags.value);
-    out.push(`GOFLAGS set by ${flags.setBy} replaces the go env file's GOFLAGS${lost ? " and envtrace's -overlay (programs this go command builds are not traced)" : ''}`);
+    out.push(`GOFLAGS injected by ${flags.setBy}${lost ? ": it replaces envtrace's -overlay, so programs this go command builds are not traced" : ''}`);
+  }
+  const fileFlags = files.find((f) => f.source === 'go env file' && (f.keys.get('GOFLAGS') ?? '') !== '');
+  if (flags?.source === 'environment' && fileFlags) {
+    const v = fileFlags.keys.get('GOFLAGS')!;
+    out.push(`GOFLAGS from the environment hides ${isSecretValue(v) ? 'the GOFLAGS' : `GOFLAGS=${v}`} in the go env file ${fileFlags.file}`);
   }
   const goos = get('GOOS')?.value;
   const goarch = get('GOARCH')?.value;

@@ -85,7 +85,9 @@ export async function prepareGoCommand(
   opts.log?.(`envtrace: building a traced go command from ${goroot} (${o.goVersion}; once, cached in ${dir})`);
   try {
     mkdirSync(join(tmp, 'bin'), { recursive: true });
-    const b = await run(go, ['build', `-overlay=${o.overlayPath}`, '-o', join(tmp, 'bin', EXE), 'cmd/go'], join(goroot, 'src'), env);
+    const overlay = cmdGoOverlay(o.overlayPath, goroot, tmp);
+    if (!overlay.patched) opts.log?.(`envtrace: note: ${o.goVersion}'s go command puts its own GOROOT/bin first on PATH for programs it runs; a go those run is the real one`);
+    const b = await run(go, ['build', `-overlay=${overlay.path}`, '-o', join(tmp, 'bin', EXE), 'cmd/go'], join(goroot, 'src'), env);
     if (!b.ok) return remember(`building cmd/go failed: ${b.out.split('\n').slice(0, 3).join(' / ')}`);
     // The traced go must find the same GOROOT (and so the same compile, link and vet) as the real one.
     const check = await run(join(tmp, 'bin', EXE), ['env', 'GOROOT', 'GOVERSION'], goroot, env);
@@ -104,6 +106,32 @@ export async function prepareGoCommand(
   const seconds = (Date.now() - started) / 1000;
   opts.log?.(`envtrace: traced go command ready (${seconds.toFixed(1)} s)`);
   return { bin, fresh: true, seconds };
+}
+
+// cmd/go puts $GOROOT/bin first on PATH for the programs `go run`, `go test` and
+// `go generate` start (base.AppendPATH): a traced program running `go` would get the real one.
+// The traced go puts its own directory before that.
+const APPEND_PATH = 'return append(base, pathVar+"="+cfg.GOROOTbin+string(os.PathListSeparator)+path)';
+const APPEND_PATH_SELF =
+  'if self, err := os.Executable(); err == nil && filepath.Dir(self) != cfg.GOROOTbin { return append(base, pathVar+"="+filepath.Dir(self)+string(os.PathListSeparator)+cfg.GOROOTbin+string(os.PathListSeparator)+path) }; ';
+
+/** The standard-library overlay plus cmd/go's AppendPATH patched (when its anchor is found exactly once). */
+function cmdGoOverlay(overlayPath: string, goroot: string, tmp: string): { path: string; patched: boolean } {
+  const file = join(goroot, 'src', 'cmd', 'go', 'internal', 'base', 'env.go');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { path: overlayPath, patched: false };
+  }
+  if (text.split(APPEND_PATH).length !== 2 || !text.includes('"path/filepath"')) return { path: overlayPath, patched: false };
+  const patched = join(tmp, 'base-env.go');
+  // Same line, so the file's line numbers do not move.
+  writeFileSync(patched, text.replace(APPEND_PATH, APPEND_PATH_SELF + APPEND_PATH));
+  const ov = JSON.parse(readFileSync(overlayPath, 'utf8')) as { Replace: Record<string, string> };
+  const path = join(tmp, 'overlay.json');
+  writeFileSync(path, JSON.stringify({ Replace: { ...ov.Replace, [file]: patched } }));
+  return { path, patched: true };
 }
 
 /** `env` with the traced go's directory first on PATH. */
