@@ -61,12 +61,12 @@ async function withSink(io: Io, output: string | undefined, fallback: 'out' | 'e
 
 /** Renders `run`; for JSON also prints the summary on stderr (unless the JSON goes there). */
 export async function emitRun(run: StoredRun, opts: OutputOptions, io: Io): Promise<void> {
-  const where = { id: run.info.id, dir: run.dir, cwd: run.info.cwd, state: runState(run.info) };
+  const where = { id: run.info.id, dir: run.dir, cwd: run.info.cwd, state: runState(run.info), goCommands: 0 };
   if (opts.format === 'json') {
     let summary: string[] = [];
     await withSink(io, opts.output, 'out', async (sink) => {
-      const { agg, stats } = await writeJsonReport(run, sink);
-      summary = summaryText(agg.totals(), stats, where);
+      const { agg, stats, goCommands } = await writeJsonReport(run, sink);
+      summary = summaryText(agg.totals(), stats, { ...where, goCommands: goCommands.size });
     });
     if (opts.textTo === 'err') io.err(summary.join('\n') + '\n');
     return;
@@ -77,8 +77,8 @@ export async function emitRun(run: StoredRun, opts: OutputOptions, io: Io): Prom
     lines = agg.traceLines();
     lines = placeDeferredLines(lines, await deferSites(lines, [run.info.cwd, ...agg.processes.map((p) => p.cwd)]));
   }
-  const blocks = opts.quiet ? [] : agg.processes.flatMap((p) => (goCommands.has(p.pid) ? goCommandText(p.pid, p.argv, goCommands.get(p.pid)!) : []));
-  const text = blocks.map((l) => l + '\n').join('') + renderText(agg, stats, where, opts.quiet, lines);
+  const blocks = opts.quiet ? [] : [...goCommands.values()].sort((a, b) => a.process.index - b.process.index).flatMap((g) => goCommandText(g.process.pid, g.process.argv, g.config));
+  const text = blocks.map((l) => l + '\n').join('') + renderText(agg, stats, { ...where, goCommands: goCommands.size }, opts.quiet, lines);
   await withSink(io, opts.output, opts.textTo, async (sink) => {
     await sink.write(text);
   });

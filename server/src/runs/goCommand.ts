@@ -76,9 +76,13 @@ export class GoCommandCollector implements RunVisitor {
  * GOARM64 and the like) are shown as its resolved configuration, not as the program's reads.
  */
 export function splitGoCommands(agg: RunVisitor, go: GoCommandCollector): RunVisitor {
-  const both = [agg, go];
   return {
-    process: (p) => both.forEach((v) => v.process?.(p)),
+    // A go command is a process of the report (kind go-command) but not one of the programs
+    // the aggregate counts and the summary names.
+    process: (p) => {
+      go.process(p);
+      if (!go.commands.has(p.pid)) agg.process?.(p);
+    },
     stack: (id, f) => agg.stack?.(id, f),
     goroutine: (pid, g, pg, start) => agg.goroutine?.(pid, g, pg, start),
     mark: (pid, g, kind, at) => agg.mark?.(pid, g, kind, at),

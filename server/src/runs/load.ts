@@ -21,12 +21,17 @@ export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOpt
 }
 
 /** Reads and aggregates a stored run in one streaming pass. */
-export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats; goCommands: Map<number, GoCommandConfig> }> {
+export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats; goCommands: GoCommands }> {
   const agg = new RunAggregate();
   const go = new GoCommandCollector();
   const stats = await readRun(run.dir, splitGoCommands(agg, go), readOptionsFor(run, extra));
-  return { agg, stats, goCommands: resolveGoCommands(go, run.info) };
+  const configs = resolveGoCommands(go, run.info);
+  const goCommands: GoCommands = new Map([...go.commands].map(([pid, c]) => [pid, { process: c.process, config: configs.get(pid)! }]));
+  return { agg, stats, goCommands };
 }
+
+/** The go commands of a run (not in the aggregate's processes): each process and its resolved configuration. */
+export type GoCommands = Map<number, { process: ProcessInfo; config: GoCommandConfig }>;
 
 /** A report event from a resolved event. */
 export function reportEvent(e: RunEvent): ReportEvent {
@@ -59,14 +64,13 @@ export function reportEvent(e: RunEvent): ReportEvent {
   return r;
 }
 
-function reportProcess(p: ProcessInfo, go: Map<number, GoCommandConfig>): ReportProcess {
+function reportProcess(p: ProcessInfo, cfg?: GoCommandConfig): ReportProcess {
   const r: ReportProcess = { pid: p.pid, ppid: p.ppid, parent: p.parent || null, argv: p.argv, cwd: p.cwd, start: p.start, end: p.end };
-  const cfg = go.get(p.pid);
   return cfg ? { ...r, kind: 'go-command', goCommand: cfg } : r;
 }
 
 /** Everything of the report except the events, from an aggregate. */
-export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats, go: Map<number, GoCommandConfig> = new Map()): Omit<Report, 'events'> {
+export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats, go: GoCommands = new Map()): Omit<Report, 'events'> {
   return {
     version: 1,
     id: run.info.id,
@@ -76,7 +80,9 @@ export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats, 
     exitCode: run.info.exitCode,
     runDir: run.dir,
     goVersion: run.info.goVersion ?? agg.processes.find((p) => p.goVersion)?.goVersion ?? null,
-    processes: agg.processes.map((p) => reportProcess(p, go)),
+    processes: [...agg.processes.map((p) => ({ p })), ...[...go.values()].map((g) => ({ p: g.process, cfg: g.config }))]
+      .sort((a, b) => a.p.index - b.p.index)
+      .map(({ p, cfg }) => reportProcess(p, cfg)),
     stacks: Object.fromEntries(agg.stacks),
     vars: agg.reportVars(),
     counts: reportCounts(agg),
@@ -100,7 +106,7 @@ export interface TextSink {
  * (for the summary). Events that appear between the two passes (a run still being
  * written) are left out, so ids and counts stay consistent.
  */
-export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats }> {
+export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats; goCommands: GoCommands }> {
   const { agg, stats, goCommands } = await aggregateRun(run, extra);
   const head = reportHead(run, agg, stats, goCommands);
   const { vars, counts, problems, ...first } = head;
@@ -115,6 +121,7 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
     run.dir,
     {
       event: (e, p) => {
+        if (goCommands.has(p.pid)) return; // described by processes[].goCommand, as in vars
         const k = (seen.get(p.index) ?? 0) + 1;
         seen.set(p.index, k);
         if (k > (limit.get(p.index) ?? 0)) return;
@@ -130,5 +137,5 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
   );
   await sink.write(buf);
   await sink.write(`\n ],\n "vars": ${JSON.stringify(vars)},\n "counts": ${JSON.stringify(counts)},\n "problems": ${JSON.stringify(problems)}\n}\n`);
-  return { agg, stats };
+  return { agg, stats, goCommands };
 }
