@@ -80,7 +80,7 @@ export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats, 
     exitCode: run.info.exitCode,
     runDir: run.dir,
     goVersion: run.info.goVersion ?? agg.processes.find((p) => p.goVersion)?.goVersion ?? null,
-    processes: [...agg.processes.map((p) => ({ p })), ...[...go.values()].map((g) => ({ p: g.process, cfg: g.config }))]
+    processes: [...agg.processes.map((p) => ({ p, cfg: undefined as GoCommandConfig | undefined })), ...[...go.values()].map((g) => ({ p: g.process, cfg: g.config }))]
       .sort((a, b) => a.p.index - b.p.index)
       .map(({ p, cfg }) => reportProcess(p, cfg)),
     stacks: Object.fromEntries(agg.stacks),

@@ -50,7 +50,6 @@ function buildEnv(o: PreparedOverlay, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
   // this build: the traced go must run on this machine whatever the user's settings say.
   Object.assign(out, { GOENV: 'off', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' });
   if (o.toolchain) out.GOROOT = o.toolchain.goroot;
-  else delete out.GOROOT;
   return out;
 }
 
