@@ -93,3 +93,8 @@ export function splitGoCommands(agg: RunVisitor, go: GoCommandCollector): RunVis
     },
   };
 }
+
+/** `visitor` without the go command processes and their events (the editor, diff and check read programs only). */
+export function withoutGoCommands(visitor: RunVisitor): RunVisitor {
+  return splitGoCommands(visitor, new GoCommandCollector());
+}
