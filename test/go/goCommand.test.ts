@@ -100,7 +100,7 @@ describe('envtrace traces the go command', () => {
     const flags = entry(inner, 'GOFLAGS');
     assert.deepEqual(flags.setAt, { pid: program.pid, file: join(dir, 'main.go'), line: 11 });
     assert.equal(r.report.counts.processes, 1, 'the program only: go commands are counted apart');
-    assert.match(r.text, /; 2 go commands\)/);
+    assert.match(r.text, /\(.*1 process\) · 2 go commands$/m);
   });
 
   test('--no-go-command: the real go runs, only the programs are traced', async () => {

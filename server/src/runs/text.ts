@@ -87,7 +87,7 @@ const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? o
 export function summaryText(t: Totals, stats: ReadStats, where: { id: string; dir: string; state?: RunState; goCommands?: number }): string[] {
   const lines = [
     // The counts the editor's status bar shows (runs/keyCount.ts), then the event figures.
-    `envtrace: ${plural(t.keysRead, 'key')} read · ${t.unsetKeys} unset · ${plural(t.races, 'race')} (${plural(t.reads, 'read')}, ${t.unsetReads} unset; ${plural(t.writes, 'write')}${t.clears ? `, ${plural(t.clears, 'clear')}` : ''}; ${plural(t.processes, 'process', 'processes')}${where.goCommands ? `; ${plural(where.goCommands, 'go command')}` : ''})`,
+    `envtrace: ${plural(t.keysRead, 'key')} read · ${t.unsetKeys} unset · ${plural(t.races, 'race')} (${plural(t.reads, 'read')}, ${t.unsetReads} unset; ${plural(t.writes, 'write')}${t.clears ? `, ${plural(t.clears, 'clear')}` : ''}; ${plural(t.processes, 'process', 'processes')})${where.goCommands ? ` · ${plural(where.goCommands, 'go command')}` : ''}`,
   ];
   const problems: string[] = [];
   if (stats.badLines) problems.push(`${plural(stats.badLines, 'unreadable line')} skipped`);
