@@ -44,5 +44,5 @@ export async function benchGoCommand({ root, prepared, work, env, rounds }) {
     const [r, tr] = [median(real), median(traced)];
     rows.push(`${`${name}:`.padEnd(33)}${r.toFixed(1)} ms real, ${tr.toFixed(1)} ms traced (+${(tr - r).toFixed(1)} ms)`);
   }
-  return [`traced go command, one-time build: ${buildSecs.toFixed(1)} s (patched std from the build cache)`, ...rows];
+  return [`traced go command, one-time build: ${buildSecs.toFixed(1)} s (your GOCACHE as it is: what earlier builds left is reused)`, ...rows];
 }

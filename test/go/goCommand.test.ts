@@ -103,6 +103,21 @@ describe('envtrace traces the go command', () => {
     assert.match(r.text, /\(.*1 process\) · 2 go commands$/m);
   });
 
+  test('a script that switches GOTOOLCHAIN: the switch is flagged and the switched-to go is said to be untraced', async () => {
+    const versions = readFileSync(join(root, 'test', 'fixtures', 'go', 'toolchains.txt'), 'utf8').split('\n').filter(Boolean);
+    const v = versions[versions.length - 1];
+    const script = join(work, 'switch.sh');
+    writeFileSync(script, `#!/bin/sh\nexport GOTOOLCHAIN=go${v}\nexec go env GOVERSION\n`, { mode: 0o755 });
+    const r = await run([script], '');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `go${v}\n`);
+    const [go] = goCommands(r.report);
+    assert.deepEqual(entry(go, 'GOTOOLCHAIN'), { key: 'GOTOOLCHAIN', value: `go${v}`, source: 'environment' });
+    const w = go.goCommand!.warnings;
+    assert.ok(w.includes(`GOTOOLCHAIN=go${v} (environment) selects another toolchain`), w.join('\n'));
+    assert.ok(w.some((x) => x.startsWith('switched toolchain: ran ') && x.includes(`go${v}`) && x.endsWith('which envtrace did not trace')), w.join('\n'));
+  });
+
   test('--no-go-command: the real go runs, only the programs are traced', async () => {
     const r = await run(['go', 'run', '.'], '', {}, app, ['--no-go-command']);
     assert.equal(r.code, 0, r.stderr);
