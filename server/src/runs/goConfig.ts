@@ -5,6 +5,7 @@
  * Sources come from the trace (what the process found in its environment, what it
  * os.Setenv'd as resolved) and from the files themselves (which one holds the key).
  */
+import { type Dirent, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { readRegularSync } from '../files/readRegular';
 import { splitGoFlags } from '../tracer/goflags';
@@ -178,6 +179,27 @@ function nearestGoMod(dir: string, read: ReadText = readText): string | null {
   }
 }
 
+/** go.mod files in the directories just below `dir` (two levels; links not followed; capped). */
+function goModsBelow(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string, depth: number): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true }).slice(0, 200);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'vendor' || e.name === 'testdata') continue;
+      const sub = join(d, e.name);
+      if (readText(join(sub, 'go.mod')) !== null) found.push(join(sub, 'go.mod'));
+      else if (depth < 2) walk(sub, depth + 1);
+    }
+  };
+  if (isAbsolute(dir)) walk(dir, 1);
+  return found.sort();
+}
+
 const beneath = (p: string, dir: string): boolean => {
   const rel = relative(dir, p);
   return !rel.startsWith('..') && !isAbsolute(rel);
@@ -191,6 +213,10 @@ function tripUps(cmd: GoCommandEvents, config: GoConfigEntry[], info: RunInfo, f
   const mod = get('GO111MODULE');
   const gomod = nearestGoMod(cmd.process.cwd);
   if (mod?.value === 'off' && gomod) out.push(`GO111MODULE=off (${from(mod)}) inside the module ${gomod}: go.mod is ignored`);
+  else if (mod?.value === 'off' && cmd.process.argv.some((a) => a.endsWith('...'))) {
+    const below = goModsBelow(cmd.process.cwd);
+    if (below.length) out.push(`GO111MODULE=off (${from(mod)}): the pattern reaches the module ${below[0]}${below.length > 1 ? ` (and ${below.length - 1} more)` : ''}, whose go.mod is ignored`);
+  }
   const flags = get('GOFLAGS');
   if (flags?.source === 'environment' && flags.setBy && flags.setBy !== 'envtrace') {
     const lost = flags.value !== undefined && !/(^|\s)--?overlay=/.test(flags.value);
