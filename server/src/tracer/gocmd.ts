@@ -95,8 +95,14 @@ export async function prepareGoCommand(
       return remember(`the built go reports GOROOT ${root ?? '?'} and ${version ?? '?'}, not ${goroot} and ${o.goVersion}`);
     }
     mkdirSync(dir, { recursive: true });
-    rmSync(bin, { recursive: true, force: true });
-    renameSync(join(tmp, 'bin'), bin);
+    // NOTE: a concurrent run may have finished first and be running its go: keep that one.
+    if (!existsSync(join(bin, EXE))) {
+      try {
+        renameSync(join(tmp, 'bin'), bin);
+      } catch (e) {
+        if (!existsSync(join(bin, EXE))) throw e;
+      }
+    }
   } catch (e) {
     return remember(`cannot build into ${dir}: ${(e as Error).message}`);
   } finally {
