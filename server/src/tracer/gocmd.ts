@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { PreparedOverlay } from './overlay';
 
@@ -50,6 +50,9 @@ function buildEnv(o: PreparedOverlay, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
   // this build: the traced go must run on this machine whatever the user's settings say.
   Object.assign(out, { GOENV: 'off', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' });
   if (o.toolchain) out.GOROOT = o.toolchain.goroot;
+  // NOTE: the build runs in GOROOT/src; a mirrored GOROOT's src is a symlink, and without a
+  // matching PWD the go command would see the resolved path, which the overlay does not name.
+  out.PWD = join(o.toolchain?.goroot ?? o.goroot, 'src');
   return out;
 }
 
@@ -89,11 +92,15 @@ export async function prepareGoCommand(
     const b = await run(go, ['build', `-overlay=${overlay.path}`, '-o', join(tmp, 'bin', EXE), 'cmd/go'], join(goroot, 'src'), env);
     if (!b.ok) return remember(`building cmd/go failed: ${b.out.split('\n').slice(0, 3).join(' / ')}`);
     // The traced go must find the same GOROOT (and so the same compile, link and vet) as the real one.
-    const check = await run(join(tmp, 'bin', EXE), ['env', 'GOROOT', 'GOVERSION'], goroot, env);
+    // It records (the overlay reached cmd/go's syscall) and finds the real GOROOT.
+    const probe = join(tmp, 'probe');
+    mkdirSync(probe);
+    const check = await run(join(tmp, 'bin', EXE), ['env', 'GOROOT', 'GOVERSION'], goroot, { ...env, ENVTRACE_DIR: probe, ENVTRACE_RUN: 'probe' });
     const [root, version] = check.out.split('\n');
     if (!check.ok || root !== goroot || version !== o.goVersion) {
       return remember(`the built go reports GOROOT ${root ?? '?'} and ${version ?? '?'}, not ${goroot} and ${o.goVersion}`);
     }
+    if (!readdirSync(probe).some((n) => n.endsWith('.jsonl'))) return remember(`the overlay did not reach ${o.goVersion}'s cmd/go build (the built go records nothing)`);
     mkdirSync(dir, { recursive: true });
     // NOTE: a concurrent run may have finished first and be running its go: keep that one.
     if (!existsSync(join(bin, EXE))) {
