@@ -158,5 +158,6 @@ const lines = [
   `plain build, fresh GOCACHE:      ${cold.toFixed(2)} s; rebuild ${warm.toFixed(2)} s`,
   `first traced build (warm cache): ${first.toFixed(2)} s (+${(first - warm).toFixed(2)} s); later ${again.toFixed(2)} s`,
 ];
+lines.push(...(await (await import('./bench/gocmd.mjs')).benchGoCommand({ root, prepared, work, env, rounds: ROUNDS })));
 console.log(lines.join('\n'));
 rmSync(work, { recursive: true, force: true });

@@ -15,6 +15,7 @@ export interface EnvtraceConfig {
   'runs.show': RunsShow;
   'redact.patterns': string[];
   'runs.fullEnvironment': boolean;
+  'runs.traceGoCommand': boolean;
   'codeLens.enabled': boolean;
   'inlayHints.enabled': boolean;
   'check.enabled': boolean;
@@ -31,6 +32,7 @@ export const configDefaults: Readonly<EnvtraceConfig> = Object.freeze({
   'runs.show': 'latest',
   'redact.patterns': [],
   'runs.fullEnvironment': false,
+  'runs.traceGoCommand': true,
   'codeLens.enabled': true,
   'inlayHints.enabled': true,
   'check.enabled': true,

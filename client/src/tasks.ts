@@ -29,6 +29,7 @@ export function cliArgs(def: EnvtraceTaskDefinition, folder: string, cfg = readC
   args.push('--keep', String(cfg['runs.keep']), '--stack', String(cfg.stackDepth));
   for (const p of cfg['redact.patterns']) args.push('--redact', p);
   if (cfg['runs.fullEnvironment']) args.push('--full-env');
+  if (!cfg['runs.traceGoCommand']) args.push('--no-go-command');
   if (def.label) args.push('--label', def.label);
   args.push(...(def.flags ?? []), '--', ...def.command);
   return args;

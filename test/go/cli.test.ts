@@ -68,10 +68,12 @@ describe('envtrace CLI on a real Go program', () => {
     assert.equal(rep.version, 1);
     assert.equal(rep.exitCode, 0);
     assert.deepEqual(rep.command, ['go', 'run', '.']);
-    assert.equal(rep.processes.length, 2);
-    const [parent, child] = rep.processes;
+    // The traced go command (kind go-command) started the program, which started its child.
+    assert.equal(rep.processes.length, 3);
+    const [go, parent, child] = rep.processes;
+    assert.equal(go.kind, 'go-command');
     assert.equal(child.parent, parent.pid);
-    assert.equal(parent.parent, null);
+    assert.equal(parent.parent, go.pid);
     const read = rep.events.find((e) => e.key === 'APP_MODE' && e.pid === parent.pid)!;
     assert.equal(read.op, 'getenv');
     assert.equal(read.api, 'os.Getenv');

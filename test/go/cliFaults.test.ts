@@ -158,7 +158,7 @@ describe('envtrace CLI: permissions and faults', () => {
       await running; // resolves once every holder of envtrace's stdout (the program too) is gone
 
       const list = await envtrace(['runs', '--dir', store], { cwd: app });
-      assert.match(list.stdout, /^\S+ +\S+ \S+ +interrupted +1 +go run \.$/m, list.stdout);
+      assert.match(list.stdout, /^\S+ +\S+ \S+ +interrupted +2 +go run \.$/m, list.stdout);
       const json = JSON.parse((await envtrace(['runs', '--json', '--dir', store], { cwd: app })).stdout) as { state: string; end: null }[];
       assert.deepEqual([json[0].state, json[0].end], ['interrupted', null]);
       const rep = await envtrace(['report', '--dir', store], { cwd: app });

@@ -53,6 +53,7 @@ describe('settings in untrusted workspaces', () => {
     'runs.show': false,
     'redact.patterns': false,
     'runs.fullEnvironment': false,
+    'runs.traceGoCommand': false, // builds cmd/go from the user's own GOROOT, not from the workspace
     'codeLens.enabled': false,
     'inlayHints.enabled': false,
     'check.enabled': false,

@@ -11,8 +11,9 @@ import { runsCommand } from '../../server/src/cli/runs';
 import { createRun, storeRoot } from '../../server/src/runs/store';
 
 test('trace flags: both spellings, repeatable --redact, the command after --', () => {
-  const { flags, command } = parseTraceFlags(['--stack', '4', '--race', '--label=ci', '--redact', 'A', '--redact=B', '--no-redact', '--full-env', '--keep', '3', '--dir', 'x', '--quiet', '--format=json', '--output', '-', '--', 'go', 'test', '--', './...']);
-  assert.deepEqual(flags, { stack: 4, race: true, label: 'ci', redact: ['A', 'B'], noRedact: true, fullEnv: true, keep: 3, dir: 'x', quiet: true, format: 'json', output: '-', go: undefined });
+  const { flags, command } = parseTraceFlags(['--stack', '4', '--race', '--label=ci', '--redact', 'A', '--redact=B', '--no-redact', '--full-env', '--keep', '3', '--dir', 'x', '--quiet', '--format=json', '--output', '-', '--no-go-command', '--', 'go', 'test', '--', './...']);
+  assert.deepEqual(flags, { stack: 4, race: true, label: 'ci', redact: ['A', 'B'], noRedact: true, fullEnv: true, keep: 3, dir: 'x', quiet: true, format: 'json', output: '-', go: undefined, goCommand: false });
+  assert.equal(parseTraceFlags(['go', 'test']).flags.goCommand, true, 'the go command is traced by default');
   assert.deepEqual(command, ['go', 'test', '--', './...']);
   assert.deepEqual(parseTraceFlags(['make', '-j2']).command, ['make', '-j2']);
   assert.equal(parseTraceFlags([]).flags.keep, 20);

@@ -9,6 +9,7 @@ import { ObservationsBuilder, type ObservedRun, type Observations, type RunMeta 
 import { replayReport } from './reportReplay';
 import { readRun, type ReadOptions, type ReadStats } from '../runs/reader';
 import { readOptionsFor } from '../runs/load';
+import { withoutGoCommands } from '../runs/goCommand';
 import { listRuns, readRunInfo, type RunInfo, type StoredRun } from '../runs/store';
 
 /** Which stored runs are shown: the newest, all of them, or the N newest (combined). */
@@ -73,7 +74,7 @@ export async function addRun(builder: ObservationsBuilder, source: RunSource, ex
   const observer = builder.beginRun(metaFromInfo(run.dir, run.info));
   let stats: ReadStats;
   try {
-    stats = await readRun(run.dir, observer, readOptionsFor(run, extra));
+    stats = await readRun(run.dir, withoutGoCommands(observer), readOptionsFor(run, extra));
   } catch (e) {
     // e.g. the directory became unreadable: keep what was read, say why once
     if (strict) throw new RunSourceError(`${run.dir}: ${(e as Error).message}`);

@@ -4,6 +4,7 @@
  * the root has no default found unset). One streaming pass per run, through the same reader
  * and aggregate `envtrace report` uses.
  */
+import { withoutGoCommands } from '../runs/goCommand';
 import { relative, sep } from 'node:path';
 import { RunAggregate } from '../runs/aggregate';
 import { readOptionsFor } from '../runs/load';
@@ -75,7 +76,7 @@ class CheckVisitor extends RunAggregate {
 /** Runs `race` and `required-unset` over one stored run; locations relative to `root`. */
 export async function checkRun(run: StoredRun, root: string, required: Set<string>, raceLevel: RaceLevel, noDefault: Set<string> = new Set(), observers: RunObserver[] = []): Promise<RunCheck> {
   const v = new CheckVisitor(root, required, noDefault, observers);
-  await readRun(run.dir, v, readOptionsFor(run));
+  await readRun(run.dir, withoutGoCommands(v), readOptionsFor(run));
   const findings: RawFinding[] = [];
   const worst = RACE_LEVELS.indexOf(raceLevel);
   for (const [key, race] of v.races()) {

@@ -8,6 +8,11 @@ import { ObservationsBuilder, type Observations } from '../analysis/observations
 import { scanTree } from '../scan/index';
 import { storeRoot } from '../runs/store';
 import { escapeControls } from '../runs/text';
+import { diffGoCommands, goConfigDiffText, type GoCommandSide } from '../analysis/goConfigDiff';
+import { aggregateRun } from '../runs/load';
+import { readRunInfo } from '../runs/store';
+import type { Report } from '../runs/report';
+import { readRegularSync } from '../files/readRegular';
 
 /**
  * `envtrace diff [--format text|json] [--dir DIR] [--root DIR] RUN_A RUN_B`: compares two runs
@@ -52,7 +57,8 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     if (message) io.err(`envtrace: ${name}: ${escapeControls(message)}\n`);
   }
   const diff = diffRuns(a, b, await sitesFor(root ? resolve(io.cwd, root) : io.cwd, root !== undefined));
-  io.out(format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : renderDiffText(diff));
+  const goCommands = diffGoCommands(await goCommandsOf(a.runs[0]?.source), await goCommandsOf(b.runs[0]?.source));
+  io.out(format === 'json' ? JSON.stringify({ ...diff, goCommands }, null, 2) + '\n' : renderDiffText(diff) + goConfigDiffText(goCommands).map((l) => l + '\n').join(''));
   return 0;
 }
 
@@ -84,5 +90,20 @@ async function sitesFor(root: string, explicit: boolean): Promise<DiffSites | un
     return { root: scan.root, sites: scan.sites };
   } catch {
     return undefined; // e.g. the parser's wasm is missing: places from frames instead
+  }
+}
+
+/** The go commands of a run directory or a JSON report (none when it cannot be read). */
+async function goCommandsOf(source: string | undefined): Promise<GoCommandSide[]> {
+  if (!source) return [];
+  try {
+    if (statSync(source).isDirectory()) {
+      const { goCommands } = await aggregateRun({ dir: source, info: await readRunInfo(source) });
+      return [...goCommands.values()].sort((x, y) => x.process.index - y.process.index).map((g) => ({ argv: g.process.argv, config: g.config }));
+    }
+    const report = JSON.parse(readRegularSync(source, { maxBytes: 256 << 20 }).toString('utf8')) as Report;
+    return report.processes.filter((p) => p.kind === 'go-command' && p.goCommand).map((p) => ({ argv: p.argv, config: p.goCommand! }));
+  } catch {
+    return [];
   }
 }

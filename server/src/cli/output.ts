@@ -13,6 +13,7 @@ import type { StoredRun } from '../runs/store';
 import { runState } from '../runs/liveness';
 import { renderText, summaryText } from '../runs/text';
 import { CliError, type Io } from './io';
+import { goCommandText } from '../runs/goCommandText';
 
 /** Where and how to render. */
 export interface OutputOptions {
@@ -60,23 +61,24 @@ async function withSink(io: Io, output: string | undefined, fallback: 'out' | 'e
 
 /** Renders `run`; for JSON also prints the summary on stderr (unless the JSON goes there). */
 export async function emitRun(run: StoredRun, opts: OutputOptions, io: Io): Promise<void> {
-  const where = { id: run.info.id, dir: run.dir, cwd: run.info.cwd, state: runState(run.info) };
+  const where = { id: run.info.id, dir: run.dir, cwd: run.info.cwd, state: runState(run.info), goCommands: 0 };
   if (opts.format === 'json') {
     let summary: string[] = [];
     await withSink(io, opts.output, 'out', async (sink) => {
-      const { agg, stats } = await writeJsonReport(run, sink);
-      summary = summaryText(agg.totals(), stats, where);
+      const { agg, stats, goCommands } = await writeJsonReport(run, sink);
+      summary = summaryText(agg.totals(), stats, { ...where, goCommands: goCommands.size });
     });
     if (opts.textTo === 'err') io.err(summary.join('\n') + '\n');
     return;
   }
-  const { agg, stats } = await aggregateRun(run);
+  const { agg, stats, goCommands } = await aggregateRun(run);
   let lines: TraceLine[] | undefined;
   if (!opts.quiet) {
     lines = agg.traceLines();
     lines = placeDeferredLines(lines, await deferSites(lines, [run.info.cwd, ...agg.processes.map((p) => p.cwd)]));
   }
-  const text = renderText(agg, stats, where, opts.quiet, lines);
+  const blocks = opts.quiet ? [] : [...goCommands.values()].sort((a, b) => a.process.index - b.process.index).flatMap((g) => goCommandText(g.process.pid, g.process.argv, g.config));
+  const text = blocks.map((l) => l + '\n').join('') + renderText(agg, stats, { ...where, goCommands: goCommands.size }, opts.quiet, lines);
   await withSink(io, opts.output, opts.textTo, async (sink) => {
     await sink.write(text);
   });

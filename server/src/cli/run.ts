@@ -15,6 +15,10 @@ import { createRun, pruneRuns, workspaceKey, writeRunInfo, type StoredRun } from
 import { storeFor } from './storeDir';
 import { recorderIdentity } from '../runs/liveness';
 import { redactArgv } from '../tracer/argv';
+import { prepareGoCommand, withGoCommandFirst } from '../tracer/gocmd';
+import { defaultCacheDir } from '../tracer/overlay';
+import { splitGoFlags } from '../tracer/goflags';
+import { GO_CONFIG_KEYS } from '../runs/goCommand';
 
 /** Runs a program and returns its trimmed stdout, or null when it fails. */
 export function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -72,6 +76,10 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     throw new CliError(`--output: directory ${dirname(resolve(io.cwd, flags.output))} does not exist`);
   }
   const overlay = await overlayFor(flags, io);
+  const goCommand = flags.goCommand
+    ? await prepareGoCommand(overlay, { cacheBase: dirname(defaultCacheDir(io.env)), env: io.env, log: (m) => io.err(m + '\n') })
+    : null;
+  if (goCommand && 'error' in goCommand) io.err(`envtrace: warning: the go command itself is not traced (${goCommand.error}); running with the real go\n`);
   // From here the run is on disk: a stop (the editor's Stop, Ctrl-C) before the command starts
   // ends it stored, with the signal's status, instead of killing envtrace half-way.
   const held = holdSignals();
@@ -85,20 +93,23 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     await writeRunInfo(run.dir, run.info);
     io.err(`envtrace: the first traced build with ${overlay.goVersion} recompiles part of the standard library (a few seconds; later builds are cached)\n`);
   }
-  const env = traceEnv(
+  run.info.goCommand = !goCommand ? { traced: false, note: 'off (--no-go-command)' } : 'error' in goCommand ? { traced: false, note: goCommand.error } : { traced: true };
+  const tracedEnv = traceEnv(
     {
       overlayPath: overlay.overlayPath, goflags: overlay.goflags, command, runDir: run.dir, runId: run.info.id,
       stack: flags.stack, redact: flags.redact, noRedact: flags.noRedact, fullEnv: flags.fullEnv, hashKey: key, race: flags.race,
     },
     io.env,
   );
+  run.info.goEnv = goEnvOf(io.env, tracedEnv, overlay.goflags);
+  const env = goCommand && 'bin' in goCommand ? withGoCommandFirst(tracedEnv, goCommand.bin) : tracedEnv;
   // Traced processes watch this FIFO and die with envtrace, even when it is killed with SIGKILL.
   const alive = aliveFifo(run.dir);
   if (alive) env[SETTINGS.alive] = alive.path;
   let code: number;
   try {
     // No await between this look and runTraced: its handlers take over from `held` in this tick.
-    code = held.first ? signalStatus(held.first) : await runTraced(command, { cwd: io.cwd, env, stdinIsTty: process.stdin.isTTY === true, held });
+    code = held.first ? signalStatus(held.first) : await runTraced(command, { cwd: io.cwd, env, stdinIsTty: process.stdin.isTTY === true, held, onSpawn: (pid) => (run.info.commandPid = pid) });
   } catch (e) {
     if (e instanceof SpawnError) {
       await writeRunInfo(run.dir, { ...run.info, end: new Date().toISOString(), exitCode: 127 });
@@ -115,4 +126,15 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (traced) markBuilt(overlay.overlayPath);
   await emitRun({ dir: run.dir, info }, { format: flags.format, output: flags.output, quiet: flags.quiet, textTo: 'err' }, io);
   return code;
+}
+
+/** What envtrace put in the command's environment, for naming where the go command's settings came from. */
+function goEnvOf(base: NodeJS.ProcessEnv, traced: NodeJS.ProcessEnv, userGoFlags: string): NonNullable<StoredRun['info']['goEnv']> {
+  const keys = [...GO_CONFIG_KEYS];
+  const user = new Set(splitGoFlags(userGoFlags));
+  return {
+    inherited: keys.filter((k) => (base[k] ?? '') !== ''),
+    set: keys.filter((k) => (traced[k] ?? '') !== (base[k] ?? '')),
+    addedGoFlags: splitGoFlags(traced.GOFLAGS ?? '').filter((f) => !user.has(f)),
+  };
 }

@@ -19,10 +19,12 @@ export interface TraceFlags {
   format: 'text' | 'json';
   output: string | undefined;
   go: string | undefined;
+  /** Also trace the go command itself (off with --no-go-command). */
+  goCommand: boolean;
 }
 
 const VALUE_FLAGS = new Set(['stack', 'label', 'redact', 'keep', 'dir', 'format', 'output', 'go']);
-const BOOL_FLAGS = new Set(['race', 'no-redact', 'full-env', 'quiet']);
+const BOOL_FLAGS = new Set(['race', 'no-redact', 'full-env', 'quiet', 'no-go-command']);
 
 function positiveInt(name: string, v: string, max: number): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new CliError(`--${name} wants a whole number from 1 to ${max}, not "${v}"`);
@@ -34,7 +36,7 @@ function positiveInt(name: string, v: string, max: number): number {
  * at the first argument that is not a flag. `allowed` limits the flags a subcommand accepts.
  */
 export function parseTraceFlags(args: string[], allowed?: Set<string>): { flags: TraceFlags; command: string[] } {
-  const flags: TraceFlags = { stack: 16, race: false, label: null, redact: [], noRedact: false, fullEnv: false, keep: DEFAULT_KEEP, dir: undefined, quiet: false, format: 'text', output: undefined, go: undefined };
+  const flags: TraceFlags = { stack: 16, race: false, label: null, redact: [], noRedact: false, fullEnv: false, keep: DEFAULT_KEEP, dir: undefined, quiet: false, format: 'text', output: undefined, go: undefined, goCommand: true };
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
@@ -51,6 +53,7 @@ export function parseTraceFlags(args: string[], allowed?: Set<string>): { flags:
       if (name === 'race') flags.race = true;
       else if (name === 'no-redact') flags.noRedact = true;
       else if (name === 'full-env') flags.fullEnv = true;
+      else if (name === 'no-go-command') flags.goCommand = false;
       else flags.quiet = true;
       continue;
     }

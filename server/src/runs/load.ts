@@ -7,6 +7,8 @@ import { readRun, type ProcessInfo, type ReadOptions, type ReadStats, type RunEv
 import type { Report, ReportEvent, ReportProcess } from './report';
 import type { StoredRun } from './store';
 import { JsonStrings, reportEventJson } from './eventJson';
+import { GoCommandCollector, splitGoCommands } from './goCommand';
+import { resolveGoCommands, type GoCommandConfig } from './goConfig';
 
 /** Reader options for a stored run: module lookup from its cwd, GOROOT and module cache from run.json. */
 export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOptions {
@@ -19,11 +21,17 @@ export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOpt
 }
 
 /** Reads and aggregates a stored run in one streaming pass. */
-export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats }> {
+export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats; goCommands: GoCommands }> {
   const agg = new RunAggregate();
-  const stats = await readRun(run.dir, agg, readOptionsFor(run, extra));
-  return { agg, stats };
+  const go = new GoCommandCollector();
+  const stats = await readRun(run.dir, splitGoCommands(agg, go), readOptionsFor(run, extra));
+  const configs = resolveGoCommands(go, run.info);
+  const goCommands: GoCommands = new Map([...go.commands].map(([pid, c]) => [pid, { process: c.process, config: configs.get(pid)! }]));
+  return { agg, stats, goCommands };
 }
+
+/** The go commands of a run (not in the aggregate's processes): each process and its resolved configuration. */
+export type GoCommands = Map<number, { process: ProcessInfo; config: GoCommandConfig }>;
 
 /** A report event from a resolved event. */
 export function reportEvent(e: RunEvent): ReportEvent {
@@ -56,12 +64,13 @@ export function reportEvent(e: RunEvent): ReportEvent {
   return r;
 }
 
-function reportProcess(p: ProcessInfo): ReportProcess {
-  return { pid: p.pid, ppid: p.ppid, parent: p.parent || null, argv: p.argv, cwd: p.cwd, start: p.start, end: p.end };
+function reportProcess(p: ProcessInfo, cfg?: GoCommandConfig): ReportProcess {
+  const r: ReportProcess = { pid: p.pid, ppid: p.ppid, parent: p.parent || null, argv: p.argv, cwd: p.cwd, start: p.start, end: p.end };
+  return cfg ? { ...r, kind: 'go-command', goCommand: cfg } : r;
 }
 
 /** Everything of the report except the events, from an aggregate. */
-export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats): Omit<Report, 'events'> {
+export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats, go: GoCommands = new Map()): Omit<Report, 'events'> {
   return {
     version: 1,
     id: run.info.id,
@@ -71,7 +80,9 @@ export function reportHead(run: StoredRun, agg: RunAggregate, stats: ReadStats):
     exitCode: run.info.exitCode,
     runDir: run.dir,
     goVersion: run.info.goVersion ?? agg.processes.find((p) => p.goVersion)?.goVersion ?? null,
-    processes: agg.processes.map(reportProcess),
+    processes: [...agg.processes.map((p) => ({ p, cfg: undefined as GoCommandConfig | undefined })), ...[...go.values()].map((g) => ({ p: g.process, cfg: g.config }))]
+      .sort((a, b) => a.p.index - b.p.index)
+      .map(({ p, cfg }) => reportProcess(p, cfg)),
     stacks: Object.fromEntries(agg.stacks),
     vars: agg.reportVars(),
     counts: reportCounts(agg),
@@ -95,9 +106,9 @@ export interface TextSink {
  * (for the summary). Events that appear between the two passes (a run still being
  * written) are left out, so ids and counts stay consistent.
  */
-export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats }> {
-  const { agg, stats } = await aggregateRun(run, extra);
-  const head = reportHead(run, agg, stats);
+export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats; goCommands: GoCommands }> {
+  const { agg, stats, goCommands } = await aggregateRun(run, extra);
+  const head = reportHead(run, agg, stats, goCommands);
   const { vars, counts, problems, ...first } = head;
   const open = JSON.stringify(first, null, 1);
   await sink.write(open.slice(0, -2) + ',\n "events": [');
@@ -110,6 +121,7 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
     run.dir,
     {
       event: (e, p) => {
+        if (goCommands.has(p.pid)) return; // described by processes[].goCommand, as in vars
         const k = (seen.get(p.index) ?? 0) + 1;
         seen.set(p.index, k);
         if (k > (limit.get(p.index) ?? 0)) return;
@@ -125,5 +137,5 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
   );
   await sink.write(buf);
   await sink.write(`\n ],\n "vars": ${JSON.stringify(vars)},\n "counts": ${JSON.stringify(counts)},\n "problems": ${JSON.stringify(problems)}\n}\n`);
-  return { agg, stats };
+  return { agg, stats, goCommands };
 }

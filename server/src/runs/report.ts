@@ -3,6 +3,7 @@
  * a stable format that tests and other tools read. docs/FORMATS.md section 3.
  */
 import type { Op } from './records';
+import type { GoCommandConfig } from './goConfig';
 
 /** One traced process. Times are Unix milliseconds. */
 export interface ReportProcess {
@@ -15,6 +16,10 @@ export interface ReportProcess {
   start: number;
   /** Time of the process's last recorded event (the recorder writes no exit record). */
   end: number;
+  /** "go-command" for a go command traced by `envtrace run` (absent for other programs). */
+  kind?: 'go-command';
+  /** A go command's subcommand, arguments and resolved configuration. */
+  goCommand?: GoCommandConfig;
 }
 
 /** One stack frame. `file` is absolute whenever it can be mapped (trimpath builds included). */

@@ -40,6 +40,12 @@ export interface RunInfo {
   firstBuild?: boolean;
   /** True when the run was recorded with `--no-redact`: its command line is shown in clear. */
   noRedact?: boolean;
+  /** The pid of the command envtrace started (a go command whose parent it is names it: "set by make"). */
+  commandPid?: number;
+  /** Why the go command itself was not traced (its build failed, or --no-go-command: "off"). */
+  goCommand?: { traced: boolean; note?: string };
+  /** What envtrace put in the command's environment for the go command (analysis/goConfig.ts). */
+  goEnv?: { inherited: string[]; set: string[]; addedGoFlags: string[] };
 }
 
 /** A stored run: its directory and run.json. */
@@ -158,6 +164,13 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
     pidStart: typeof r.pidStart === 'string' ? r.pidStart : null,
     host: typeof r.host === 'string' ? r.host : null,
     ...(r.noRedact === true ? { noRedact: true } : {}),
+    ...(Number.isSafeInteger(r.commandPid) ? { commandPid: r.commandPid } : {}),
+    ...(r.goCommand && typeof r.goCommand === 'object' && typeof r.goCommand.traced === 'boolean'
+      ? { goCommand: { traced: r.goCommand.traced, ...(typeof r.goCommand.note === 'string' ? { note: r.goCommand.note } : {}) } }
+      : {}),
+    ...(r.goEnv && Array.isArray(r.goEnv.inherited) && Array.isArray(r.goEnv.set) && Array.isArray(r.goEnv.addedGoFlags)
+      ? { goEnv: { inherited: r.goEnv.inherited.map(String), set: r.goEnv.set.map(String), addedGoFlags: r.goEnv.addedGoFlags.map(String) } }
+      : {}),
   };
 }
 

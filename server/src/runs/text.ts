@@ -84,10 +84,10 @@ export function raceLineText(key: string, race: ReportRace, cwd: string): string
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 
 /** The summary lines. */
-export function summaryText(t: Totals, stats: ReadStats, where: { id: string; dir: string; state?: RunState }): string[] {
+export function summaryText(t: Totals, stats: ReadStats, where: { id: string; dir: string; state?: RunState; goCommands?: number }): string[] {
   const lines = [
     // The counts the editor's status bar shows (runs/keyCount.ts), then the event figures.
-    `envtrace: ${plural(t.keysRead, 'key')} read · ${t.unsetKeys} unset · ${plural(t.races, 'race')} (${plural(t.reads, 'read')}, ${t.unsetReads} unset; ${plural(t.writes, 'write')}${t.clears ? `, ${plural(t.clears, 'clear')}` : ''}; ${plural(t.processes, 'process', 'processes')})`,
+    `envtrace: ${plural(t.keysRead, 'key')} read · ${t.unsetKeys} unset · ${plural(t.races, 'race')} (${plural(t.reads, 'read')}, ${t.unsetReads} unset; ${plural(t.writes, 'write')}${t.clears ? `, ${plural(t.clears, 'clear')}` : ''}; ${plural(t.processes, 'process', 'processes')})${where.goCommands ? ` · ${plural(where.goCommands, 'go command')}` : ''}`,
   ];
   const problems: string[] = [];
   if (stats.badLines) problems.push(`${plural(stats.badLines, 'unreadable line')} skipped`);
@@ -97,7 +97,7 @@ export function summaryText(t: Totals, stats: ReadStats, where: { id: string; di
   if (where.state === 'interrupted') lines.push('envtrace: warning: run interrupted (the envtrace recording it ended without finishing it): showing what it recorded');
   if (where.state === 'running') lines.push('envtrace: note: run still being recorded: showing what it recorded so far');
   for (const note of stats.notes ?? []) lines.push(`envtrace: skipped ${escapeControls(note)}`);
-  if (!t.processes) {
+  if (!t.processes && !where.goCommands) {
     lines.push('envtrace: warning: no traced Go process ran (only programs built by the go command beneath envtrace are traced)');
   }
   lines.push(`envtrace: run ${escapeControls(where.id)} stored in ${escapeControls(where.dir)}`);
@@ -108,7 +108,7 @@ export function summaryText(t: Totals, stats: ReadStats, where: { id: string; di
  * The whole text output: trace lines and race warnings (unless quiet), then the summary.
  * `lines`: the trace lines to print when not the aggregate's own (deferred calls placed).
  */
-export function renderText(agg: RunAggregate, stats: ReadStats, where: { id: string; dir: string; cwd: string; state?: RunState }, quiet = false, lines?: readonly TraceLine[]): string {
+export function renderText(agg: RunAggregate, stats: ReadStats, where: { id: string; dir: string; cwd: string; state?: RunState; goCommands?: number }, quiet = false, lines?: readonly TraceLine[]): string {
   const out: string[] = [];
   if (!quiet) {
     for (const l of lines ?? agg.traceLines()) out.push(traceLineText(l, where.cwd));

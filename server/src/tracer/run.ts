@@ -18,6 +18,8 @@ export interface RunTracedOptions {
   stdinIsTty?: boolean;
   /** Signals held while the run was set up: released once the forwarding handlers are installed. */
   held?: HeldSignals;
+  /** Called with the command's pid once it started (run.json keeps it to name the go command's parent). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** A command that could not be started (not found, not executable): one line for the user. */
@@ -70,6 +72,7 @@ export function runTraced(command: string[], opts: RunTracedOptions): Promise<nu
     const ownGroup = !opts.stdinIsTty && process.platform !== 'win32';
     const child = spawn(command[0], command.slice(1), { cwd: opts.cwd, env: opts.env, stdio: 'inherit', detached: ownGroup });
     const guard = child.pid ? startGuard(child.pid, ownGroup) : null;
+    if (child.pid) opts.onSpawn?.(child.pid);
     const handlers = FORWARDED.map((sig) => {
       const h = () => {
         // NOTE: a terminal's Ctrl-C goes to the whole foreground process group; forwarding it
