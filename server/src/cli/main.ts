@@ -2,15 +2,6 @@
  * The `envtrace` command line: dispatches to one module per subcommand.
  * Exit codes: the traced command's status for runs; 0 ok, 1 findings/failure, 2 usage or input error.
  */
-import { scanCommand } from './scan';
-import { runCommand } from './run';
-import { reportCommand } from './report';
-import { runsCommand } from './runs';
-import { envCommand } from './env';
-import { doctorCommand } from './doctor';
-import { diffCommand } from './diff';
-import { lspCommand } from './lsp';
-import { checkCommand } from './check';
 import { VERSION } from './version';
 import { CliError, type Io, nodeIo } from './io';
 import { UnsafeWriteError } from '../files/writeSafe';
@@ -18,16 +9,19 @@ import { escapeControls } from '../runs/text';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
-const commands: Record<string, Command> = {
-  scan: scanCommand,
-  run: runCommand,
-  report: reportCommand,
-  runs: runsCommand,
-  env: envCommand,
-  doctor: doctorCommand,
-  diff: diffCommand,
-  lsp: lspCommand,
-  check: checkCommand,
+// NOTE: each subcommand is loaded when it runs, not at start-up: `envtrace -- cmd` then never
+// evaluates the language server, the scanner or the check engine (~60 ms of the bundle's
+// start-up on a 2-core machine; docs/FORMATS.md "Start-up").
+const commands: Record<string, () => Promise<Command>> = {
+  scan: async () => (await import('./scan.js')).scanCommand,
+  run: async () => (await import('./run.js')).runCommand,
+  report: async () => (await import('./report.js')).reportCommand,
+  runs: async () => (await import('./runs.js')).runsCommand,
+  env: async () => (await import('./env.js')).envCommand,
+  doctor: async () => (await import('./doctor.js')).doctorCommand,
+  diff: async () => (await import('./diff.js')).diffCommand,
+  lsp: async () => (await import('./lsp.js')).lspCommand,
+  check: async () => (await import('./check.js')).checkCommand,
 };
 
 const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env access of Go programs
@@ -54,9 +48,9 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
       return 0;
     }
     const load = commands[first];
-    if (load) return await load(rest, io);
+    if (load) return await (await load())(rest, io);
     // `envtrace [flags] -- cmd` is `envtrace run [flags] -- cmd`.
-    if (first === '--' || first.startsWith('-')) return await runCommand(argv, io);
+    if (first === '--' || first.startsWith('-')) return await (await commands.run())(argv, io);
     io.err(`envtrace: unknown command "${first}"\n${usage}\n`);
     return 2;
   } catch (e) {
