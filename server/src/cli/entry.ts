@@ -3,12 +3,13 @@
  * how a finished CLI sets the exit code. No imports, so bin.ts stays a few hundred bytes.
  */
 
-/** Whether `argv` runs a command under trace (`envtrace -- cmd`, `envtrace [flags] -- cmd`, `envtrace run …`). */
-export function isRunArgv(argv: readonly string[]): boolean {
+/**
+ * Whether the run-only bundle serves `argv`: a traced command (`envtrace -- cmd`,
+ * `envtrace [flags] -- cmd`, `envtrace run …`) or the usage and version, which need no subcommand.
+ */
+export function runBundleServes(argv: readonly string[]): boolean {
   const first = argv[0];
-  if (first === undefined) return false;
-  if (first === 'run' || first === '--') return true;
-  return first.startsWith('-') && !['-h', '--help', '--version'].includes(first);
+  return first === undefined || first === 'run' || first === 'help' || first === 'version' || first.startsWith('-');
 }
 
 /** Runs `main` on the process's argv and sets the exit code (70 for an internal error). */
