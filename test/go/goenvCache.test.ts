@@ -19,19 +19,22 @@ function writeWrapper(bin: string, log: string, prefix: string, mtime: number): 
   utimesSync(go, mtime, mtime);
 }
 
-const starts = (log: string) => readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('env ')).length;
-
-test('go env is asked once per go binary; a changed binary is asked again and its answer used', async () => {
+/** A temp dir with a logging `go` wrapper first on PATH, and a cache dir for prepareOverlay. */
+function setup(): { bin: string; log: string; cacheDir: string; env: NodeJS.ProcessEnv; cwd: string } {
   const base = mkdtempSync(join(tmpdir(), 'envtrace-goenv-'));
   const bin = join(base, 'bin');
   mkdirSync(bin);
   const log = join(base, 'go.log');
   writeFileSync(log, '');
-  const cacheDir = join(base, 'cache');
-  const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, GOFLAGS: '' };
   writeWrapper(bin, log, '', 1_700_000_000);
-  const cwd = fixture('hello');
+  const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, GOFLAGS: '' };
+  return { bin, log, cacheDir: join(base, 'cache'), env, cwd: fixture('hello') };
+}
 
+const starts = (log: string) => readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('env ')).length;
+
+test('go env is asked once per go binary; a changed binary is asked again and its answer used', async () => {
+  const { bin, log, cacheDir, env, cwd } = setup();
   const a = await prepareOverlay({ cwd, cacheDir, env });
   const b = await prepareOverlay({ cwd, cacheDir, env });
   assert.equal(starts(log), 1, 'the second run reuses the cached answer');
@@ -54,15 +57,7 @@ test('go env is asked once per go binary; a changed binary is asked again and it
 });
 
 test('a corrupt or foreign go env cache file is ignored and replaced', async () => {
-  const base = mkdtempSync(join(tmpdir(), 'envtrace-goenv-'));
-  const bin = join(base, 'bin');
-  mkdirSync(bin);
-  const log = join(base, 'go.log');
-  writeFileSync(log, '');
-  const cacheDir = join(base, 'cache');
-  const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, GOFLAGS: '' };
-  writeWrapper(bin, log, '', 1_700_000_000);
-  const cwd = fixture('hello');
+  const { log, cacheDir, env, cwd } = setup();
   const a = await prepareOverlay({ cwd, cacheDir, env });
   const [file] = readdirSync(join(cacheDir, 'goenv'));
   const path = join(cacheDir, 'goenv', file);
