@@ -8,7 +8,9 @@
 // A last row loads a run of 100,000 distinct keys read at one call site (and diffs it with
 // itself) against a baseline of as many events on one key, in the same process: the
 // ratio shows whether the work per key stays constant (issue 10's scale trap).
-// Usage: node scripts/bench-server.mjs [--events N] [--keys N] [--keep DIR] [--many-keys-only]
+// The report row (issue 17): `envtrace report --format json` of the run, in a fresh process,
+// against reading the same run files (cat) in the same run; goal ≤ 1.5 s.
+// Usage: node scripts/bench-server.mjs [--events N] [--keys N] [--keep DIR] [--many-keys-only] [--report-only]
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,6 +25,7 @@ const EVENTS = Number(flag('--events', 1_000_000));
 const keep = flag('--keep', null);
 const KEYS = Number(flag('--keys', 100_000));
 const manyKeysOnly = args.includes('--many-keys-only');
+const reportOnly = args.includes('--report-only');
 const PKGS = 10;
 const FILES = 10;
 const FUNCS = 10; // per file: 10 × 10 × 10 = 1,000 sites, plus one helper per package
@@ -130,6 +133,11 @@ for (let proc = 0; proc < PROCS; proc++) {
 // 3. Measure in a fresh process (cold JIT, its own peak RSS), after the generated files are
 // flushed so that the disk writes of step 2 do not count as load time.
 spawnSync('sync');
+reportPhase();
+if (reportOnly) {
+  if (!keep) rmSync(base, { recursive: true, force: true });
+  process.exit(0);
+}
 const child = `
 const { loadObservations } = require(${JSON.stringify(join(out, 'analysis', 'loadObservations.js'))});
 const { mergeContext, observationsForFile } = require(${JSON.stringify(join(out, 'analysis', 'merge.js'))});
@@ -261,6 +269,32 @@ async function lspPhase() {
   console.log(`  peak RSS of the server process ${peakMB.toFixed(0)} MB   goal ≤ 300 MB ${mark(peakMB <= 300)}`);
   console.log(`  runtime data in lenses: ${runtime ? 'yes' : 'NO'}; ${lensCount} lenses on ${files.length} files; ${diagnosticFiles} files got diagnostics; first lens (builds the merge context) ${firstLensMs.toFixed(0)} ms`);
   console.log(`  code lens p50 ${q(lensMs, 0.5).toFixed(2)} ms, p95 ${q(lensMs, 0.95).toFixed(2)} ms over ${lensMs.length}; hover p50 ${q(hoverMs, 0.5).toFixed(2)} ms, p95 ${q(hoverMs, 0.95).toFixed(2)} ms over ${hoverMs.length}   goal p95 ≤ 20 ms ${mark(Math.max(q(lensMs, 0.95), q(hoverMs, 0.95)) <= 20)}`);
+}
+
+/** Median wall seconds (and CPU seconds of the child) of `runs` runs of `cmd` through /bin/sh, output to /dev/null. */
+function timeShell(cmd, runs) {
+  const walls = [];
+  const cpus = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync('/bin/sh', ['-c', `${cmd} >/dev/null`], { encoding: 'utf8', cwd: ws });
+    walls.push((performance.now() - t) / 1000);
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  }
+  walls.sort((a, b) => a - b);
+  return { median: walls[walls.length >> 1], min: walls[0] };
+}
+
+/** `envtrace report --format json` of the run against reading its files, in this run; goal ≤ 1.5 s. */
+function reportPhase() {
+  spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  const q = (p) => `'${p.replace(/'/g, `'\\''`)}'`;
+  const runs = 3;
+  const cat = timeShell(`cat ${q(runDir)}/*.jsonl`, runs);
+  const report = timeShell(`${q(process.execPath)} ${q(join(root, 'dist', 'cli.js'))} report --format json ${q(runDir)}`, runs);
+  const f = (x) => x.toFixed(2);
+  console.log(`report --format json of ${EVENTS} events: median ${f(report.median)} s (min ${f(report.min)}) over ${runs}; reading the run files (cat) ${f(cat.median)} s`);
+  console.log(`summary report: ${f(report.median)} s, ${(report.median / cat.median).toFixed(0)}× reading the files; goal ≤ 1.5 s: ${report.median <= 1.5 ? 'met' : 'missed'}`);
 }
 
 /** Writes a run of `n` getenv events at one call site, with key(i) as the key of event i. */

@@ -28,7 +28,11 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The `envtrace` executable is a small loader (bin.ts) of one of two bundles: the run path
+  // alone for `envtrace -- cmd` (its start-up, issue 17), or the whole CLI.
+  build({ ...common, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/cli/mainRun.ts'], outfile: 'dist/cli-run.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js' }),
   // Parse worker threads of the scanner (loaded by server.js and cli.js from beside them).
   build({ ...common, entryPoints: ['server/src/scan/worker.ts'], outfile: 'dist/scan-worker.js' }),
 ]);

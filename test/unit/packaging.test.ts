@@ -25,6 +25,8 @@ const required = [
   'dist/client.js',
   'dist/server.js',
   'dist/cli.js',
+  'dist/cli-run.js',
+  'dist/cli-main.js',
   'dist/scan-worker.js',
   'dist/web-tree-sitter.wasm',
   'dist/tree-sitter-go.wasm',

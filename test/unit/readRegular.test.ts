@@ -49,6 +49,15 @@ test('symlinks out of the workspace (to a file, through a directory, to a device
     assert.ok(outside);
   }));
 
+test('a walked path (scan/walk.ts) is opened as given; a symlink there is still resolved and checked', () =>
+  layout(async (ws) => {
+    const walked = { within: ws, walked: true };
+    for (const p of [join(ws, 'sub', 'a.go'), join(ws, 'inside-link.go')]) assert.equal(readRegularSync(p, walked).toString(), 'package a\n');
+    assert.throws(() => readRegularSync(join(ws, 'outside-link.go'), walked), refused(/^a symlink to .*secret\.go, outside /));
+    assert.throws(() => readRegularSync(join(ws, 'zero.go'), walked), refused(/^a symlink to \/dev\/zero, outside /));
+    assert.throws(() => readRegularSync(join(ws, 'fifo.go'), walked), refused(/^not a regular file \(a FIFO\)$/));
+  }));
+
 test('a FIFO is refused at once (the open does not wait for a writer), a directory too', () =>
   layout(async (ws) => {
     await assert.rejects(readRegular(join(ws, 'fifo.go'), { within: ws }), refused(/^not a regular file \(a FIFO\)$/));

@@ -27,7 +27,8 @@ function importClosure(entry: string): Map<string, string[]> {
         bare.push(spec);
         continue;
       }
-      const base = path.resolve(path.dirname(file), spec);
+      // A lazy `import('./x.js')` names the compiled file of x.ts (TypeScript's node16 rule).
+      const base = path.resolve(path.dirname(file), spec.replace(/\.js$/, ''));
       const found = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => existsSync(f));
       assert.ok(found, `${file}: import ${spec} resolves`);
       todo.push(found);

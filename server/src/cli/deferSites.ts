@@ -7,7 +7,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { TraceLine } from '../runs/aggregate';
 import { findModules } from '../runs/modules';
-import { createScanner, type Site } from '../scan/index';
+import type { Site } from '../scan/index';
 import { readGoFile } from '../scan/readGo';
 
 // `defer os.Unsetenv(`, `defer o.Setenv(` (an alias), `defer Unsetenv(` (a dot import): the
@@ -38,6 +38,8 @@ export async function deferSites(lines: readonly TraceLine[], cwds: readonly str
     byModule.set(mod.dir, files);
   }
   if (!byModule.size) return () => undefined;
+  // Loaded here, not at the top: a bundle would otherwise evaluate the scanner at start-up.
+  const { createScanner } = await import('../scan/index.js');
   const scanner = await createScanner();
   const sites = new Map<string, Site[]>();
   for (const [dir, files] of byModule) {

@@ -40,8 +40,10 @@ export async function overlayFor(flags: TraceFlags, io: Io): Promise<PreparedOve
 /** Creates a run in the store (with run.json) and drops runs beyond --keep. */
 export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, command: string[], mode: 'run' | 'env', io: Io): Promise<{ run: StoredRun; key: string }> {
   const root = storeFor(flags.dir, io);
+  // git runs while the store is checked and its key read.
+  const git = capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env);
   const key = await workspaceKey(root);
-  const gitCommit = await capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env);
+  const gitCommit = await git;
   const run = await createRun(root, {
     label: flags.label,
     // NOTE: run.json keeps the command line for `runs`, reports, diffs and hovers: secret

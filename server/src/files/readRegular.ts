@@ -19,6 +19,12 @@ export interface ReadLimits {
   within?: string | readonly string[];
   /** Files larger than this (bytes) are refused. Undefined: no cap (the caller streams). */
   maxBytes?: number;
+  /**
+   * The path was listed by a walk of `within` that entered no symlinked directory (scan/walk.ts):
+   * it is opened as given with NOFOLLOW, which spares resolving every path; only a path that
+   * is itself a symlink is resolved and checked as without this flag.
+   */
+  walked?: boolean;
 }
 
 /** A file that was not read, with a one-line reason (`zero.go: not a regular file (a character device)`). */
@@ -181,14 +187,28 @@ export async function readRegularText(path: string, limits: ReadLimits = {}): Pr
   return (await readRegular(path, limits)).toString('utf8');
 }
 
+/** Opens a walked path that is not a symlink itself; undefined for a symlink (to be resolved and checked). */
+function openWalked(path: string): number | undefined {
+  try {
+    return openSync(path, FLAGS | NOFOLLOW);
+  } catch (e) {
+    // NOTE: ELOOP on Linux and macOS, EMLINK on FreeBSD: the path is a symlink.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') return undefined;
+    throw e;
+  }
+}
+
 /** The synchronous readRegular (the scanner reads thousands of small files in batches). */
 export function readRegularSync(path: string, limits: ReadLimits = {}): Buffer {
-  const { file, flags } = targetSync(path, limits);
-  let fd: number;
-  try {
-    fd = openSync(file, flags);
-  } catch (e) {
-    throw refusal(path, e);
+  let fd = limits.walked ? openWalked(path) : undefined;
+  if (fd === undefined) {
+    const { file, flags } = targetSync(path, limits);
+    try {
+      fd = openSync(file, flags);
+    } catch (e) {
+      throw refusal(path, e);
+    }
   }
   try {
     const st = fstatSync(fd);

@@ -196,6 +196,9 @@ export async function listRuns(root: string): Promise<StoredRun[]> {
 
 /** Deletes all but the newest `keep` runs (sparing runs another envtrace is still running); returns the deleted ids. */
 export async function pruneRuns(root: string, keep: number, now = Date.now()): Promise<string[]> {
+  // No more entries than runs to keep: nothing to delete, and no run.json to read (start-up).
+  const names = await readdir(join(root, 'runs')).catch(() => []);
+  if (names.length <= keep) return [];
   const runs = await listRuns(root);
   const running = (r: StoredRun) => runState(r.info, now) === 'running';
   const old = runs.slice(Math.max(0, keep)).filter((r) => !running(r));

@@ -36,7 +36,7 @@ type Header = { pkgName: string; imports: string[] };
 /** Sent to a worker: the files of the tree and the shared counter of the next one to take. */
 export interface LoadRequest {
   /** `within`: the root files must stay inside once symlinks are resolved. */
-  load: { paths: string[]; next: SharedArrayBuffer; within: string };
+  load: { paths: string[]; next: SharedArrayBuffer; within: string; walked?: boolean };
 }
 
 /** A worker's batch: for each file its index, byte length, and facts (when parsed). */
@@ -63,11 +63,12 @@ export function takeFiles(
   parse: ((text: string) => FileFacts | null) | null,
   each: (f: LoadedFile) => void,
   pause: () => boolean = () => false,
+  walked = false,
 ): boolean {
   for (;;) {
     const i = Atomics.add(next, 0, 1);
     if (i >= paths.length) return true;
-    const read = readGoFile(paths[i], within);
+    const read = readGoFile(paths[i], within, walked);
     if (typeof read === 'string') {
       each({ index: i, bytes: EMPTY, env: false, text: null, facts: undefined, skipped: read });
       if (pause()) return false;
@@ -108,10 +109,18 @@ export function serveLoad(req: LoadRequest['load'], parse: ((text: string) => Fi
     );
     files = [];
   };
-  takeFiles(req.paths, req.within, next, parse, (f) => {
-    files.push(f);
-    if (files.length >= BATCH_FILES) flush();
-  });
+  takeFiles(
+    req.paths,
+    req.within,
+    next,
+    parse,
+    (f) => {
+      files.push(f);
+      if (files.length >= BATCH_FILES) flush();
+    },
+    undefined,
+    req.walked,
+  );
   flush();
   post({ done: true });
 }
@@ -135,7 +144,7 @@ export async function loadFiles(
   workers: number,
   parse: (text: string) => FileFacts | null,
   each: (path: string, f: LoadedFile) => void,
-  options: { signal?: AbortSignal; onProgress?(done: number, total: number): void; onSkip?(path: string, reason: string): void } = {},
+  options: { signal?: AbortSignal; onProgress?(done: number, total: number): void; onSkip?(path: string, reason: string): void; walked?: boolean } = {},
 ): Promise<void> {
   const shared = new SharedArrayBuffer(4);
   const next = new Int32Array(shared);
@@ -177,7 +186,7 @@ export async function loadFiles(
         worker.on('exit', () => resolve());
       }),
     );
-    worker.postMessage({ load: { paths, next: shared, within } } satisfies LoadRequest);
+    worker.postMessage({ load: { paths, next: shared, within, walked: options.walked } } satisfies LoadRequest);
   }
   try {
     let sliceEnd = 0;
@@ -188,7 +197,7 @@ export async function loadFiles(
         break;
       }
       sliceEnd = performance.now() + SLICE_MS;
-      const finished = takeFiles(paths, within, next, parse, take, () => performance.now() > sliceEnd);
+      const finished = takeFiles(paths, within, next, parse, take, () => performance.now() > sliceEnd, options.walked);
       progress();
       if (finished) break;
       await new Promise<void>((r) => setImmediate(r));

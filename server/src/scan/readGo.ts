@@ -7,10 +7,11 @@ export const MAX_GO_FILE = 16 << 20;
 /**
  * The bytes of a Go file inside `within`, or the reason it was skipped: not a regular file
  * (a FIFO, /dev/zero), a symlink out of `within`, larger than MAX_GO_FILE, or gone.
+ * `walked`: the path comes from a walk of `within` that entered no symlinked directory (ReadLimits).
  */
-export function readGoFile(path: string, within: string): Buffer | string {
+export function readGoFile(path: string, within: string, walked = false): Buffer | string {
   try {
-    return readRegularSync(path, { within, maxBytes: MAX_GO_FILE });
+    return readRegularSync(path, { within, maxBytes: MAX_GO_FILE, walked });
   } catch (e) {
     return e instanceof UnreadableFile ? e.reason : `not readable (${whyUnreadable(e)})`;
   }

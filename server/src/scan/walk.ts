@@ -2,9 +2,9 @@
  * The scanner's only IO: walks a directory tree for Go files and go.mod files and feeds
  * them to a WorkspaceIndex.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ScanResult } from './types';
 import { loadFiles, type LoadedFile } from './loadPool';
 import type { WorkspaceIndex } from './workspace';
@@ -104,7 +104,8 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
     // This thread and the workers read, pre-filter and parse side by side (loadPool.ts);
     // the index gets the files in path order, as from a sequential read.
     const loaded: (LoadedFile | undefined)[] = new Array(goFiles.length);
-    await loadFiles(goFiles, root, options.workers, (text) => index.extract(text), (_, f) => (loaded[f.index] = f), options);
+    const walked = realInside(from, root);
+    await loadFiles(goFiles, root, options.workers, (text) => index.extract(text), (_, f) => (loaded[f.index] = f), { ...options, walked });
     loaded.forEach((f, i) => {
       if (!f) return;
       index.setLoaded(goFiles[i], f.bytes, f.env, f.text, f.facts, f.header);
@@ -122,6 +123,20 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
     options,
   );
   return files;
+}
+
+/**
+ * Whether `dir` resolves to a place inside `root` (resolved too). Then every file a walk of
+ * `dir` lists (listGoFiles enters no symlinked directory) is inside `root`, and its path
+ * need not be resolved before it is read (ReadLimits.walked).
+ */
+function realInside(dir: string, root: string): boolean {
+  try {
+    const rel = relative(realpathSync.native(root), realpathSync.native(dir));
+    return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
+  } catch {
+    return false;
+  }
 }
 
 /** Loads the index's root from disk and returns what `envtrace scan --json` prints. */

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSy
 import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findGo, goEnv, GoToolchainError } from './goenv';
+import { cachedGoEnv } from './goenvCache';
 import { TOOLCHAIN_FILE, userOverlay } from './goflags';
 import { applyPatch, PATCHES, PatchError } from './patches';
 
@@ -94,14 +95,16 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
   // stale one does no harm), and dropping an -overlay from a GOFLAGS that holds nothing else
   // would make the go command fall back to the go env file's GOFLAGS, which the real build
   // does not use.
-  let ge = await goEnv(go, opts.cwd, env);
+  const cacheBase = opts.cacheDir ?? defaultCacheDir(env);
+  // `go env` answers are cached per go binary, environment and project (goenvCache.ts).
+  const askGo = (bin: string, e: NodeJS.ProcessEnv) => cachedGoEnv(join(cacheBase, 'goenv'), bin, opts.cwd, e, () => goEnv(bin, opts.cwd, e));
+  let ge = await askGo(go, env);
   let toolchain: PreparedOverlay['toolchain'];
   if (ge.gomodcache && isBeneath(ge.goroot, ge.gomodcache)) {
-    const cacheBase = opts.cacheDir ?? defaultCacheDir(env);
     const mirror = mirrorGoroot(ge.goroot, join(cacheBase, 'goroot', `${ge.goVersion}-${sha(ge.goroot).slice(0, 8)}`));
     toolchain = { goroot: mirror, bin: join(mirror, 'bin') };
     const mirrorGo = join(mirror, 'bin', process.platform === 'win32' ? 'go.exe' : 'go');
-    ge = await goEnv(mirrorGo, opts.cwd, { ...env, GOROOT: mirror, GOTOOLCHAIN: 'local' });
+    ge = await askGo(mirrorGo, { ...env, GOROOT: mirror, GOTOOLCHAIN: 'local' });
   }
   const goSrc = opts.goSourceDir ?? findGoSourceDir();
   const originals = PATCHES.map((p) => {
@@ -112,7 +115,7 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
     return readFileSync(path, 'utf8');
   });
   const key = sha(ge.goroot, ge.goVersion, recorderHash(goSrc), ...originals).slice(0, 20);
-  const dir = join(opts.cacheDir ?? defaultCacheDir(env), key);
+  const dir = join(cacheBase, key);
   const base = join(dir, 'overlay.json');
   let fresh = false;
   if (!existsSync(base)) {
@@ -148,7 +151,7 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
   }
   const tcFile = join(dir, TOOLCHAIN_FILE);
   if (toolchain && !existsSync(tcFile)) writeFileSync(tcFile, JSON.stringify(toolchain));
-  const overlayPath = mergeUserOverlay(base, dir, opts.cacheDir ?? defaultCacheDir(env), ge.goflags, opts.cwd);
+  const overlayPath = mergeUserOverlay(base, dir, cacheBase, ge.goflags, opts.cwd);
   return {
     overlayPath, go: ge.go, goroot: ge.goroot, goVersion: ge.goVersion, goos: ge.goos, goarch: ge.goarch,
     gomodcache: ge.gomodcache, goflags: ge.goflags, fresh, toolchain,
