@@ -6,7 +6,9 @@
 // dies however it dies (SIGKILL included), because the dirty pages belong to the kernel's page
 // cache, not to the process. The file grows in chunks of etChunk bytes, each allocated with
 // fallocate (so a full disk fails here, not as a SIGBUS on a later store) and mapped on its
-// own; a mapping is never moved or unmapped, so writers need no lock. The unused tail of the
+// own; a mapping is never moved, so writers need no lock, and it is unmapped once all its
+// bytes are written (the process's resident memory stays at about the chunks being
+// filled, while the kernel writes the rest back at its own pace). The unused tail of the
 // last chunk (and the bytes of a record a killed process had reserved but not filled) reads
 // as zero bytes: readers skip NULs between records (docs/FORMATS.md section 2).
 //
@@ -38,6 +40,8 @@ var etMapped struct {
 	failed etatomic.Bool   // a chunk could not be made: write(2) from now on
 	mu     etsync.Mutex    // held while a chunk is made
 	chunks [etMaxChunks]etatomic.Pointer[etChunkMem]
+	filled [etMaxChunks]etatomic.Uint32 // bytes copied into each chunk
+	mems   [etMaxChunks][]byte           // the mappings, for Munmap
 	write  func(fd uintptr, b []byte) // the write(2) path
 }
 
@@ -75,10 +79,16 @@ func etMapWrite(fd uintptr, b []byte) {
 		return
 	}
 	for len(b) > 0 {
-		c := etMapped.chunks[start/etChunk].Load()
-		k := copy(c[start%etChunk:], b)
+		i := start / etChunk
+		k := copy(etMapped.chunks[i].Load()[start%etChunk:], b)
 		b = b[k:]
 		start += uint64(k)
+		if etMapped.filled[i].Add(uint32(k)) == etChunk {
+			// Every byte of the chunk is written: no reservation refers to it any more.
+			etMapped.chunks[i].Store(nil)
+			Munmap(etMapped.mems[i])
+			etMapped.mems[i] = nil
+		}
 	}
 }
 
@@ -100,6 +110,7 @@ func etMapChunk(i uint64) *etChunkMem {
 		return nil
 	}
 	c := (*etChunkMem)(etunsafe.Pointer(&m[0]))
+	etMapped.mems[i] = m
 	etMapped.chunks[i].Store(c)
 	return c
 }
