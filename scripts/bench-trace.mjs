@@ -133,19 +133,21 @@ const gns = Object.fromEntries(Object.entries(gSamples).map(([k, v]) => [k, medi
 // The exit record: a traced goroutine with one read, minus its untraced cost and minus a traced read's extra cost.
 const exitRecord = gns['goroutine+read traced'] - gns['goroutine+read untraced'] - (ns.traced - ns.untraced);
 
-// Bytes per traced event, from one traced run of the binary.
-run(overlayBin, ['-test.run=^$', '-test.bench=Getenv', '-test.benchtime=100000x'], {
+// Bytes per traced event: the record bytes of one traced run of BenchmarkGetenv over its events
+// (a mapped process file, on Linux, ends in the zero bytes of its last chunk: no record).
+run(overlayBin, ['-test.run=^$', '-test.bench=^BenchmarkGetenv$', '-test.benchtime=100000x'], {
   cwd: mod,
   env: { ...env, ENVTRACE_DIR: traceDir, ENVTRACE_RUN: 'bench' },
 });
-// A mapped process file (Linux) ends in the zero bytes of its last chunk: they are no record.
-const recordBytes = (file) => {
-  const b = readFileSync(file);
+let bytes = 0;
+let events = 0;
+for (const f of readdirSync(traceDir)) {
+  const b = readFileSync(join(traceDir, f));
   let end = b.length;
   while (end > 0 && b[end - 1] === 0) end--;
-  return end;
-};
-const bytes = readdirSync(traceDir).reduce((a, f) => a + recordBytes(join(traceDir, f)), 0);
+  bytes += end;
+  events += b.subarray(0, end).toString('latin1').split('{"t":"E"').length - 1;
+}
 
 // 2. First traced build on a warm cache (fresh GOCACHE warmed by a plain build).
 const gocache = join(work, 'gocache');
@@ -209,7 +211,7 @@ if (process.env.BENCH_MODULES !== '0') {
 const f1 = (x) => x.toFixed(1);
 const f2 = (x) => x.toFixed(2);
 const met = (ok) => (ok ? 'met' : 'MISSED');
-const tracedPerEvent = bytes / 100000;
+const tracedPerEvent = bytes / events;
 const lines = [
   `envtrace bench:trace — ${prepared.goVersion} ${prepared.goos}/${prepared.goarch}, median of ${ROUNDS} rounds`,
   `os.Getenv untraced:              ${f1(ns.untraced)} ns`,
