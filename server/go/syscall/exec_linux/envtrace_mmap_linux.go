@@ -20,16 +20,18 @@
 package syscall
 
 import (
-	etatomic "sync/atomic"
 	etsync "sync"
+	etatomic "sync/atomic"
 	etunsafe "unsafe"
 )
 
 //envtrace:begin
 
 const (
-	etChunk     = 1 << 20
-	etMaxChunks = 1 << 15 // 32 GB per process file; records past it go through write(2)
+	etChunk = 1 << 20
+	// 4 GB per process file (~27 million events); records past it go through write(2). Small,
+	// as the tables below sit in every program built with the overlay and the GC scans them.
+	etMaxChunks = 1 << 12
 )
 
 type etChunkMem [etChunk]byte
@@ -41,8 +43,8 @@ var etMapped struct {
 	mu     etsync.Mutex    // held while a chunk is made
 	chunks [etMaxChunks]etatomic.Pointer[etChunkMem]
 	filled [etMaxChunks]etatomic.Uint32 // bytes copied into each chunk
-	mems   [etMaxChunks][]byte           // the mappings, for Munmap
-	write  func(fd uintptr, b []byte) // the write(2) path
+	mems   [etMaxChunks][]byte          // the mappings, for Munmap
+	write  func(fd uintptr, b []byte)   // the write(2) path
 }
 
 func init() {
