@@ -1,12 +1,15 @@
 // `npm run bench:trace`: cost of one os.Getenv untraced, with the overlay compiled in but
 // tracing off, and traced (one write(2) per event into a temp dir), measured in one run;
 // the cost of a goroutine's exit record (GX) and of the exit hook for goroutines without
-// events; plus the extra seconds of the first traced build (fresh GOCACHE). Prints figures only.
+// events; plus the extra seconds of the first traced build (fresh GOCACHE) of hello and of two
+// real modules from the module cache (gin, caarlos0/env: `go build ./...` and `go test ./...`,
+// untraced then traced). Prints figures, each row's ratio, and a summary line per goal of issue 17.
+// BENCH_MODULES=0 skips the real modules.
 // "secrets known": a secret in the environment whose length equals the read value's, so
 // every traced read pays the copy check (keyed hash + lookup), the worst case.
 // BENCH_GO_SRC=<dir> measures the recorder fragments of another checkout (e.g. main's server/go).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,7 +28,7 @@ function run(cmd, args, opts = {}) {
 }
 
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'server'], { cwd: root });
-const { prepareOverlay } = require(join(root, 'out', 'server', 'src', 'tracer', 'overlay.js'));
+const { prepareOverlay, traceEnv } = require(join(root, 'out', 'server', 'src', 'tracer', 'overlay.js'));
 
 const work = mkdtempSync(join(tmpdir(), 'envtrace-bench-'));
 const mod = join(work, 'mod');
@@ -78,7 +81,7 @@ const env = prepared.toolchain
   : baseEnv;
 const overlayFlag = `-overlay=${prepared.overlayPath}`;
 
-// 1. ns per os.Getenv: two test binaries, three settings, interleaved rounds, medians.
+// 1. ns per os.Getenv: two test binaries, four settings, interleaved rounds, medians.
 const plainBin = join(work, 'plain.test');
 const overlayBin = join(work, 'overlay.test');
 run('go', ['test', '-c', '-o', plainBin, '.'], { cwd: mod, env });
@@ -130,12 +133,21 @@ const gns = Object.fromEntries(Object.entries(gSamples).map(([k, v]) => [k, medi
 // The exit record: a traced goroutine with one read, minus its untraced cost and minus a traced read's extra cost.
 const exitRecord = gns['goroutine+read traced'] - gns['goroutine+read untraced'] - (ns.traced - ns.untraced);
 
-// Bytes per traced event, from one traced run of the binary.
-run(overlayBin, ['-test.run=^$', '-test.bench=Getenv', '-test.benchtime=100000x'], {
+// Bytes per traced event: the record bytes of one traced run of BenchmarkGetenv over its events
+// (a mapped process file, on Linux, ends in the zero bytes of its last chunk: no record).
+run(overlayBin, ['-test.run=^$', '-test.bench=^BenchmarkGetenv$', '-test.benchtime=100000x'], {
   cwd: mod,
   env: { ...env, ENVTRACE_DIR: traceDir, ENVTRACE_RUN: 'bench' },
 });
-const bytes = readdirSync(traceDir).reduce((a, f) => a + statSync(join(traceDir, f)).size, 0);
+let bytes = 0;
+let events = 0;
+for (const f of readdirSync(traceDir)) {
+  const b = readFileSync(join(traceDir, f));
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  bytes += end;
+  events += b.subarray(0, end).toString('latin1').split('{"t":"E"').length - 1;
+}
 
 // 2. First traced build on a warm cache (fresh GOCACHE warmed by a plain build).
 const gocache = join(work, 'gocache');
@@ -145,19 +157,90 @@ const warm = run('go', ['build', '-o', join(work, 'a'), '.'], { cwd: mod, env: c
 const first = run('go', ['build', overlayFlag, '-o', join(work, 'b'), '.'], { cwd: mod, env: cacheEnv }).secs;
 const again = run('go', ['build', overlayFlag, '-o', join(work, 'b'), '.'], { cwd: mod, env: cacheEnv }).secs;
 
+// 3. Real modules: a fresh GOCACHE per module, warmed by an untraced build and test run; then
+// the untraced figures (warm), the first traced ones and the later traced ones.
+const MODULES = [
+  ['github.com/gin-gonic/gin', 'v1.12.0'],
+  ['github.com/caarlos0/env/v11', 'v11.4.2'],
+];
+const modcache = run('go', ['env', 'GOMODCACHE'], { env }).stdout.trim();
+function copyModule(path, version) {
+  const parts = path.split('/');
+  const src = join(modcache, ...parts.slice(0, -1), `${parts.at(-1)}@${version}`);
+  if (!statSync(src, { throwIfNoEntry: false })?.isDirectory()) {
+    run('go', ['mod', 'download', `${path}@${version}`], { cwd: mod, env: { ...env, GOFLAGS: '-mod=mod' } });
+  }
+  const dir = join(work, path.replace(/\//g, '_'));
+  cpSync(src, dir, { recursive: true });
+  const writable = (d) => {
+    chmodSync(d, 0o755);
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) writable(join(d, e.name));
+      else chmodSync(join(d, e.name), 0o644);
+    }
+  };
+  writable(dir);
+  return dir;
+}
+const modRows = [];
+if (process.env.BENCH_MODULES !== '0') {
+  for (const [path, version] of MODULES) {
+    const dir = copyModule(path, version);
+    const menv = { ...env, GOCACHE: join(work, `gocache-${modRows.length}`), GOFLAGS: '-mod=mod' };
+    const runDir = join(work, `run-${modRows.length}`);
+    mkdirSync(runDir);
+    const tenv = traceEnv({ overlayPath: prepared.overlayPath, goflags: '-mod=mod', runDir, runId: 'bench', command: ['go', 'test'] }, menv);
+    const go = (args, e) => spawnSync('go', args, { cwd: dir, env: e, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const timed = (args, e) => {
+      const t = process.hrtime.bigint();
+      const r = go(args, e);
+      return { secs: Number(process.hrtime.bigint() - t) / 1e9, status: r.status };
+    };
+    go(['build', './...'], menv);
+    go(['test', '-count=1', './...'], menv);
+    const build = timed(['build', './...'], menv).secs;
+    const test = timed(['test', '-count=1', './...'], menv);
+    const tBuild = timed(['build', './...'], tenv).secs;
+    const tBuildAgain = timed(['build', './...'], tenv).secs;
+    const tTest = timed(['test', '-count=1', './...'], tenv);
+    const tTestAgain = timed(['test', '-count=1', './...'], tenv);
+    modRows.push({ name: `${path}@${version}`, build, test, tBuild, tBuildAgain, tTest, tTestAgain, status: [test.status, tTest.status] });
+  }
+}
+
 const f1 = (x) => x.toFixed(1);
+const f2 = (x) => x.toFixed(2);
+const met = (ok) => (ok ? 'met' : 'MISSED');
+const tracedPerEvent = bytes / events;
 const lines = [
   `envtrace bench:trace — ${prepared.goVersion} ${prepared.goos}/${prepared.goarch}, median of ${ROUNDS} rounds`,
   `os.Getenv untraced:              ${f1(ns.untraced)} ns`,
   `overlay compiled in, tracing off: ${f1(ns['overlay, tracing off'])} ns  (×${(ns['overlay, tracing off'] / ns.untraced).toFixed(2)})`,
-  `traced (write per event):        ${f1(ns.traced)} ns  (×${(ns.traced / ns.untraced).toFixed(0)})`,
+  `traced:                          ${f1(ns.traced)} ns  (×${(ns.traced / ns.untraced).toFixed(0)})`,
   `traced, secrets known:           ${f1(ns['traced, secrets known'])} ns  (×${(ns['traced, secrets known'] / ns.untraced).toFixed(0)})`,
-  `bytes per traced event:          ${(bytes / 100000).toFixed(0)} B`,
+  `bytes per traced event:          ${tracedPerEvent.toFixed(0)} B`,
   `goroutine start+exit untraced:   ${f1(gns['goroutine untraced'])} ns; traced, no env access: ${f1(gns['goroutine traced'])} ns (exit hook +${f1(gns['goroutine traced'] - gns['goroutine untraced'])} ns)`,
   `goroutine exit record (GX):      ${f1(exitRecord)} ns per exit of a goroutine that made events (${f1(gns['goroutine+read traced'])} ns traced vs ${f1(gns['goroutine+read untraced'])} ns untraced, less a traced read)`,
-  `plain build, fresh GOCACHE:      ${cold.toFixed(2)} s; rebuild ${warm.toFixed(2)} s`,
-  `first traced build (warm cache): ${first.toFixed(2)} s (+${(first - warm).toFixed(2)} s); later ${again.toFixed(2)} s`,
+  `plain build, fresh GOCACHE:      ${f2(cold)} s; rebuild ${f2(warm)} s`,
+  `first traced build (warm cache): ${f2(first)} s (+${f2(first - warm)} s, ×${f2(first / warm)}); later ${f2(again)} s (+${f2(again - warm)} s)`,
 ];
 lines.push(...(await (await import('./bench/gocmd.mjs')).benchGoCommand({ root, prepared, work, env, rounds: ROUNDS })));
+for (const m of modRows) {
+  lines.push(
+    `${m.name} go build ./...:  untraced ${f2(m.build)} s; first traced ${f2(m.tBuild)} s (+${f2(m.tBuild - m.build)} s, ×${f2(m.tBuild / m.build)}); later ${f2(m.tBuildAgain)} s (+${f2(m.tBuildAgain - m.build)} s)`,
+    `${m.name} go test ./...:   untraced ${f2(m.test.secs)} s; first traced ${f2(m.tTest.secs)} s (+${f2(m.tTest.secs - m.test.secs)} s, ×${f2(m.tTest.secs / m.test.secs)}); later ${f2(m.tTestAgain.secs)} s (+${f2(m.tTestAgain.secs - m.test.secs)} s)${m.tTest.status === m.test.status ? '' : ` — exit status differs: ${m.test.status} vs ${m.tTest.status}`}`,
+  );
+}
+lines.push(
+  `summary: traced os.Getenv ${f1(ns.traced)} ns (×${(ns.traced / ns.untraced).toFixed(0)} of ${f1(ns.untraced)} ns), goal ≤ 300 ns: ${met(ns.traced <= 300)}`,
+  `summary: first traced build of hello +${f2(first - warm)} s, later +${f2(again - warm)} s, goal later ≤ +0.3 s: ${met(again - warm <= 0.3)}`,
+);
+const gin = modRows.find((m) => m.name.startsWith('github.com/gin-gonic/gin'));
+if (gin) {
+  lines.push(`summary: gin's tests, first traced +${f2(gin.tTest.secs - gin.test.secs)} s (×${f2(gin.tTest.secs / gin.test.secs)}), goal ≤ +3 s: ${met(gin.tTest.secs - gin.test.secs <= 3)}`);
+}
+for (const m of modRows) {
+  lines.push(`summary: ${m.name} later traced build +${f2(m.tBuildAgain - m.build)} s, goal ≤ +0.3 s: ${met(m.tBuildAgain - m.build <= 0.3)}`);
+}
 console.log(lines.join('\n'));
 rmSync(work, { recursive: true, force: true });

@@ -248,3 +248,25 @@ test('cells give the editor per key and stack: count, values, processes, gorouti
   assert.equal(setenv.api, 'testing.T.Setenv');
   assert.deepEqual([...setenv.tests], ['TestE']);
 });
+
+test('mapped process files: zero tails and the zeros of a record cut short are no lines; the rest is read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'envtrace-mapped-'));
+  try {
+    const ev = (seq: number, k: string) => `{"t":"E","seq":${seq},"g":1,"pg":0,"op":"getenv","k":"${k}","ok":true,"v":"x","t0":${seq},"t1":${seq},"s":1,"wg":0,"wf":false}\n`;
+    const text =
+      '{"t":"P","v":1,"pid":7,"ppid":1,"parent":0,"run":"r","argv":[],"cwd":"/","go":"go1.26","os":"linux","arch":"amd64","wall":1000000000,"mono":0,"depth":16}\n' +
+      '{"t":"S","id":1,"api":"os.Getenv","f":[["main.main","/m/main.go",3]]}\n' +
+      ev(1, 'A') +
+      // A writer killed while copying seq 2: part of its record, then the zeros of the rest.
+      ev(2, 'B').slice(0, 40) + '\0'.repeat(ev(2, 'B').length - 40) +
+      ev(3, 'C') +
+      '\0'.repeat(5000); // the unused tail of the chunk
+    writeFileSync(join(dir, '7-1000000000.jsonl'), text);
+    const keys: string[] = [];
+    const stats = await readRun(dir, { event: (e) => void keys.push(e.key!) });
+    assert.deepEqual(keys, ['A', 'C']);
+    assert.deepEqual([stats.badLines, stats.lostEvents, stats.unreadableFiles], [1, 1, 0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

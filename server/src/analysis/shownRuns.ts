@@ -117,7 +117,7 @@ function complete(r: StoredRun): boolean {
   return runState(r.info) !== 'running';
 }
 
-/** What changes when a run changes: run.json's end and the sizes of its files. */
+/** What changes when a run changes: run.json's end and the sizes and times of its files. */
 async function fingerprint(source: RunSource): Promise<unknown> {
   const path = typeof source === 'string' ? source : source.dir;
   const end = typeof source === 'string' ? null : source.info.end;
@@ -125,7 +125,11 @@ async function fingerprint(source: RunSource): Promise<unknown> {
     const st = await stat(path);
     if (!st.isDirectory()) return [path, st.size, st.mtimeMs];
     const names = (await readdir(path)).filter((n) => n.endsWith('.jsonl')).sort();
-    const sizes = await Promise.all(names.map(async (n) => (await stat(join(path, n))).size));
+    // NOTE: a mapped process file (Linux) grows in 1 MB chunks: its size alone misses new records.
+    const sizes = await Promise.all(names.map(async (n) => {
+      const s = await stat(join(path, n));
+      return [s.size, s.mtimeMs];
+    }));
     return [path, end, names, sizes];
   } catch {
     return [path, 'missing'];

@@ -306,10 +306,15 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
     const size = chunk.length;
     for (let at = 0; at < size; at = fast.end + 1) {
       // Event lines of the recorder's plain shape skip decoding and JSON.parse (fastEvent.ts).
+      if (chunk[at] === 0) {
+        // The zero tail of a mapped process file, or the bytes a killed writer had reserved
+        // but not filled (docs/FORMATS.md section 2): not a line; the next record follows.
+        fast.end = zeroRunEnd(chunk, at, size) - 1;
+        continue;
+      }
       let rec: RecorderLine | null | undefined = chunk[at] === 123 ? fastEvent(chunk, at, size, st.strings, fast) : undefined;
       if (rec === undefined) {
-        const nl = chunk.indexOf(10, at);
-        fast.end = nl < 0 ? size : nl;
+        fast.end = lineEnd(chunk, at, size);
         const line = chunk.toString('utf8', at, fast.end);
         if (line.trim() === '') continue;
         rec = parseLine(line);
@@ -385,6 +390,21 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
   const p: ProcessInfo = proc;
   stats.lostEvents += Math.max(0, p.maxSeq - p.events);
   visitor.processEnd?.(p);
+}
+
+/** The end of the run of zero bytes at `at`. */
+function zeroRunEnd(b: Buffer, at: number, size: number): number {
+  let i = at;
+  while (i < size && b[i] === 0) i++;
+  return i;
+}
+
+/** Where the line at `at` ends: its newline, or a zero byte (a record cut short in a mapped file). */
+function lineEnd(b: Buffer, at: number, size: number): number {
+  const nl = b.indexOf(10, at);
+  const end = nl < 0 ? size : nl;
+  const zero = b.subarray(at, end).indexOf(0);
+  return zero >= 0 ? at + zero : end;
 }
 
 function fallbackApi(op: Op): string {

@@ -35,6 +35,9 @@ var etSys struct {
 	write   func(fd uintptr, b []byte)
 	getppid func() int
 	getwd   func() string
+	// mapWriter (Linux) maps the process file and returns the writer of records into the
+	// mapping, or nil to keep write; see server/go/syscall/exec_linux.
+	mapWriter func(fd uintptr, write func(fd uintptr, b []byte)) func(fd uintptr, b []byte)
 }
 
 var (
@@ -126,6 +129,11 @@ func etStart() {
 		return
 	}
 	etFd = fd
+	if etSys.mapWriter != nil {
+		if w := etSys.mapWriter(fd, etSys.write); w != nil {
+			etSys.write = w
+		}
+	}
 
 	for _, kv := range all {
 		if k, v := etSplitEnv(kv); !etIsSetting(kv) && (etSecretKey(k) || etSecretValue(v)) {

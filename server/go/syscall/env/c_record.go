@@ -1,5 +1,6 @@
 // envtrace recorder, part 3: event records and the hand-written JSON they are made of
-// (package syscall may not import strconv or encoding/json). One write(2) per record.
+// (package syscall may not import strconv or encoding/json). Each record goes out in one
+// etSys.write: a copy into the mapped file on Linux (exec_linux), one write(2) elsewhere.
 package syscall
 
 import (

@@ -7,8 +7,9 @@ package syscall
 
 func init() {
 	etSys.open = func(path string) (uintptr, error) {
-		// A new file only (EXCL), never through a symlink (NOFOLLOW), 0600 whatever the umask.
-		fd, err := Open(path, O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_APPEND|O_CLOEXEC, 0o600)
+		// A new file only (EXCL), never through a symlink (NOFOLLOW), 0600 whatever the umask;
+		// read-write, as a shared mapping of it needs (Linux, exec_linux).
+		fd, err := Open(path, O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_APPEND|O_CLOEXEC, 0o600)
 		if err == nil {
 			Fchmod(fd, 0o600)
 		}

@@ -1,0 +1,118 @@
+// envtrace recorder, Linux part: the process file written through shared mappings instead of
+// one write(2) per record (appended to $GOROOT/src/syscall/exec_linux.go).
+//
+// A record reserves its bytes with one atomic add on the file offset and is copied into a
+// MAP_SHARED mapping of the file: no syscall per record, and nothing is lost when the process
+// dies however it dies (SIGKILL included), because the dirty pages belong to the kernel's page
+// cache, not to the process. The file grows in chunks of etChunk bytes, each allocated with
+// fallocate (so a full disk fails here, not as a SIGBUS on a later store) and mapped on its
+// own; a mapping is never moved, so writers need no lock, and it is unmapped once all its
+// bytes are written (the process's resident memory stays at about the chunks being
+// filled, while the kernel writes the rest back at its own pace). The unused tail of the
+// last chunk (and the bytes of a record a killed process had reserved but not filled) reads
+// as zero bytes: readers skip NULs between records (docs/FORMATS.md section 2).
+//
+// When a chunk cannot be allocated or mapped (a file system without fallocate, a full disk),
+// the recorder goes back to write(2) (O_APPEND puts those records after the mapped chunks).
+// A Go program that forks without exec (raw SYS_FORK: rare, unsupported by the runtime)
+// would share the mappings with its copy, whose reservations would then overlap: not supported.
+// Exec drops the mappings and the file (O_CLOEXEC); an exec'd traced child opens its own file.
+package syscall
+
+import (
+	etsync "sync"
+	etatomic "sync/atomic"
+	etunsafe "unsafe"
+)
+
+//envtrace:begin
+
+const (
+	etChunk = 1 << 20
+	// 4 GB per process file (~27 million events); records past it go through write(2). Small,
+	// as the tables below sit in every program built with the overlay and the GC scans them.
+	etMaxChunks = 1 << 12
+)
+
+type etChunkMem [etChunk]byte
+
+var etMapped struct {
+	fd     int
+	off    etatomic.Uint64 // bytes reserved so far
+	failed etatomic.Bool   // a chunk could not be made: write(2) from now on
+	mu     etsync.Mutex    // held while a chunk is made
+	chunks [etMaxChunks]etatomic.Pointer[etChunkMem]
+	filled [etMaxChunks]etatomic.Uint32 // bytes copied into each chunk
+	mems   [etMaxChunks][]byte          // the mappings, for Munmap
+	write  func(fd uintptr, b []byte)   // the write(2) path
+}
+
+func init() {
+	etSys.mapWriter = etMapStart
+}
+
+// etMapStart maps the first chunk of the freshly opened process file; it returns the
+// record writer, or nil to keep write(2) (the file is left as it was).
+func etMapStart(fd uintptr, write func(fd uintptr, b []byte)) func(fd uintptr, b []byte) {
+	etMapped.fd, etMapped.write = int(fd), write
+	if etMapChunk(0) == nil {
+		return nil
+	}
+	return etMapWrite
+}
+
+// etMapWrite copies b into the mapping at offsets reserved for it alone.
+func etMapWrite(fd uintptr, b []byte) {
+	n := uint64(len(b))
+	if n == 0 {
+		return
+	}
+	if etMapped.failed.Load() {
+		etMapped.write(fd, b)
+		return
+	}
+	end := etMapped.off.Add(n)
+	start := end - n
+	first, last := start/etChunk, (end-1)/etChunk
+	if last >= etMaxChunks || etMapChunk(first) == nil || etMapChunk(last) == nil {
+		// The reserved bytes stay zero (readers skip them); the record goes to the file's end.
+		etMapped.failed.Store(true)
+		etMapped.write(fd, b)
+		return
+	}
+	for len(b) > 0 {
+		i := start / etChunk
+		k := copy(etMapped.chunks[i].Load()[start%etChunk:], b)
+		b = b[k:]
+		start += uint64(k)
+		if etMapped.filled[i].Add(uint32(k)) == etChunk {
+			// Every byte of the chunk is written: no reservation refers to it any more.
+			etMapped.chunks[i].Store(nil)
+			Munmap(etMapped.mems[i])
+			etMapped.mems[i] = nil
+		}
+	}
+}
+
+// etMapChunk returns chunk i, allocating and mapping it first if needed; nil on failure.
+func etMapChunk(i uint64) *etChunkMem {
+	if c := etMapped.chunks[i].Load(); c != nil {
+		return c
+	}
+	etMapped.mu.Lock()
+	defer etMapped.mu.Unlock()
+	if c := etMapped.chunks[i].Load(); c != nil {
+		return c
+	}
+	if Fallocate(etMapped.fd, 0, int64(i*etChunk), etChunk) != nil {
+		return nil
+	}
+	m, err := Mmap(etMapped.fd, int64(i*etChunk), etChunk, PROT_READ|PROT_WRITE, MAP_SHARED)
+	if err != nil || len(m) != etChunk {
+		return nil
+	}
+	c := (*etChunkMem)(etunsafe.Pointer(&m[0]))
+	etMapped.mems[i] = m
+	etMapped.chunks[i].Store(c)
+	return c
+}
