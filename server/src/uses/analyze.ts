@@ -8,9 +8,11 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import { findLocalDecl, parameters } from '../scan/scope';
 import type { Site } from '../scan/types';
+import { escapeRe } from '../scan/syntax';
 import { Follower, type Escape } from './follow';
+import { PartialTrees } from './partialTrees';
 import type { SiteFlow, Use } from './types';
-import { isAssignedTo, outerFunction, referencesAfter, viewOf, type FileView } from './view';
+import { isAssignedTo, named, outerFunction, referencesAfter, type FileView } from './view';
 
 /** One Go file the analysis may read: its path relative to the root and its source. */
 export interface UsesSource {
@@ -19,7 +21,7 @@ export interface UsesSource {
 }
 
 /** Files an escape may search before it is dropped (a field named `Name` is everywhere). */
-const MAX_ESCAPE_FILES = 100;
+const MAX_ESCAPE_FILES = 25;
 /** Rounds of escapes followed from one site (site → field → helper result → …). */
 const MAX_ROUNDS = 4;
 
@@ -37,16 +39,25 @@ function bytesOf(raw: string | Uint8Array): Buffer {
 
 /** Finds the uses of read sites; call `delete()` when done to free the trees. */
 export class UsesAnalysis {
-  private readonly views = new Map<string, FileView | null>();
+  private readonly trees: PartialTrees;
+  private readonly texts = new Map<string, string | null>();
   private readonly byRel = new Map<string, UsesSource>();
   private readonly flows = new Map<string, SiteFlow>();
+  private readonly byDir = new Map<string, UsesSource[]>();
+  private words: Map<string, UsesSource[]> | null = null;
   readonly stats: UsesStats = { parsedFiles: 0, failures: 0 };
 
   constructor(
-    private readonly parser: Parser,
+    parser: Parser,
     private readonly sources: UsesSource[],
   ) {
-    for (const s of sources) this.byRel.set(s.rel, s);
+    this.trees = new PartialTrees(parser);
+    for (const s of sources) {
+      this.byRel.set(s.rel, s);
+      const list = this.byDir.get(dirOf(s.rel)) ?? [];
+      list.push(s);
+      this.byDir.set(dirOf(s.rel), list);
+    }
   }
 
   /** The flow of one site (read sites only; others have none). */
@@ -68,39 +79,45 @@ export class UsesAnalysis {
   }
 
   delete(): void {
-    for (const v of this.views.values()) v?.tree.delete();
-    this.views.clear();
+    this.trees.delete();
+    this.texts.clear();
   }
 
-  private view(rel: string): FileView | null {
-    if (this.views.has(rel)) return this.views.get(rel)!;
-    const raw = this.byRel.get(rel)?.get();
-    let view: FileView | null = null;
-    if (raw !== undefined) {
-      const tree = this.parser.parse(typeof raw === 'string' ? raw : bytesOf(raw).toString('utf8'));
-      this.stats.parsedFiles++;
-      view = tree ? viewOf(tree, rel) : null;
+  private text(rel: string): string | null {
+    if (!this.texts.has(rel)) {
+      const raw = this.byRel.get(rel)?.get();
+      this.texts.set(rel, raw === undefined ? null : typeof raw === 'string' ? raw : bytesOf(raw).toString('utf8'));
     }
-    this.views.set(rel, view);
-    return view;
+    return this.texts.get(rel)!;
+  }
+
+  /** A view of `rel` with the declarations around `offsets` parsed. */
+  private view(rel: string, offsets: number[]): FileView | null {
+    const text = this.text(rel);
+    if (text === null) return null;
+    const v = this.trees.view(rel, text, offsets);
+    this.stats.parsedFiles = this.trees.parses;
+    return v;
   }
 
   private compute(site: Site): SiteFlow {
     const flow: Flow = { uses: [], checked: false, escapes: [] };
-    const view = this.view(site.file);
+    const text = this.text(site.file);
+    if (text === null) return flow;
+    const view = this.view(site.file, [(this.trees.lineStarts(site.file, text)[site.line - 1] ?? 0) + site.column - 1]);
     if (!view) return flow;
     const at = { row: site.line - 1, column: site.column - 1 };
     let node: Node | null = view.tree.rootNode.descendantForPosition(at);
     while (node && !(node.startPosition.row === at.row && node.startPosition.column === at.column && (node.type === 'call_expression' || node.type === 'field_declaration'))) node = node.parent;
     if (!node) return flow;
     if (node.type === 'field_declaration') {
-      for (const n of node.childrenForFieldName('name')) if (n) flow.escapes.push({ t: 'field', name: n.text, part: null });
+      for (const n of node.childrenForFieldName('name')) if (n) flow.escapes.push({ t: 'field', dir: view.dir, name: n.text, part: null });
     } else new Follower(view, flow).run([{ node, part: null }]);
     const done = new Set<string>();
     for (let round = 0; round < MAX_ROUNDS && flow.escapes.length; round++) {
       const escapes = flow.escapes.splice(0);
       for (const e of escapes) {
-        const id = `${e.t}:${'dir' in e ? e.dir : ''}:${e.name}:${e.t === 'param' ? e.index : ''}`;
+        const id = `${e.t}:${e.dir}:${e.name}:${e.t === 'param' ? e.index : ''}`;
         if (done.has(id)) continue;
         done.add(id);
         for (const [v, starts] of this.targets(e)) new Follower(v, flow).run(starts.map((n) => ({ node: n, part: e.part })));
@@ -109,22 +126,53 @@ export class UsesAnalysis {
     return { uses: dedupe(flow.uses), checked: flow.checked };
   }
 
+  /** Exported identifiers → the files that mention them. */
+  private wordIndex(): Map<string, UsesSource[]> {
+    if (this.words) return this.words;
+    const words = new Map<string, UsesSource[]>();
+    for (const s of this.sources) {
+      const raw = s.get();
+      if (raw === undefined) continue;
+      const text = typeof raw === 'string' ? raw : bytesOf(raw).toString('latin1');
+      const seen = new Set<string>();
+      WORD.lastIndex = 0;
+      for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+        const w = m[0];
+        if (w.charCodeAt(0) > 90 || w.charCodeAt(0) < 65 || seen.has(w)) continue;
+        seen.add(w);
+        const list = words.get(w);
+        if (list) list.push(s);
+        else words.set(w, [s]);
+      }
+    }
+    return (this.words = words);
+  }
+
   /** The nodes, per file, where an escaped value is read again. */
   private targets(e: Escape): Map<FileView, Node[]> {
     const out = new Map<FileView, Node[]>();
-    const samePkg = e.t !== 'field' && !(e.t === 'result' && /^[A-Z]/.test(e.name));
+    const samePkg = !/^[A-Z]/.test(e.name) || (e.t !== 'field' && e.t !== 'result');
     const needle = e.t === 'field' ? `.${e.name}` : e.name;
-    const files = this.sources.filter((s) => (!samePkg || dirOf(s.rel) === ('dir' in e ? e.dir : '')) && mentions(s, needle));
+    // Within the package: its files; across packages: the files holding the word (an index
+    // built once, on the first such escape), whose text has `.Name`.
+    const pool = samePkg ? (this.byDir.get(e.dir) ?? []) : (this.wordIndex().get(e.name) ?? []);
+    if (pool.length > MAX_ESCAPE_FILES * 4) return out;
+    const files = pool.filter((s) => mentions(s, needle));
     if (files.length > MAX_ESCAPE_FILES) return out;
+    const word = new RegExp(`\\b${escapeRe(e.name)}\\b`, 'g');
     for (const s of files) {
-      const v = this.view(s.rel);
+      const text = this.text(s.rel);
+      if (text === null) continue;
+      const v = this.view(s.rel, [...text.matchAll(word)].map((m) => m.index));
       if (!v) continue;
-      const nodes = findTargets(v, e, samePkg || dirOf(s.rel) === ('dir' in e ? e.dir : ''));
+      const nodes = findTargets(v, e, samePkg || dirOf(s.rel) === e.dir);
       if (nodes.length) out.set(v, nodes);
     }
     return out;
   }
 }
+
+const WORD = /[A-Za-z_]\w*/g;
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');
@@ -137,32 +185,30 @@ function mentions(s: UsesSource, needle: string): boolean {
 }
 
 function findTargets(v: FileView, e: Escape, samePkg: boolean): Node[] {
-  const root = v.tree.rootNode;
   switch (e.t) {
     case 'field':
       // Reads of `x.Name` (not writes, not method calls).
-      return root.descendantsOfType('selector_expression').filter((n): n is Node => {
-        if (!n || n.childForFieldName('field')?.text !== e.name) return false;
+      return named(v, 'fields', e.name).filter((n) => {
         const p = n.parent;
         return !(p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id) && !isAssignedTo(n);
       });
     case 'pkgvar':
-      return root.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === e.name && n.parent?.type !== 'var_spec' && !isAssignedTo(n) && !findLocalDecl(n, n.text) && !!outerFunction(n));
+      return named(v, 'names', e.name).filter((n) => n.parent?.type !== 'var_spec' && !isAssignedTo(n) && !!outerFunction(n) && !findLocalDecl(n, n.text));
     case 'result':
-      return root.descendantsOfType('call_expression').filter((c): c is Node => {
-        const f = c?.childForFieldName('function');
-        if (!f) return false;
-        if (f.type === 'identifier') return samePkg && f.text === e.name;
-        return f.type === 'selector_expression' && f.childForFieldName('field')?.text === e.name;
+      return named(v, 'calls', e.name).filter((c) => {
+        const f = c.childForFieldName('function');
+        if (f?.type === 'identifier') return samePkg && f.text === e.name;
+        return f?.type === 'selector_expression' && f.childForFieldName('field')?.text === e.name;
       });
     case 'param': {
       if (!samePkg) return [];
       const out: Node[] = [];
-      for (const fn of root.descendantsOfType('function_declaration')) {
-        if (fn?.childForFieldName('name')?.text !== e.name) continue;
+      for (const id of named(v, 'names', e.name)) {
+        const fn = id.parent;
+        if (fn?.type !== 'function_declaration' || fn.childForFieldName('name')?.id !== id.id) continue;
         const p = parameters(fn.childForFieldName('parameters')).find((x) => x.index === e.index);
         const body = fn.childForFieldName('body');
-        if (p && body) out.push(...referencesAfter(body, p.name, body.startIndex));
+        if (p && body) out.push(...referencesAfter(v, body, p.name, body.startIndex));
       }
       return out;
     }

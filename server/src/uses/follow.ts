@@ -14,7 +14,7 @@ import { argumentsOf, functionName, importOf, literalText, outerFunction, refere
 
 /** Where a value leaves the file's function: followed elsewhere by name. */
 export type Escape =
-  | { t: 'field'; name: string; part: string | null }
+  | { t: 'field'; dir: string; name: string; part: string | null }
   | { t: 'pkgvar'; dir: string; name: string; part: string | null }
   | { t: 'result'; dir: string; name: string; part: string | null }
   | { t: 'param'; dir: string; name: string; index: number; part: string | null };
@@ -136,7 +136,7 @@ export class Follower {
         return push(call, part);
       }
       if (!h) return;
-      if (h.kind === 'parse' || h.kind === 'flag') this.use(call, h, part, { errorChecked: errorChecked(call) });
+      if (h.kind === 'parse' || h.kind === 'flag') this.use(call, h, part, { errorChecked: errorChecked(this.view, call) });
       else this.use(call, h, part);
       if (h.passes) push(call, part);
       return;
@@ -162,7 +162,7 @@ export class Follower {
       this.assignTo(left[0] ?? null, stmt, part, push);
       const ok = left[1];
       const scope = outerFunction(stmt);
-      if (ok?.type === 'identifier' && ok.text !== '_' && scope && referencesAfter(scope, ok.text, stmt.endIndex).length) this.out.checked = true;
+      if (ok?.type === 'identifier' && ok.text !== '_' && scope && referencesAfter(this.view, scope, ok.text, stmt.endIndex).length) this.out.checked = true;
     }
   }
 
@@ -172,14 +172,14 @@ export class Follower {
       if (target.text === '_') return;
       const scope = outerFunction(stmt);
       if (!scope) return void this.out.escapes.push({ t: 'pkgvar', dir: this.view.dir, name: target.text, part });
-      for (const ref of referencesAfter(scope, target.text, stmt.endIndex)) push(ref, part);
+      for (const ref of referencesAfter(this.view, scope, target.text, stmt.endIndex)) push(ref, part);
       return;
     }
     if (target.type === 'selector_expression') {
       const field = target.childForFieldName('field')?.text ?? '';
       const h = assignedField(field, this.view.importPaths) ?? this.configField(field);
       if (h) return this.use(stmt, h, part);
-      this.out.escapes.push({ t: 'field', name: field, part });
+      this.out.escapes.push({ t: 'field', dir: this.view.dir, name: field, part });
     }
   }
 
@@ -208,7 +208,7 @@ export class Follower {
       const h = path ? literalField(path, type.childForFieldName('name')?.text ?? '', field) : null;
       if (h) return this.use(el, h, part);
     }
-    if (/^[A-Z]/.test(field)) this.out.escapes.push({ t: 'field', name: field, part });
+    if (/^[A-Z]/.test(field)) this.out.escapes.push({ t: 'field', dir: this.view.dir, name: field, part });
   }
 
   private returned(node: Node, part: string | null): void {
@@ -224,7 +224,7 @@ export class Follower {
 }
 
 /** Whether a call's error result is looked at: `n, err := strconv.Atoi(v)` followed by a read of err. */
-export function errorChecked(call: Node): boolean {
+export function errorChecked(view: FileView, call: Node): boolean {
   const list = call.parent;
   const stmt = list?.parent;
   // Not assigned to names (passed on, or dropped): nobody looks at the error.
@@ -233,5 +233,5 @@ export function errorChecked(call: Node): boolean {
   const err = left[left.length - 1];
   if (left.length < 2 || err?.type !== 'identifier' || err.text === '_') return false;
   const scope = stmt.parent?.type === 'if_statement' ? stmt.parent : outerFunction(stmt);
-  return !!scope && referencesAfter(scope, err.text, stmt.endIndex).length > 0;
+  return !!scope && referencesAfter(view, scope, err.text, stmt.endIndex).length > 0;
 }

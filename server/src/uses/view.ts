@@ -6,7 +6,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { decodeStringLiteral } from '../scan/expr';
 import { defaultImportName } from '../scan/modules';
 import { findLocalDecl } from '../scan/scope';
-import { typeName } from '../scan/syntax';
+import { escapeRe, typeName } from '../scan/syntax';
 
 export interface FileView {
   tree: Tree;
@@ -18,10 +18,39 @@ export interface FileView {
   /** Local import name → import path (not `_` or `.`). */
   imports: Map<string, string>;
   importPaths: Set<string>;
+  text: string;
+}
+
+/**
+ * The nodes of one sort named `name` in a file: identifiers (`names`), selectors `x.name`
+ * (`fields`), calls of `name` or `x.name` (`calls`). Found from the text (a word search, then
+ * the node at each hit), as the scanner does: walking every node of a file costs far more.
+ */
+export function named(view: FileView, sort: 'names' | 'fields' | 'calls', name: string): Node[] {
+  const out: Node[] = [];
+  const re = new RegExp(`\\b${escapeRe(name)}\\b`, 'g');
+  const root = view.tree.rootNode;
+  for (let m = re.exec(view.text); m; m = re.exec(view.text)) {
+    const word = root.descendantForIndex(m.index, m.index + name.length);
+    if (!word || word.startIndex !== m.index || word.text !== name) continue;
+    if (sort === 'names') {
+      if (word.type === 'identifier') out.push(word);
+      continue;
+    }
+    const sel = word.type === 'field_identifier' && word.parent?.type === 'selector_expression' ? word.parent : null;
+    if (sort === 'fields') {
+      if (sel) out.push(sel);
+      continue;
+    }
+    const callee = sel ?? (word.type === 'identifier' ? word : null);
+    const call = callee?.parent;
+    if (callee && call?.type === 'call_expression' && call.childForFieldName('function')?.id === callee.id) out.push(call);
+  }
+  return out;
 }
 
 /** Builds the view of a parsed file. */
-export function viewOf(tree: Tree, rel: string): FileView {
+export function viewOf(tree: Tree, rel: string, text: string): FileView {
   const imports = new Map<string, string>();
   let pkg = '';
   for (const top of tree.rootNode.namedChildren) {
@@ -35,7 +64,7 @@ export function viewOf(tree: Tree, rel: string): FileView {
     }
   }
   const slash = rel.lastIndexOf('/');
-  return { tree, rel, dir: slash < 0 ? '' : rel.slice(0, slash), pkg, imports, importPaths: new Set(imports.values()) };
+  return { tree, rel, dir: slash < 0 ? '' : rel.slice(0, slash), pkg, imports, importPaths: new Set(imports.values()), text };
 }
 
 /** The import path an identifier names here (not shadowed by a local), else null. */
@@ -76,8 +105,8 @@ export function isAssignedTo(ident: Node): boolean {
 }
 
 /** Reads of `name` in `scope` after `after` (a character index). */
-export function referencesAfter(scope: Node, name: string, after: number): Node[] {
-  return scope.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === name && n.startIndex >= after && !isAssignedTo(n));
+export function referencesAfter(view: FileView, scope: Node, name: string, after: number): Node[] {
+  return named(view, 'names', name).filter((n) => n.startIndex >= after && n.startIndex >= scope.startIndex && n.endIndex <= scope.endIndex && !isAssignedTo(n));
 }
 
 /** The non-comment arguments of a call. */
