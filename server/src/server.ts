@@ -17,6 +17,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeLenses } from './features/codeLens';
 import { hover } from './features/hover';
+import { usesAnnotator } from './usesSupport';
 import { inventory } from './features/inventory';
 import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
@@ -56,7 +57,7 @@ export function startServer(connection: Connection): void {
   const annotators: SiteAnnotator[] = [runtime.annotator];
   // `.env` files (issue 6): their lenses, hovers, definitions, references and diagnostics.
   const dotenv = new DotenvSupport(publisher, workspace);
-  annotators.push(dotenv.annotator());
+  annotators.push(dotenv.annotator(), usesAnnotator(workspace));
   let diagnosticsQueued = false;
   const dotenvDiagnostics = () => {
     if (diagnosticsQueued) return;
