@@ -13,6 +13,7 @@ import { isTestSetenv, parallelSetenvFindings } from './parallelSetenv';
 import { RULES, type Level } from './rules';
 import { checkRun } from './runRules';
 import { declaredUnused, envWritesOutsideTests, undeclaredKeys } from './staticRules';
+import { usesFindings } from './usesRules';
 
 /** Everything a check reads. */
 export interface CheckInputs {
@@ -26,6 +27,8 @@ export interface CheckInputs {
   /** The config file (relative name and text), or null for the defaults. */
   config: DeclaringText | null;
   runs: StoredRun[];
+  /** Every Go file under root (relative), for the uses rules; default: the files with sites. */
+  goFiles?: string[];
 }
 
 /** What `envtrace check --format json` prints. */
@@ -71,6 +74,7 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
   raw.push(...declaredUnused(inputs.sites, declared, readInRuns));
   raw.push(...envWritesOutsideTests(inputs.sites, cfg.allow.envWrites));
   if (on('parallel-setenv')) raw.push(...parallelSetenv(inputs));
+  if (on('secret-to-output') || on('unchecked-parse')) raw.push(...usesFindings(inputs.language, inputs.sites, inputs.goFiles ?? [...new Set(inputs.sites.map((s) => s.file))], inputs.readSource));
 
   const findings: Finding[] = [];
   for (const f of raw) {

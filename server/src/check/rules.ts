@@ -58,6 +58,19 @@ export const RULES: readonly RuleInfo[] = [
     rationale: 'A run read a key declared "required": true and found it unset.',
     help: 'Set the key in the environment that ran the program, or give it a default and mark it not required.',
   },
+  // Issue 15 (server/src/check/usesRules.ts): where values go.
+  {
+    id: 'secret-to-output',
+    level: 'error',
+    rationale: 'The value of a secret-looking key or a credential reaches a log, a print or an HTTP response, where anyone who reads the output sees it.',
+    help: 'Log that the value is set (or its length), never the value; envtrace scan --json shows every use of the key.',
+  },
+  {
+    id: 'unchecked-parse',
+    level: 'warning',
+    rationale: 'strconv/time parsing of a variable drops its error: a typo in the environment silently becomes 0, false or no duration.',
+    help: 'Check the error and fail (or fall back to a stated default) with a message naming the variable.',
+  },
 ];
 
 /** The rule with `id`, or undefined. */
