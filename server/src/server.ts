@@ -17,7 +17,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeLenses } from './features/codeLens';
 import { hover } from './features/hover';
-import { usesAnnotator } from './usesSupport';
+import { usesAnnotator, withKeyRisks } from './usesSupport';
 import { inventory } from './features/inventory';
 import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
@@ -191,7 +191,7 @@ export function startServer(connection: Connection): void {
     return (await guard(log, 'workspace/symbol', () => workspaceSymbols(workspace.index, p.query))) ?? [];
   });
   connection.onRequest(InventoryRequest.type, async (p: InventoryParams | undefined) => {
-    return inventory(workspace.entries(p?.folderUri), workspace.fileCount(p?.folderUri), workspace.stats().indexing);
+    return withKeyRisks(inventory(workspace.entries(p?.folderUri), workspace.fileCount(p?.folderUri), workspace.stats().indexing), workspace);
   });
   connection.onRequest(ReindexRequest.type, async () => {
     await workspace.reindex();

@@ -1,6 +1,7 @@
 /** The uses analysis in the editor (issue 15): a hover annotator over each folder's uses report. */
 import { join } from 'node:path';
 import type { SiteAnnotator } from './features/model';
+import type { InventoryResult } from './protocol';
 import { usesSections } from './features/usesHover';
 import { pathToUri } from './workspace/files';
 import type { Workspace } from './workspace/workspace';
@@ -17,4 +18,14 @@ export function usesAnnotator(workspace: Workspace): SiteAnnotator {
       return usesSections(uses, e.site.key !== null ? report.key(e.site.key) : undefined, uriOf);
     },
   };
+}
+
+/** The inventory with each key's role and risk (from the folder of its first site). */
+export function withKeyRisks(result: InventoryResult, workspace: Workspace): InventoryResult {
+  for (const k of result.keys) {
+    const uri = k.sites[0]?.uri;
+    const risk = !k.isPattern && uri ? workspace.folderOf(uri)?.scan.uses?.()?.key(k.name) : undefined;
+    if (risk) k.risk = { role: risk.role, risk: risk.risk, reasons: risk.reasons };
+  }
+  return result;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Hover } from 'vscode-languageserver-protocol';
+import { InventoryRequest, type InventoryResult } from '../../server/src/protocol';
 import { hoverMarkdown, unescapeMarkdown } from './assertions';
 import { LspClient, positionOf, removeDir, uriOf } from './lspClient';
 
@@ -42,6 +43,14 @@ describe('hover: where a value goes, its role and risk (issue 15)', () => {
     assert.match(unescapeMarkdown(await hoverAt('ginapi/main.go', '"API_KEY"')), /Risk: \*\*CRITICAL\*\*[\s\S]*R1 secret-to-output: API_KEY reaches log\.Printf/);
     const plain = unescapeMarkdown(await hoverAt('stdapi/config/config.go', 'ListenAddr'));
     assert.match(plain, /addr → http\.Server\.Addr \(\[stdapi\/main\.go:46\]/);
+  });
+
+  test('the inventory (Environment view) carries each key\'s role and risk', async () => {
+    const inv = await client.request<InventoryResult>(InventoryRequest.method, {});
+    const risk = (name: string) => inv.keys.find((k) => k.name === name)?.risk;
+    assert.deepEqual({ ...risk('DB_PASS'), reasons: undefined }, { role: 'credential', risk: 'high', reasons: undefined });
+    assert.equal(risk('UPSTREAM_TOKEN')?.risk, 'critical');
+    assert.equal(risk('UNUSED_SETTING')?.risk, 'unknown');
   });
 
   test('a key with no use shows no role or risk', async () => {
