@@ -10,6 +10,9 @@ import type { Workspace } from './workspace/workspace';
 export function usesAnnotator(workspace: Workspace): SiteAnnotator {
   return {
     hover(e) {
+      // A dynamic key (a helper's own read, `os.LookupEnv(key)`) would list the uses of every
+      // caller's key: each caller's site shows its own.
+      if (e.site.key === null && e.site.pattern === null) return [];
       const folder = workspace.folderOf(e.uri);
       const report = folder?.scan.uses?.();
       const uses = report?.siteUses(e.site);
