@@ -135,3 +135,6 @@ if (d.status === 0) {
   const x = JSON.parse(d.stdout.trim().split('\n').pop());
   console.log(`deep nesting    10,000 nested calls: ${f(x.deep.ms / 1000)} s (${x.deep.kb.toFixed(0)} KB, ${x.deep.notes} note); ordinary file of the same size: ${f(x.normal.ms / 1000)} s (${x.normal.sites} sites)`);
 } else process.stderr.write(d.stderr);
+
+// The uses analysis' added cost (issue 15), in its own module.
+(await import('./bench-uses.mjs')).usesRow(tree, workers);

@@ -34,6 +34,8 @@ export interface InventoryKey {
   name: string;
   isPattern: boolean;
   sites: SiteInfo[];
+  /** The key's role and risk from the uses analysis (issue 15); absent for patterns and before a report exists. */
+  risk?: { role: string; risk: string; reasons: string[] };
 }
 
 /** Request parameters of `envtrace/inventory`. */

@@ -19,6 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CHECK_WATCHERS, CheckSupport } from './checkSupport';
 import { codeLenses } from './features/codeLens';
 import { hover } from './features/hover';
+import { usesAnnotator, withKeyRisks } from './usesSupport';
 import { inventory } from './features/inventory';
 import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
@@ -63,7 +64,7 @@ export function startServer(connection: Connection): void {
   const annotators: SiteAnnotator[] = [runtime.annotator];
   // `.env` files (issue 6): their lenses, hovers, definitions, references and diagnostics.
   const dotenv = new DotenvSupport(publisher, workspace);
-  annotators.push(dotenv.annotator());
+  annotators.push(dotenv.annotator(), usesAnnotator(workspace));
   let diagnosticsQueued = false;
   const dotenvDiagnostics = () => {
     if (diagnosticsQueued) return;
@@ -203,7 +204,7 @@ export function startServer(connection: Connection): void {
     return (await guard(log, 'workspace/symbol', () => workspaceSymbols(workspace.index, p.query))) ?? [];
   });
   connection.onRequest(InventoryRequest.type, async (p: InventoryParams | undefined) => {
-    return inventory(workspace.entries(p?.folderUri), workspace.fileCount(p?.folderUri), workspace.stats().indexing);
+    return withKeyRisks(inventory(workspace.entries(p?.folderUri), workspace.fileCount(p?.folderUri), workspace.stats().indexing), workspace);
   });
   connection.onRequest(ReindexRequest.type, async () => {
     await workspace.reindex();

@@ -50,6 +50,9 @@ test('every rule fires on the fixture that breaks it, at its default level', () 
     // REGION (declared in envtrace.json, read by no code here) counts as used: the basic run read it.
     'declared-unused STALE_KEY .env.example 3',
     'required-unset REGION envtrace.json 4',
+    // Both keys end in KEY (secret-looking) and fmt.Println prints them.
+    'secret-to-output UNDECLARED_KEY main.go 12',
+    'secret-to-output BAD\u0001KEY main.go 12',
     'undeclared-key UNDECLARED_KEY main.go 12',
     'undeclared-key BAD\u0001KEY main.go 12',
     'env-write-outside-tests MODE main.go 13',
@@ -60,7 +63,7 @@ test('every rule fires on the fixture that breaks it, at its default level', () 
   ]);
   const level = new Map(RULES.map((r) => [r.id, r.level]));
   for (const f of result.findings) assert.equal(f.level, level.get(f.rule), f.rule);
-  assert.deepEqual(result.summary, { error: 7, warning: 2, note: 0 });
+  assert.deepEqual(result.summary, { error: 9, warning: 2, note: 0 });
   assert.deepEqual(result.declaredFrom, ['.env.example', 'envtrace.json']);
   assert.match(result.findings.find((f) => f.rule === 'required-unset')?.message ?? '', /process 100/);
 });
@@ -155,7 +158,7 @@ test('SARIF output validates against the SARIF 2.1.0 schema and carries rules an
   // GitHub rejects a file with one unlocated result: B_LIKELY's race has no place under PATH.
   assert.ok(run.results.every((x) => x.locations.length === 1));
   assert.deepEqual(run.properties, { unlocatedFindings: 1 });
-  assert.equal(run.results.length, 8);
+  assert.equal(run.results.length, 10);
   assert.deepEqual(run.tool.driver.rules.map((x) => x.id), RULES.map((x) => x.id));
   for (const rule of run.tool.driver.rules) {
     assert.ok(rule.shortDescription.text && rule.help.text, rule.id);
@@ -198,5 +201,5 @@ test('text output escapes control characters from the code', () => {
   assert.equal(r.code, 1);
   assert.match(r.stdout, /main\.go:12:70 {2}error {2}undeclared-key {2}BAD\\u0001KEY is read here/);
   assert.doesNotMatch(r.stdout, /\u0001/);
-  assert.match(r.stdout, /\n4 error\(s\), 3 warning\(s\), 0 note\(s\)\n$/);
+  assert.match(r.stdout, /\n6 error\(s\), 3 warning\(s\), 0 note\(s\)\n$/);
 });

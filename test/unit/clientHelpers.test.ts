@@ -102,6 +102,14 @@ describe('inventory shapes', () => {
     const lsp = toInventory({ keys: [{ name: 'B', isPattern: false, sites: [{ uri: 'file:///w/b.go', range: { start: { line: 4, character: 2 }, end: { line: 4, character: 9 } }, kind: 'read', key: 'B', pattern: null, api: 'os.Getenv', default: null, function: null, test: false }] }], other: [], files: 1, indexing: false }, '/w');
     assert.deepEqual([lsp[0].key, lsp[0].sites[0].absFile, lsp[0].sites[0].line, lsp[0].sites[0].column], ['B', '/w/b.go', 5, 3]);
   });
+
+  it('keeps each key\'s role and risk, from scan --json and from the server alike (issue 15)', () => {
+    const site = { file: 'a.go', line: 3, column: 1, endLine: 3, endColumn: 9, kind: 'read', key: 'A', pattern: null, api: 'os.Getenv', default: null, function: null, test: false };
+    const risk = { role: 'credential', risk: 'high', reasons: ['R2 unchecked-credential: …'] };
+    assert.deepEqual(toInventory({ root: '/w', files: 1, sites: [site], keys: { A: risk } }, '/w')[0].risk, risk);
+    assert.deepEqual(toInventory({ keys: [{ name: 'A', isPattern: false, sites: [{ ...site, file: undefined, uri: 'file:///w/a.go' }], risk }] }, '/w')[0].risk, risk);
+    assert.equal(toInventory({ root: '/w', files: 1, sites: [site] }, '/w')[0].risk, undefined);
+  });
 });
 
 describe('PATH for traced runs', () => {

@@ -29,14 +29,14 @@ test('scan --json prints one object in the documented format', () => {
   const out = JSON.parse(r.stdout) as ScanResult;
   assert.equal(out.root, fixture);
   assert.equal(out.files, goFileCount(fixture));
-  for (const s of out.sites) assert.deepEqual(Object.keys(s).filter((k) => k !== 'deferred'), FIELDS);
+  for (const s of out.sites) assert.deepEqual(Object.keys(s).filter((k) => k !== 'deferred' && k !== 'uses'), FIELDS);
   // `defer os.Unsetenv("DEFERRED")` in statements(): the function exits only at its closing brace.
   const deferred = out.sites.filter((s) => s.deferred);
   assert.deepEqual(deferred.map((s) => [s.key, s.deferred]), [['DEFERRED', [48]]]);
   const port = out.sites.find((s) => s.key === 'PORT' && s.api === 'main.getenv' && !s.test);
-  assert.deepEqual({ ...port, line: 0, column: 0, endLine: 0, endColumn: 0 }, {
+  assert.deepEqual({ ...port, line: 0, column: 0, endLine: 0, endColumn: 0, uses: undefined }, {
     file: 'main.go', line: 0, column: 0, endLine: 0, endColumn: 0, kind: 'read', key: 'PORT', pattern: null,
-    api: 'main.getenv', default: '8080', function: 'main.main', test: false,
+    api: 'main.getenv', default: '8080', function: 'main.main', test: false, uses: undefined,
   });
   assert.ok(out.sites.some((s) => s.file === 'config/config.go'), 'files of subpackages use / separators relative to the root');
   assert.ok(out.sites.some((s) => s.pattern === 'FEATURE_*' && s.key === null));

@@ -4,14 +4,14 @@ import * as vscode from 'vscode';
 import { runCli } from '../cli';
 import { commandIds } from '../commandIds';
 import type { EnvtraceContext } from '../context';
-import { type Inventory, type KeySite, toInventory } from '../inventory';
+import { type Inventory, type KeyRisk, type KeySite, toInventory } from '../inventory';
 import { patternMatches } from '../../../server/src/analysis/patterns';
 import { keysByProcess, processRead, showValue, type JsonReport, type ReportProcess, type ReportVar } from '../report';
 import type { RunInfo } from '../runStore';
 
 type Node =
   | { kind: 'group'; id: 'keys' | 'runs' }
-  | { kind: 'key'; key: string; sites: KeySite[]; observed?: ReportVar; matched?: ReportVar[]; folder: string }
+  | { kind: 'key'; key: string; sites: KeySite[]; observed?: ReportVar; matched?: ReportVar[]; folder: string; risk?: KeyRisk }
   | { kind: 'site'; site: KeySite; observed?: ReportVar; folder: string }
   | { kind: 'run'; run: RunInfo }
   | { kind: 'process'; run: RunInfo; process: ReportProcess; keys: string[] }
@@ -68,8 +68,13 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
         const race = seen.find((v) => v.race)?.race;
         if (unset) badges.push('unset');
         if (race) badges.push(`⚠ ${race.level} race`);
+        // Issue 15: role and risk from where the value goes; unknown keys get no badge.
+        const risk = n.risk && n.risk.risk !== 'unknown' ? n.risk : undefined;
+        if (risk) badges.push(`${risk.role} · ${risk.risk} risk`);
         item.description = badges.join(' · ');
-        item.iconPath = new vscode.ThemeIcon(race ? 'warning' : unset ? 'circle-slash' : 'symbol-key');
+        if (risk) item.tooltip = `${n.key}: ${risk.role}, ${risk.risk} risk\n${risk.reasons.join('\n')}`;
+        const loud = risk?.risk === 'critical' || risk?.risk === 'high';
+        item.iconPath = race ? new vscode.ThemeIcon('warning') : unset ? new vscode.ThemeIcon('circle-slash') : loud ? new vscode.ThemeIcon('shield', new vscode.ThemeColor(risk?.risk === 'critical' ? 'errorForeground' : 'editorWarning.foreground')) : new vscode.ThemeIcon('symbol-key');
         item.contextValue = 'envtraceKey';
         return item;
       }
@@ -169,7 +174,7 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
       for (const k of inventory) {
         const pattern = k.sites.find((x) => x.pattern)?.pattern;
         const matched = pattern ? [...observed.values()].filter((v) => !own.has(v.key) && patternMatches(pattern, v.key)) : undefined;
-        nodes.push({ kind: 'key', key: k.key, sites: k.sites, observed: observed.get(k.key), matched, folder });
+        nodes.push({ kind: 'key', key: k.key, sites: k.sites, observed: observed.get(k.key), matched, folder, risk: k.risk });
       }
     }
     return nodes.length ? nodes : [{ kind: 'message', text: 'No environment access found' }];

@@ -19,6 +19,7 @@ import { committedProdStages, secretDefaults, secretLiteralWrites } from './secr
 import { withoutSuppressed } from './suppress';
 import { agreeMatcher, DriftObserver, driftFindings } from './valueDrift';
 import { declaredUnused, envWritesOutsideTests, undeclaredKeys } from './staticRules';
+import { usesFindings } from './usesRules';
 
 /** Everything a check reads. */
 export interface CheckInputs {
@@ -36,6 +37,8 @@ export interface CheckInputs {
   committedEnvFiles?: DeclaringText[];
   /** The baseline inventory's sites (`--baseline`), for new-key; absent = no baseline. */
   baseline?: Site[];
+  /** Every Go file under root (relative), for the uses rules; default: the files with sites. */
+  goFiles?: string[];
 }
 
 /** What `envtrace check --format json` prints. */
@@ -92,6 +95,7 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckResult> {
     raw.push(...committedProdStages(inputs.committedEnvFiles ?? []));
   }
   if (inputs.baseline) raw.push(...newSinceBaseline(inputs.sites, inputs.baseline, declared));
+  if (on('secret-to-output') || on('unchecked-parse')) raw.push(...usesFindings(inputs.language, inputs.sites, inputs.goFiles ?? [...new Set(inputs.sites.map((s) => s.file))], inputs.readSource));
 
   const findings: Finding[] = [];
   for (const f of withoutSuppressed(raw, inputs.readSource)) {

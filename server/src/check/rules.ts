@@ -82,6 +82,19 @@ export const RULES: readonly RuleInfo[] = [
     rationale: 'Two or more runs read a key listed in "agree" with different values (compared by value or keyed hash, never shown): environments that should match do not.',
     help: 'Align the environments (CI, staging, fleet hosts) or drop the key from "agree" in envtrace.json. Secret values compare only between runs recorded under the same workspace key.',
   },
+  // Issue 15 (server/src/check/usesRules.ts): where values go.
+  {
+    id: 'secret-to-output',
+    level: 'error',
+    rationale: 'The value of a secret-looking key or a credential reaches a log, a print or an HTTP response, where anyone who reads the output sees it.',
+    help: 'Log that the value is set (or its length), never the value; envtrace scan --json shows every use of the key.',
+  },
+  {
+    id: 'unchecked-parse',
+    level: 'warning',
+    rationale: 'strconv/time parsing of a variable drops its error: a typo in the environment silently becomes 0, false or no duration.',
+    help: 'Check the error and fail (or fall back to a stated default) with a message naming the variable.',
+  },
 ];
 
 /** The rule with `id`, or undefined. */

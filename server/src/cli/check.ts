@@ -138,6 +138,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
         }
       },
       language: await loadGoLanguage(),
+      goFiles: index.goFiles().map((p) => index.relativePath(p)),
       dotenvs,
       config,
       runs,

@@ -13,6 +13,7 @@ import type { ScanResult, Site } from '../scan/types';
 import { defaultWorkers, loadTree } from '../scan/walk';
 import { CliError, type Io } from './io';
 import { escapeControls } from '../runs/text';
+import { scanWithUses } from './scanUses';
 
 const usage = 'usage: envtrace scan [--json] [PATH...]';
 
@@ -67,7 +68,7 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   // A file name may hold control characters: shown escaped, never raw, on the terminal.
   const shown = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   for (const n of notes) io.err(`envtrace: ${shown(n.file)}: ${n.message}\n`);
-  if (json) io.out(JSON.stringify(result, null, 2) + '\n');
+  if (json) io.out(JSON.stringify(await scanWithUses(index, result), null, 2) + '\n');
   else for (const s of result.sites) io.out(formatSite(s) + '\n');
   return 0;
 }

@@ -153,6 +153,11 @@ export class WorkspaceIndex {
     return [...this.entries.keys()];
   }
 
+  /** A file's source as held (a string or UTF-8 bytes), for analyses that read it again (uses/). */
+  sourceOf(path: string): string | Uint8Array | undefined {
+    return this.entries.get(path)?.raw;
+  }
+
   /** `path` relative to the root with `/` separators (the form of `Site.file`). */
   relativePath(path: string): string {
     return relative(this.root, path).split(sep).join('/');

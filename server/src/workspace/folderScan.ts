@@ -1,9 +1,10 @@
 /** Adapts the scanner's WorkspaceIndex (absolute paths) to the workspace's per-folder FolderScan. */
 import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
-import { loadTree, type Scanner, type WorkspaceIndex } from '../scan/index';
+import { loadGoLanguage, loadTree, newGoParser, type Scanner, type WorkspaceIndex } from '../scan/index';
 import type { ScanNote, Site } from '../scan/types';
-import type { FolderScan, FolderScanFactory } from './workspace';
+import { usesOf, type UsesSource } from '../uses/index';
+import type { FolderScan, FolderScanFactory, FolderUses } from './workspace';
 
 /** Makes folder scans that share one loaded scanner (tree-sitter is loaded once per server). */
 export function folderScanFactory(scanner: Promise<Scanner>): FolderScanFactory {
@@ -12,6 +13,9 @@ export function folderScanFactory(scanner: Promise<Scanner>): FolderScanFactory 
 
 class IndexedFolder implements FolderScan {
   private index: WorkspaceIndex | undefined;
+  private language: Awaited<ReturnType<typeof loadGoLanguage>> | undefined;
+  /** The uses report of the current sites; dropped on every change. */
+  private usesReport: FolderUses | null = null;
 
   constructor(
     private readonly scanner: Promise<Scanner>,
@@ -25,6 +29,8 @@ class IndexedFolder implements FolderScan {
     await loadTree(index, { onProgress: progress, workers: this.workers });
     index.refresh();
     this.index = index;
+    this.language = await loadGoLanguage();
+    this.usesReport = null;
   }
 
   update(changes: readonly (readonly [string, string | null])[]): Iterable<string> {
@@ -35,6 +41,7 @@ class IndexedFolder implements FolderScan {
       else index.setFile(this.abs(rel), text);
     }
     const changed = new Set(index.refresh().map((p) => index.relativePath(p)));
+    this.usesReport = null;
     for (const [rel] of changes) if (rel.endsWith('.go')) changed.add(rel);
     return changed;
   }
@@ -50,6 +57,24 @@ class IndexedFolder implements FolderScan {
 
   notes(): readonly ScanNote[] {
     return this.index?.notes() ?? [];
+  }
+
+  uses(): FolderUses | null {
+    const index = this.index;
+    if (!index || !this.language) return null;
+    if (this.usesReport) return this.usesReport;
+    const sites = index.allSites();
+    const sources: UsesSource[] = index.goFiles().map((p) => ({ rel: index.relativePath(p), get: () => index.sourceOf(p) }));
+    const parser = newGoParser(this.language);
+    try {
+      const report = usesOf(parser, sources, sites);
+      const id = (s: Site) => `${s.file}:${s.line}:${s.column}:${s.key ?? s.pattern}`;
+      const bySite = new Map(sites.map((s, i) => [id(s), report.siteUses[i]]));
+      this.usesReport = { siteUses: (s) => bySite.get(id(s)) ?? null, key: (k) => report.keys[k] };
+    } finally {
+      parser.delete();
+    }
+    return this.usesReport;
   }
 
   get fileCount(): number {

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import type { ScanNote, Site } from '../scan/types';
+import type { KeyRisk, Use } from '../uses/index';
 import type { SiteEntry } from '../features/model';
 import { canonicalUri, findModuleRoot, goFilesUnder, isDirectory, isIndexedFile, pathToUri, readText, uriToPath } from './files';
 import { MutableSiteIndex } from './siteIndex';
@@ -22,6 +23,14 @@ export interface FolderScan {
   readonly fileCount: number;
   /** What the scanner left out of which file (folder-relative), e.g. code nested too deep. */
   notes(): readonly ScanNote[];
+  /** Where each read site's value goes and each key's role and risk (issue 15), computed on demand. */
+  uses?(): FolderUses | null;
+}
+
+/** The uses report of a folder, looked up by site and key. */
+export interface FolderUses {
+  siteUses(site: Site): readonly Use[] | null;
+  key(key: string): KeyRisk | undefined;
 }
 
 /** Creates the scanner index of a folder at an absolute path. */

@@ -1,0 +1,225 @@
+/**
+ * The uses of every read site (issue 15): parses the files that hold sites (once each), follows
+ * each site's value there (follow.ts) and, by name, into the files its value escapes to —
+ * struct fields (caarlos0/env, envconfig, assignments), package-level variables, results of
+ * the function it is returned from, parameters of the function it is passed to. No IO: the
+ * caller hands over the sources; nothing here throws on bad Go.
+ */
+import type { Node, Parser } from 'web-tree-sitter';
+import { findLocalDecl, parameters } from '../scan/scope';
+import type { Site } from '../scan/types';
+import { escapeRe } from '../scan/syntax';
+import { Follower, type Escape } from './follow';
+import { PartialTrees } from './partialTrees';
+import type { SiteFlow, Use } from './types';
+import { isAssignedTo, named, outerFunction, referencesAfter, type FileView } from './view';
+
+/** One Go file the analysis may read: its path relative to the root and its source. */
+export interface UsesSource {
+  rel: string;
+  get(): string | Uint8Array | undefined;
+}
+
+/** Files an escape may search before it is dropped (a field named `Name` is everywhere). */
+const MAX_ESCAPE_FILES = 25;
+/** Rounds of escapes followed from one site (site → field → helper result → …). */
+const MAX_ROUNDS = 4;
+
+/** Counters for bench:scan. */
+export interface UsesStats {
+  parsedFiles: number;
+  failures: number;
+}
+
+type Flow = SiteFlow & { escapes: Escape[] };
+
+function bytesOf(raw: string | Uint8Array): Buffer {
+  return typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+}
+
+/** Finds the uses of read sites; call `delete()` when done to free the trees. */
+export class UsesAnalysis {
+  private readonly trees: PartialTrees;
+  private readonly texts = new Map<string, string | null>();
+  private readonly byRel = new Map<string, UsesSource>();
+  private readonly flows = new Map<string, SiteFlow>();
+  private readonly byDir = new Map<string, UsesSource[]>();
+  private words: Map<string, UsesSource[]> | null = null;
+  readonly stats: UsesStats = { parsedFiles: 0, failures: 0 };
+
+  constructor(
+    parser: Parser,
+    private readonly sources: UsesSource[],
+  ) {
+    this.trees = new PartialTrees(parser);
+    for (const s of sources) {
+      this.byRel.set(s.rel, s);
+      const list = this.byDir.get(dirOf(s.rel)) ?? [];
+      list.push(s);
+      this.byDir.set(dirOf(s.rel), list);
+    }
+  }
+
+  /** The flow of one site (read sites only; others have none). */
+  flowOf(site: Site): SiteFlow | null {
+    if (site.kind !== 'read') return null;
+    const id = `${site.file}:${site.line}:${site.column}`;
+    let flow = this.flows.get(id);
+    if (!flow) {
+      try {
+        flow = this.compute(site);
+      } catch {
+        // NOTE: one strange file costs that site its uses, nothing else.
+        this.stats.failures++;
+        flow = { uses: [], checked: false };
+      }
+      this.flows.set(id, flow);
+    }
+    return flow;
+  }
+
+  delete(): void {
+    this.trees.delete();
+    this.texts.clear();
+  }
+
+  private text(rel: string): string | null {
+    if (!this.texts.has(rel)) {
+      const raw = this.byRel.get(rel)?.get();
+      this.texts.set(rel, raw === undefined ? null : typeof raw === 'string' ? raw : bytesOf(raw).toString('utf8'));
+    }
+    return this.texts.get(rel)!;
+  }
+
+  /** A view of `rel` with the declarations around `offsets` parsed. */
+  private view(rel: string, offsets: number[]): FileView | null {
+    const text = this.text(rel);
+    if (text === null) return null;
+    const v = this.trees.view(rel, text, offsets);
+    this.stats.parsedFiles = this.trees.parses;
+    return v;
+  }
+
+  private compute(site: Site): SiteFlow {
+    const flow: Flow = { uses: [], checked: false, escapes: [] };
+    const text = this.text(site.file);
+    if (text === null) return flow;
+    const view = this.view(site.file, [(this.trees.lineStarts(site.file, text)[site.line - 1] ?? 0) + site.column - 1]);
+    if (!view) return flow;
+    const at = { row: site.line - 1, column: site.column - 1 };
+    let node: Node | null = view.tree.rootNode.descendantForPosition(at);
+    while (node && !(node.startPosition.row === at.row && node.startPosition.column === at.column && (node.type === 'call_expression' || node.type === 'field_declaration'))) node = node.parent;
+    if (!node) return flow;
+    if (node.type === 'field_declaration') {
+      for (const n of node.childrenForFieldName('name')) if (n) flow.escapes.push({ t: 'field', dir: view.dir, name: n.text, part: null });
+    } else new Follower(view, flow).run([{ node, part: null }]);
+    const done = new Set<string>();
+    for (let round = 0; round < MAX_ROUNDS && flow.escapes.length; round++) {
+      const escapes = flow.escapes.splice(0);
+      for (const e of escapes) {
+        const id = `${e.t}:${e.dir}:${e.name}:${e.t === 'param' ? e.index : ''}`;
+        if (done.has(id)) continue;
+        done.add(id);
+        for (const [v, starts] of this.targets(e)) new Follower(v, flow).run(starts.map((n) => ({ node: n, part: e.part })));
+      }
+    }
+    return { uses: dedupe(flow.uses), checked: flow.checked };
+  }
+
+  /** Exported identifiers → the files that mention them. */
+  private wordIndex(): Map<string, UsesSource[]> {
+    if (this.words) return this.words;
+    const words = new Map<string, UsesSource[]>();
+    for (const s of this.sources) {
+      const raw = s.get();
+      if (raw === undefined) continue;
+      const text = typeof raw === 'string' ? raw : bytesOf(raw).toString('latin1');
+      const seen = new Set<string>();
+      WORD.lastIndex = 0;
+      for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+        const w = m[0];
+        if (w.charCodeAt(0) > 90 || w.charCodeAt(0) < 65 || seen.has(w)) continue;
+        seen.add(w);
+        const list = words.get(w);
+        if (list) list.push(s);
+        else words.set(w, [s]);
+      }
+    }
+    return (this.words = words);
+  }
+
+  /** The nodes, per file, where an escaped value is read again. */
+  private targets(e: Escape): Map<FileView, Node[]> {
+    const out = new Map<FileView, Node[]>();
+    const samePkg = !/^[A-Z]/.test(e.name) || (e.t !== 'field' && e.t !== 'result');
+    const needle = e.t === 'field' ? `.${e.name}` : e.name;
+    // Within the package: its files; across packages: the files holding the word (an index
+    // built once, on the first such escape), whose text has `.Name`.
+    const pool = samePkg ? (this.byDir.get(e.dir) ?? []) : (this.wordIndex().get(e.name) ?? []);
+    if (pool.length > MAX_ESCAPE_FILES * 4) return out;
+    const files = pool.filter((s) => mentions(s, needle));
+    if (files.length > MAX_ESCAPE_FILES) return out;
+    const word = new RegExp(`\\b${escapeRe(e.name)}\\b`, 'g');
+    for (const s of files) {
+      const text = this.text(s.rel);
+      if (text === null) continue;
+      const v = this.view(s.rel, [...text.matchAll(word)].map((m) => m.index));
+      if (!v) continue;
+      const nodes = findTargets(v, e, samePkg || dirOf(s.rel) === e.dir);
+      if (nodes.length) out.set(v, nodes);
+    }
+    return out;
+  }
+}
+
+const WORD = /[A-Za-z_]\w*/g;
+
+function dirOf(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
+}
+
+function mentions(s: UsesSource, needle: string): boolean {
+  const raw = s.get();
+  return raw !== undefined && (typeof raw === 'string' ? raw.includes(needle) : bytesOf(raw).includes(needle));
+}
+
+function findTargets(v: FileView, e: Escape, samePkg: boolean): Node[] {
+  switch (e.t) {
+    case 'field':
+      // Reads of `x.Name` (not writes, not method calls).
+      return named(v, 'fields', e.name).filter((n) => {
+        const p = n.parent;
+        return !(p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id) && !isAssignedTo(n);
+      });
+    case 'pkgvar':
+      return named(v, 'names', e.name).filter((n) => n.parent?.type !== 'var_spec' && !isAssignedTo(n) && !!outerFunction(n) && !findLocalDecl(n, n.text));
+    case 'result':
+      return named(v, 'calls', e.name).filter((c) => {
+        const f = c.childForFieldName('function');
+        if (f?.type === 'identifier') return samePkg && f.text === e.name;
+        return f?.type === 'selector_expression' && f.childForFieldName('field')?.text === e.name;
+      });
+    case 'param': {
+      if (!samePkg) return [];
+      const out: Node[] = [];
+      for (const id of named(v, 'names', e.name)) {
+        const fn = id.parent;
+        if (fn?.type !== 'function_declaration' || fn.childForFieldName('name')?.id !== id.id) continue;
+        const p = parameters(fn.childForFieldName('parameters')).find((x) => x.index === e.index);
+        const body = fn.childForFieldName('body');
+        if (p && body) out.push(...referencesAfter(v, body, p.name, body.startIndex));
+      }
+      return out;
+    }
+  }
+}
+
+function dedupe(uses: Use[]): Use[] {
+  const seen = new Map<string, Use>();
+  for (const u of uses) {
+    const id = `${u.file}:${u.line}:${u.column}:${u.kind}:${u.api}`;
+    if (!seen.has(id)) seen.set(id, u);
+  }
+  return [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}

@@ -1,0 +1,66 @@
+/**
+ * Parses only the top-level declarations the uses analysis asks about (with the package clause
+ * and imports), as the scanner does: a function that holds a site or a name the value escapes
+ * to. A later question about another declaration of the same file parses it again with the
+ * union; the trees of a file's earlier parse are freed then, so a caller keeps nodes of one
+ * file only until it asks that file about other places.
+ */
+import type { Parser, Range } from 'web-tree-sitter';
+import { lineStarts, pointAt, topLevelChunks, type Chunk } from '../scan/chunks';
+import { viewOf, type FileView } from './view';
+
+interface Parsed {
+  text: string;
+  chunks: Chunk[];
+  starts: number[];
+  /** Indexes into `chunks` of the parsed declarations. */
+  have: Set<number>;
+  view: FileView | null;
+}
+
+export class PartialTrees {
+  private readonly files = new Map<string, Parsed>();
+  parses = 0;
+
+  constructor(private readonly parser: Parser) {}
+
+  /** The line starts of a file's text (for a site's offset). */
+  lineStarts(rel: string, text: string): number[] {
+    return this.entry(rel, text).starts;
+  }
+
+  /** A view of `rel` in which the declarations holding `offsets` are parsed. */
+  view(rel: string, text: string, offsets: number[]): FileView | null {
+    const e = this.entry(rel, text);
+    const need = new Set<number>();
+    for (const o of offsets) {
+      const i = e.chunks.findIndex((c) => c.start <= o && o < c.end);
+      if (i >= 0 && !e.have.has(i)) need.add(i);
+    }
+    if (e.view && !need.size) return e.view;
+    for (const i of need) e.have.add(i);
+    e.chunks.forEach((c, i) => (c.kind === 'package' || c.kind === 'import') && e.have.add(i));
+    e.view?.tree.delete();
+    const wanted = [...e.have].sort((a, b) => a - b).map((i) => e.chunks[i]);
+    const size = wanted.reduce((n, c) => n + c.end - c.start, 0);
+    const ranges: Range[] = wanted.map((c) => ({ startIndex: c.start, endIndex: c.end, startPosition: pointAt(e.starts, c.start), endPosition: pointAt(e.starts, c.end) }));
+    const tree = size > 0.8 * text.length ? this.parser.parse(text) : this.parser.parse(text, null, { includedRanges: ranges });
+    this.parses++;
+    e.view = tree ? viewOf(tree, rel, text) : null;
+    return e.view;
+  }
+
+  delete(): void {
+    for (const e of this.files.values()) e.view?.tree.delete();
+    this.files.clear();
+  }
+
+  private entry(rel: string, text: string): Parsed {
+    let e = this.files.get(rel);
+    if (!e) {
+      e = { text, chunks: topLevelChunks(text), starts: lineStarts(text), have: new Set(), view: null };
+      this.files.set(rel, e);
+    }
+    return e;
+  }
+}
