@@ -1,0 +1,157 @@
+/**
+ * Flame graph of env accesses: every recorded stack, aggregated, root (outermost frame)
+ * first, with the access itself (`getenv PORT`) as the leaf. Width is the number of
+ * accesses. Stacks are shared across processes, so a fleet run merges into one graph.
+ * Memory is one counter per (stack, op, key), whatever the number of events.
+ */
+import type { Frame } from './frames';
+import type { Op } from './records';
+import { readRun, type ReadStats, type RunEvent, type RunVisitor } from './reader';
+import { readOptionsFor } from './load';
+import type { StoredRun } from './store';
+
+/** Which accesses to count. Every field is optional; an empty filter counts everything. */
+export interface FlameFilter {
+  keys?: string[];
+  /** Raw ops (`getenv`, …) or groups: `read`, `write`, `unset` (unsetenv, clearenv), `environ`. */
+  ops?: string[];
+  pids?: number[];
+  /** Test names; a test also selects its subtests (`TestA` selects `TestA/x`). */
+  tests?: string[];
+  /** Only reads that found the key unset. */
+  unsetOnly?: boolean;
+}
+
+const OP_GROUPS: Record<string, Op[]> = {
+  read: ['getenv'],
+  write: ['setenv'],
+  unset: ['unsetenv', 'clearenv'],
+  environ: ['environ'],
+  process: ['spawn', 'exec'],
+};
+
+/** The op names and groups a filter accepts. */
+export const FLAME_OPS = [...Object.keys(OP_GROUPS), 'getenv', 'setenv', 'unsetenv', 'clearenv', 'spawn', 'exec'];
+
+/** One node of the graph. `file`/`line` are empty/0 for the leaf and synthetic frames; `line` is the heaviest call's. */
+export interface FlameNode {
+  name: string;
+  file: string;
+  line: number;
+  /** Accesses through this frame (the node's width). */
+  value: number;
+  /** Of those, reads that found nothing. */
+  unset: number;
+  /** Accesses per key through this frame (keyless ops count under their op name). */
+  keys: Record<string, number>;
+  children: FlameNode[];
+}
+
+/** One distinct path: frames root first, then the leaf, and its count. */
+export interface FlamePath {
+  frames: Frame[];
+  count: number;
+  unset: number;
+  key: string;
+}
+
+/** Compiles a filter into a predicate on events. */
+export function flamePredicate(f: FlameFilter): (e: RunEvent) => boolean {
+  const keys = f.keys?.length ? new Set(f.keys) : null;
+  const ops = f.ops?.length ? new Set(f.ops.flatMap((o) => OP_GROUPS[o] ?? [o])) : null;
+  const pids = f.pids?.length ? new Set(f.pids) : null;
+  const tests = f.tests?.length ? f.tests : null;
+  return (e) => {
+    if (keys && (e.key === undefined || !keys.has(e.key))) return false;
+    if (ops && !ops.has(e.op)) return false;
+    if (pids && !pids.has(e.pid)) return false;
+    if (f.unsetOnly && (e.op !== 'getenv' || e.found)) return false;
+    if (tests) {
+      const t = e.test;
+      if (t === undefined || !tests.some((n) => t === n || t.startsWith(n + '/'))) return false;
+    }
+    return true;
+  };
+}
+
+interface Cell {
+  stack: string | null;
+  api: string;
+  op: Op;
+  key: string;
+  count: number;
+  unset: number;
+}
+
+/** A RunVisitor that counts the accesses a filter lets through, per stack, op and key. */
+export class FlameCollector implements RunVisitor {
+  readonly stacks = new Map<string, Frame[]>();
+  private readonly cells = new Map<string, Cell>();
+  private readonly accept: (e: RunEvent) => boolean;
+  total = 0;
+
+  constructor(filter: FlameFilter = {}) {
+    this.accept = flamePredicate(filter);
+  }
+
+  stack(id: string, frames: Frame[]): void {
+    this.stacks.set(id, frames);
+  }
+
+  event(e: RunEvent): void {
+    if (!this.accept(e)) return;
+    const key = e.key ?? '';
+    const id = `${e.stack ?? '\0' + e.api}\0${e.op}\0${key}`;
+    let c = this.cells.get(id);
+    if (!c) this.cells.set(id, (c = { stack: e.stack, api: e.api, op: e.op, key, count: 0, unset: 0 }));
+    c.count++;
+    this.total++;
+    if (e.op === 'getenv' && !e.found) c.unset++;
+  }
+
+  /** The distinct paths, root first, heaviest first. */
+  paths(): FlamePath[] {
+    const out: FlamePath[] = [];
+    for (const c of this.cells.values()) {
+      const stack = c.stack === null ? undefined : this.stacks.get(c.stack);
+      const frames = stack ? [...stack].reverse() : [{ function: c.api, file: '', line: 0 }];
+      frames.push({ function: c.key ? `${c.op} ${c.key}` : c.op, file: '', line: 0 });
+      out.push({ frames, count: c.count, unset: c.unset, key: c.key || c.op });
+    }
+    return out.sort((a, b) => b.count - a.count);
+  }
+
+  /** The aggregated tree; the root is named `name` and holds every counted access. */
+  tree(name = 'all'): FlameNode {
+    const root = node(name, '', 0);
+    for (const p of this.paths()) {
+      addTo(root, p);
+      let at = root;
+      for (const f of p.frames) {
+        // Frames merge by function, as flame graphs do; the link goes to the line of the heaviest path (paths come heaviest first).
+        let child = at.children.find((c) => c.name === f.function && c.file === f.file);
+        if (!child) at.children.push((child = node(f.function, f.file, f.line)));
+        addTo(child, p);
+        at = child;
+      }
+    }
+    return root;
+  }
+}
+
+function node(name: string, file: string, line: number): FlameNode {
+  return { name, file, line, value: 0, unset: 0, keys: {}, children: [] };
+}
+
+function addTo(n: FlameNode, p: FlamePath): void {
+  n.value += p.count;
+  n.unset += p.unset;
+  n.keys[p.key] = (n.keys[p.key] ?? 0) + p.count;
+}
+
+/** Reads a stored run into a flame collector. */
+export async function collectFlame(run: StoredRun, filter: FlameFilter = {}): Promise<{ flame: FlameCollector; stats: ReadStats }> {
+  const flame = new FlameCollector(filter);
+  const stats = await readRun(run.dir, flame, readOptionsFor(run));
+  return { flame, stats };
+}
