@@ -14,7 +14,9 @@ import { findRun, olderFirst, pickRun } from './pickRun';
  * Resolves to the rendered document (also shown as a Markdown preview).
  */
 export function compareRunsCommand(ctx: EnvtraceContext) {
-  return async (a?: string, b?: string): Promise<vscode.TextDocument | undefined> => {
+  return async (a?: string | { run?: { dir: string } }, b?: string): Promise<vscode.TextDocument | undefined> => {
+    // From an Environment view run item: that run is the first of the two.
+    if (typeof a === 'object') a = a?.run?.dir;
     const all = await ctx.allRuns();
     if (all.length < 2 && !(a && b)) {
       void vscode.window.showInformationMessage('envtrace: comparing needs two stored runs.');

@@ -89,6 +89,8 @@ export class FlameCollector implements RunVisitor {
   private readonly cells = new Map<string, Cell>();
   private readonly accept: (e: RunEvent) => boolean;
   total = 0;
+  /** What the filter can choose from: every key, pid and test of the run, filtered or not. */
+  readonly seen = { keys: new Set<string>(), pids: new Set<number>(), tests: new Set<string>() };
 
   constructor(filter: FlameFilter = {}) {
     this.accept = flamePredicate(filter);
@@ -99,6 +101,9 @@ export class FlameCollector implements RunVisitor {
   }
 
   event(e: RunEvent): void {
+    if (e.key !== undefined) this.seen.keys.add(e.key);
+    this.seen.pids.add(e.pid);
+    if (e.test !== undefined) this.seen.tests.add(e.test);
     if (!this.accept(e)) return;
     const key = e.key ?? '';
     const id = `${e.stack ?? '\0' + e.api}\0${e.op}\0${key}`;
