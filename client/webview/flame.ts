@@ -103,9 +103,9 @@ function filter(): FlameFilter {
 for (const el of [keySel, opSel, pidSel, testSel, unsetBox]) el.addEventListener('change', () => vscode.postMessage({ type: 'filter', filter: filter() }));
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const m = ev.data as { type: string; result?: FlameResult };
+  const m = ev.data as { type: string; result?: FlameResult; filter?: FlameFilter };
   if (m.type !== 'data' || !m.result) return;
-  fillSelect(keySel, m.result.keys, keySel.value);
+  fillSelect(keySel, m.result.keys, m.filter?.keys?.[0] ?? keySel.value);
   fillSelect(pidSel, m.result.pids, pidSel.value);
   fillSelect(testSel, m.result.tests, testSel.value);
   draw(m.result);

@@ -40,6 +40,6 @@ export function bindPictures(connection: Connection, log: (m: string) => void): 
       timelines.set(r.dir, tl);
       while (timelines.size > KEEP_TIMELINES) timelines.delete(timelines.keys().next().value!);
     }
-    return timelineWindow(await tl, p.from, p.to, p.columns);
+    return timelineWindow(await tl, p.from, p.to, p.columns, typeof p.key === 'string' ? p.key : undefined);
   });
 }

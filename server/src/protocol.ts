@@ -267,6 +267,8 @@ export interface TimelineParams {
   to?: number;
   /** Width of the drawing in pixels: the density's resolution. */
   columns?: number;
+  /** Only this key's accesses (process marks stay). */
+  key?: string;
 }
 
 /** The client (the timeline view) asks for a window of a run's timeline: marks, or density when zoomed out. */

@@ -24,18 +24,18 @@ const CSS = `
 #chart g.frame:focus rect, #chart g.frame:hover rect { stroke: var(--vscode-focusBorder); stroke-width: 1.5px; }
 #chart g.frame.fade { opacity: 0.5; }`;
 
-/** Opens (or reveals) the flame graph of `run`; resolves to the panel. */
-export function showFlamePanel(ctx: EnvtraceContext, run: RunInfo): vscode.WebviewPanel {
+/** Opens the flame graph of `run` (filtered to `key` when given); returns the panel. */
+export function showFlamePanel(ctx: EnvtraceContext, run: RunInfo, key?: string): vscode.WebviewPanel {
   const ext = ctx.extension.extensionUri;
-  const panel = vscode.window.createWebviewPanel('envtrace.flame', `Flame graph: ${run.label || run.id}`, vscode.ViewColumn.Active, webviewOptions(ext));
+  const panel = vscode.window.createWebviewPanel('envtrace.flame', `Flame graph: ${run.label || run.id}${key ? ` · ${key}` : ''}`, vscode.ViewColumn.Active, webviewOptions(ext));
   panel.webview.html = webviewHtml(panel.webview, ext, 'envtrace flame graph', BODY, ['flame.js'], ['flame.css'], CSS);
   const send = async (filter: FlameFilter) => {
     const result = await ctx.server.request<FlameResult>('envtrace/flame', { run: run.dir, filter });
-    if (result) await panel.webview.postMessage({ type: 'data', result });
+    if (result) await panel.webview.postMessage({ type: 'data', result, filter });
     else void vscode.window.showErrorMessage('envtrace: the flame graph needs the language server (see the envtrace log).');
   };
   panel.webview.onDidReceiveMessage((m: { type: string; filter?: FlameFilter; file?: string; line?: number }) => {
-    if (m.type === 'ready') void send({});
+    if (m.type === 'ready') void send(key === undefined ? {} : { keys: [key] });
     else if (m.type === 'filter') void send(m.filter ?? {});
     else if (m.type === 'open' && typeof m.file === 'string' && typeof m.line === 'number') void openFileLine(m.file, m.line);
   });

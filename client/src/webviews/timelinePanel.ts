@@ -14,14 +14,14 @@ const BODY = `
 
 const CSS = `#chart { width: 100%; height: calc(100vh - 260px); min-height: 240px; } #marks { width: 100%; }`;
 
-/** Opens the timeline of `run`; resolves to the panel. */
-export function showTimelinePanel(ctx: EnvtraceContext, run: RunInfo): vscode.WebviewPanel {
+/** Opens the timeline of `run` (only `key`'s accesses when given); returns the panel. */
+export function showTimelinePanel(ctx: EnvtraceContext, run: RunInfo, key?: string): vscode.WebviewPanel {
   const ext = ctx.extension.extensionUri;
-  const panel = vscode.window.createWebviewPanel('envtrace.timeline', `Timeline: ${run.label || run.id}`, vscode.ViewColumn.Active, webviewOptions(ext));
+  const panel = vscode.window.createWebviewPanel('envtrace.timeline', `Timeline: ${run.label || run.id}${key ? ` · ${key}` : ''}`, vscode.ViewColumn.Active, webviewOptions(ext));
   panel.webview.html = webviewHtml(panel.webview, ext, 'envtrace timeline', BODY, ['timeline.js'], [], CSS);
   panel.webview.onDidReceiveMessage(async (m: { type: string; from?: number; to?: number; columns?: number; file?: string; line?: number }) => {
     if (m.type === 'window') {
-      const window = await ctx.server.request<TimelineWindow>('envtrace/timeline', { run: run.dir, from: m.from, to: m.to, columns: m.columns });
+      const window = await ctx.server.request<TimelineWindow>('envtrace/timeline', { run: run.dir, from: m.from, to: m.to, columns: m.columns, key });
       if (window) await panel.webview.postMessage({ type: 'data', window });
       else void vscode.window.showErrorMessage('envtrace: the timeline needs the language server (see the envtrace log).');
     } else if (m.type === 'open' && typeof m.file === 'string' && typeof m.line === 'number') await openFileLine(m.file, m.line);

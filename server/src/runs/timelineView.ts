@@ -5,6 +5,9 @@
  */
 import { kindName, type MarkKind, type Lane, type RaceLink, type TestSpan, type Timeline } from './timeline';
 
+/** Mark kinds from here on are process marks (start, end), shown whatever the key. */
+const PROCESS_KINDS = 7;
+
 /** Above this many marks in a window, the window is drawn as density. */
 export const MAX_MARKS = 4000;
 
@@ -42,6 +45,8 @@ export interface TimelineWindow {
   count: number;
   marks: TimelineMark[] | null;
   density: DensityCell[] | null;
+  /** The key the window is limited to, if any. */
+  key?: string;
   tests: (TestSpan & { row: number })[];
   races: (RaceLink & { rowA: number; rowB: number })[];
 }
@@ -57,14 +62,26 @@ function lowerBound(t: Float64Array, order: Uint32Array, x: number): number {
   return lo;
 }
 
-/** The window [from, to] (the whole run when absent) for a drawing `columns` pixels wide. */
-export function timelineWindow(tl: Timeline, from?: number, to?: number, columns = 1000): TimelineWindow {
+/**
+ * The window [from, to] (the whole run when absent) for a drawing `columns` pixels wide;
+ * with `key`, only that key's accesses (and the process marks).
+ */
+export function timelineWindow(tl: Timeline, from?: number, to?: number, columns = 1000, key?: string): TimelineWindow {
   const lo = Math.max(0, from ?? 0);
   const hi = Math.max(lo + 1e-3, to ?? tl.end);
-  const order = tl.timeOrder();
-  const { t, lane, kind, key, site } = tl.cols;
-  const first = lowerBound(t, order, lo);
-  const last = lowerBound(t, order, hi + 1e-9);
+  let order = tl.timeOrder();
+  const { t, lane, kind, site } = tl.cols;
+  const keyOf = tl.cols.key;
+  let first = lowerBound(t, order, lo);
+  let last = lowerBound(t, order, hi + 1e-9);
+  if (key !== undefined) {
+    const k = tl.keys.list.indexOf(key);
+    const kept: number[] = [];
+    for (let j = first; j < last; j++) if (keyOf[order[j]] === k || kind[order[j]] >= PROCESS_KINDS) kept.push(order[j]);
+    order = Uint32Array.from(kept);
+    first = 0;
+    last = kept.length;
+  }
   const laneOrder = tl.laneOrder();
   const rowOf = new Uint32Array(tl.lanes.length);
   laneOrder.forEach((l, row) => (rowOf[l] = row));
@@ -76,7 +93,7 @@ export function timelineWindow(tl: Timeline, from?: number, to?: number, columns
     for (let j = first; j < last; j++) {
       const i = order[j];
       const m: TimelineMark = { t: t[i], row: rowOf[lane[i]], kind: kindName(kind[i]), site: tl.sites.list[site[i]] };
-      if (key[i] >= 0) m.key = tl.keys.list[key[i]];
+      if (keyOf[i] >= 0) m.key = tl.keys.list[keyOf[i]];
       marks.push(m);
     }
   } else {
@@ -90,10 +107,11 @@ export function timelineWindow(tl: Timeline, from?: number, to?: number, columns
     from: lo,
     to: hi,
     count,
+    key,
     marks,
     density,
     tests: tl.tests.filter((s) => inWindow(s.from, s.to)).map((s) => ({ ...s, row: rowOf[s.lane] })),
-    races: tl.races.filter((r) => inWindow(Math.min(r.a.t, r.b.t), Math.max(r.a.t, r.b.t))).map((r) => ({ ...r, rowA: rowOf[r.a.lane], rowB: rowOf[r.b.lane] })),
+    races: tl.races.filter((r) => (key === undefined || r.key === key) && inWindow(Math.min(r.a.t, r.b.t), Math.max(r.a.t, r.b.t))).map((r) => ({ ...r, rowA: rowOf[r.a.lane], rowB: rowOf[r.b.lane] })),
   };
 }
 
