@@ -140,12 +140,26 @@ export class FlameCollector implements RunVisitor {
         at = child;
       }
     }
+    trimKeys(root);
     return root;
   }
 }
 
 function node(name: string, file: string, line: number): FlameNode {
   return { name, file, line, value: 0, unset: 0, keys: {}, children: [] };
+}
+
+/** Keys kept per node (the heaviest); the rest are summed under `…`, so the tree stays small with thousands of keys. */
+export const MAX_NODE_KEYS = 16;
+
+function trimKeys(n: FlameNode): void {
+  const entries = Object.entries(n.keys);
+  if (entries.length > MAX_NODE_KEYS) {
+    entries.sort((a, b) => b[1] - a[1]);
+    const rest = entries.slice(MAX_NODE_KEYS - 1).reduce((s, [, c]) => s + c, 0);
+    n.keys = Object.fromEntries([...entries.slice(0, MAX_NODE_KEYS - 1), [`… ${entries.length - MAX_NODE_KEYS + 1} more`, rest]]);
+  }
+  n.children.forEach(trimKeys);
 }
 
 function addTo(n: FlameNode, p: FlamePath): void {

@@ -79,6 +79,10 @@ class Table {
     if (i === undefined) this.ids.set(s, (i = this.list.push(s) - 1));
     return i;
   }
+  /** The id of `s`, or -1 when it was never interned. */
+  find(s: string): number {
+    return this.ids.get(s) ?? -1;
+  }
 }
 
 const KIND_ID = new Map<string, number>(MARK_KINDS.map((k, i) => [k, i]));
@@ -199,19 +203,23 @@ export class Timeline implements RunVisitor {
 
   /** For each race, the first write and the first access of the other party on the key, joined. */
   private placeRaces(): RaceLink[] {
-    const out: RaceLink[] = [];
     const { cols } = this;
-    for (const [key, race] of this.agg.races()) {
-      const k = this.keys.list.indexOf(key);
+    const races = [...this.agg.races()];
+    const raceKeys = new Set(races.map(([key]) => this.keys.find(key)).filter((k) => k >= 0));
+    // One pass: the first event of each (key, lane, kind) among the raced keys.
+    const firstOf = new Map<string, number>();
+    for (let i = 0; i < cols.n; i++) {
+      if (!raceKeys.has(cols.key[i])) continue;
+      const id = `${cols.key[i]}:${cols.lane[i]}:${cols.kind[i]}`;
+      if (!firstOf.has(id)) firstOf.set(id, i);
+    }
+    const out: RaceLink[] = [];
+    for (const [key, race] of races) {
+      const k = this.keys.find(key);
       const w = race.writers[0];
       const r = race.readers.find((x) => x.pid !== w?.pid || x.goroutine !== w?.goroutine) ?? race.writers[1];
       if (!w || !r || k < 0) continue;
-      const find = (pid: number, g: number, op: Op) => {
-        const lane = this.laneIds.get(`${pid}:${g}`);
-        const kind = KIND_ID.get(op);
-        for (let i = 0; i < cols.n; i++) if (cols.key[i] === k && cols.lane[i] === lane && cols.kind[i] === kind) return i;
-        return -1;
-      };
+      const find = (pid: number, g: number, op: Op) => firstOf.get(`${k}:${this.laneIds.get(`${pid}:${g}`)}:${KIND_ID.get(op)}`) ?? -1;
       const a = find(w.pid, w.goroutine, w.op);
       const b = find(r.pid, r.goroutine, r.op);
       if (a < 0 || b < 0) continue;

@@ -75,7 +75,7 @@ export function timelineWindow(tl: Timeline, from?: number, to?: number, columns
   let first = lowerBound(t, order, lo);
   let last = lowerBound(t, order, hi + 1e-9);
   if (key !== undefined) {
-    const k = tl.keys.list.indexOf(key);
+    const k = tl.keys.find(key);
     const kept: number[] = [];
     for (let j = first; j < last; j++) if (keyOf[order[j]] === k || kind[order[j]] >= PROCESS_KINDS) kept.push(order[j]);
     order = Uint32Array.from(kept);
