@@ -1,11 +1,11 @@
 // `npm run bench:pictures`: writes a recorded run of 1,000,000 events (4 processes, 32
 // goroutines each, 1,000 keys over 200 stacks, a test per goroutine), then measures what
 // opening each picture costs in the engine — the data the server hands the webview — against
-// the baseline of reading the run with no visitor work, in one process, best of 3:
+// the baseline of reading the run with no visitor work, in one process (best of --repeat N, default 1):
 // flame graph (read + aggregate + tree), timeline (read + columns + races + first window),
 // a zoomed timeline window (the run is held: only the cut), and the report's aggregate for scale.
 // Goal: each view's data under 2 s. Not a test; prints figures.
-// Usage: node scripts/bench-pictures.mjs [--events N] [--keep DIR]
+// Usage: node scripts/bench-pictures.mjs [--events N] [--repeat N] [--keep DIR]
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +18,7 @@ const args = process.argv.slice(2);
 const flag = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const EVENTS = Number(flag('--events', 1_000_000));
 const keep = flag('--keep', null);
+const REPEAT = Number(flag('--repeat', 1));
 const PROCS = 4;
 const GOROUTINES = 32;
 const STACKS = 200;
@@ -84,7 +85,7 @@ const run = { dir: runDir, info: await readRunInfo(runDir) };
 async function best(label, fn) {
   let min = Infinity;
   let note = '';
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < REPEAT; i++) {
     const s = performance.now();
     note = (await fn()) ?? '';
     min = Math.min(min, performance.now() - s);

@@ -3,12 +3,10 @@
  * them (redacted values as hash and length), unset badges, changed cells highlighted, sites
  * as links that open the file. No `vscode` import: the panel supplies the link builder.
  */
+import { escapeHtml } from './htmlText';
 import type { DiffValue, KeyDiff, KeySide, RunDiff } from '../../server/src/analysis/diff';
 
-/** Escapes text for HTML. */
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+const esc = escapeHtml;
 
 function valueText(v: DiffValue): string {
   if (v.redacted) return `••• (redacted, ${v.length ?? '?'} bytes${v.hash ? `, h=${v.hash.slice(0, 8)}` : ''})`;

@@ -40,9 +40,9 @@ function color(d: Node): string {
     return ops[op] ?? themeColor('charts-foreground', '#cccccc');
   }
   // Module code stands out from the standard library's frames.
-  const fn = n.name.replace(/\(.*$/, '');
-  const first = fn.split('/')[0];
-  return first.includes('.') || fn.startsWith('main.') ? themeColor('charts-green', '#89d185') : themeColor('charts-yellow', '#cca700');
+  // The package is the name up to the first dot after the last slash (`example.com/app/cfg.Load` → `example.com/app/cfg`).
+  const pkg = n.name.slice(0, n.name.indexOf('.', n.name.lastIndexOf('/', n.name.indexOf('(') >= 0 ? n.name.indexOf('(') : n.name.length) + 1));
+  return pkg === 'main' || pkg.split('/')[0].includes('.') ? themeColor('charts-green', '#89d185') : themeColor('charts-yellow', '#cca700');
 }
 
 let chart: ReturnType<typeof flamegraph<FlameNode>> | null = null;

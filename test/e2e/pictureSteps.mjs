@@ -73,9 +73,11 @@ export const pictureSteps = [
       cpSync(join(root, 'test', 'fixtures', 'runs', 'races'), dest, { recursive: true });
       for (const f of readdirSync(dest)) {
         const p = join(dest, f);
-        const text = readFileSync(p, 'utf8').replaceAll('/work/app/race.go', main).replaceAll('/work/app/race_test.go', main).replace('"label": null', '"label": "races fixture"');
+        const text = readFileSync(p, 'utf8').replaceAll('/work/app/race.go', main).replaceAll('/work/app/race_test.go', main).replace('"label": null', '"label": "races fixture"').replace('"id": "races"', '"id": "20261126-120000-races0"');
         writeFileSync(p, text.replaceAll('"cwd": "/work/app"', `"cwd": ${JSON.stringify(workspace)}`));
       }
+      // The Environment view lists the copied run once the store's watcher has seen it.
+      await page.locator('.monaco-list-row', { hasText: 'races fixture' }).first().waitFor({ timeout: limit });
       const view = await openPicture(page, 'envtrace: Show Timeline', 'races fixture');
       await view.locator('svg text', { hasText: 'process 200' }).first().waitFor({ timeout: limit });
       await view.locator('svg text', { hasText: 'TestE (g6)' }).first().waitFor({ timeout: limit });

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { escapeHtml } from '../htmlText';
 
 /** Options for a panel whose scripts load from dist/webview. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -44,10 +45,6 @@ ${scripts.map((s) => `<script nonce="${nonce}" src="${uri(s)}"></script>`).join(
 </body></html>`;
 }
 
-/** Text for HTML. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** Opens `file` at `line` in an editor beside nothing (the active group). */
 export async function openFileLine(file: string, line: number): Promise<void> {
