@@ -76,9 +76,15 @@ export const pictureSteps = [
         const text = readFileSync(p, 'utf8').replaceAll('/work/app/race.go', main).replaceAll('/work/app/race_test.go', main).replace('"label": null', '"label": "races fixture"').replace('"id": "races"', '"id": "20261126-120000-races0"');
         writeFileSync(p, text.replaceAll('"cwd": "/work/app"', `"cwd": ${JSON.stringify(workspace)}`));
       }
-      // The Environment view lists the copied run once the store's watcher has seen it.
-      await page.locator('.monaco-list-row', { hasText: 'races fixture' }).first().waitFor({ timeout: limit });
-      const view = await openPicture(page, 'envtrace: Show Timeline', 'races fixture');
+      // The Environment view lists the copied run (its Refresh button rereads the store, not waiting for the watcher).
+      await page.locator('.part.sidebar a.action-label[aria-label="Refresh"]').first().click();
+      const item = page.locator('.monaco-list-row', { hasText: 'races fixture' }).first();
+      await item.waitFor({ timeout: limit });
+      // From the run item's context menu in the Environment view.
+      await item.click({ button: 'right' });
+      await page.locator('.monaco-menu .action-label', { hasText: 'Show Timeline' }).first().click();
+      await webview(page).locator('body[data-state="drawn"]').waitFor({ timeout: limit });
+      const view = webview(page);
       await view.locator('svg text', { hasText: 'process 200' }).first().waitFor({ timeout: limit });
       await view.locator('svg text', { hasText: 'TestE (g6)' }).first().waitFor({ timeout: limit });
       const warn = await view.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-editorWarning-foreground').trim());
