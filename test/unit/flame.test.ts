@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv';
-import { collectFlame, type FlameFilter } from '../../server/src/runs/flame';
+import { collectFlame, FlameCollector, MAX_LEAVES, MAX_NODE_KEYS, type FlameFilter } from '../../server/src/runs/flame';
 import { FOLDED_LINE, foldedName, foldedText } from '../../server/src/runs/folded';
 import { speedscopeFile } from '../../server/src/runs/speedscope';
 import { readRunInfo, type StoredRun } from '../../server/src/runs/store';
@@ -123,4 +123,22 @@ test('envtrace report --format folded|speedscope with filter flags, to stdout an
   io = capture();
   assert.equal(await main(['report', '--format', 'folded', '--op', 'sneeze', run], io), 2);
   assert.match(io.stderr, /--op is one of/);
+});
+
+test('flame tree: a frame reading thousands of keys keeps its heaviest leaves and keys, the rest merged, widths intact', () => {
+  const flame = new FlameCollector();
+  flame.stack('s1', [{ function: 'os.Getenv', file: '/go/src/os/env.go', line: 101 }, { function: 'main.main', file: '/app/main.go', line: 9 }]);
+  for (let k = 0; k < 1000; k++) {
+    for (let i = 0; i <= k % 3; i++) flame.event({ pid: 1, seq: 1, goroutine: 1, parentGoroutine: 0, op: 'getenv', key: `K${k}`, found: true, redacted: false, t0: 0, t1: 0, time: 0, api: 'os.Getenv', stack: 's1', user: null, writeGen: 0, writeInFlight: false });
+  }
+  const tree = flame.tree();
+  const getenv = tree.children[0].children[0];
+  assert.equal(getenv.name, 'os.Getenv');
+  assert.equal(getenv.children.length, MAX_LEAVES);
+  assert.equal(getenv.children.reduce((n, c) => n + c.value, 0), getenv.value);
+  assert.equal(getenv.children.at(-1)!.name, `getenv (${1000 - MAX_LEAVES + 1} more keys)`);
+  assert.equal(Object.keys(getenv.keys).length, MAX_NODE_KEYS);
+  assert.equal(Object.values(getenv.keys).reduce((a, b) => a + b, 0), getenv.value);
+  // The folded output keeps every key: it is the data, not a drawing.
+  assert.equal(foldedText(flame.paths()).trim().split('\n').length, 1000);
 });

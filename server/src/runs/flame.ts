@@ -129,37 +129,64 @@ export class FlameCollector implements RunVisitor {
   /** The aggregated tree; the root is named `name` and holds every counted access. */
   tree(name = 'all'): FlameNode {
     const root = node(name, '', 0);
+    // Children by function and file while building (frames merge by function, as flame graphs do).
+    const index = new Map<FlameNode, Map<string, FlameNode>>();
     for (const p of this.paths()) {
       addTo(root, p);
       let at = root;
       for (const f of p.frames) {
-        // Frames merge by function, as flame graphs do; the link goes to the line of the heaviest path (paths come heaviest first).
-        let child = at.children.find((c) => c.name === f.function && c.file === f.file);
-        if (!child) at.children.push((child = node(f.function, f.file, f.line)));
+        let byName = index.get(at);
+        if (!byName) index.set(at, (byName = new Map()));
+        const id = `${f.function}\0${f.file}`;
+        let child = byName.get(id);
+        // The link goes to the line of the heaviest path (paths come heaviest first).
+        if (!child) {
+          child = node(f.function, f.file, f.line);
+          at.children.push(child);
+          byName.set(id, child);
+        }
         addTo(child, p);
         at = child;
       }
     }
-    trimKeys(root);
+    trim(root);
     return root;
   }
 }
 
-function node(name: string, file: string, line: number): FlameNode {
-  return { name, file, line, value: 0, unset: 0, keys: {}, children: [] };
-}
-
 /** Keys kept per node (the heaviest); the rest are summed under `…`, so the tree stays small with thousands of keys. */
 export const MAX_NODE_KEYS = 16;
+/** Access leaves kept per frame; the lighter ones merge into one `<op> (N more keys)` leaf per op. */
+export const MAX_LEAVES = 24;
 
-function trimKeys(n: FlameNode): void {
+function trim(n: FlameNode): void {
   const entries = Object.entries(n.keys);
   if (entries.length > MAX_NODE_KEYS) {
     entries.sort((a, b) => b[1] - a[1]);
     const rest = entries.slice(MAX_NODE_KEYS - 1).reduce((s, [, c]) => s + c, 0);
     n.keys = Object.fromEntries([...entries.slice(0, MAX_NODE_KEYS - 1), [`… ${entries.length - MAX_NODE_KEYS + 1} more`, rest]]);
   }
-  n.children.forEach(trimKeys);
+  const leaves = n.children.filter((c) => c.file === '' && c.children.length === 0);
+  if (leaves.length > MAX_LEAVES) {
+    leaves.sort((a, b) => b.value - a.value);
+    const drop = new Set(leaves.slice(MAX_LEAVES - 1));
+    const merged = new Map<string, FlameNode>();
+    for (const l of drop) {
+      const op = l.name.split(' ')[0];
+      let m = merged.get(op);
+      if (!m) merged.set(op, (m = { ...node(op, '', 0), name: op }));
+      m.value += l.value;
+      m.unset += l.unset;
+      for (const [k, c] of Object.entries(l.keys)) m.keys[k] = (m.keys[k] ?? 0) + c;
+    }
+    for (const [op, m] of merged) m.name = `${op} (${Object.keys(m.keys).length} more keys)`;
+    n.children = [...n.children.filter((c) => !drop.has(c)), ...merged.values()];
+  }
+  n.children.forEach(trim);
+}
+
+function node(name: string, file: string, line: number): FlameNode {
+  return { name, file, line, value: 0, unset: 0, keys: {}, children: [] };
 }
 
 function addTo(n: FlameNode, p: FlamePath): void {
