@@ -7,7 +7,7 @@
  */
 import type { GoroutineMark, Op } from './records';
 import { readRun, type ProcessInfo, type ReadStats, type RunEvent, type RunVisitor } from './reader';
-import { RunAggregate } from './aggregate';
+import { RaceCollector } from '../analysis/races';
 import { readOptionsFor } from './load';
 import type { StoredRun } from './store';
 
@@ -99,7 +99,8 @@ export class Timeline implements RunVisitor {
   /** Unix ms of time zero (the first process's start). */
   base = Infinity;
   end = 0;
-  private readonly agg = new RunAggregate();
+  // Only the race analysis of the aggregate: the timeline needs no values or sites per key.
+  private readonly raceCollector = new RaceCollector();
   private readonly laneIds = new Map<string, number>();
   /** Per pid: unix ms minus monotonic ms (known from its first event). */
   private readonly offsets = new Map<number, number>();
@@ -108,7 +109,6 @@ export class Timeline implements RunVisitor {
   private order: Uint32Array | null = null;
 
   process(p: ProcessInfo): void {
-    this.agg.process(p);
     this.base = Math.min(this.base, p.start);
     this.put(p.pid, -1, 'start', p.start);
   }
@@ -117,18 +117,14 @@ export class Timeline implements RunVisitor {
     this.put(p.pid, -1, 'end', p.end);
   }
 
-  stack(id: string, frames: Parameters<RunAggregate['stack']>[1]): void {
-    this.agg.stack(id, frames);
-  }
-
   goroutine(pid: number, g: number, pg: number, start?: number): void {
-    this.agg.goroutine(pid, g, pg, start);
+    this.raceCollector.goroutine(pid, g, pg, start);
     if (start !== undefined) this.testStarts.set(`${pid}:${g}`, { mono: start });
   }
 
   /** A recorder mark (test end, t.Parallel, goroutine exit), in monotonic ns. */
   mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
-    this.agg.mark(pid, g, kind, at);
+    this.raceCollector.mark(pid, g, kind, at);
     if (kind === 'TE') this.testEnds.push({ pid, g, mono: at });
   }
 
@@ -139,7 +135,7 @@ export class Timeline implements RunVisitor {
   }
 
   event(e: RunEvent, p: ProcessInfo): void {
-    this.agg.event(e);
+    this.raceCollector.add(e);
     if (!this.offsets.has(e.pid)) this.offsets.set(e.pid, e.time - e.t0 / 1e6);
     const lane = this.laneOf(e.pid, e.goroutine);
     if (e.test !== undefined && this.lanes[lane].test === undefined) {
@@ -204,7 +200,7 @@ export class Timeline implements RunVisitor {
   /** For each race, the first write and the first access of the other party on the key, joined. */
   private placeRaces(): RaceLink[] {
     const { cols } = this;
-    const races = [...this.agg.races()];
+    const races = [...this.raceCollector.races()];
     const raceKeys = new Set(races.map(([key]) => this.keys.find(key)).filter((k) => k >= 0));
     // One pass: the first event of each (key, lane, kind) among the raced keys.
     const firstOf = new Map<string, number>();
