@@ -86,7 +86,9 @@ interface Cell {
 /** A RunVisitor that counts the accesses a filter lets through, per stack, op and key. */
 export class FlameCollector implements RunVisitor {
   readonly stacks = new Map<string, Frame[]>();
-  private readonly cells = new Map<string, Cell>();
+  /** By stack (or API, for stackless reads), then op and key: no string built per event. */
+  private readonly cells = new Map<string, Map<string, Map<string, Cell>>>();
+  private readonly list: Cell[] = [];
   private readonly accept: (e: RunEvent) => boolean;
   total = 0;
   /** What the filter can choose from: every key, pid and test of the run, filtered or not. */
@@ -106,9 +108,17 @@ export class FlameCollector implements RunVisitor {
     if (e.test !== undefined) this.seen.tests.add(e.test);
     if (!this.accept(e)) return;
     const key = e.key ?? '';
-    const id = `${e.stack ?? '\0' + e.api}\0${e.op}\0${key}`;
-    let c = this.cells.get(id);
-    if (!c) this.cells.set(id, (c = { stack: e.stack, api: e.api, op: e.op, key, count: 0, unset: 0 }));
+    const where = e.stack ?? '\0' + e.api;
+    let byOp = this.cells.get(where);
+    if (!byOp) this.cells.set(where, (byOp = new Map()));
+    let byKey = byOp.get(e.op);
+    if (!byKey) byOp.set(e.op, (byKey = new Map()));
+    let c = byKey.get(key);
+    if (!c) {
+      c = { stack: e.stack, api: e.api, op: e.op, key, count: 0, unset: 0 };
+      byKey.set(key, c);
+      this.list.push(c);
+    }
     c.count++;
     this.total++;
     if (e.op === 'getenv' && !e.found) c.unset++;
@@ -117,7 +127,7 @@ export class FlameCollector implements RunVisitor {
   /** The distinct paths, root first, heaviest first. */
   paths(): FlamePath[] {
     const out: FlamePath[] = [];
-    for (const c of this.cells.values()) {
+    for (const c of this.list) {
       const stack = c.stack === null ? undefined : this.stacks.get(c.stack);
       const frames = stack ? [...stack].reverse() : [{ function: c.api, file: '', line: 0 }];
       frames.push({ function: c.key ? `${c.op} ${c.key}` : c.op, file: '', line: 0 });
