@@ -35,6 +35,18 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js' }),
   // Parse worker threads of the scanner (loaded by server.js and cli.js from beside them).
   build({ ...common, entryPoints: ['server/src/scan/worker.ts'], outfile: 'dist/scan-worker.js' }),
+  // The webviews' scripts (flame graph, timeline), with their libraries bundled: no CDN.
+  // d3-flame-graph imports its stylesheet, which esbuild writes beside as flame.css.
+  build({
+    ...common,
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+    minify: true,
+    sourcemap: false,
+    entryPoints: { flame: 'client/webview/flame.ts', timeline: 'client/webview/timeline.ts' },
+    outdir: 'dist/webview',
+  }),
 ]);
 
 cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));

@@ -1,4 +1,5 @@
 /** The language client: how the envtrace server is started, traced, restarted and reported on. */
+import { withPictureLinks } from './pictureLinks';
 import * as vscode from 'vscode';
 import { readConfig } from './config';
 import {
@@ -33,6 +34,7 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     middleware: {
       provideCodeLenses: (doc, token, next) => (setting(doc.uri)['codeLens.enabled'] ? next(doc, token) : []),
       provideInlayHints: (doc, range, token, next) => (setting(doc.uri)['inlayHints.enabled'] ? next(doc, range, token) : []),
+      provideHover: async (doc, pos, token, next) => withPictureLinks(await next(doc, pos, token)),
     },
     errorHandler: {
       error: (error, _message, count) => {

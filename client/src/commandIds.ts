@@ -14,6 +14,8 @@ export const commandIds = {
   restartServer: 'envtrace.restartServer',
   refresh: 'envtrace.refresh',
   openSite: 'envtrace.openSite',
+  showFlameGraph: 'envtrace.showFlameGraph',
+  showTimeline: 'envtrace.showTimeline',
 } as const;
 
 /** Commands that run something: refused in untrusted workspaces. */

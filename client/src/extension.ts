@@ -11,6 +11,7 @@ import { openTraceCommand } from './commands/openTrace';
 import { rerunCommand, stopCommand } from './commands/rerun';
 import { runCommand } from './commands/run';
 import { showRunsCommand } from './commands/showRuns';
+import { showFlameGraphCommand, showTimelineCommand } from './commands/showPictures';
 import { traceTestCommand } from './commands/traceTest';
 import { EnvtraceContext } from './context';
 import { announceRun } from './runAnnounce';
@@ -90,6 +91,8 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
   cmd(commandIds.clearRuns, clearRunsCommand(ctx));
   cmd(commandIds.export, exportCommand(ctx));
   cmd(commandIds.openTrace, openTraceCommand(ctx));
+  cmd(commandIds.showFlameGraph, showFlameGraphCommand(ctx));
+  cmd(commandIds.showTimeline, showTimelineCommand(ctx));
   cmd(commandIds.restartServer, async () => {
     const ok = await ctx.server.restart();
     if (ok) await ctx.announceImports();

@@ -5,6 +5,8 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Location, Position, Range } from 'vscode-languageserver-protocol';
 import type { RunDiff } from './analysis/diff';
+import type { FlameFilter, FlameNode } from './runs/flame';
+import type { TimelineWindow } from './runs/timelineView';
 import type { SiteKind } from './scan/types';
 
 /** One static site as the custom messages carry it (LSP coordinates: 0-based, UTF-16). */
@@ -236,4 +238,43 @@ export interface RunsChangedParams {
 export namespace RunsChangedNotification {
   export const method = 'envtrace/runsChanged' as const;
   export const type = new NotificationType<RunsChangedParams>(method);
+}
+
+/** Parameters of `envtrace/flame`. */
+export interface FlameParams {
+  /** The run directory. */
+  run: string;
+  filter?: FlameFilter;
+}
+
+/** Result of `envtrace/flame`: the aggregated tree and what the filters can choose from. */
+export interface FlameResult {
+  tree: FlameNode;
+  total: number;
+  keys: string[];
+  pids: number[];
+  tests: string[];
+}
+
+/** The client (the flame graph view) asks for a run's env-access stacks, aggregated and filtered. */
+export namespace FlameRequest {
+  export const method = 'envtrace/flame' as const;
+  export const type = new RequestType<FlameParams, FlameResult, void>(method);
+}
+
+/** Parameters of `envtrace/timeline`: a run directory and a window in µs from its start (the whole run when absent). */
+export interface TimelineParams {
+  run: string;
+  from?: number;
+  to?: number;
+  /** Width of the drawing in pixels: the density's resolution. */
+  columns?: number;
+  /** Only this key's accesses (process marks stay). */
+  key?: string;
+}
+
+/** The client (the timeline view) asks for a window of a run's timeline: marks, or density when zoomed out. */
+export namespace TimelineRequest {
+  export const method = 'envtrace/timeline' as const;
+  export const type = new RequestType<TimelineParams, TimelineWindow, void>(method);
 }

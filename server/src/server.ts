@@ -27,6 +27,7 @@ import { workspaceSymbols } from './features/workspaceSymbol';
 import { DOTENV_WATCHERS, DotenvSupport } from './dotenvSupport';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { Runtime } from './runtime';
+import { bindPictures } from './pictures';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
 import { createScanner } from './scan/index';
 import { folderScanFactory } from './workspace/folderScan';
@@ -214,6 +215,7 @@ export function startServer(connection: Connection): void {
   });
 
   runtime.bind();
+  bindPictures(connection, log);
   connection.onShutdown(() => {
     runtime.runs.dispose();
     check.dispose();

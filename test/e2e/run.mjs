@@ -15,6 +15,7 @@ import { harnessInstalled, launchBrowser, root, startCodeServer } from '../harne
 import { packageInCopy } from '../harness/vsix.mjs';
 import { shopSteps } from './shopSteps.mjs';
 import { steps as devSteps } from './steps.mjs';
+import { pictureSteps } from './pictureSteps.mjs';
 
 if (!harnessInstalled()) {
   console.error('e2e: the harness is missing; run scripts/install-vscode-harness.sh');
@@ -29,7 +30,7 @@ const modes = {
   dev: {
     fixture: join(root, 'test', 'fixtures', 'client', 'app'),
     folder: 'app',
-    steps: devSteps,
+    steps: [...devSteps, ...pictureSteps],
     // The traced program sees these: one plain value and one secret that must show redacted.
     // (Not PORT: code-server itself listens on $PORT.)
     env: { REGION: 'eu-west-1', DATABASE_URL: 'postgres://shop:hunter2-s3cret@db:5432/shop' },

@@ -8,13 +8,17 @@ import { firstLine } from '../runStore';
 import type { EnvtraceContext } from '../context';
 import { compareMarkdown } from '../compareMarkdown';
 import { findRun, olderFirst, pickRun } from './pickRun';
+import { showComparePanel } from '../webviews/comparePanel';
+import type { RunDiff } from '../../../server/src/analysis/diff';
 
 /**
  * Creates the handler; `a` and `b` (run ids or directories, in any order) skip the pickers.
  * Resolves to the rendered document (also shown as a Markdown preview).
  */
 export function compareRunsCommand(ctx: EnvtraceContext) {
-  return async (a?: string, b?: string): Promise<vscode.TextDocument | undefined> => {
+  return async (a?: string | { run?: { dir: string } }, b?: string): Promise<vscode.TextDocument | undefined> => {
+    // From an Environment view run item: that run is the first of the two.
+    if (typeof a === 'object') a = a?.run?.dir;
     const all = await ctx.allRuns();
     if (all.length < 2 && !(a && b)) {
       void vscode.window.showInformationMessage('envtrace: comparing needs two stored runs.');
@@ -27,21 +31,22 @@ export function compareRunsCommand(ctx: EnvtraceContext) {
     const second = b ? await findRun(ctx, b) : await pickRun(ctx, `Compare runs (2/2): compare ${first.label || first.id} with…`, rest, rest.find((r) => (r.start ?? 0) >= (first.start ?? 0)) ?? rest[0]);
     if (!second) return undefined;
     const [older, newer] = olderFirst(first, second);
-    const text = await diffText(ctx, older.dir, newer.dir, older.folder);
+    const fromServer = await ctx.server.request<{ text?: string; diff?: RunDiff }>('envtrace/diff', { a: older.dir, b: newer.dir, folderUri: vscode.Uri.file(older.folder).toString() });
+    const text = typeof fromServer?.text === 'string' ? fromServer.text : await cliDiffText(ctx, older.dir, newer.dir, older.folder);
     if (typeof text !== 'string') {
       void vscode.window.showErrorMessage(`envtrace: cannot compare: ${text.error}`);
       return undefined;
     }
     const doc = await ctx.documents.open(`/compare/${older.id} → ${newer.id}.md`, compareMarkdown(older, newer, text), older.folder);
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    // The same comparison as a table beside it (when the server computed it).
+    if (fromServer?.diff) showComparePanel(ctx.extension.extensionUri, fromServer.diff, older.folder);
     return doc;
   };
 }
 
-/** The diff as text: from the server's `envtrace/diff` (sites from its index), else from `envtrace diff`. */
-async function diffText(ctx: EnvtraceContext, a: string, b: string, folder: string): Promise<string | { error: string }> {
-  const fromServer = await ctx.server.request<{ text?: string }>('envtrace/diff', { a, b, folderUri: vscode.Uri.file(folder).toString() });
-  if (typeof fromServer?.text === 'string') return fromServer.text;
+/** The diff as text from `envtrace diff`, when the server cannot answer. */
+async function cliDiffText(ctx: EnvtraceContext, a: string, b: string, folder: string): Promise<string | { error: string }> {
   const r = await runCli(ctx.extension.extensionPath, ['diff', '--format', 'text', a, b], folder);
   // envtrace diff exits 1 when the runs differ; anything else without output is an error.
   if (r.code > 1 || (r.code !== 0 && !r.stdout.trim())) return { error: firstLine(r.stderr) || `envtrace diff exited with ${r.code}` };

@@ -51,10 +51,10 @@ export class RunStatusBar implements vscode.Disposable {
     const failed = typeof report.exitCode === 'number' && report.exitCode !== 0;
     const icon = failed ? `$(error) envtrace: exit ${report.exitCode} · ` : '$(eye) envtrace: ';
     const tooltip = `envtrace: ${runs[0].label} — ${failed ? `failed with exit ${report.exitCode}` : `exit ${report.exitCode ?? 'unknown'}`}. Click to choose runs.`;
-    this.show(`${icon}${summaryText(summarize(report))}${more}`, tooltip, failed);
+    this.show(`${icon}${summaryText(summarize(report))}${more}`, pictureLinks(tooltip, runs[0].dir), failed);
   }
 
-  private show(text: string, tooltip: string, warn = false, command: string = commandIds.showRuns): void {
+  private show(text: string, tooltip: string | vscode.MarkdownString, warn = false, command: string = commandIds.showRuns): void {
     this.text = text;
     this.item.command = command;
     this.item.text = text;
@@ -67,4 +67,15 @@ export class RunStatusBar implements vscode.Disposable {
     for (const s of this.subs) s.dispose();
     this.item.dispose();
   }
+}
+
+/** The tooltip with links to the run's pictures (flame graph, timeline) and Compare Runs…. */
+function pictureLinks(tooltip: string, runDir: string): vscode.MarkdownString {
+  const arg = encodeURIComponent(JSON.stringify([runDir]));
+  const md = new vscode.MarkdownString(
+    `${tooltip.replace(/[\\`*_[\]<>]/g, '\\$&')}\n\n[$(flame) Flame graph](command:${commandIds.showFlameGraph}?${arg}) · [$(timeline-view-icon) Timeline](command:${commandIds.showTimeline}?${arg}) · [$(diff) Compare Runs…](command:${commandIds.compareRuns})`,
+    true,
+  );
+  md.isTrusted = { enabledCommands: [commandIds.showFlameGraph, commandIds.showTimeline, commandIds.compareRuns] };
+  return md;
 }

@@ -16,7 +16,8 @@ export type Commands = Partial<Record<string, () => Promise<Command>>> & { run: 
 
 const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env access of Go programs
        envtrace scan [--json] [PATH...]          list the env sites of Go source
-       envtrace report [--format text|json] [RUN] render a stored run
+       envtrace report [--format text|json|folded|speedscope] [--key K] [--op OP] [--process PID] [--test T] [--unset-only] [RUN]
+                                                 render a stored run (folded, speedscope: flame graph data)
        envtrace runs                             list stored runs
        envtrace diff [--format text|json] A B    compare two runs
        envtrace check [PATH] [--run RUN...] [--baseline FILE|GIT-REF] [--format text|json|sarif|github] [--config FILE]

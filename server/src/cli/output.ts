@@ -25,7 +25,8 @@ export interface OutputOptions {
   textTo: 'out' | 'err';
 }
 
-async function withSink(io: Io, output: string | undefined, fallback: 'out' | 'err', body: (sink: TextSink) => Promise<void>): Promise<void> {
+/** Runs `body` with a sink on stdout/stderr or on FILE (written to a temp file, then renamed). */
+export async function withSink(io: Io, output: string | undefined, fallback: 'out' | 'err', body: (sink: TextSink) => Promise<void>): Promise<void> {
   if (output === undefined || output === '-') {
     const write = output === '-' ? io.out : io[fallback];
     await body({ write: (t) => write(t) });

@@ -1,0 +1,240 @@
+/**
+ * The timeline of a run: one lane per process and per goroutine (named by its test when
+ * the trace knows it), every access as a mark on a time axis, process start, exec and
+ * end, test spans, and race pairs. Events sit in typed arrays (about 30 bytes each), so a
+ * run of a million events is held without a million objects; timelineView.ts cuts
+ * windows out of it, as marks or, zoomed out, as density.
+ */
+import type { GoroutineMark, Op } from './records';
+import { readRun, type ProcessInfo, type ReadStats, type RunEvent, type RunVisitor } from './reader';
+import { RaceCollector } from '../analysis/races';
+import { readOptionsFor } from './load';
+import type { StoredRun } from './store';
+
+/** Mark kinds: the ops, then process marks. The webview's colours follow this order. */
+export const MARK_KINDS = ['getenv', 'setenv', 'unsetenv', 'clearenv', 'environ', 'spawn', 'exec', 'start', 'end'] as const;
+export type MarkKind = (typeof MARK_KINDS)[number];
+
+/** A lane: a process (goroutine -1) or one goroutine of it. */
+export interface Lane {
+  pid: number;
+  goroutine: number;
+  label: string;
+  /** The test the goroutine ran, when known. */
+  test?: string;
+}
+
+/** A test's span on its lane, in µs from the run's start. */
+export interface TestSpan {
+  lane: number;
+  name: string;
+  from: number;
+  to: number;
+}
+
+/** A race pair: a write and an access to the same key by other goroutines, as µs and lanes. */
+export interface RaceLink {
+  key: string;
+  level: string;
+  a: { t: number; lane: number; site: string };
+  b: { t: number; lane: number; site: string };
+}
+
+/** Growable columns of the events. */
+class Columns {
+  n = 0;
+  t = new Float64Array(1024);
+  lane = new Uint32Array(1024);
+  kind = new Uint8Array(1024);
+  key = new Int32Array(1024);
+  site = new Int32Array(1024);
+  push(t: number, lane: number, kind: number, key: number, site: number): void {
+    if (this.n === this.t.length) {
+      const grow = <T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.t = grow(this.t);
+      this.lane = grow(this.lane);
+      this.kind = grow(this.kind);
+      this.key = grow(this.key);
+      this.site = grow(this.site);
+    }
+    const i = this.n++;
+    this.t[i] = t;
+    this.lane[i] = lane;
+    this.kind[i] = kind;
+    this.key[i] = key;
+    this.site[i] = site;
+  }
+}
+
+/** Interns strings to small integers. */
+class Table {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(s: string): number {
+    let i = this.ids.get(s);
+    if (i === undefined) this.ids.set(s, (i = this.list.push(s) - 1));
+    return i;
+  }
+  /** The id of `s`, or -1 when it was never interned. */
+  find(s: string): number {
+    return this.ids.get(s) ?? -1;
+  }
+}
+
+const KIND_ID = new Map<string, number>(MARK_KINDS.map((k, i) => [k, i]));
+
+/** A run's timeline, built by one streaming pass (it aggregates races on the way). */
+export class Timeline implements RunVisitor {
+  readonly lanes: Lane[] = [];
+  readonly cols = new Columns();
+  readonly keys = new Table();
+  /** `file:line` of each mark's site ('' when unknown). */
+  readonly sites = new Table();
+  readonly tests: TestSpan[] = [];
+  races: RaceLink[] = [];
+  /** Unix ms of time zero (the first process's start). */
+  base = Infinity;
+  end = 0;
+  // Only the race analysis of the aggregate: the timeline needs no values or sites per key.
+  private readonly raceCollector = new RaceCollector();
+  private readonly laneIds = new Map<string, number>();
+  /** Per pid: unix ms minus monotonic ms (known from its first event). */
+  private readonly offsets = new Map<number, number>();
+  private readonly testStarts = new Map<string, { mono: number }>();
+  private readonly testEnds: { pid: number; g: number; mono: number }[] = [];
+  private order: Uint32Array | null = null;
+
+  process(p: ProcessInfo): void {
+    this.base = Math.min(this.base, p.start);
+    this.put(p.pid, -1, 'start', p.start);
+  }
+
+  processEnd(p: ProcessInfo): void {
+    this.put(p.pid, -1, 'end', p.end);
+  }
+
+  goroutine(pid: number, g: number, pg: number, start?: number): void {
+    this.raceCollector.goroutine(pid, g, pg, start);
+    if (start !== undefined) this.testStarts.set(`${pid}:${g}`, { mono: start });
+  }
+
+  /** A recorder mark (test end, t.Parallel, goroutine exit), in monotonic ns. */
+  mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
+    this.raceCollector.mark(pid, g, kind, at);
+    if (kind === 'TE') this.testEnds.push({ pid, g, mono: at });
+  }
+
+  /** A process mark at unix ms `at`. */
+  private put(pid: number, g: number, kind: MarkKind, at: number): void {
+    this.cols.push(at, this.laneOf(pid, g), KIND_ID.get(kind)!, -1, this.sites.id(''));
+    this.end = Math.max(this.end, at);
+  }
+
+  event(e: RunEvent, p: ProcessInfo): void {
+    this.raceCollector.add(e);
+    if (!this.offsets.has(e.pid)) this.offsets.set(e.pid, e.time - e.t0 / 1e6);
+    const lane = this.laneOf(e.pid, e.goroutine);
+    if (e.test !== undefined && this.lanes[lane].test === undefined) {
+      this.lanes[lane].test = e.test;
+      this.lanes[lane].label = `${e.test} (g${e.goroutine})`;
+    }
+    const site = e.user ? `${e.user.file}:${e.user.line}` : '';
+    this.cols.push(e.time, lane, KIND_ID.get(e.op)!, e.key === undefined ? -1 : this.keys.id(e.key), this.sites.id(site));
+    this.end = Math.max(this.end, e.time, p.end);
+  }
+
+  private laneOf(pid: number, g: number): number {
+    const id = `${pid}:${g}`;
+    let i = this.laneIds.get(id);
+    if (i === undefined) {
+      this.laneIds.set(id, (i = this.lanes.length));
+      this.lanes.push({ pid, goroutine: g, label: g < 0 ? `process ${pid}` : `g${g}` });
+    }
+    return i;
+  }
+
+  /** After reading: times relative to the start (µs), lanes in process then goroutine order, tests and races placed. */
+  finish(): void {
+    if (!Number.isFinite(this.base)) this.base = 0;
+    const { cols } = this;
+    for (let i = 0; i < cols.n; i++) cols.t[i] = (cols.t[i] - this.base) * 1000;
+    this.end = (this.end - this.base) * 1000;
+    const us = (pid: number, mono: number) => {
+      const off = this.offsets.get(pid);
+      return off === undefined ? null : (mono / 1e6 + off - this.base) * 1000;
+    };
+    for (const te of this.testEnds) {
+      const lane = this.laneIds.get(`${te.pid}:${te.g}`);
+      const start = this.testStarts.get(`${te.pid}:${te.g}`);
+      const from = start && us(te.pid, start.mono);
+      const to = us(te.pid, te.mono);
+      if (lane === undefined || from == null || to === null) continue;
+      this.tests.push({ lane, name: this.lanes[lane].test ?? `g${te.g}`, from, to });
+    }
+    this.races = this.placeRaces();
+  }
+
+  /** Event indices in time order (computed once). */
+  timeOrder(): Uint32Array {
+    if (this.order) return this.order;
+    const { t, n } = this.cols;
+    const idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    this.order = idx.sort((a, b) => t[a] - t[b]);
+    return this.order;
+  }
+
+  /** Lane display order: by process, the process lane first, then goroutines by id. */
+  laneOrder(): number[] {
+    return this.lanes.map((_, i) => i).sort((a, b) => {
+      const x = this.lanes[a];
+      const y = this.lanes[b];
+      return x.pid - y.pid || x.goroutine - y.goroutine;
+    });
+  }
+
+  /** For each race, the first write and the first access of the other party on the key, joined. */
+  private placeRaces(): RaceLink[] {
+    const { cols } = this;
+    const races = [...this.raceCollector.races()];
+    const raceKeys = new Set(races.map(([key]) => this.keys.find(key)).filter((k) => k >= 0));
+    // One pass: the first event of each (key, lane, kind) among the raced keys.
+    const firstOf = new Map<string, number>();
+    for (let i = 0; i < cols.n; i++) {
+      if (!raceKeys.has(cols.key[i])) continue;
+      const id = `${cols.key[i]}:${cols.lane[i]}:${cols.kind[i]}`;
+      if (!firstOf.has(id)) firstOf.set(id, i);
+    }
+    const out: RaceLink[] = [];
+    for (const [key, race] of races) {
+      const k = this.keys.find(key);
+      const w = race.writers[0];
+      const r = race.readers.find((x) => x.pid !== w?.pid || x.goroutine !== w?.goroutine) ?? race.writers[1];
+      if (!w || !r || k < 0) continue;
+      const find = (pid: number, g: number, op: Op) => firstOf.get(`${k}:${this.laneIds.get(`${pid}:${g}`)}:${KIND_ID.get(op)}`) ?? -1;
+      const a = find(w.pid, w.goroutine, w.op);
+      const b = find(r.pid, r.goroutine, r.op);
+      if (a < 0 || b < 0) continue;
+      const end = (i: number) => ({ t: cols.t[i], lane: cols.lane[i], site: this.sites.list[cols.site[i]] });
+      out.push({ key, level: race.level, a: end(a), b: end(b) });
+    }
+    return out;
+  }
+}
+
+/** Reads a stored run into a timeline. */
+export async function collectTimeline(run: StoredRun): Promise<{ timeline: Timeline; stats: ReadStats }> {
+  const timeline = new Timeline();
+  const stats = await readRun(run.dir, timeline, readOptionsFor(run));
+  timeline.finish();
+  return { timeline, stats };
+}
+
+/** Op names of the mark kinds, for readers of the columns. */
+export function kindName(kind: number): MarkKind {
+  return MARK_KINDS[kind];
+}

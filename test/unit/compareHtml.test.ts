@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compareTableHtml } from '../../client/src/compareHtml';
+import type { RunDiff } from '../../server/src/analysis/diff';
+
+const run = (id: string) => ({ id, label: id, source: `/runs/${id}`, command: ['go', 'run', '.'], start: '2026-12-01T00:00:00Z', end: '2026-12-01T00:00:01Z', exitCode: 0 });
+
+const diff: RunDiff = {
+  version: 1,
+  a: run('ci'),
+  b: run('local'),
+  unchanged: 3,
+  keys: [
+    {
+      key: 'DB_PASSWORD',
+      a: { reads: 1, unsetReads: 0, writes: 0, values: [{ redacted: true, hash: '3f9a0c1d2e4b5a69', length: 24, count: 1 }], sites: ['main.go:14'] },
+      b: { reads: 1, unsetReads: 0, writes: 0, values: [{ redacted: true, hash: '0000aaaa2e4b5a69', length: 8, count: 1 }], sites: ['main.go:14'] },
+      valuesChanged: true,
+      readOnlyIn: null,
+      unsetIn: null,
+      sitesOnlyInA: [],
+      sitesOnlyInB: [],
+    },
+    {
+      key: 'REGION',
+      a: { reads: 2, unsetReads: 2, writes: 0, values: [], sites: ['cfg.go:40'] },
+      b: { reads: 2, unsetReads: 0, writes: 0, values: [{ value: 'eu-<west>', redacted: false, count: 2 }], sites: ['cfg.go:40', 'cfg.go:41'] },
+      valuesChanged: true,
+      readOnlyIn: null,
+      unsetIn: 'a',
+      sitesOnlyInA: [],
+      sitesOnlyInB: ['cfg.go:41'],
+    },
+  ],
+};
+
+test('compare table: keys down, runs across, redacted values as hash and length, unset badge, changed cells, site links', () => {
+  const html = compareTableHtml(diff, (s) => `command:open?${encodeURIComponent(s)}`);
+  assert.match(html, /A: ci/);
+  assert.match(html, /B: local/);
+  assert.match(html, /2 keys differ, 3 unchanged/);
+  const rows = html.split('<tr data-key=').slice(1);
+  assert.deepEqual(rows.map((r) => r.slice(1, r.indexOf('"', 1))), ['DB_PASSWORD', 'REGION']);
+  assert.match(rows[0], /redacted, 24 bytes, h=3f9a0c1d/);
+  assert.doesNotMatch(html, /hunter2/);
+  assert.equal(rows[0].match(/class="changed"/g)?.length, 2);
+  assert.match(rows[1], /<span class="badge unset">unset<\/span>.*<\/td><td/s);
+  assert.match(rows[1], /<a href="command:open\?cfg.go%3A40">cfg.go:40<\/a>/);
+  assert.match(rows[1], /<li class="only"><a [^>]*>cfg.go:41<\/a>/);
+  // Values are escaped, never markup.
+  assert.match(rows[1], /&#34;eu-&#60;west&#62;&#34;/);
+});
