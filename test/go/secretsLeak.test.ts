@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
 import { sipHashHex } from '../../server/src/tracer/siphash';
 import { LspClient, positionOf, uriOf } from '../server/lspClient';
+import { isGoCommand } from '../../server/src/runs/goCommand';
 import { readRun, type Rec } from './recorderSupport';
 
 const repo = resolve(__dirname, '..', '..', '..');
@@ -82,8 +83,12 @@ test('no secret in .envtrace/, in the CLI outputs or in the language server answ
   const h = (s: string) => `<redacted h=${sipHashHex(key, s)} n=${s.length}>`;
   assert.deepEqual(info.command.slice(3), [`--password=${h('S3CR3T-cli-11')}`, '--db-pass', h('S3CR3T-cli-12')]);
   const files = readRun(join(runsDir, b));
-  const parent = files.find((f) => f.proc.parent === 0)!;
-  const child = files.find((f) => f.proc.parent !== 0)!;
+  // The traced go command (`go run`) is a process of the run too: its argv is redacted the same way.
+  const goCommand = files.find((f) => isGoCommand({ argv: f.proc.argv as string[] }))!;
+  assert.deepEqual(goCommand.proc.argv.slice(1), ['run', '.', ...info.command.slice(3)]);
+  const programs = files.filter((f) => f !== goCommand);
+  const parent = programs.find((f) => !programs.some((g) => g.proc.pid === f.proc.parent))!;
+  const child = programs.find((f) => f !== parent)!;
   assert.deepEqual(parent.proc.argv.slice(1), info.command.slice(3), 'the program records its argv like run.json');
   // The child's argv: a secret flag's value, and the parent's secret, which the child only knows by hash.
   assert.deepEqual(child.proc.argv.slice(1), ['child', '--api-secret', h(ENV.CHILD_FLAG_SECRET), h(ENV.DB_PASSWORD)]);
