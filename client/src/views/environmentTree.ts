@@ -156,7 +156,9 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
       const report = await this.ctx.reports.report(n.run);
       if (typeof report === 'string') return [{ kind: 'message', text: report }];
       const keys = keysByProcess(report);
-      return report.processes.map((p) => ({ kind: 'process', run: n.run, process: p, keys: keys.get(p.pid) ?? [] }));
+      // The programs; the go commands that built them are not programs (their configuration is in the text trace).
+      const programs = report.processes.filter((p) => p.kind !== 'go-command');
+      return programs.map((p) => ({ kind: 'process', run: n.run, process: p, keys: keys.get(p.pid) ?? [] }));
     }
     if (n.kind === 'process') {
       const report = await this.ctx.reports.report(n.run);

@@ -26,6 +26,8 @@ export interface ReportProcess {
   ppid?: number;
   parent: number | null;
   argv: string[];
+  /** "go-command" for a go command envtrace traced (absent for programs). */
+  kind?: 'go-command';
 }
 
 export interface ReportEvent {
@@ -68,7 +70,7 @@ export interface RunSummary {
  * `counts`, or the same rule applied to its events for reports written before `counts` existed.
  */
 export function summarize(report: JsonReport): RunSummary {
-  const processes = Array.isArray(report.processes) ? report.processes.length : 0;
+  const processes = Array.isArray(report.processes) ? report.processes.filter((p) => p.kind !== 'go-command').length : 0;
   const vars = Array.isArray(report.vars) ? report.vars : [];
   const races = vars.filter((v) => v.race).length;
   if (report.counts && typeof report.counts.keys === 'number') return { ...report.counts, processes: report.counts.processes ?? processes };
