@@ -82,7 +82,10 @@ export const pictureSteps = [
       await item.waitFor({ timeout: limit });
       // From the run item's context menu in the Environment view.
       await item.click({ button: 'right' });
-      await page.locator('.monaco-menu .action-label', { hasText: 'Show Timeline' }).first().click();
+      // A context menu ignores a click that follows its opening too closely (the right button's
+      // own release must not pick an item): hover the entry, which focuses it, then press Enter.
+      await page.locator('.monaco-menu .action-label', { hasText: 'Show Timeline' }).first().hover();
+      await page.keyboard.press('Enter');
       await webview(page).locator('body[data-state="drawn"]').waitFor({ timeout: limit });
       const view = webview(page);
       await view.locator('svg text', { hasText: 'process 200' }).first().waitFor({ timeout: limit });
