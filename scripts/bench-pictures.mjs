@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { xorshift32 } from './bench/prng.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -41,15 +42,7 @@ const runDir = join(base, '20991231-235959-pictur');
 mkdirSync(runDir, { recursive: true });
 writeFileSync(join(runDir, 'run.json'), JSON.stringify({ id: '20991231-235959-pictur', label: 'bench', command: ['bench'], cwd: base, start: 4102444799000, end: 4102444800000, exitCode: 0 }));
 
-let seed = 2463534242;
-const rnd = (n) => {
-  seed ^= seed << 13;
-  seed >>>= 0;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  seed >>>= 0;
-  return seed % n;
-};
+const rnd = xorshift32();
 const t0 = Date.now();
 const perProc = Math.ceil(EVENTS / PROCS);
 const wall0 = 4102444799000000000n;

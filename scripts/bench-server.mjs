@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { xorshift32 } from './bench/prng.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -41,16 +42,7 @@ const ws = join(base, 'ws');
 // The run sits in the workspace's store, where the language server looks for runs.
 const runDir = join(ws, '.envtrace', 'runs', '20991231-235959-bench00');
 
-/** Deterministic pseudo-random numbers (xorshift32). */
-let seed = 2463534242;
-const rnd = (n) => {
-  seed ^= seed << 13;
-  seed >>>= 0;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  seed >>>= 0;
-  return seed % n;
-};
+const rnd = xorshift32();
 
 if (manyKeysOnly) {
   manyKeysPhase();

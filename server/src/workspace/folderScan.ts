@@ -36,12 +36,14 @@ class IndexedFolder implements FolderScan {
   update(changes: readonly (readonly [string, string | null])[]): Iterable<string> {
     const index = this.index;
     if (!index) return [];
+    // Opening a file sends its text unchanged: the uses report (a whole-folder analysis) stays.
+    const sourceChanged = changes.some(([rel, text]) => text === null || !sameSource(index.sourceOf(this.abs(rel)), text));
     for (const [rel, text] of changes) {
       if (text === null) index.deleteFile(this.abs(rel));
       else index.setFile(this.abs(rel), text);
     }
     const changed = new Set(index.refresh().map((p) => index.relativePath(p)));
-    this.usesReport = null;
+    if (sourceChanged) this.usesReport = null;
     for (const [rel] of changes) if (rel.endsWith('.go')) changed.add(rel);
     return changed;
   }
@@ -84,4 +86,10 @@ class IndexedFolder implements FolderScan {
   private abs(rel: string): string {
     return this.root + sep + rel.split('/').join(sep);
   }
+}
+
+/** Whether the index's source of a file (text, or bytes as read from disk) is `text`. */
+function sameSource(raw: string | Uint8Array | undefined, text: string): boolean {
+  if (raw === undefined) return false;
+  return typeof raw === 'string' ? raw === text : Buffer.from(text, 'utf8').equals(raw);
 }
