@@ -109,6 +109,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
   fillSelect(pidSel, m.result.pids, pidSel.value);
   fillSelect(testSel, m.result.tests, testSel.value);
   draw(m.result);
+  document.body.dataset.picture = 'flame';
   document.body.dataset.state = 'drawn';
 });
 vscode.postMessage({ type: 'ready' });

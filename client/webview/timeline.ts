@@ -79,7 +79,8 @@ function draw(w: TimelineWindow): void {
       grid: { left: 180, right: 24, top: 16, bottom: 64 },
       tooltip: { trigger: 'item', confine: true, backgroundColor: themeColor('editorHoverWidget-background', '#252526'), textStyle: { color: fg } },
       xAxis: { type: 'value', min: 0, max: w.end || 1, axisLabel: { color: fg, formatter: (v: number) => time(v) }, splitLine: { show: false } },
-      yAxis: { type: 'category', inverse: true, data: w.lanes.map((l) => l.label), axisLabel: { color: fg, width: 170, overflow: 'truncate' } },
+      // Every lane keeps its label while they fit (ECharts would otherwise thin them out by its own measure).
+      yAxis: { type: 'category', inverse: true, data: w.lanes.map((l) => l.label), axisLabel: { color: fg, width: 170, overflow: 'truncate', interval: w.lanes.length * 14 <= el.clientHeight ? 0 : 'auto' } },
       dataZoom: [
         { type: 'inside', xAxisIndex: 0, filterMode: 'none', minValueSpan: 1, startValue: w.from, endValue: w.to },
         { type: 'slider', xAxisIndex: 0, filterMode: 'none', minValueSpan: 1, startValue: w.from, endValue: w.to, labelFormatter: (v: number) => time(v), textStyle: { color: fg } },
@@ -96,6 +97,7 @@ function draw(w: TimelineWindow): void {
   summary.textContent = `${w.count} event${w.count === 1 ? '' : 's'} in ${time(w.to - w.from)}${w.density ? ' (density: zoom in for marks)' : ''}`;
   list.replaceChildren(...marks.filter((m) => m.site).slice(0, 500).map((m, i) => new Option(markText(m), String(i))));
   list.hidden = marks.length === 0;
+  document.body.dataset.picture = 'timeline';
   document.body.dataset.state = 'drawn';
   document.body.dataset.mode = w.density ? 'density' : 'marks';
 }

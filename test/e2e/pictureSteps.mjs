@@ -8,19 +8,33 @@ import { join } from 'node:path';
 import { limit, palette } from './steps.mjs';
 import { root } from '../harness/codeServer.mjs';
 
-/** The content frame of the newest webview (VS Code nests it in two iframes). */
-function webview(page) {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+/**
+ * The content frame of the webview that shows `picture` ("flame" or "timeline") once it has drawn.
+ * VS Code nests each webview in two iframes and may keep a closed panel's iframes for a while, so
+ * the frame is found by what its page says it is (the newest one), not by its place among the iframes.
+ */
+async function pictureFrame(page, picture, timeout = limit) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    let found;
+    for (const frame of page.frames()) {
+      if (frame.isDetached()) continue;
+      const drawn = await frame.evaluate((p) => document.body?.dataset.picture === p && document.body.dataset.state === 'drawn', picture).catch(() => false);
+      if (drawn) found = frame; // the newest such frame comes last
+    }
+    if (found) return found;
+    if (Date.now() > end) throw new Error(`no ${picture} webview was drawn within ${timeout} ms`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** Runs a picture command and picks the run whose row shows `run` (no picker when only one run is stored). */
-async function openPicture(page, title, run) {
+async function openPicture(page, title, picture, run) {
   await palette(page, title);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: run }).first();
-  const drawn = webview(page).locator('body[data-state="drawn"]');
-  await Promise.race([row.waitFor({ timeout: limit }).then(() => row.click()), drawn.waitFor({ timeout: limit })]);
-  await drawn.waitFor({ timeout: limit });
-  return webview(page);
+  const drawn = pictureFrame(page, picture);
+  await Promise.race([row.waitFor({ timeout: limit }).then(() => row.click()), drawn]);
+  return drawn;
 }
 
 /** Waits until the active editor is `name` with the cursor on `line`. */
@@ -38,7 +52,7 @@ export const pictureSteps = [
     name: 'Show Flame Graph draws the run\'s stacks; a frame\'s title gives counts and keys; clicking it opens its line',
     async run({ page, images }) {
       await closeEditors(page);
-      const view = await openPicture(page, 'envtrace: Show Flame Graph', 'go run .');
+      const view = await openPicture(page, 'envtrace: Show Flame Graph', 'flame', 'go run .');
       const frames = view.locator('g.frame');
       await frames.nth(3).waitFor({ timeout: limit });
       const region = view.locator('g.frame[name="getenv REGION"] title');
@@ -55,7 +69,7 @@ export const pictureSteps = [
     name: 'the flame graph filters by key and is reachable by keyboard (Tab to a frame, Enter opens it)',
     async run({ page }) {
       await closeEditors(page);
-      const view = await openPicture(page, 'envtrace: Show Flame Graph', 'go run .');
+      const view = await openPicture(page, 'envtrace: Show Flame Graph', 'flame', 'go run .');
       await view.locator('#key').selectOption('DATABASE_URL');
       await view.locator('g.frame[name="getenv DATABASE_URL"]').waitFor({ timeout: limit });
       await view.locator('g.frame[name="getenv PORT"]').waitFor({ state: 'detached', timeout: limit });
@@ -86,8 +100,7 @@ export const pictureSteps = [
       // own release must not pick an item): hover the entry, which focuses it, then press Enter.
       await page.locator('.monaco-menu .action-label', { hasText: 'Show Timeline' }).first().hover();
       await page.keyboard.press('Enter');
-      await webview(page).locator('body[data-state="drawn"]').waitFor({ timeout: limit });
-      const view = webview(page);
+      const view = await pictureFrame(page, 'timeline');
       await view.locator('svg text', { hasText: 'process 200' }).first().waitFor({ timeout: limit });
       await view.locator('svg text', { hasText: 'TestE (g6)' }).first().waitFor({ timeout: limit });
       const warn = await view.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-editorWarning-foreground').trim());
