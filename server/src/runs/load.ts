@@ -66,6 +66,7 @@ export function reportEvent(e: RunEvent): ReportEvent {
 
 function reportProcess(p: ProcessInfo, cfg?: GoCommandConfig): ReportProcess {
   const r: ReportProcess = { pid: p.pid, ppid: p.ppid, parent: p.parent || null, argv: p.argv, cwd: p.cwd, start: p.start, end: p.end };
+  if (p.where) r.where = p.where;
   return cfg ? { ...r, kind: 'go-command', goCommand: cfg } : r;
 }
 

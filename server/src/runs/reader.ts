@@ -125,6 +125,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       start: wall / 1e6,
       end: wall / 1e6,
       env: rec?.env ?? [],
+      ...(rec?.where && typeof rec.where === 'object' ? { where: rec.where } : {}),
       events: 0,
       maxSeq: 0,
     };

@@ -21,6 +21,8 @@ export interface ProcessInfo {
   start: number;
   end: number;
   env: ProcessRecord['env'];
+  /** Where the process ran, when its recorder said (docs/FORMATS.md section 2). */
+  where?: ProcessRecord['where'];
   events: number;
   maxSeq: number;
 }

@@ -28,6 +28,23 @@ export interface ProcessRecord {
   mono: number;
   depth: number;
   env: EnvEntry[];
+  /** Where the process ran (issue 13; absent from files of earlier recorders). */
+  where?: ProcessWhere;
+}
+
+/**
+ * Where a process ran, as its recorder found it at start (docs/FORMATS.md section 2):
+ * host name, container id (from /proc/self/cgroup or /proc/self/mountinfo), Kubernetes pod
+ * and namespace (downward API variables or the service-account namespace file), and a
+ * service name (OTEL_SERVICE_NAME, else the main module's path). Each field is absent when
+ * unknown.
+ */
+export interface ProcessWhere {
+  host?: string;
+  container?: string;
+  pod?: string;
+  namespace?: string;
+  service?: string;
 }
 
 /** One frame: function, file, line. */

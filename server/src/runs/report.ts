@@ -2,7 +2,7 @@
  * The JSON report (`envtrace report --format json`, `envtrace run --format=json`):
  * a stable format that tests and other tools read. docs/FORMATS.md section 3.
  */
-import type { Op } from './records';
+import type { Op, ProcessWhere } from './records';
 import type { GoCommandConfig } from './goConfig';
 
 /** One traced process. Times are Unix milliseconds. */
@@ -20,6 +20,8 @@ export interface ReportProcess {
   kind?: 'go-command';
   /** A go command's subcommand, arguments and resolved configuration. */
   goCommand?: GoCommandConfig;
+  /** Where it ran (host, container, pod, namespace, service), when the recorder knew. */
+  where?: ProcessWhere;
 }
 
 /** One stack frame. `file` is absolute whenever it can be mapped (trimpath builds included). */
