@@ -9,9 +9,9 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
 
 /** The layers that publish diagnostics, in the order their diagnostics are listed. */
-export type DiagnosticsSource = 'runtime' | 'dotenv' | 'check';
+export type DiagnosticsSource = 'runtime' | 'dotenv' | 'check' | 'gomod';
 
-const ORDER: DiagnosticsSource[] = ['runtime', 'dotenv', 'check'];
+const ORDER: DiagnosticsSource[] = ['runtime', 'dotenv', 'check', 'gomod'];
 
 /** Merges the diagnostics of every source per URI and sends what changed. */
 export class DiagnosticsPublisher {

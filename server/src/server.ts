@@ -26,6 +26,8 @@ import { references } from './features/references';
 import { workspaceSymbols } from './features/workspaceSymbol';
 import { DOTENV_WATCHERS, DotenvSupport } from './dotenvSupport';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
+import { GoModSupport } from './goModSupport';
+import { isGoMod } from './features/goMod';
 import { Runtime } from './runtime';
 import { bindPictures } from './pictures';
 import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
@@ -53,11 +55,17 @@ export function startServer(connection: Connection): void {
   // The runs of each folder: lenses, hovers, inlay hints and diagnostics show what they observed.
   // `envtrace check`'s rules as diagnostics (issue 14); re-run on every change, debounced.
   // NOTE: runs change only after initialized, once `check` exists.
-  const runtime = new Runtime({ connection, workspace, settings: () => settings, caps: () => caps, log, diagnostics: publisher, runsChanged: () => check.schedule() });
+  const runtime = new Runtime({ connection, workspace, settings: () => settings, caps: () => caps, log, diagnostics: publisher, runsChanged: () => {
+    check.schedule();
+    goMod.schedule();
+  } });
   const openText = (uri: string) => (documents.get(uri) ?? documents.all().find((d) => canonicalUri(d.uri) === uri))?.getText();
+  // go.mod (issue 12): what the last traced go command resolved, from the shown runs.
+  const goMod = new GoModSupport({ runs: () => runtime.runs.get().flatMap((f) => f.shown.observations.runs), openText, diagnostics: publisher, log });
   const check = new CheckSupport({ workspace, runs: runtime.runs, settings: () => settings, diagnostics: publisher, openText, log });
   const changed = (force = false) => {
     notifyIndex(force);
+    goMod.schedule();
     runtime.scheduleDiagnostics();
     check.schedule();
   };
@@ -179,12 +187,14 @@ export function startServer(connection: Connection): void {
     const uri = canonicalUri(p.textDocument.uri);
     if (!(await settings.get(p.textDocument.uri)).codeLensEnable) return [];
     await runtime.ready();
+    if (isGoMod(uri)) return (await guard(log, 'codeLens', () => goMod.lenses(uri))) ?? null;
     return (await guard(log, 'codeLens', async () => [...codeLenses(workspace.index, uri, annotators), ...runtime.libraryLenses(uri), ...(await dotenv.lenses(uri))])) ?? null;
   });
   connection.onHover(async (p) => {
     await workspace.ready();
     await runtime.ready();
     const uri = canonicalUri(p.textDocument.uri);
+    if (isGoMod(uri)) return (await guard(log, 'hover', () => goMod.hover(uri, p.position))) ?? null;
     return (await guard(log, 'hover', async () => hover(workspace.index, uri, p.position, annotators) ?? (await dotenv.hover(uri, p.position)))) ?? null;
   });
   connection.onDefinition(async (p) => {

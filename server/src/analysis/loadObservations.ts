@@ -9,7 +9,8 @@ import { ObservationsBuilder, type ObservedRun, type Observations, type RunMeta 
 import { replayReport } from './reportReplay';
 import { readRun, type ReadOptions, type ReadStats } from '../runs/reader';
 import { readOptionsFor } from '../runs/load';
-import { withoutGoCommands } from '../runs/goCommand';
+import { GoCommandCollector, splitGoCommands } from '../runs/goCommand';
+import { goModsOf, resolveGoCommands } from '../runs/goConfig';
 import { listRuns, readRunInfo, type RunInfo, type StoredRun } from '../runs/store';
 
 /** Which stored runs are shown: the newest, all of them, or the N newest (combined). */
@@ -72,9 +73,11 @@ export async function addRun(builder: ObservationsBuilder, source: RunSource, ex
     return builder.failedRun(metaFor(path, 'dir'), (e as Error).message);
   }
   const observer = builder.beginRun(metaFromInfo(run.dir, run.info));
+  // The go commands' own reads stay out of the observations; their resolved configuration is kept.
+  const go = new GoCommandCollector();
   let stats: ReadStats;
   try {
-    stats = await readRun(run.dir, withoutGoCommands(observer), readOptionsFor(run, extra));
+    stats = await readRun(run.dir, splitGoCommands(observer, go), readOptionsFor(run, extra));
   } catch (e) {
     // e.g. the directory became unreadable: keep what was read, say why once
     if (strict) throw new RunSourceError(`${run.dir}: ${(e as Error).message}`);
@@ -83,6 +86,12 @@ export async function addRun(builder: ObservationsBuilder, source: RunSource, ex
     return r;
   }
   const r = observer.finish(stats);
+  if (go.commands.size) {
+    const configs = resolveGoCommands(go, run.info);
+    r.goCommands = [...go.commands.values()]
+      .sort((a, b) => a.process.index - b.process.index)
+      .map(({ process: p }) => ({ pid: p.pid, argv: p.argv, cwd: p.cwd, start: p.start, config: configs.get(p.pid)!, goMods: goModsOf(p.cwd, p.argv) }));
+  }
   if (strict && stats.files === 0) throw new RunSourceError(`${run.dir} is not a run directory (no process files)`);
   if (stats.notes?.length) r.problems.message = notesMessage(stats.notes);
   if (stats.unreadableFiles && !r.problems.message) r.problems.message = `${stats.unreadableFiles} process file(s) could not be read (unknown version or no process record)`;
@@ -93,6 +102,7 @@ async function addReport(builder: ObservationsBuilder, file: string, strict: boo
   const observer = builder.beginRun(metaFor(file, 'report'));
   const replay = await replayReport(file, observer);
   const r = observer.finish(replay, replay.races);
+  if (replay.goCommands.length) r.goCommands = replay.goCommands.map((g) => ({ ...g, goMods: goModsOf(g.cwd, g.argv) }));
   const h = replay.head;
   if (strict && (h.version !== 1 || (replay.events === 0 && replay.message))) {
     throw new RunSourceError(`${file}: ${replay.message ?? 'not an envtrace report'}`);

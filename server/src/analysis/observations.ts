@@ -9,6 +9,7 @@ import { type Frame, userAccess } from '../runs/frames';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from '../runs/reader';
 import type { EnvEntry, GoroutineMark, Op } from '../runs/records';
 import type { ReportRace } from '../runs/report';
+import type { GoCommandConfig } from '../runs/goConfig';
 
 /** Distinct values kept per (run, stack, op, key) before the rest is lumped into one entry. */
 export const MAX_VALUES_PER_SLOT = 50;
@@ -45,6 +46,20 @@ export interface ObservedRun {
   problems: RunProblems;
   /** Races per key, from the run's analysis (or from the report). */
   races: Map<string, ReportRace>;
+  /** The go commands envtrace traced in the run, in start order, with what each resolved. */
+  goCommands?: ObservedGoCommand[];
+}
+
+/** A traced go command of a loaded run (the report's `processes[]` of kind go-command). */
+export interface ObservedGoCommand {
+  pid: number;
+  argv: string[];
+  cwd: string;
+  /** Unix ms. */
+  start: number;
+  config: GoCommandConfig;
+  /** The go.mod files it worked on (runs/goConfig.ts goModsOf), as found when the run was loaded. */
+  goMods: string[];
 }
 
 /** A traced process of a loaded run. */

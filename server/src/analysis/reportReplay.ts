@@ -8,6 +8,8 @@ import type { Frame } from '../runs/frames';
 import type { ProcessInfo, RunEvent, RunVisitor } from '../runs/reader';
 import type { Op } from '../runs/records';
 import type { ReportRace, ReportVar } from '../runs/report';
+import type { GoCommandConfig } from '../runs/goConfig';
+import type { ObservedGoCommand } from './observations';
 
 /** The report's fields other than events, as far as they were read. */
 export interface ReportHead {
@@ -31,6 +33,8 @@ export interface ReportReplay {
   notes: string[];
   windows: boolean;
   events: number;
+  /** The go commands of the report (processes of kind go-command), which are not handed to the visitor as programs. */
+  goCommands: Omit<ObservedGoCommand, 'goMods'>[];
   /** A one-line reason when (part of) the report could not be read. */
   message?: string;
 }
@@ -65,6 +69,20 @@ export async function replayReport(file: string, visitor: RunVisitor): Promise<R
   return r.out;
 }
 
+const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((y): y is string => typeof y === 'string') : []);
+
+/** A report's `goCommand`, when it has the documented shape (entries without a key or source dropped). */
+function goCommandOf(x: unknown): GoCommandConfig | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const g = x as Record<string, unknown>;
+  if (typeof g.subcommand !== 'string' || !Array.isArray(g.config)) return null;
+  const config = g.config.filter((c): c is GoCommandConfig['config'][number] => typeof c === 'object' && c !== null && typeof c.key === 'string' && typeof c.source === 'string');
+  const out: GoCommandConfig = { subcommand: g.subcommand, args: strings(g.args), config, warnings: strings(g.warnings) };
+  if (typeof g.goVersion === 'string') out.goVersion = g.goVersion;
+  if (Array.isArray(g.switchedTo)) out.switchedTo = strings(g.switchedTo);
+  return out;
+}
+
 /** Turns report fields into visitor calls. */
 class Replayer {
   readonly out: ReportReplay = {
@@ -76,6 +94,7 @@ class Replayer {
     notes: [],
     windows: false,
     events: 0,
+    goCommands: [],
   };
   stop = false;
   private readonly procs = new Map<number, ProcessInfo>();
@@ -170,13 +189,18 @@ class Replayer {
     const pid = num(p.pid);
     if (pid === undefined || this.procs.has(pid)) return;
     const start = num(p.start) ?? 0;
+    if (p.kind === 'go-command') {
+      const config = goCommandOf(p.goCommand);
+      if (config) this.out.goCommands.push({ pid, argv: strings(p.argv), cwd: str(p.cwd) ?? '', start, config });
+      return;
+    }
     this.procs.set(pid, {
       index,
       file: '',
       pid,
       ppid: num(p.ppid) ?? 0,
       parent: num(p.parent) ?? 0,
-      argv: Array.isArray(p.argv) ? p.argv.filter((x): x is string => typeof x === 'string') : [],
+      argv: strings(p.argv),
       cwd: str(p.cwd) ?? '',
       goVersion: this.out.head.goVersion ?? '',
       goos: str(p.goos) ?? '',

@@ -6,7 +6,7 @@
  * os.Setenv'd as resolved) and from the files themselves (which one holds the key).
  */
 import { type Dirent, readdirSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { readRegularSync } from '../files/readRegular';
 import { splitGoFlags } from '../tracer/goflags';
 import { isSecretKey, isSecretValue } from '../tracer/secrets';
@@ -41,6 +41,10 @@ export interface GoCommandConfig {
   config: GoConfigEntry[];
   /** Settings that change the go command's behaviour in ways users trip on, one sentence each. */
   warnings: string[];
+  /** The Go version of the go command that ran (its process record), when known. */
+  goVersion?: string;
+  /** Go binaries it exec'd: a GOTOOLCHAIN switch to a toolchain envtrace did not trace. */
+  switchedTo?: string[];
 }
 
 /** What envtrace itself put in the traced command's environment (run.json `goEnv`). */
@@ -124,7 +128,11 @@ function resolveOne(cmd: GoCommandEvents, go: GoCommandCollector, info: RunInfo,
     config.push(entry);
   }
   const { subcommand: sub, args } = subcommand(p.argv);
-  return { subcommand: sub, args, config, warnings: tripUps(cmd, config, info, files) };
+  const out: GoCommandConfig = { subcommand: sub, args, config, warnings: tripUps(cmd, config, info, files) };
+  if (p.goVersion) out.goVersion = p.goVersion;
+  const switched = cmd.execs.map((e) => e.path ?? '').filter((x) => /^go(\.exe)?$/i.test(base(x)));
+  if (switched.length) out.switchedTo = switched;
+  return out;
 }
 
 /** GOFLAGS that envtrace set: the user's part and where it came from (envtrace's own flags left out). */
@@ -170,6 +178,18 @@ function setter(key: string, cmd: GoCommandEvents, go: GoCommandCollector, info:
 }
 
 const base = (s: string): string => s.split(/[\\/]/).pop() ?? s;
+
+/**
+ * The go.mod files a go command run in `cwd` with `argv` works on: the nearest at or above its
+ * directory (`-C dir` honoured), and, for a `./...`-style pattern, the modules just below.
+ */
+export function goModsOf(cwd: string, argv: readonly string[]): string[] {
+  const c = argv.indexOf('-C');
+  const dir = c > 0 && c + 1 < argv.length && argv.slice(1, c).every((a) => a.startsWith('-')) ? resolve(cwd, argv[c + 1]) : cwd;
+  const near = nearestGoMod(dir);
+  const below = argv.some((a) => a.endsWith('...')) ? goModsBelow(dir) : [];
+  return [...(near ? [near] : []), ...below];
+}
 
 function nearestGoMod(dir: string, read: ReadText = readText): string | null {
   if (!isAbsolute(dir)) return null;
