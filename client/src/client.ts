@@ -22,6 +22,8 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'go' },
+      // go.mod: the last traced go command's settings on its module/go/toolchain lines (vscode-go's language id, or none).
+      { scheme: 'file', language: 'go.mod' },
       { scheme: 'file', pattern: '**/go.mod' },
       // .env files: the server's lenses, hovers, references and check quick fixes there.
       { scheme: 'file', pattern: '**/{.env,.env.*,*.env}' },

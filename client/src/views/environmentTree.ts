@@ -1,4 +1,7 @@
-/** The "Environment" tree: keys → sites (with observed values and badges); runs → processes → keys read. */
+/**
+ * The "Environment" tree: keys → sites (with observed values and badges); the shown runs' go
+ * commands → their warnings and settings (value and source); runs → processes → keys read.
+ */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runCli } from '../cli';
@@ -8,15 +11,20 @@ import { type Inventory, type KeyRisk, type KeySite, toInventory } from '../inve
 import { patternMatches } from '../../../server/src/analysis/patterns';
 import { keysByProcess, processRead, showValue, type JsonReport, type ReportProcess, type ReportVar } from '../report';
 import type { RunInfo } from '../runStore';
+import { type GoCommandProcess, goCommandDescription, goCommandLabel, goCommandsOf, goSettingDescription, goSettings } from '../goCommandView';
+import type { GoConfigEntry } from '../../../server/src/runs/goConfig';
 
 type Node =
-  | { kind: 'group'; id: 'keys' | 'runs' }
+  | { kind: 'group'; id: 'keys' | 'runs' | 'go' }
   | { kind: 'key'; key: string; sites: KeySite[]; observed?: ReportVar; matched?: ReportVar[]; folder: string; risk?: KeyRisk }
   | { kind: 'site'; site: KeySite; observed?: ReportVar; folder: string }
   | { kind: 'run'; run: RunInfo }
   | { kind: 'process'; run: RunInfo; process: ReportProcess; keys: string[] }
   | { kind: 'processKey'; key: string; read?: { text: string; file?: string; line?: number } }
   | { kind: 'matched'; key: string; observed: ReportVar }
+  | { kind: 'goCommand'; run: RunInfo; process: GoCommandProcess }
+  | { kind: 'goSetting'; entry: GoConfigEntry }
+  | { kind: 'goWarning'; text: string }
   | { kind: 'message'; text: string };
 
 /** One item of the view as the user sees it. */
@@ -52,7 +60,7 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
   getTreeItem(n: Node): vscode.TreeItem {
     switch (n.kind) {
       case 'group': {
-        const item = new vscode.TreeItem(n.id === 'keys' ? 'Keys' : 'Runs', vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(n.id === 'keys' ? 'Keys' : n.id === 'runs' ? 'Runs' : 'Go command', vscode.TreeItemCollapsibleState.Expanded);
         item.id = `group:${n.id}`;
         return item;
       }
@@ -119,6 +127,27 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
         if (at) item.command = { command: commandIds.openSite, title: 'Open', arguments: [vscode.Uri.file(at.file), at.line] };
         return item;
       }
+      case 'goCommand': {
+        const item = new vscode.TreeItem(goCommandLabel(n.process), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `go:${n.run.dir}:${n.process.pid}`;
+        item.description = goCommandDescription(n.process);
+        item.tooltip = [n.process.argv.join(' '), ...n.process.goCommand.warnings.map((w) => `⚠ ${w}`)].join('\n');
+        item.iconPath = new vscode.ThemeIcon(n.process.goCommand.warnings.length ? 'warning' : 'terminal');
+        return item;
+      }
+      case 'goSetting': {
+        const item = new vscode.TreeItem(n.entry.key, vscode.TreeItemCollapsibleState.None);
+        item.description = goSettingDescription(n.entry);
+        item.iconPath = new vscode.ThemeIcon('settings');
+        if (n.entry.setAt) item.command = { command: commandIds.openSite, title: 'Open', arguments: [vscode.Uri.file(n.entry.setAt.file), n.entry.setAt.line] };
+        return item;
+      }
+      case 'goWarning': {
+        const item = new vscode.TreeItem(n.text, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = n.text;
+        item.iconPath = new vscode.ThemeIcon('warning');
+        return item;
+      }
       case 'message':
         return new vscode.TreeItem(n.text, vscode.TreeItemCollapsibleState.None);
     }
@@ -142,8 +171,16 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   async getChildren(n?: Node): Promise<Node[]> {
-    if (!n) return [{ kind: 'group', id: 'keys' }, { kind: 'group', id: 'runs' }];
+    if (!n) {
+      const go = await this.goCommandNodes();
+      return [{ kind: 'group', id: 'keys' }, ...(go.length ? [{ kind: 'group', id: 'go' } as Node] : []), { kind: 'group', id: 'runs' }];
+    }
     if (n.kind === 'group' && n.id === 'keys') return this.keyNodes();
+    if (n.kind === 'group' && n.id === 'go') return this.goCommandNodes();
+    if (n.kind === 'goCommand') {
+      const warnings: Node[] = n.process.goCommand.warnings.map((text) => ({ kind: 'goWarning', text }));
+      return [...warnings, ...goSettings(n.process).map((entry): Node => ({ kind: 'goSetting', entry }))];
+    }
     if (n.kind === 'group' && n.id === 'runs') {
       const runs = await this.ctx.allRuns();
       return runs.length ? runs.map((run) => ({ kind: 'run', run })) : [{ kind: 'message', text: 'No runs yet: "envtrace: Run with envtrace"' }];
@@ -156,7 +193,7 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
       const report = await this.ctx.reports.report(n.run);
       if (typeof report === 'string') return [{ kind: 'message', text: report }];
       const keys = keysByProcess(report);
-      // The programs; the go commands that built them are not programs (their configuration is in the text trace).
+      // The programs; the go commands that built them are not programs (their configuration is in the "Go command" group).
       const programs = report.processes.filter((p) => p.kind !== 'go-command');
       return programs.map((p) => ({ kind: 'process', run: n.run, process: p, keys: keys.get(p.pid) ?? [] }));
     }
@@ -180,6 +217,16 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
       }
     }
     return nodes.length ? nodes : [{ kind: 'message', text: 'No environment access found' }];
+  }
+
+  /** The go commands of the shown runs (the group is left out when there are none). */
+  private async goCommandNodes(): Promise<Node[]> {
+    const nodes: Node[] = [];
+    for (const run of await this.ctx.shownRuns()) {
+      const r: JsonReport | string = await this.ctx.reports.report(run);
+      if (typeof r === 'object') for (const process of goCommandsOf(r.processes ?? [])) nodes.push({ kind: 'goCommand', run, process });
+    }
+    return nodes;
   }
 
   private async observedVars(): Promise<Map<string, ReportVar>> {

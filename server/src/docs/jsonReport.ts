@@ -3,6 +3,7 @@
  * and summaries of it. No `vscode` import: unit tests load this file.
  */
 import { isProgramRead, KeyCounter } from '../runs/keyCount';
+import type { GoCommandConfig } from '../runs/goConfig';
 
 export interface ReportValue {
   value?: string;
@@ -28,6 +29,8 @@ export interface ReportProcess {
   argv: string[];
   /** "go-command" for a go command envtrace traced (absent for programs). */
   kind?: 'go-command';
+  /** A go command's subcommand, arguments and resolved configuration. */
+  goCommand?: GoCommandConfig;
 }
 
 export interface ReportEvent {
