@@ -20,7 +20,10 @@ export interface GoModLine {
 /** One line with the settings of the go command that bear on it. */
 export interface GoModLineView {
   line: GoModLine;
+  /** The hover's settings: the line's main ones, and the others that are not defaults. */
   entries: GoConfigEntry[];
+  /** The lens's: the same less the Go distribution's own settings (GOROOT/go.env: GOPROXY, GOSUMDB, GOTOOLCHAIN). */
+  lensEntries: GoConfigEntry[];
   /** `go` and `toolchain` lines: the version of the go command that ran. */
   ran?: string;
 }
@@ -101,8 +104,10 @@ export function goModView(goModPath: string, text: string, runs: readonly Observ
   const entry = (k: string) => cfg.config.find((c) => c.key === k);
   const lines = goModLines(text).map((line): GoModLineView => {
     const keys = LINE_KEYS[line.kind];
-    const entries = [...keys.always.map(entry), ...keys.more.map(entry).filter((c) => c && c.source !== 'default')].filter((c): c is GoConfigEntry => !!c);
-    return line.kind === 'module' ? { line, entries } : { line, entries, ran: cfg.goVersion };
+    const main = keys.always.map(entry).filter((c): c is GoConfigEntry => !!c);
+    const more = keys.more.map(entry).filter((c): c is GoConfigEntry => !!c && c.source !== 'default');
+    const view: GoModLineView = { line, entries: [...main, ...more], lensEntries: [...main, ...more.filter((c) => c.source !== 'GOROOT/go.env')] };
+    return line.kind === 'module' ? view : { ...view, ran: cfg.goVersion };
   });
   return {
     command,

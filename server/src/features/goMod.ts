@@ -32,7 +32,7 @@ export function goModLenses(view: GoModView | null): CodeLens[] {
   if (!view) return [];
   return view.lines.map((v) => {
     const ran = v.ran ? [`ran ${v.ran}`] : [];
-    const title = escapeControls([`last go command: ${view.commandLine}`, ...ran, ...v.entries.map(short)].join(' · '));
+    const title = escapeControls([`last go command: ${view.commandLine}`, ...ran, ...v.lensEntries.map(short)].join(' · '));
     return { range: { start: { line: v.line.line, character: 0 }, end: { line: v.line.line, character: 0 } }, command: { title, command: '' } };
   });
 }
