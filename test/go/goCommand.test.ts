@@ -74,6 +74,20 @@ describe('envtrace traces the go command', () => {
     assert.ok(r.text.includes(`GOFLAGS="-tags=viamake" (environment, set by ${flags.setBy})`), r.text);
   });
 
+  test('a Makefile that exports GOFLAGS and runs go test: the go test command is traced, its GOFLAGS set by make', async () => {
+    const dir = join(work, 'mk-test');
+    cpSync(app, dir, { recursive: true });
+    cpSync(join(root, 'test', 'fixtures', 'gocmd', 'Makefile'), join(dir, 'Makefile'));
+    const r = await run(['make', '-s', 'gotest'], '', {}, dir);
+    assert.equal(r.code, 0, r.stderr);
+    const [go] = goCommands(r.report);
+    assert.deepEqual([go.goCommand!.subcommand, go.goCommand!.args], ['test', ['.']]);
+    const flags = entry(go, 'GOFLAGS');
+    assert.deepEqual([flags.value, flags.source], ['-tags=viamake', 'environment']);
+    assert.match(flags.setBy!, /^make \(pid \d+\)$/);
+    assert.ok(r.text.includes(`[GOCMD] go test . (pid ${go.pid}): `), r.text);
+  });
+
   test('GOOS=windows: a cross build, flagged', async () => {
     const dir = join(work, 'cross');
     cpSync(join(root, 'test', 'fixtures', 'gocmd', 'gochild'), dir, { recursive: true });
