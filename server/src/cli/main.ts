@@ -18,6 +18,7 @@ const commands: Commands = {
   docs: async () => (await import('./docs.js')).docsCommand,
   // NOTE: a bundle apart (scripts/build.mjs): the OpenTelemetry SDK stays out of cli-main.js.
   export: async () => (await import('./otlpCommands.js')).exportCommand,
+  ship: async () => (await import('./otlpCommands.js')).shipCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

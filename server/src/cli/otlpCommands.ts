@@ -3,3 +3,4 @@
  * (dist/otlpCommands.js), so the OpenTelemetry SDK is parsed only when one of them runs.
  */
 export { exportCommand } from './export';
+export { shipCommand } from './ship';

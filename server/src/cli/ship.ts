@@ -1,0 +1,68 @@
+/**
+ * `envtrace ship --otlp URL --dir DIR [--state FILE] [--protocol P] [--interval MS]`: the
+ * sidecar. Follows a run directory as traced processes write into it and sends every new
+ * event to an OpenTelemetry Collector as an OTLP log record, until SIGTERM or SIGINT; then
+ * flushes and exits 0 (1 when the last records were not acknowledged; they are sent again
+ * on the next start). otlp/ship.ts says how progress is kept.
+ */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CliError, type Io } from './io';
+import { otlpFlag, targetFrom, type OtlpFlags } from './otlpFlags';
+import { OtlpSender } from '../otlp/sender';
+import { defaultStateFile, ship } from '../otlp/ship';
+
+export async function shipCommand(args: string[], io: Io): Promise<number> {
+  const flags: OtlpFlags = {};
+  let dir: string | undefined;
+  let state: string | undefined;
+  let interval = 200;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
+      return args[++i];
+    };
+    if (otlpFlag(name, value, flags)) continue;
+    if (name === '--dir') dir = value();
+    else if (name === '--state') state = value();
+    else if (name === '--interval') {
+      const v = value();
+      interval = Number(v);
+      if (!(interval >= 10 && interval <= 60_000)) throw new CliError(`--interval is milliseconds from 10 to 60000, not "${v}"`);
+    } else throw new CliError(name.startsWith('-') ? `unknown flag ${name}` : `ship takes no argument ("${a}"); the run directory is --dir DIR`);
+  }
+  if (dir === undefined) throw new CliError('ship needs --dir DIR (the run directory the traced processes write into: their ENVTRACE_DIR)');
+  const abs = resolve(io.cwd, dir);
+  if (!isDir(abs)) throw new CliError(`--dir ${dir}: no such directory`);
+  const target = targetFrom(flags, io.env);
+  const stateFile = state === undefined ? defaultStateFile(abs) : resolve(io.cwd, state);
+  const sender = new OtlpSender(target);
+  const stop = new Promise<void>((res) => {
+    process.once('SIGTERM', () => res());
+    process.once('SIGINT', () => res());
+  });
+  const log = (line: string) => io.err(`envtrace ship: ${line}\n`);
+  log(`following ${abs} → ${target.url} (${target.protocol}); state in ${stateFile}`);
+  let ok = true;
+  try {
+    const sent = await ship(sender, { dir: abs, stateFile, intervalMs: interval, holeMs: 3000, maxBackoffMs: 5000, log: (l) => {
+      if (l.startsWith('stopping with records')) ok = false;
+      log(l);
+    } }, stop);
+    log(`stopped: ${sent} log records sent`);
+  } finally {
+    await sender.shutdown();
+  }
+  return ok ? 0 : 1;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
