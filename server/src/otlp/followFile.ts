@@ -99,7 +99,8 @@ async function readAt(fh: FileHandle, buf: Buffer, pos: number, limit = buf.leng
 function settled(buf: Buffer, n: number): number {
   const zero = buf.subarray(0, n).indexOf(0);
   const upTo = zero < 0 ? n : zero;
-  return buf.lastIndexOf(10, upTo - 1) + 1;
+  // NOTE: lastIndexOf with a negative start counts from the buffer's end: nothing to search.
+  return upTo === 0 ? 0 : buf.lastIndexOf(10, upTo - 1) + 1;
 }
 
 /**
