@@ -1,7 +1,7 @@
 // `npm run bench:otlp`: OTLP out against a real OpenTelemetry Collector (test/collector, built
 // and cached by scripts/otelcol.mjs; its build time is printed when it had to be built).
-// 1. Export throughput: writes a run of N events (default 200,000; 4 processes, 1,000 keys over
-//    200 stacks), then times `envtrace export --otlp` aggregated, --each-event (protobuf) and
+// 1. Export throughput: writes a run of N events (default 200,000; 4 processes, 200 sites reading
+//    5 keys each, 3 values per key), then times `envtrace export --otlp` aggregated, --each-event (protobuf) and
 //    --each-event --protocol http/json, against the baseline of `envtrace report --format json`
 //    on the same run (reading and resolving every event). Records/s and events/s.
 // 2. Ship latency: `envtrace ship` on a run directory that a writer appends events to (one
@@ -9,7 +9,7 @@
 //    (polled every 5 ms; the file exporter flushes every 50 ms) minus when it was written.
 // Not a test; prints figures. Usage: node scripts/bench-otlp.mjs [--events N] [--ship N] [--interval MS]
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,6 +46,9 @@ writeFileSync(
   `receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:${port}\nexporters:\n  file:\n    path: ${out}\n    flush_interval: 50ms\nservice:\n  telemetry:\n    metrics:\n      level: none\n  pipelines:\n    logs:\n      receivers: [otlp]\n      exporters: [file]\n`,
 );
 const collector = spawn(bin, ['--config', `file:${join(base, 'collector.yaml')}`], { stdio: 'ignore' });
+const children = [collector];
+// Whatever ends this script (an uncaught error included), the collector and ship end with it.
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 const accepts = () => new Promise((res) => createConnection({ port, host: '127.0.0.1' }).once('connect', function () { this.destroy(); res(true); }).once('error', () => res(false)));
 while (!(await accepts())) await sleep(50);
 const url = `http://127.0.0.1:${port}`;
@@ -67,7 +70,9 @@ try {
     for (let s = 1; s <= 200; s++) buf += JSON.stringify({ t: 'S', id: s, f: [['os.Getenv', '/usr/local/go/src/os/env.go', 101], [`example.com/bench.read${s}`, `/bench/f${s % 20}.go`, 10 + s], ['main.main', '/bench/main.go', 12]] }) + '\n';
     for (let i = 1; i <= EVENTS / PROCS; i++) {
       const t = mono0 + i * 2000;
-      buf += JSON.stringify({ t: 'E', seq: i, g: 1 + rnd(32), pg: 1, op: 'getenv', k: `KEY_${rnd(1000)}`, ok: true, v: `v${rnd(3)}`, t0: t, t1: t + 500, s: 1 + rnd(200) }) + '\n';
+      // As in a service: each site reads a few keys, each key has a few values.
+      const s = 1 + rnd(200);
+      buf += JSON.stringify({ t: 'E', seq: i, g: 1 + rnd(32), pg: 1, op: 'getenv', k: `KEY_${(s * 5 + rnd(5)) % 1000}`, ok: true, v: `v${rnd(3)}`, t0: t, t1: t + 500, s }) + '\n';
       if (buf.length > 1 << 20) {
         writeSync(fd, buf);
         buf = '';
@@ -99,20 +104,27 @@ try {
   const shipDir = join(base, 'ship');
   mkdirSync(shipDir);
   const ship = spawn(process.execPath, [cli, 'ship', '--otlp', url, '--dir', shipDir, '--interval', INTERVAL], { stdio: 'ignore' });
+  children.push(ship);
   const file = join(shipDir, `4242-${wall0}.jsonl`);
   const mono0 = 2e12;
   const wallMs = Date.now();
   writeFileSync(file, JSON.stringify({ t: 'P', v: 1, pid: 4242, ppid: 1, parent: 0, run: 'ship', argv: ['/bench/ship'], cwd: base, go: 'go1.26.8', os: 'linux', arch: 'amd64', wall: wallMs * 1e6, mono: mono0, depth: 16 }) + '\n' + JSON.stringify({ t: 'S', id: 1, f: [['os.Getenv', '/usr/local/go/src/os/env.go', 101], ['main.main', '/bench/main.go', 12]] }) + '\n');
   const written = new Map();
   const arrived = new Map();
-  let seen = 0;
+  // Only the bytes the collector added since the last look (the file holds the export runs too).
+  let seen = statSync(out).size;
+  let tail = '';
+  const fd = openSync(out, 'r');
   const poll = setInterval(() => {
-    if (!existsSync(out)) return;
-    const text = readFileSync(out, 'utf8');
-    if (text.length === seen) return;
-    seen = text.length;
+    const size = fstatSync(fd).size;
+    if (size <= seen) return;
+    const b = Buffer.alloc(size - seen);
+    readSync(fd, b, 0, b.length, seen);
+    seen = size;
     const now = performance.now();
-    for (const m of text.matchAll(/"envtrace\.record\.id","value":\{"stringValue":"ship\/4242-\d+\.jsonl\/(\d+)"/g)) if (!arrived.has(Number(m[1]))) arrived.set(Number(m[1]), now);
+    const lines = (tail + b.toString('utf8')).split('\n');
+    tail = lines.pop();
+    for (const m of lines.join('\n').matchAll(/"envtrace\.record\.id","value":\{"stringValue":"ship\/4242-\d+\.jsonl\/(\d+)"/g)) if (!arrived.has(Number(m[1]))) arrived.set(Number(m[1]), now);
   }, 5);
   for (let i = 1; i <= SHIP; i++) {
     appendFileSync(file, JSON.stringify({ t: 'E', seq: i, g: 1, pg: 0, op: 'getenv', k: 'SHIP_KEY', ok: true, v: 'x', t0: mono0 + i * 1e6, t1: mono0 + i * 1e6 + 500, s: 1 }) + '\n');
@@ -122,6 +134,7 @@ try {
   const deadline = performance.now() + 60_000;
   while (arrived.size < SHIP && performance.now() < deadline) await sleep(20);
   clearInterval(poll);
+  closeSync(fd);
   ship.kill('SIGTERM');
   await new Promise((r) => ship.once('exit', r));
   const lat = [...written].filter(([seq]) => arrived.has(seq)).map(([seq, w]) => arrived.get(seq) - w).sort((a, b) => a - b);

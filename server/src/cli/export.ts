@@ -6,7 +6,7 @@
  */
 import { CliError, type Io } from './io';
 import { storeFor } from './storeDir';
-import { otlpFlag, targetFrom, type OtlpFlags } from './otlpFlags';
+import { eachArg, otlpFlag, targetFrom, type OtlpFlags } from './otlpFlags';
 import { resolveRun, RunStoreError, type StoredRun } from '../runs/store';
 import { exportRun } from '../otlp/exportRun';
 import { OtlpSender, OtlpSendError } from '../otlp/sender';
@@ -16,20 +16,17 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
   let eachEvent = false;
   let dir: string | undefined;
   const specs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
-      return args[++i];
-    };
-    if (otlpFlag(name, value, flags)) continue;
-    if (name === '--each-event') eachEvent = true;
-    else if (name === '--dir') dir = value();
-    else if (name.startsWith('-')) throw new CliError(`unknown flag ${name}`);
-    else specs.push(a);
-  }
+  eachArg(
+    args,
+    (name, value) => {
+      if (otlpFlag(name, value, flags)) return true;
+      if (name === '--each-event') eachEvent = true;
+      else if (name === '--dir') dir = value();
+      else return false;
+      return true;
+    },
+    (word) => specs.push(word),
+  );
   const target = targetFrom(flags, io.env);
   const runs: StoredRun[] = [];
   try {

@@ -2,6 +2,25 @@
 import { CliError } from './io';
 import { OtlpSettingsError, resolveTarget, type OtlpTarget } from '../otlp/endpoint';
 
+/**
+ * Walks `args`: `take(name, value)` for each flag (`--name v`, `--name=v`; `value()` reads
+ * the value), returning false for an unknown one; `positional` for the other words.
+ */
+export function eachArg(args: string[], take: (name: string, value: () => string) => boolean, positional: (word: string) => void): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const [name, inline] = eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
+      return args[++i];
+    };
+    if (!name.startsWith('-')) positional(a);
+    else if (!take(name, value)) throw new CliError(`unknown flag ${name}`);
+  }
+}
+
 /** `--otlp URL`, `--protocol P`, `--timeout SECONDS` as given. */
 export interface OtlpFlags {
   url?: string;

@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError, type Io } from './io';
-import { otlpFlag, targetFrom, type OtlpFlags } from './otlpFlags';
+import { eachArg, otlpFlag, targetFrom, type OtlpFlags } from './otlpFlags';
 import { OtlpSender } from '../otlp/sender';
 import { defaultStateFile, ship } from '../otlp/ship';
 
@@ -17,23 +17,23 @@ export async function shipCommand(args: string[], io: Io): Promise<number> {
   let dir: string | undefined;
   let state: string | undefined;
   let interval = 200;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
-      return args[++i];
-    };
-    if (otlpFlag(name, value, flags)) continue;
-    if (name === '--dir') dir = value();
-    else if (name === '--state') state = value();
-    else if (name === '--interval') {
-      const v = value();
-      interval = Number(v);
-      if (!(interval >= 10 && interval <= 60_000)) throw new CliError(`--interval is milliseconds from 10 to 60000, not "${v}"`);
-    } else throw new CliError(name.startsWith('-') ? `unknown flag ${name}` : `ship takes no argument ("${a}"); the run directory is --dir DIR`);
-  }
+  eachArg(
+    args,
+    (name, value) => {
+      if (otlpFlag(name, value, flags)) return true;
+      if (name === '--dir') dir = value();
+      else if (name === '--state') state = value();
+      else if (name === '--interval') {
+        const v = value();
+        interval = Number(v);
+        if (!(interval >= 10 && interval <= 60_000)) throw new CliError(`--interval is milliseconds from 10 to 60000, not "${v}"`);
+      } else return false;
+      return true;
+    },
+    (word) => {
+      throw new CliError(`ship takes no argument ("${word}"); the run directory is --dir DIR`);
+    },
+  );
   if (dir === undefined) throw new CliError('ship needs --dir DIR (the run directory the traced processes write into: their ENVTRACE_DIR)');
   const abs = resolve(io.cwd, dir);
   if (!isDir(abs)) throw new CliError(`--dir ${dir}: no such directory`);
