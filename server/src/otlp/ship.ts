@@ -14,6 +14,7 @@ import { readRun, processFiles, type RunEvent, type ProcessInfo } from '../runs/
 import { readOptionsFor } from '../runs/load';
 import { readRunInfo, type StoredRun } from '../runs/store';
 import { nodeRunFs } from '../runs/lines';
+import { isGoCommand } from '../runs/goCommand';
 import { eventLog, processFileName, resourceAttributes } from './logRecords';
 import { followChunks, type FollowControl, type FollowState } from './followFile';
 import { BATCH, OtlpSendError, type OtlpSender } from './sender';
@@ -105,10 +106,15 @@ export async function ship(sender: OtlpSender, opts: ShipOptions, stop: Promise<
   const follow = (name: string) => {
     const state: FollowState = { acked: acked[name] ?? 0, handed: 0, replaying: false };
     const fs = { readdir: async () => [name], chunks: (file: string, within: string) => followChunks(file, within, state, ctl) };
+    // A go command traced by `envtrace run` is described by the report, not by its raw reads (as in export).
+    let skip = false;
     const visitor = {
-      process: (p: ProcessInfo) => sender.resource(name, resourceAttributes(id, p)),
+      process: (p: ProcessInfo) => {
+        skip = isGoCommand(p);
+        if (!skip) sender.resource(name, resourceAttributes(id, p));
+      },
       event: (e: RunEvent, p: ProcessInfo) => {
-        if (!state.replaying) sender.emit(processFileName(p), eventLog(id, p, e));
+        if (!skip && !state.replaying) sender.emit(processFileName(p), eventLog(id, p, e));
       },
     };
     const done = readRun(opts.dir, visitor, readOptionsFor(run, { fs })).catch((e: unknown) => opts.log(`${name}: ${(e as Error).message}`));
@@ -118,10 +124,14 @@ export async function ship(sender: OtlpSender, opts: ShipOptions, stop: Promise<
   let failing = false;
   let backoff = 500;
   let sent = 0;
+  let saved = '';
   const save = async (offsets: Map<string, number>) => {
     for (const [name, at] of offsets) acked[name] = Math.max(acked[name] ?? 0, at);
     const state: ShipState = { version: 1, run: id, files: acked };
-    await replaceFile(opts.stateFile, JSON.stringify(state) + '\n');
+    const text = JSON.stringify(state) + '\n';
+    if (text === saved) return; // nothing new acknowledged: no write every poll
+    await replaceFile(opts.stateFile, text);
+    saved = text;
   };
   /** Sends what is queued; true when the collector acknowledged it (then the offsets are saved). */
   const flush = async (): Promise<boolean> => {
