@@ -23,9 +23,13 @@ export interface OtlpLog {
 /** A race level of a key in one process. */
 export type RaceLevel = 'definite' | 'likely' | 'possible';
 
-/** The process file's name (`<pid>-<start>.jsonl`), the middle part of record ids. */
+const fileNames = new WeakMap<object, string>();
+
+/** The process file's name (`<pid>-<start>.jsonl`), the middle part of record ids (kept per process: asked per event). */
 export function processFileName(p: Pick<ProcessInfo, 'file'>): string {
-  return /([^/\\]+)$/.exec(p.file)?.[1] ?? p.file;
+  let name = fileNames.get(p);
+  if (name === undefined) fileNames.set(p, (name = /([^/\\]+)$/.exec(p.file)?.[1] ?? p.file));
+  return name;
 }
 
 /** The resource attributes of one traced process (semantic conventions where they exist). */
