@@ -65,7 +65,7 @@ export async function exportRun(run: StoredRun, sender: OtlpSender, eachEvent: b
   const before = sender.sent;
   const declare = (p: ProcessInfo) => {
     counts.processes++;
-    sender.resource(String(p.index), resourceAttributes(id, p));
+    sender.resource(`${id}/${p.index}`, resourceAttributes(id, p));
   };
   const rc = new RaceCollector();
   if (eachEvent) {
@@ -75,7 +75,7 @@ export async function exportRun(run: StoredRun, sender: OtlpSender, eachEvent: b
       process: declare,
       event: (e, p) => {
         counts.events++;
-        sender.emit(String(p.index), eventLog(id, p, e, races.get(p.pid)?.get(e.key ?? '')));
+        sender.emit(`${id}/${p.index}`, eventLog(id, p, e, races.get(p.pid)?.get(e.key ?? '')));
         if (sender.pending >= BATCH) return sender.flush();
       },
     };
@@ -102,7 +102,7 @@ export async function exportRun(run: StoredRun, sender: OtlpSender, eachEvent: b
     for (const [p, byAccess] of groups) {
       declare(p);
       for (const g of byAccess.values()) {
-        sender.emit(String(p.index), groupLog(id, p, g, races.get(p.pid)?.get(g.first.key ?? '')));
+        sender.emit(`${id}/${p.index}`, groupLog(id, p, g, races.get(p.pid)?.get(g.first.key ?? '')));
         if (sender.pending >= BATCH) await sender.flush();
       }
     }
