@@ -78,7 +78,8 @@ export async function ship(sender: OtlpSender, opts: ShipOptions, stop: Promise<
   const acked = await loadState(opts.stateFile);
   let stopping = false;
   const sleepers = new Set<() => void>();
-  const sleep = (ms: number) =>
+  /** Resolves after `ms`, at a stop, or when `woken` is called with the function it is handed. */
+  const sleep = (ms: number, woken?: (done: () => void) => void) =>
     new Promise<void>((res) => {
       if (stopping) return res();
       const done = () => {
@@ -88,7 +89,15 @@ export async function ship(sender: OtlpSender, opts: ShipOptions, stop: Promise<
       };
       const t = setTimeout(done, ms);
       sleepers.add(done);
+      woken?.(done);
     });
+  // The main loop idles until the next poll, or until a follower queues records: then it sends at once.
+  let wakeMain: (() => void) | null = null;
+  const nudge = () => {
+    const w = wakeMain;
+    wakeMain = null;
+    w?.();
+  };
   const stopped = stop.then(() => {
     stopping = true;
     for (const s of [...sleepers]) s();
@@ -114,7 +123,9 @@ export async function ship(sender: OtlpSender, opts: ShipOptions, stop: Promise<
         if (!skip) sender.resource(name, resourceAttributes(id, p));
       },
       event: (e: RunEvent, p: ProcessInfo) => {
-        if (!skip && !state.replaying) sender.emit(processFileName(p), eventLog(id, p, e));
+        if (skip || state.replaying) return;
+        sender.emit(processFileName(p), eventLog(id, p, e));
+        nudge();
       },
     };
     const done = readRun(opts.dir, visitor, readOptionsFor(run, { fs })).catch((e: unknown) => opts.log(`${name}: ${(e as Error).message}`));
@@ -160,7 +171,8 @@ export async function ship(sender: OtlpSender, opts: ShipOptions, stop: Promise<
     for (const name of await processFiles(opts.dir, nodeRunFs).catch(() => [] as string[])) if (!followed.has(name)) follow(name);
     if (await flush()) {
       backoff = 500;
-      await sleep(opts.intervalMs);
+      if (sender.pending === 0) await sleep(opts.intervalMs, (done) => (wakeMain = done));
+      wakeMain = null;
     } else {
       await sleep(backoff);
       backoff = Math.min(backoff * 2, opts.maxBackoffMs);
