@@ -46,17 +46,13 @@ export async function shipCommand(args: string[], io: Io): Promise<number> {
   });
   const log = (line: string) => io.err(`envtrace ship: ${line}\n`);
   log(`following ${abs} → ${target.url} (${target.protocol}); state in ${stateFile}`);
-  let ok = true;
   try {
-    const sent = await ship(sender, { dir: abs, stateFile, intervalMs: interval, holeMs: 3000, maxBackoffMs: 5000, log: (l) => {
-      if (l.startsWith('stopping with records')) ok = false;
-      log(l);
-    } }, stop);
-    log(`stopped: ${sent} log records sent`);
+    const r = await ship(sender, { dir: abs, stateFile, intervalMs: interval, holeMs: 3000, maxBackoffMs: 5000, log }, stop);
+    log(`stopped: ${r.sent} log records sent`);
+    return r.unacknowledged ? 1 : 0;
   } finally {
     await sender.shutdown();
   }
-  return ok ? 0 : 1;
 }
 
 function isDir(p: string): boolean {

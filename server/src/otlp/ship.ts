@@ -73,8 +73,14 @@ async function runOf(dir: string): Promise<StoredRun> {
   }
 }
 
-/** Ships `opts.dir` through `sender` until `stop` resolves; flushes, saves the state and returns the records sent. */
-export async function ship(sender: OtlpSender, opts: ShipOptions, stop: Promise<void>): Promise<number> {
+/** What one ship did: records acknowledged, and whether some were left unacknowledged at the stop. */
+export interface ShipResult {
+  sent: number;
+  unacknowledged: boolean;
+}
+
+/** Ships `opts.dir` through `sender` until `stop` resolves; then flushes and saves the state. */
+export async function ship(sender: OtlpSender, opts: ShipOptions, stop: Promise<void>): Promise<ShipResult> {
   const acked = await loadState(opts.stateFile);
   let stopping = false;
   const sleepers = new Set<() => void>();
@@ -182,8 +188,9 @@ export async function ship(sender: OtlpSender, opts: ShipOptions, stop: Promise<
   // Followers see the stop and end their files; what they queued is sent once more.
   roomWaiters.forEach((w) => w());
   await Promise.all([...followed.values()].map((f) => f.done));
-  if (!(await flush())) opts.log('stopping with records not acknowledged: they are sent again on the next start');
-  return sent;
+  const unacknowledged = !(await flush());
+  if (unacknowledged) opts.log('stopping with records not acknowledged: they are sent again on the next start');
+  return { sent, unacknowledged };
 }
 
 /** The default state file of a run directory. */
