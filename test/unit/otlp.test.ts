@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { resolveTarget } from '../../server/src/otlp/endpoint';
 import { eventLog, groupLog, resourceAttributes, valueId } from '../../server/src/otlp/logRecords';
 import type { ProcessInfo, RunEvent } from '../../server/src/runs/readerTypes';
+import { parseLine } from '../../server/src/runs/records';
 
 const dist = join(__dirname, '..', '..', '..', 'dist');
 
@@ -82,4 +83,11 @@ test('an aggregated record: count, first and last time, id with api, site and va
 test('the OpenTelemetry SDK is in dist/otlpCommands.js only, not in the bundle every other subcommand loads', () => {
   assert.match(readFileSync(join(dist, 'otlpCommands.js'), 'utf8'), /OTLPLogExporter/);
   for (const bundle of ['cli-main.js', 'cli-run.js']) assert.doesNotMatch(readFileSync(join(dist, bundle), 'utf8'), /OTLPLogExporter|@opentelemetry/, bundle);
+});
+
+test('a process record keeps where it ran (string fields only), which becomes the resource', () => {
+  const rec = parseLine(JSON.stringify({ t: 'P', v: 1, pid: 9, where: { host: 'h', pod: 'p-1', namespace: 7, service: 'example.com/x', extra: 'y' } }));
+  assert.deepEqual(rec && rec.t === 'P' ? rec.where : null, { host: 'h', pod: 'p-1', service: 'example.com/x' });
+  const none = parseLine(JSON.stringify({ t: 'P', v: 1, pid: 9, where: 'h' }));
+  assert.equal(none && none.t === 'P' ? none.where : 'x', undefined);
 });
