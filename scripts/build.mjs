@@ -32,7 +32,10 @@ await Promise.all([
   // alone for `envtrace -- cmd` (its start-up, issue 17), or the whole CLI.
   build({ ...common, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['server/src/cli/mainRun.ts'], outfile: 'dist/cli-run.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js' }),
+  // `envtrace export --otlp` and `envtrace ship` load the OpenTelemetry SDK: a bundle of their
+  // own, required by cli-main.js only when one of them runs.
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js', external: ['./otlpCommands.js'] }),
+  build({ ...common, entryPoints: ['server/src/cli/otlpCommands.ts'], outfile: 'dist/otlpCommands.js' }),
   // Parse worker threads of the scanner (loaded by server.js and cli.js from beside them).
   build({ ...common, entryPoints: ['server/src/scan/worker.ts'], outfile: 'dist/scan-worker.js' }),
   // The webviews' scripts (flame graph, timeline), with their libraries bundled: no CDN.

@@ -1,7 +1,8 @@
 // The README's test command: builds, compiles the tests, and runs every suite.
 // `npm test -- unit server` runs only the named suites. Before the `go` suite it fetches what
 // that suite builds with (older Go toolchains and the fixtures' modules, from the module proxy
-// into the module cache; quick once there). `vscode` runs the tests inside VS Code
+// into the module cache; quick once there) and the OpenTelemetry Collector its OTLP tests send
+// to (scripts/otelcol.mjs, built once into the cache). `vscode` runs the tests inside VS Code
 // (code-server + Chromium, installed into .tools/ on first use) after the others.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,6 +24,8 @@ run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '
 if (suites.includes('go')) {
   run('bash', ['scripts/install-go-toolchains.sh']);
   run('bash', ['scripts/download-go-modules.sh']);
+  // The OpenTelemetry Collector that envtrace export/ship send to (built once, cached).
+  run(process.execPath, ['scripts/otelcol.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 const dirs = suites.map((s) => join('out', 'test', s)).filter((d) => existsSync(join(root, d)));
 if (dirs.length) run(process.execPath, ['--test', '--test-reporter=spec', ...dirs]);

@@ -1,4 +1,4 @@
-// The engine (STYLE.md: scan/, runs/, analysis/, tracer/, check/ for `envtrace check`, uses/) is
+// The engine (STYLE.md: scan/, runs/, analysis/, tracer/, check/ for `envtrace check`, uses/, otlp/) is
 // shared by the CLI and the language server: it imports neither `vscode` nor the LSP library.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 const src = join(__dirname, '..', '..', '..', 'server', 'src');
-const ENGINE = ['scan', 'runs', 'analysis', 'tracer', 'check', 'uses'];
+const ENGINE = ['scan', 'runs', 'analysis', 'tracer', 'check', 'uses', 'otlp'];
 const EDITOR_IMPORT = /(?:from\s+|require\(\s*|import\(\s*)['"](vscode|vscode-languageserver[^'"]*|vscode-jsonrpc[^'"]*)['"]/;
 
 function tsFiles(dir: string): string[] {

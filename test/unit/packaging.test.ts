@@ -27,6 +27,7 @@ const required = [
   'dist/cli.js',
   'dist/cli-run.js',
   'dist/cli-main.js',
+  'dist/otlpCommands.js',
   'dist/scan-worker.js',
   'dist/webview/flame.js',
   'dist/webview/flame.css',

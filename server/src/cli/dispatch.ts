@@ -24,6 +24,10 @@ const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env a
                                                  check env policy: exit 1 on an error-level finding
        envtrace docs [PATH] [--out FILE] [--env-example]
                                                  Markdown inventory of the environment, or a new .env.example
+       envtrace export --otlp URL [--protocol http/protobuf|http/json] [--each-event] [RUN...]
+                                                 send runs to an OpenTelemetry Collector as OTLP logs
+       envtrace ship --otlp URL --dir DIR [--state FILE]
+                                                 follow a run directory and send each event as it comes
        envtrace env                              shell exports to trace a build by hand
        envtrace doctor                           check go, GOROOT and the overlay
        envtrace lsp --stdio                      serve the language server protocol`;

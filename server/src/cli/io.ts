@@ -21,8 +21,16 @@ export function nodeIo(): Io {
   };
 }
 
+// NOTE: the OTLP subcommands are a bundle of their own (dist/otlpCommands.js) with its own copy
+// of this class; a registered symbol lets dispatch's `instanceof` recognise errors of either copy.
+const CLI_ERROR = Symbol.for('envtrace.CliError');
+
 /** An error the CLI reports as one line, exiting with `exitCode` (2: bad usage or input). */
 export class CliError extends Error {
+  readonly [CLI_ERROR] = true;
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as { [CLI_ERROR]?: boolean })[CLI_ERROR] === true;
+  }
   constructor(
     message: string,
     readonly exitCode = 2,

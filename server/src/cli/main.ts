@@ -16,6 +16,9 @@ const commands: Commands = {
   lsp: async () => (await import('./lsp.js')).lspCommand,
   check: async () => (await import('./check.js')).checkCommand,
   docs: async () => (await import('./docs.js')).docsCommand,
+  // NOTE: a bundle apart (scripts/build.mjs): the OpenTelemetry SDK stays out of cli-main.js.
+  export: async () => (await import('./otlpCommands.js')).exportCommand,
+  ship: async () => (await import('./otlpCommands.js')).shipCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

@@ -218,5 +218,17 @@ function normalizeProcess(r: Record<string, unknown>): ProcessRecord {
     mono: isNum(r.mono) ? r.mono : 0,
     depth: isNum(r.depth) ? r.depth : 0,
     env,
+    ...processWhere(r.where),
   };
+}
+
+/** The string fields of a process record's `where` (anything else is dropped), or nothing. */
+function processWhere(w: unknown): { where?: ProcessWhere } {
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) return {};
+  const out: ProcessWhere = {};
+  for (const k of ['host', 'container', 'pod', 'namespace', 'service'] as const) {
+    const v = (w as Record<string, unknown>)[k];
+    if (isStr(v) && v !== '') out[k] = v;
+  }
+  return Object.keys(out).length ? { where: out } : {};
 }
