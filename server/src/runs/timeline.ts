@@ -10,6 +10,7 @@ import { readRun, type ProcessInfo, type ReadStats, type RunEvent, type RunVisit
 import { RaceCollector } from '../analysis/races';
 import { readOptionsFor } from './load';
 import type { StoredRun } from './store';
+import { grown, Table } from './columns';
 
 /** Mark kinds: the ops, then process marks. The webview's colours follow this order. */
 export const MARK_KINDS = ['getenv', 'setenv', 'unsetenv', 'clearenv', 'environ', 'spawn', 'exec', 'start', 'end'] as const;
@@ -50,16 +51,11 @@ class Columns {
   site = new Int32Array(1024);
   push(t: number, lane: number, kind: number, key: number, site: number): void {
     if (this.n === this.t.length) {
-      const grow = <T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.t = grow(this.t);
-      this.lane = grow(this.lane);
-      this.kind = grow(this.kind);
-      this.key = grow(this.key);
-      this.site = grow(this.site);
+      this.t = grown(this.t);
+      this.lane = grown(this.lane);
+      this.kind = grown(this.kind);
+      this.key = grown(this.key);
+      this.site = grown(this.site);
     }
     const i = this.n++;
     this.t[i] = t;
@@ -67,21 +63,6 @@ class Columns {
     this.kind[i] = kind;
     this.key[i] = key;
     this.site[i] = site;
-  }
-}
-
-/** Interns strings to small integers. */
-class Table {
-  readonly list: string[] = [];
-  private readonly ids = new Map<string, number>();
-  id(s: string): number {
-    let i = this.ids.get(s);
-    if (i === undefined) this.ids.set(s, (i = this.list.push(s) - 1));
-    return i;
-  }
-  /** The id of `s`, or -1 when it was never interned. */
-  find(s: string): number {
-    return this.ids.get(s) ?? -1;
   }
 }
 
@@ -102,6 +83,8 @@ export class Timeline implements RunVisitor {
   // Only the race analysis of the aggregate: the timeline needs no values or sites per key.
   private readonly raceCollector = new RaceCollector();
   private readonly laneIds = new Map<string, number>();
+  private readonly siteIds = new Map<object, number>();
+  private readonly lanesByPid = new Map<number, Map<number, number>>();
   /** Per pid: unix ms minus monotonic ms (known from its first event). */
   private readonly offsets = new Map<number, number>();
   private readonly testStarts = new Map<string, { mono: number }>();
@@ -142,16 +125,26 @@ export class Timeline implements RunVisitor {
       this.lanes[lane].test = e.test;
       this.lanes[lane].label = `${e.test} (g${e.goroutine})`;
     }
-    const site = e.user ? `${e.user.file}:${e.user.line}` : '';
-    this.cols.push(e.time, lane, KIND_ID.get(e.op)!, e.key === undefined ? -1 : this.keys.id(e.key), this.sites.id(site));
+    this.cols.push(e.time, lane, KIND_ID.get(e.op)!, e.key === undefined ? -1 : this.keys.id(e.key), this.siteOf(e.user));
     this.end = Math.max(this.end, e.time, p.end);
   }
 
+  /** The site id of a first user frame; the reader hands the same object for every event of a stack. */
+  private siteOf(user: RunEvent['user']): number {
+    if (!user) return this.sites.id('');
+    let id = this.siteIds.get(user);
+    if (id === undefined) this.siteIds.set(user, (id = this.sites.id(`${user.file}:${user.line}`)));
+    return id;
+  }
+
   private laneOf(pid: number, g: number): number {
-    const id = `${pid}:${g}`;
-    let i = this.laneIds.get(id);
+    // Per pid, then goroutine: no string is built per event.
+    let byG = this.lanesByPid.get(pid);
+    if (!byG) this.lanesByPid.set(pid, (byG = new Map()));
+    let i = byG.get(g);
     if (i === undefined) {
-      this.laneIds.set(id, (i = this.lanes.length));
+      byG.set(g, (i = this.lanes.length));
+      this.laneIds.set(`${pid}:${g}`, i);
       this.lanes.push({ pid, goroutine: g, label: g < 0 ? `process ${pid}` : `g${g}` });
     }
     return i;
@@ -202,12 +195,13 @@ export class Timeline implements RunVisitor {
     const { cols } = this;
     const races = [...this.raceCollector.races()];
     const raceKeys = new Set(races.map(([key]) => this.keys.find(key)).filter((k) => k >= 0));
-    // One pass: the first event of each (key, lane, kind) among the raced keys.
-    const firstOf = new Map<string, number>();
+    // One pass: the first event of each (key, lane, kind) among the raced keys, as one number.
+    const id = (key: number, lane: number, kind: number) => (key * this.lanes.length + lane) * MARK_KINDS.length + kind;
+    const firstOf = new Map<number, number>();
     for (let i = 0; i < cols.n; i++) {
       if (!raceKeys.has(cols.key[i])) continue;
-      const id = `${cols.key[i]}:${cols.lane[i]}:${cols.kind[i]}`;
-      if (!firstOf.has(id)) firstOf.set(id, i);
+      const at = id(cols.key[i], cols.lane[i], cols.kind[i]);
+      if (!firstOf.has(at)) firstOf.set(at, i);
     }
     const out: RaceLink[] = [];
     for (const [key, race] of races) {
@@ -215,7 +209,10 @@ export class Timeline implements RunVisitor {
       const w = race.writers[0];
       const r = race.readers.find((x) => x.pid !== w?.pid || x.goroutine !== w?.goroutine) ?? race.writers[1];
       if (!w || !r || k < 0) continue;
-      const find = (pid: number, g: number, op: Op) => firstOf.get(`${k}:${this.laneIds.get(`${pid}:${g}`)}:${KIND_ID.get(op)}`) ?? -1;
+      const find = (pid: number, g: number, op: Op) => {
+        const lane = this.laneIds.get(`${pid}:${g}`);
+        return lane === undefined ? -1 : (firstOf.get(id(k, lane, KIND_ID.get(op)!)) ?? -1);
+      };
       const a = find(w.pid, w.goroutine, w.op);
       const b = find(r.pid, r.goroutine, r.op);
       if (a < 0 || b < 0) continue;
