@@ -5,9 +5,9 @@
 // including the message's JSON encoding and decoding (LSP, then postMessage). Baselines measured
 // in the same process: reading the run (no visitor; every event resolved and dropped), the
 // report's aggregate (`envtrace report --format json`), and the approach before the picture index
-// (one read of the run per view). Both views are cut from one pass kept per run
-// (runs/pictureIndex.ts): the first view opened pays the pass, the other view, filters and zooms
-// do not. Goal: each view opens in under 2 s. Wall and CPU times (best of --repeat N, default 1);
+// (one read of the run per view, race analysis in the timeline's). Both views are cut from one
+// pass kept per run (runs/pictureIndex.ts): the first view opened pays the pass, the other view,
+// filters and zooms do not; the timeline's race lines follow in a pass of their own. Goal: each view opens in under 2 s. Wall and CPU times (best of --repeat N, default 1);
 // on a loaded machine CPU time is the steadier figure. Not a test; prints figures.
 // Usage: node scripts/bench-pictures.mjs [--events N] [--repeat N] [--keep DIR] [--no-aggregate]
 import { spawnSync } from 'node:child_process';
@@ -135,6 +135,12 @@ await row('open the timeline first (one pass, cut)', async () => {
   return message(timelineWindow((await cache.get(run)).timeline, undefined, undefined, COLUMNS));
 }, true);
 await row('then the flame graph (held: cut only)', async () => message(flameResult((await cache.get(run)).flame, {})), true);
+await row("then the timeline's race lines (race analysis, own pass)", async () => {
+  const pictures = await cache.get(run);
+  await pictures.races();
+  const w = timelineWindow(pictures.timeline, undefined, undefined, COLUMNS);
+  return `${w.races.length} race lines, ${message(w)}`;
+});
 await row('flame graph filtered to one key and reads (held)', async () => message(flameResult((await cache.get(run)).flame, { keys: ['KEY_7'], ops: ['read'] })));
 await row('timeline zoomed to 2 ms (held)', async () => {
   const w = timelineWindow((await cache.get(run)).timeline, 0, 2000, COLUMNS);

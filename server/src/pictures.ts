@@ -25,7 +25,10 @@ export function bindPictures(connection: Connection, log: (m: string) => void): 
   };
   connection.onRequest(FlameRequest.type, async (p: FlameParams) => flameResult((await pictures.get(await run(p?.run))).flame, p.filter ?? {}));
   connection.onRequest(TimelineRequest.type, async (p: TimelineParams) => {
-    const { timeline } = await pictures.get(await run(p?.run));
+    const { timeline, races } = await pictures.get(await run(p?.run));
+    const analysed = races();
+    analysed.catch((e) => log(`envtrace: race analysis of ${p.run} failed: ${String(e)}`));
+    if (p.waitForRaces === true) await analysed;
     return timelineWindow(timeline, p.from, p.to, p.columns, typeof p.key === 'string' ? p.key : undefined);
   });
 }

@@ -265,6 +265,8 @@ export interface TimelineParams {
   columns?: number;
   /** Only this key's accesses (process marks stay). */
   key?: string;
+  /** Answer once race analysis has placed the race lines (else the window may come with `racesPending`). */
+  waitForRaces?: boolean;
 }
 
 /** The client (the timeline view) asks for a window of a run's timeline: marks, or density when zoomed out. */

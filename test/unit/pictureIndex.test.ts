@@ -23,7 +23,7 @@ function normal(n: FlameNode): FlameNode {
 
 const FILTERS: FlameFilter[] = [{}, { keys: ['REGION'] }, { ops: ['write'] }, { ops: ['unset', 'read'] }, { pids: [100] }, { tests: ['TestE'] }, { unsetOnly: true }, { keys: ['NOPE'] }];
 
-test('picture index: one pass gives the flame graph of every filter and the timeline, as reading the run for each does', async () => {
+test('picture index: one pass gives the flame graph of every filter and the timeline (races in a pass of their own), as reading the run for each does', async () => {
   for (const name of ['basic', 'races', 'trimpath']) {
     const run = await stored(join(fixtures, name));
     const pictures = await indexPictures(run);
@@ -37,6 +37,10 @@ test('picture index: one pass gives the flame graph of every filter and the time
       assert.deepEqual(cut.seen, flame.seen, what);
     }
     const { timeline } = await collectTimeline(run);
+    // The views open before race analysis: the timeline says so, then has the same race lines.
+    assert.equal(timelineWindow(pictures.timeline).racesPending, true);
+    await pictures.races();
+    assert.equal(timelineWindow(pictures.timeline).racesPending, false);
     assert.deepEqual(timelineWindow(pictures.timeline), timelineWindow(timeline), name);
     assert.deepEqual(timelineWindow(pictures.timeline, 0, 1500, 400, 'DATABASE_URL'), timelineWindow(timeline, 0, 1500, 400, 'DATABASE_URL'), name);
   }

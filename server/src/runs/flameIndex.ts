@@ -4,7 +4,7 @@
  * a filter is one loop over typed arrays into a FlameCollector's cells.
  */
 import type { Frame } from './frames';
-import type { RunEvent, RunVisitor } from './readerTypes';
+import type { RunEvent } from './readerTypes';
 import { grown, Table } from './columns';
 import { FlameCollector, flameOps, OPS, type FlameFilter, type FlameResult } from './flame';
 
@@ -48,7 +48,7 @@ class SparseCounts implements Counts {
 }
 
 /** One streaming pass's worth of flame data: every access, by stack, op, key, pid and test. */
-export class FlameIndex implements RunVisitor {
+export class FlameIndex {
   readonly stacks = new Map<string, Frame[]>();
   n = 0;
   /** Index into `wheres`: the stack, or the API for stackless accesses. */
@@ -63,15 +63,19 @@ export class FlameIndex implements RunVisitor {
   private unset = new Uint8Array(1024);
   private readonly wheres = new Table();
   private readonly whereOf: { stack: string | null; api: string }[] = [];
-  private readonly keys = new Table();
+
   private readonly tests = new Table();
   private readonly pids = new Set<number>();
+
+  /** Keys are numbered in `keys`, which a timeline built in the same pass may share. */
+  constructor(private readonly keys = new Table()) {}
 
   stack(id: string, frames: Frame[]): void {
     this.stacks.set(id, frames);
   }
 
-  event(e: RunEvent): void {
+  /** Adds an access; `keyId` is its key's number in the shared table, when the caller has it already. */
+  add(e: RunEvent, keyId = e.key === undefined ? -1 : this.keys.id(e.key)): void {
     if (this.n === this.where.length) {
       this.where = grown(this.where);
       this.op = grown(this.op);
@@ -86,7 +90,7 @@ export class FlameIndex implements RunVisitor {
     if (w === this.whereOf.length) this.whereOf.push({ stack: e.stack, api: e.api });
     this.where[i] = w;
     this.op[i] = OP_ID.get(e.op)!;
-    this.key[i] = e.key === undefined ? -1 : this.keys.id(e.key);
+    this.key[i] = keyId;
     this.pid[i] = e.pid;
     this.pids.add(e.pid);
     this.test[i] = e.test === undefined ? -1 : this.tests.id(e.test);
@@ -127,7 +131,7 @@ export class FlameIndex implements RunVisitor {
       const k = (id % width) - 1;
       const rest = Math.floor(id / width);
       const w = this.whereOf[Math.floor(rest / OPS.length)];
-      out.addCell(w.stack, w.api, OPS[rest % OPS.length], k < 0 ? '' : this.keys.list[k], count, unsets);
+      out.addNewCell({ stack: w.stack, api: w.api, op: OPS[rest % OPS.length], key: k < 0 ? '' : this.keys.list[k], count, unset: unsets });
     });
     return out;
   }

@@ -1,7 +1,8 @@
 /**
  * What the flame graph and the timeline of a run are drawn from, built by one streaming
  * pass over the run and kept: opening the second view, changing a filter, zooming or
- * panning reads nothing again. Kept per run directory while its files stay the same
+ * panning reads nothing again. Race analysis for the timeline's race lines follows in a
+ * pass of its own, once the timeline is first asked for. Kept per run directory while its files stay the same
  * (names, sizes and modification times), for the last few runs opened.
  */
 import { stat } from 'node:fs/promises';
@@ -11,19 +12,26 @@ import { readOptionsFor } from './load';
 import { processFiles, readRun } from './reader';
 import type { ReadStats, RunVisitor } from './readerTypes';
 import type { StoredRun } from './store';
-import { Timeline } from './timeline';
+import { raceVisitor, Timeline } from './timeline';
+import { RaceCollector } from '../analysis/races';
 
 /** A run's pictures, ready to cut. */
 export interface RunPictures {
   flame: FlameIndex;
   timeline: Timeline;
   stats: ReadStats;
+  /**
+   * Places the timeline's race pairs: race analysis, a pass of its own, started on the first
+   * call. It costs more than everything else together on a run where many goroutines write
+   * the keys others read, so the views open without waiting for it.
+   */
+  races(): Promise<void>;
 }
 
 /** Reads `run` once into a flame index and a timeline. */
 export async function indexPictures(run: StoredRun): Promise<RunPictures> {
-  const flame = new FlameIndex();
   const timeline = new Timeline();
+  const flame = new FlameIndex(timeline.keys);
   const visitor: RunVisitor = {
     process: (p) => timeline.process(p),
     processEnd: (p) => timeline.processEnd(p),
@@ -31,13 +39,20 @@ export async function indexPictures(run: StoredRun): Promise<RunPictures> {
     mark: (pid, g, kind, at) => timeline.mark(pid, g, kind, at),
     stack: (id, frames) => flame.stack(id, frames),
     event: (e, p) => {
-      flame.event(e);
+      // The timeline numbers the key; the flame index reuses that number.
       timeline.event(e, p);
+      flame.add(e, timeline.cols.key[timeline.cols.n - 1]);
     },
   };
   const stats = await readRun(run.dir, visitor, readOptionsFor(run));
   timeline.finish();
-  return { flame, timeline, stats };
+  let races: Promise<void> | undefined;
+  const analyse = async () => {
+    const collector = new RaceCollector();
+    await readRun(run.dir, raceVisitor(collector), readOptionsFor(run));
+    timeline.placeRaces(collector.races());
+  };
+  return { flame, timeline, stats, races: () => (races ??= analyse()) };
 }
 
 /** What identifies the content of a run directory: its process files' names, sizes and times. */

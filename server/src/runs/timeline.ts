@@ -8,6 +8,7 @@
 import type { GoroutineMark, Op } from './records';
 import { readRun, type ProcessInfo, type ReadStats, type RunEvent, type RunVisitor } from './reader';
 import { RaceCollector } from '../analysis/races';
+import type { ReportRace } from './report';
 import { readOptionsFor } from './load';
 import type { StoredRun } from './store';
 import { grown, Table } from './columns';
@@ -68,7 +69,7 @@ class Columns {
 
 const KIND_ID = new Map<string, number>(MARK_KINDS.map((k, i) => [k, i]));
 
-/** A run's timeline, built by one streaming pass (it aggregates races on the way). */
+/** A run's timeline, built by one streaming pass; its race pairs are placed from race verdicts (`placeRaces`). */
 export class Timeline implements RunVisitor {
   readonly lanes: Lane[] = [];
   readonly cols = new Columns();
@@ -77,11 +78,11 @@ export class Timeline implements RunVisitor {
   readonly sites = new Table();
   readonly tests: TestSpan[] = [];
   races: RaceLink[] = [];
+  /** False until `placeRaces` ran (race analysis can follow the first drawing). */
+  racesPlaced = false;
   /** Unix ms of time zero (the first process's start). */
   base = Infinity;
   end = 0;
-  // Only the race analysis of the aggregate: the timeline needs no values or sites per key.
-  private readonly raceCollector = new RaceCollector();
   private readonly laneIds = new Map<string, number>();
   private readonly siteIds = new Map<object, number>();
   private readonly lanesByPid = new Map<number, Map<number, number>>();
@@ -100,14 +101,12 @@ export class Timeline implements RunVisitor {
     this.put(p.pid, -1, 'end', p.end);
   }
 
-  goroutine(pid: number, g: number, pg: number, start?: number): void {
-    this.raceCollector.goroutine(pid, g, pg, start);
+  goroutine(pid: number, g: number, _pg: number, start?: number): void {
     if (start !== undefined) this.testStarts.set(`${pid}:${g}`, { mono: start });
   }
 
   /** A recorder mark (test end, t.Parallel, goroutine exit), in monotonic ns. */
   mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
-    this.raceCollector.mark(pid, g, kind, at);
     if (kind === 'TE') this.testEnds.push({ pid, g, mono: at });
   }
 
@@ -118,7 +117,6 @@ export class Timeline implements RunVisitor {
   }
 
   event(e: RunEvent, p: ProcessInfo): void {
-    this.raceCollector.add(e);
     if (!this.offsets.has(e.pid)) this.offsets.set(e.pid, e.time - e.t0 / 1e6);
     const lane = this.laneOf(e.pid, e.goroutine);
     if (e.test !== undefined && this.lanes[lane].test === undefined) {
@@ -150,7 +148,7 @@ export class Timeline implements RunVisitor {
     return i;
   }
 
-  /** After reading: times relative to the start (µs), lanes in process then goroutine order, tests and races placed. */
+  /** After reading: times relative to the start (µs), lanes in process then goroutine order, tests placed. */
   finish(): void {
     if (!Number.isFinite(this.base)) this.base = 0;
     const { cols } = this;
@@ -168,7 +166,6 @@ export class Timeline implements RunVisitor {
       if (lane === undefined || from == null || to === null) continue;
       this.tests.push({ lane, name: this.lanes[lane].test ?? `g${te.g}`, from, to });
     }
-    this.races = this.placeRaces();
   }
 
   /** Event indices in time order (computed once). */
@@ -177,7 +174,9 @@ export class Timeline implements RunVisitor {
     const { t, n } = this.cols;
     const idx = new Uint32Array(n);
     for (let i = 0; i < n; i++) idx[i] = i;
-    this.order = idx.sort((a, b) => t[a] - t[b]);
+    // Each process file is nearly in time order: an insertion sort costs little more than a
+    // copy then; when it has moved too much, a general sort finishes (both are stable).
+    this.order = nearlySorted(idx, t, 8 * n + 1024) ? idx : idx.sort((a, b) => t[a] - t[b] || a - b);
     return this.order;
   }
 
@@ -190,10 +189,14 @@ export class Timeline implements RunVisitor {
     });
   }
 
-  /** For each race, the first write and the first access of the other party on the key, joined. */
-  private placeRaces(): RaceLink[] {
+  /** Joins, for each race verdict, the first write and the first access of the other party on the key (after `finish`). */
+  placeRaces(verdicts: Map<string, ReportRace>): void {
+    this.races = this.raceLinks([...verdicts]);
+    this.racesPlaced = true;
+  }
+
+  private raceLinks(races: [string, ReportRace][]): RaceLink[] {
     const { cols } = this;
-    const races = [...this.raceCollector.races()];
     const raceKeys = new Set(races.map(([key]) => this.keys.find(key)).filter((k) => k >= 0));
     // One pass: the first event of each (key, lane, kind) among the raced keys, as one number.
     const id = (key: number, lane: number, kind: number) => (key * this.lanes.length + lane) * MARK_KINDS.length + kind;
@@ -223,11 +226,58 @@ export class Timeline implements RunVisitor {
   }
 }
 
-/** Reads a stored run into a timeline. */
+/** Insertion-sorts `idx` by `t`; gives up (false, `idx` a permutation still) after `budget` moves. */
+function nearlySorted(idx: Uint32Array, t: Float64Array, budget: number): boolean {
+  for (let i = 1; i < idx.length; i++) {
+    const x = idx[i];
+    const tx = t[x];
+    let j = i - 1;
+    while (j >= 0 && t[idx[j]] > tx) {
+      idx[j + 1] = idx[j];
+      j--;
+      if (--budget < 0) {
+        idx[j + 1] = x;
+        return false;
+      }
+    }
+    idx[j + 1] = x;
+  }
+  return true;
+}
+
+/** A visitor that feeds race analysis (the aggregate's, without values or sites per key). */
+export function raceVisitor(races: RaceCollector): RunVisitor {
+  return {
+    goroutine: (pid, g, pg, start) => races.goroutine(pid, g, pg, start),
+    mark: (pid, g, kind, at) => races.mark(pid, g, kind, at),
+    event: (e) => races.add(e),
+  };
+}
+
+/** Reads a stored run into a timeline, races placed (in the same pass). */
 export async function collectTimeline(run: StoredRun): Promise<{ timeline: Timeline; stats: ReadStats }> {
   const timeline = new Timeline();
-  const stats = await readRun(run.dir, timeline, readOptionsFor(run));
+  const races = new RaceCollector();
+  const analyse = raceVisitor(races);
+  const both: RunVisitor = {
+    process: (p) => timeline.process(p),
+    processEnd: (p) => timeline.processEnd(p),
+    goroutine: (pid, g, pg, start) => {
+      timeline.goroutine(pid, g, pg, start);
+      analyse.goroutine!(pid, g, pg, start);
+    },
+    mark: (pid, g, kind, at) => {
+      timeline.mark(pid, g, kind, at);
+      analyse.mark!(pid, g, kind, at);
+    },
+    event: (e, p) => {
+      timeline.event(e, p);
+      races.add(e);
+    },
+  };
+  const stats = await readRun(run.dir, both, readOptionsFor(run));
   timeline.finish();
+  timeline.placeRaces(races.races());
   return { timeline, stats };
 }
 
