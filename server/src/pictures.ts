@@ -4,7 +4,6 @@
  * runs opened, so the second view, a filter, a zoom or a pan reads nothing again.
  */
 import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
-import { flameResult } from './runs/flameIndex';
 import { PictureCache } from './runs/pictureIndex';
 import { timelineWindow } from './runs/timelineView';
 import { readRunInfo, type StoredRun } from './runs/store';
@@ -23,7 +22,7 @@ export function bindPictures(connection: Connection, log: (m: string) => void): 
       throw new ResponseError(ErrorCodes.InvalidParams, `cannot read run ${dir}: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
-  connection.onRequest(FlameRequest.type, async (p: FlameParams) => flameResult((await pictures.get(await run(p?.run))).flame, p.filter ?? {}));
+  connection.onRequest(FlameRequest.type, async (p: FlameParams) => (await pictures.get(await run(p?.run))).flame.result(p.filter ?? {}));
   connection.onRequest(TimelineRequest.type, async (p: TimelineParams) => {
     const { timeline, races } = await pictures.get(await run(p?.run));
     const analysed = races();

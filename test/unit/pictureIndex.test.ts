@@ -35,6 +35,11 @@ test('picture index: one pass gives the flame graph of every filter and the time
       assert.equal(cut.total, flame.total, what);
       assert.deepEqual(normal(cut.tree()), normal(flame.tree()), what);
       assert.deepEqual(cut.seen, flame.seen, what);
+      // What the view gets, built from the counts directly, is the same tree.
+      const view = pictures.flame.result(filter);
+      assert.equal(view.total, flame.total, what);
+      assert.deepEqual(normal(view.tree), normal(flame.tree()), what);
+      assert.deepEqual(view.keys, [...flame.seen.keys].sort(), what);
     }
     const { timeline } = await collectTimeline(run);
     // The views open before race analysis: the timeline says so, then has the same race lines.

@@ -41,43 +41,62 @@ export const MAX_LEAVES = 24;
 export const OPS: Op[] = ['getenv', 'setenv', 'unsetenv', 'clearenv', 'environ', 'spawn', 'exec'];
 const OP_ID = new Map<string, number>(OPS.map((o, i) => [o, i]));
 
-/** A distinct stack: its cells, its frame nodes (root first) and its weight. */
-interface Through {
-  cells: FlameCell[];
-  path: FlameNode[];
-  value: number;
-  unset: number;
-  /** Per cell: key id, leaf id, count and unset reads (filled once the keys are numbered). */
+/** The accesses of one distinct stack as integer columns: per cell its key id (a name in the key table), leaf id, count and unset reads. */
+export interface StackCells {
+  /** Frames root first, without the leaf. */
+  frames: Frame[];
   keyIds: Int32Array;
+  /** (keyId * OPS.length + op) * 2 + (1 when keyed; keyless ops have their op's name as key). */
   leafIds: Int32Array;
   counts: Float64Array;
   unsets: Float64Array;
 }
 
-const NONE_I = new Int32Array(0);
-const NONE_F = new Float64Array(0);
+/** The leaf id of an access: its key id, op and whether it has a key. */
+export function leafId(keyId: number, op: Op, keyed: boolean): number {
+  return (keyId * OPS.length + OP_ID.get(op)!) * 2 + (keyed ? 1 : 0);
+}
 
 /** The tree of `cells`; `framesOf` gives a cell's frames root first (without the leaf). */
 export function flameTree(cells: readonly FlameCell[], framesOf: (c: FlameCell) => Frame[], name: string): FlameNode {
+  const byWhere = new Map<string, FlameCell[]>();
+  for (const c of cells) push(byWhere, c.stack ?? '\0' + c.api, c);
+  const keys = new KeyIds();
+  const stacks = [...byWhere.values()].map((list): StackCells => {
+    const n = list.length;
+    const s = { frames: framesOf(list[0]), keyIds: new Int32Array(n), leafIds: new Int32Array(n), counts: new Float64Array(n), unsets: new Float64Array(n) };
+    list.forEach((c, j) => {
+      const k = keys.id(c.key || c.op);
+      s.keyIds[j] = k;
+      s.leafIds[j] = leafId(k, c.op, c.key !== '');
+      s.counts[j] = c.count;
+      s.unsets[j] = c.unset;
+    });
+    return s;
+  });
+  return flameTreeOf(stacks, keys.names, name);
+}
+
+/** A stack placed in the tree: its frame nodes (root first) and its weight. */
+interface Through {
+  cells: StackCells;
+  path: FlameNode[];
+  value: number;
+  unset: number;
+}
+
+/** The tree of stacks given as integer columns over the key names `keyNames`. */
+export function flameTreeOf(stacks: readonly StackCells[], keyNames: string[], name: string): FlameNode {
   const root = node(name, '', 0);
-  const byWhere = new Map<string, Through>();
-  for (const c of cells) {
-    const where = c.stack ?? '\0' + c.api;
-    let w = byWhere.get(where);
-    if (!w) byWhere.set(where, (w = { cells: [], path: [], value: 0, unset: 0, keyIds: NONE_I, leafIds: NONE_I, counts: NONE_F, unsets: NONE_F }));
-    w.cells.push(c);
-    w.value += c.count;
-    w.unset += c.unset;
-  }
+  const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
   // Heaviest stack first: a merged frame links to the line of its heaviest stack.
-  const wheres = [...byWhere.values()].sort((a, b) => b.value - a.value);
+  const wheres: Through[] = stacks.map((cells) => ({ cells, path: [root], value: sum(cells.counts), unset: sum(cells.unsets) })).sort((a, b) => b.value - a.value);
   const index = new Map<FlameNode, Map<string, FlameNode>>();
   const through = new Map<FlameNode, Through[]>();
   const endingAt = new Map<FlameNode, Through[]>();
   for (const w of wheres) {
     let at = root;
-    w.path.push(root);
-    for (const f of framesOf(w.cells[0])) {
+    for (const f of w.cells.frames) {
       let byName = index.get(at);
       if (!byName) index.set(at, (byName = new Map()));
       const id = `${f.function}\0${f.file}`;
@@ -96,32 +115,16 @@ export function flameTree(cells: readonly FlameCell[], framesOf: (c: FlameCell) 
     }
     push(endingAt, at, w);
   }
-  // Each stack's cells as integer columns, once: key ids and leaf ids (key, op, keyed or not).
-  const keys = new KeyIds();
-  for (const w of wheres) {
-    const n = w.cells.length;
-    w.keyIds = new Int32Array(n);
-    w.leafIds = new Int32Array(n);
-    w.counts = new Float64Array(n);
-    w.unsets = new Float64Array(n);
-    w.cells.forEach((c, j) => {
-      const k = keys.id(c.key || c.op);
-      w.keyIds[j] = k;
-      w.leafIds[j] = (k * OPS.length + OP_ID.get(c.op)!) * 2 + (c.key ? 1 : 0);
-      w.counts[j] = c.count;
-      w.unsets[j] = c.unset;
-    });
-  }
-  const sums = new Scratch(keys.names.length);
+  const sums = new Scratch(keyNames.length);
   for (const [n, list] of through) {
-    for (const w of list) sums.addAll(w.keyIds, w.counts, w.unsets);
-    n.keys = topKeys(sums.touched, (k) => sums.counts[k], (k) => keys.names[k]);
+    for (const w of list) sums.addAll(w.cells.keyIds, w.cells.counts, w.cells.unsets);
+    n.keys = topKeys(sums.touched, (k) => sums.counts[k], (k) => keyNames[k]);
     sums.clear();
   }
-  const leaves = new Scratch(keys.names.length * OPS.length * 2);
+  const leaves = new Scratch(keyNames.length * OPS.length * 2);
   for (const [tip, list] of endingAt) {
-    for (const w of list) leaves.addAll(w.leafIds, w.counts, w.unsets);
-    tip.children.push(...leafNodes(leaves, keys.names));
+    for (const w of list) leaves.addAll(w.cells.leafIds, w.cells.counts, w.cells.unsets);
+    tip.children.push(...leafNodes(leaves, keyNames));
     leaves.clear();
   }
   return root;
