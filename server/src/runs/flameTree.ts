@@ -7,6 +7,7 @@
  */
 import type { Frame } from './frames';
 import type { Op } from './records';
+import { Table } from './columns';
 
 /** One node of the graph. `file`/`line` are empty/0 for the leaf and synthetic frames; `line` is the heaviest stack's. */
 export interface FlameNode {
@@ -61,7 +62,7 @@ export function leafId(keyId: number, op: Op, keyed: boolean): number {
 export function flameTree(cells: readonly FlameCell[], framesOf: (c: FlameCell) => Frame[], name: string): FlameNode {
   const byWhere = new Map<string, FlameCell[]>();
   for (const c of cells) push(byWhere, c.stack ?? '\0' + c.api, c);
-  const keys = new KeyIds();
+  const keys = new Table();
   const stacks = [...byWhere.values()].map((list): StackCells => {
     const n = list.length;
     const s = { frames: framesOf(list[0]), keyIds: new Int32Array(n), leafIds: new Int32Array(n), counts: new Float64Array(n), unsets: new Float64Array(n) };
@@ -74,7 +75,7 @@ export function flameTree(cells: readonly FlameCell[], framesOf: (c: FlameCell) 
     });
     return s;
   });
-  return flameTreeOf(stacks, keys.names, name);
+  return flameTreeOf(stacks, keys.list, name);
 }
 
 /** A stack placed in the tree: its frame nodes (root first) and its weight. */
@@ -134,17 +135,6 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
-}
-
-/** Key names as small integers. */
-class KeyIds {
-  readonly names: string[] = [];
-  private readonly ids = new Map<string, number>();
-  id(k: string): number {
-    let i = this.ids.get(k);
-    if (i === undefined) this.ids.set(k, (i = this.names.push(k) - 1));
-    return i;
-  }
 }
 
 /** Sums by small integer id, read through `touched` and then cleared. */
