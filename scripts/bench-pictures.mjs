@@ -5,7 +5,8 @@
 // including the message's JSON encoding and decoding (LSP, then postMessage). Baselines measured
 // in the same process: reading the run (no visitor; every event resolved and dropped), the
 // report's aggregate (`envtrace report --format json`), and the approach before the picture index
-// (one read of the run per view, race analysis in the timeline's). Both views are cut from one
+// (one read of the run per view, race analysis in the timeline's: what the views did before,
+// with today's tree code). Both views are cut from one
 // pass kept per run (runs/pictureIndex.ts): the first view opened pays the pass, the other view,
 // filters and zooms do not; the timeline's race lines follow in a pass of their own. Goal: each view opens in under 2 s. Wall and CPU times (best of --repeat N, default 1);
 // on a loaded machine CPU time is the steadier figure. Not a test; prints figures.
@@ -13,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { xorshift32 } from './bench/prng.mjs';
@@ -109,17 +110,18 @@ const row = async (label, fn, goal = false, setup = undefined) => {
   console.log(line(r, goal));
 };
 let baseline;
-const line = (r, goal) => `${r.label.padEnd(52)} ${r.wall.toFixed(0).padStart(6)} ms ${r.cpu.toFixed(0).padStart(6)} ms cpu  ${baseline ? (r.wall / baseline).toFixed(2).padStart(5) + '× read' : '      '}  ${goal ? (r.wall < 2000 ? 'ok (< 2 s)' : 'OVER 2 s') : ''}  ${r.note}`;
-console.log(`${''.padEnd(52)} ${'wall'.padStart(9)} ${'cpu'.padStart(10)}`);
+// Ratios to reading the run by CPU time: steadier than wall time on a shared machine.
+const line = (r, goal) => `${r.label.padEnd(56)} ${r.wall.toFixed(0).padStart(6)} ms ${r.cpu.toFixed(0).padStart(6)} ms cpu  ${baseline ? (r.cpu / baseline).toFixed(2).padStart(5) + '× read' : '      '}  ${goal ? `2 s goal: wall ${r.wall < 2000 ? 'ok' : 'OVER'}, cpu ${r.cpu < 2000 ? 'ok' : 'OVER'}` : ''}  ${r.note}`;
+console.log(`${''.padEnd(56)} ${'wall'.padStart(9)} ${'cpu'.padStart(10)}`);
 await row('baseline: read the run (no visitor)', async () => void (await readRun(runDir, {}, readOptionsFor(run))));
 // The reader resolves each event (stack facts, test, paths) only for a visitor that takes events.
 await row('baseline: read + resolve every event (no-op)', async () => void (await readRun(runDir, { event() {} }, readOptionsFor(run))));
-baseline = rows[1].wall;
-await row('before: flame graph, its own read of the run', async () => {
+baseline = rows[1].cpu;
+await row('one read per view: flame graph (collectFlame, the CLI)', async () => {
   const { flame } = await collectFlame(run);
   return message({ tree: flame.tree(), total: flame.total, keys: [...flame.seen.keys], pids: [...flame.seen.pids], tests: [...flame.seen.tests] });
 });
-await row('before: timeline, its own read of the run', async () => message(timelineWindow((await collectTimeline(run)).timeline, undefined, undefined, COLUMNS)));
+await row('one read per view: timeline, races in the same pass', async () => message(timelineWindow((await collectTimeline(run)).timeline, undefined, undefined, COLUMNS)));
 // Now: a fresh cache per repeat, so the first view really reads the run.
 let cache;
 await row('open the flame graph first (one pass, cut)', async () => {
@@ -153,5 +155,6 @@ await row('timeline zoomed to 2 ms (held)', async () => {
 });
 if (!args.includes('--no-aggregate')) await row("for scale: the report's aggregate (report --format json)", async () => void (await aggregateRun(run)));
 const over = rows.filter((r) => r.goal && r.wall >= 2000);
-console.log(over.length ? `bench:pictures: ${over.length} view opening(s) over the 2 s goal (wall; see CPU on a loaded machine)` : 'bench:pictures: every view opens within the 2 s goal');
+const overCpu = rows.filter((r) => r.goal && r.cpu >= 2000);
+console.log(`bench:pictures: view openings over the 2 s goal: ${over.length} by wall time, ${overCpu.length} by CPU time (load average ${loadavg()[0].toFixed(1)})`);
 if (!keep) rmSync(base, { recursive: true, force: true });
