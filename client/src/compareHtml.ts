@@ -1,6 +1,6 @@
 /**
  * The Compare Runs table (webview): keys down, the two runs across, values as the diff holds
- * them (redacted values as hash and length), unset badges, changed cells highlighted, sites
+ * them (redacted values as hash and length), unset and race badges, changed cells highlighted, sites
  * as links that open the file. No `vscode` import: the panel supplies the link builder.
  */
 import { escapeHtml } from './htmlText';
@@ -15,7 +15,11 @@ function valueText(v: DiffValue): string {
 
 function cell(side: KeySide | null, changed: boolean, unset: boolean, onlySites: readonly string[], siteLink: (site: string) => string | null): string {
   if (!side) return '<td class="absent">not accessed</td>';
-  const badges = [unset ? '<span class="badge unset">unset</span>' : '', side.writes ? `<span class="badge write">${side.writes} write${side.writes === 1 ? '' : 's'}</span>` : ''].join('');
+  const badges = [
+    unset ? '<span class="badge unset">unset</span>' : '',
+    side.race ? `<span class="badge race ${side.race}" title="${side.race} race: a goroutine wrote the key while others read it">${side.race} race</span>` : '',
+    side.writes ? `<span class="badge write">${side.writes} write${side.writes === 1 ? '' : 's'}</span>` : '',
+  ].join('');
   const values = side.values.map((v) => `<li>${esc(valueText(v))} <span class="count">×${v.count}</span></li>`).join('');
   const sites = side.sites
     .map((s) => {
@@ -57,4 +61,5 @@ ul { margin: 2px 0; padding-left: 16px; }
 li.only { font-weight: bold; }
 .badge { display: inline-block; border-radius: 8px; padding: 0 6px; margin-right: 4px; font-size: 90%; }
 .badge.unset { background: var(--vscode-inputValidation-warningBackground, #5a4a00); color: var(--vscode-foreground); }
+.badge.race { background: var(--vscode-editorWarning-foreground, #cca700); color: var(--vscode-editor-background); }
 .badge.write { background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }`;

@@ -30,6 +30,8 @@ export interface EnvtraceApi {
   serverRunning(): boolean;
   /** Resolves when the status bar shows the current runs; returns its text. */
   statusText(): Promise<string>;
+  /** The status bar's tooltip Markdown (its links to the run's pictures), once it shows the current runs. */
+  statusTooltip(): Promise<string>;
   /** Fires when stored runs or the shown runs change. */
   readonly onRunsChanged: vscode.Event<void>;
   /** The text of the last notification envtrace showed about a run. */
@@ -69,6 +71,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Envtra
     statusText: async () => {
       await statusBar.update();
       return statusBar.text;
+    },
+    statusTooltip: async () => {
+      await statusBar.update();
+      return statusBar.tooltipMarkdown;
     },
     onRunsChanged: ctx.onRunsChanged,
     viewItems: (...labels: string[]) => tree.itemsAt(labels),

@@ -94,12 +94,13 @@ function draw(w: TimelineWindow): void {
     },
     { replaceMerge: ['series'] },
   );
-  summary.textContent = `${w.count} event${w.count === 1 ? '' : 's'} in ${time(w.to - w.from)}${w.density ? ' (density: zoom in for marks)' : ''}`;
+  summary.textContent = `${w.count} event${w.count === 1 ? '' : 's'} in ${time(w.to - w.from)}${w.density ? ' (density: zoom in for marks)' : ''}${w.racesPending ? ' · analysing races…' : ''}`;
   list.replaceChildren(...marks.filter((m) => m.site).slice(0, 500).map((m, i) => new Option(markText(m), String(i))));
   list.hidden = marks.length === 0;
   document.body.dataset.picture = 'timeline';
   document.body.dataset.state = 'drawn';
   document.body.dataset.mode = w.density ? 'density' : 'marks';
+  document.body.dataset.races = w.racesPending ? 'pending' : 'placed';
 }
 
 chart.on('click', (p: { seriesId?: string; dataIndex: number }) => {

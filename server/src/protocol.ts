@@ -5,7 +5,7 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Location, Position, Range } from 'vscode-languageserver-protocol';
 import type { RunDiff } from './analysis/diff';
-import type { FlameFilter, FlameNode } from './runs/flame';
+import type { FlameFilter, FlameResult } from './runs/flame';
 import type { TimelineWindow } from './runs/timelineView';
 import type { SiteKind } from './scan/types';
 
@@ -248,13 +248,7 @@ export interface FlameParams {
 }
 
 /** Result of `envtrace/flame`: the aggregated tree and what the filters can choose from. */
-export interface FlameResult {
-  tree: FlameNode;
-  total: number;
-  keys: string[];
-  pids: number[];
-  tests: string[];
-}
+export type { FlameResult } from './runs/flame';
 
 /** The client (the flame graph view) asks for a run's env-access stacks, aggregated and filtered. */
 export namespace FlameRequest {
@@ -271,6 +265,8 @@ export interface TimelineParams {
   columns?: number;
   /** Only this key's accesses (process marks stay). */
   key?: string;
+  /** Answer once race analysis has placed the race lines (else the window may come with `racesPending`). */
+  waitForRaces?: boolean;
 }
 
 /** The client (the timeline view) asks for a window of a run's timeline: marks, or density when zoomed out. */

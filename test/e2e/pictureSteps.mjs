@@ -103,6 +103,8 @@ export const pictureSteps = [
       const view = await pictureFrame(page, 'timeline');
       await view.locator('svg text', { hasText: 'process 200' }).first().waitFor({ timeout: limit });
       await view.locator('svg text', { hasText: 'TestE (g6)' }).first().waitFor({ timeout: limit });
+      // The timeline draws before race analysis is done; the race lines follow.
+      await view.locator('body[data-races="placed"]').waitFor({ timeout: limit });
       const warn = await view.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-editorWarning-foreground').trim());
       const lines = await view.locator('svg path[stroke-width="2"]').evaluateAll((ps, w) => ps.filter((p) => (p.getAttribute('stroke') ?? '').toLowerCase() === w.toLowerCase()).length, warn);
       if (lines < 1) throw new Error(`no race line in ${warn}`);

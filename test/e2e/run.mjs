@@ -1,7 +1,9 @@
 // UI tests with playwright-core and Debian's Chromium against code-server: what a person sees.
 // One server and one page for the whole sequence (each step builds on the previous one);
 // every wait is for a condition in the page.
-// - default: the extension under development (the source tree's dist/) on the client fixture.
+// - default: the extension under development (the source tree's dist/) on the client fixture;
+//   takes the flame graph and timeline pictures (pictureSteps.mjs; over docs/images/*.png with
+//   `--screenshots`: `npm run screenshots` runs both modes).
 // - `--vsix`: the shipped artefact. `npm run package` in a clean copy (test/harness/vsix.mjs),
 //   `code-server --install-extension` into a fresh profile, a normal window on a copy of
 //   examples/shop; takes the README's pictures from that window (into the temp dir; with

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareTableHtml } from '../../client/src/compareHtml';
+import { COMPARE_CSS, compareTableHtml } from '../../client/src/compareHtml';
 import type { RunDiff } from '../../server/src/analysis/diff';
 
 const run = (id: string) => ({ id, label: id, source: `/runs/${id}`, command: ['go', 'run', '.'], start: '2026-12-01T00:00:00Z', end: '2026-12-01T00:00:01Z', exitCode: 0 });
@@ -24,7 +24,7 @@ const diff: RunDiff = {
     {
       key: 'REGION',
       a: { reads: 2, unsetReads: 2, writes: 0, values: [], sites: ['cfg.go:40'] },
-      b: { reads: 2, unsetReads: 0, writes: 0, values: [{ value: 'eu-<west>', redacted: false, count: 2 }], sites: ['cfg.go:40', 'cfg.go:41'] },
+      b: { reads: 2, unsetReads: 0, writes: 0, values: [{ value: 'eu-<west>', redacted: false, count: 2 }], sites: ['cfg.go:40', 'cfg.go:41'], race: 'likely' },
       valuesChanged: true,
       readOnlyIn: null,
       unsetIn: 'a',
@@ -34,7 +34,7 @@ const diff: RunDiff = {
   ],
 };
 
-test('compare table: keys down, runs across, redacted values as hash and length, unset badge, changed cells, site links', () => {
+test('compare table: keys down, runs across, redacted values as hash and length, unset and race badges, changed cells, site links', () => {
   const html = compareTableHtml(diff, (s) => `command:open?${encodeURIComponent(s)}`);
   assert.match(html, /A: ci/);
   assert.match(html, /B: local/);
@@ -46,6 +46,10 @@ test('compare table: keys down, runs across, redacted values as hash and length,
   assert.equal(rows[0].match(/class="changed"/g)?.length, 2);
   assert.match(rows[1], /<span class="badge unset">unset<\/span>.*<\/td><td/s);
   assert.match(rows[1], /<a href="command:open\?cfg.go%3A40">cfg.go:40<\/a>/);
+  // The race badge sits on the side whose run raced, in the warning colour.
+  assert.match(rows[1], /<\/td><td class="changed"><span class="badge race likely"[^>]*>likely race<\/span>/);
+  assert.doesNotMatch(rows[0], /badge race/);
+  assert.match(COMPARE_CSS, /\.badge\.race \{[^}]*editorWarning-foreground/);
   assert.match(rows[1], /<li class="only"><a [^>]*>cfg.go:41<\/a>/);
   // Values are escaped, never markup.
   assert.match(rows[1], /&#34;eu-&#60;west&#62;&#34;/);

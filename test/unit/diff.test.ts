@@ -117,3 +117,12 @@ test('envtrace diff: text and JSON output, one-line errors with exit 2', async (
     assert.equal(e.stderr.trim().split('\n').length, 1, 'one line');
   }
 });
+
+test('diff per key: the race analysis\'s verdict rides along on the side that raced', async () => {
+  const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runs');
+  const d = diffRuns(await loadObservations([join(runs, 'basic')]), await loadObservations([join(runs, 'races')]));
+  const k = byKey(d);
+  assert.equal(k.get('A_DEFINITE')?.b?.race, 'definite');
+  assert.equal(k.get('A_DEFINITE')?.a, null);
+  assert.ok(d.keys.every((x) => x.a?.race === undefined), 'basic has no races');
+});

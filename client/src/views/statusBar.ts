@@ -15,6 +15,11 @@ export class RunStatusBar implements vscode.Disposable {
   private generation = 0;
   /** The text last shown, for tests and logs. */
   text = '';
+  /** The tooltip's Markdown (with the links to the run's pictures), '' when it is plain text. */
+  get tooltipMarkdown(): string {
+    const t = this.item.tooltip;
+    return t instanceof vscode.MarkdownString ? t.value : '';
+  }
 
   constructor(private readonly ctx: EnvtraceContext) {
     this.item.name = 'envtrace';

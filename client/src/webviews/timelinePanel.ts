@@ -19,11 +19,24 @@ export function showTimelinePanel(ctx: EnvtraceContext, run: RunInfo, key?: stri
   const ext = ctx.extension.extensionUri;
   const panel = vscode.window.createWebviewPanel('envtrace.timeline', `Timeline: ${run.label || run.id}${key ? ` · ${key}` : ''}`, vscode.ViewColumn.Active, webviewOptions(ext));
   panel.webview.html = webviewHtml(panel.webview, ext, 'envtrace timeline', BODY, ['timeline.js'], [], CSS);
+  // The latest window asked for: an answer to an older one (race lines arriving late) is dropped.
+  let latest = 0;
+  const ask = (m: { from?: number; to?: number; columns?: number }, waitForRaces: boolean) =>
+    ctx.server.request<TimelineWindow>('envtrace/timeline', { run: run.dir, from: m.from, to: m.to, columns: m.columns, key, waitForRaces });
   panel.webview.onDidReceiveMessage(async (m: { type: string; from?: number; to?: number; columns?: number; file?: string; line?: number }) => {
     if (m.type === 'window') {
-      const window = await ctx.server.request<TimelineWindow>('envtrace/timeline', { run: run.dir, from: m.from, to: m.to, columns: m.columns, key });
-      if (window) await panel.webview.postMessage({ type: 'data', window });
-      else void vscode.window.showErrorMessage('envtrace: the timeline needs the language server (see the envtrace log).');
+      const mine = ++latest;
+      const window = await ask(m, false);
+      if (!window) {
+        void vscode.window.showErrorMessage('envtrace: the timeline needs the language server (see the envtrace log).');
+        return;
+      }
+      if (mine === latest) await panel.webview.postMessage({ type: 'data', window });
+      // Drawn at once; the race lines follow when their analysis is done.
+      if (window.racesPending) {
+        const complete = await ask(m, true);
+        if (complete && mine === latest) await panel.webview.postMessage({ type: 'data', window: complete });
+      }
     } else if (m.type === 'open' && typeof m.file === 'string' && typeof m.line === 'number') await openFileLine(m.file, m.line);
   });
   return panel;

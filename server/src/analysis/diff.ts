@@ -8,6 +8,7 @@ import type { Site } from '../scan/types';
 import { isStdFrame, lineText, packagePath } from '../runs/frames';
 import type { Entry, Observations, ObservedRun } from './observations';
 import { mergeContext, observationsForFile } from './merge';
+import type { ReportRace } from '../runs/report';
 
 /** Which run a one-sided difference is in. */
 export type Side = 'a' | 'b';
@@ -41,6 +42,8 @@ export interface KeySide {
   values: DiffValue[];
   /** Places that accessed the key: `file:line` of sites (or of the calling frame), sorted. */
   sites: string[];
+  /** The race analysis's verdict on the key in this run, when it found one. */
+  race?: RaceLevel;
 }
 
 /** The differences of one key. */
@@ -76,7 +79,11 @@ export interface DiffSites {
   sites: readonly Site[];
 }
 
+type RaceLevel = ReportRace['level'];
+const RACE_RANK: Record<RaceLevel, number> = { possible: 1, likely: 2, definite: 3 };
+
 interface KeyAcc {
+  race?: RaceLevel;
   key: string;
   reads: number;
   unsetReads: number;
@@ -142,6 +149,7 @@ function side(k: KeyAcc): KeySide {
     writes: k.writes,
     values: [...k.values.values()].sort((x, y) => y.count - x.count),
     sites: [...k.sites].sort(),
+    ...(k.race ? { race: k.race } : {}),
   };
 }
 
@@ -165,6 +173,12 @@ function keysOf(o: Observations, fold: boolean, sites?: DiffSites): Map<string, 
     if (!sites && e.stack >= 0) {
       const place = callingPlace(o, e);
       if (place) v.sites.add(place);
+    }
+  }
+  for (const r of o.runs) {
+    for (const [key, race] of r.races) {
+      const v = out.get(fold ? key.toUpperCase() : key);
+      if (v && (!v.race || RACE_RANK[race.level] > RACE_RANK[v.race])) v.race = race.level;
     }
   }
   if (sites) {

@@ -170,13 +170,22 @@ export class RaceCollector {
     const readers = new Map<string, RaceParty>();
     for (const [pid, kp] of byPid) {
       if (!kp.writes.length) continue;
+      // A write or accessor is a party once: its id and object are built the first time only.
+      const asWriter = new Set<Write>();
       for (const a of kp.accessors.values()) {
+        let asReader = false;
         for (const w of kp.writes) {
           if (w.g === a.g) continue;
           const level = this.pairLevel(pid, w, a);
           if (!level) continue;
-          addParty(writers, pid, writerParty(w));
-          addParty(readers, pid, accessorParty(a));
+          if (!asWriter.has(w)) {
+            asWriter.add(w);
+            addParty(writers, pid, writerParty(w));
+          }
+          if (!asReader) {
+            asReader = true;
+            addParty(readers, pid, accessorParty(a));
+          }
           const better = !best || LEVELS[level] > LEVELS[best.level] || (LEVELS[level] === LEVELS[best.level] && a.reads > 0 && best.a.reads === 0);
           if (better) best = { level, w, a, pid };
         }

@@ -8,8 +8,10 @@
 import type { GoroutineMark, Op } from './records';
 import { readRun, type ProcessInfo, type ReadStats, type RunEvent, type RunVisitor } from './reader';
 import { RaceCollector } from '../analysis/races';
+import type { ReportRace } from './report';
 import { readOptionsFor } from './load';
 import type { StoredRun } from './store';
+import { grown, Table } from './columns';
 
 /** Mark kinds: the ops, then process marks. The webview's colours follow this order. */
 export const MARK_KINDS = ['getenv', 'setenv', 'unsetenv', 'clearenv', 'environ', 'spawn', 'exec', 'start', 'end'] as const;
@@ -50,16 +52,11 @@ class Columns {
   site = new Int32Array(1024);
   push(t: number, lane: number, kind: number, key: number, site: number): void {
     if (this.n === this.t.length) {
-      const grow = <T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.t = grow(this.t);
-      this.lane = grow(this.lane);
-      this.kind = grow(this.kind);
-      this.key = grow(this.key);
-      this.site = grow(this.site);
+      this.t = grown(this.t);
+      this.lane = grown(this.lane);
+      this.kind = grown(this.kind);
+      this.key = grown(this.key);
+      this.site = grown(this.site);
     }
     const i = this.n++;
     this.t[i] = t;
@@ -70,24 +67,9 @@ class Columns {
   }
 }
 
-/** Interns strings to small integers. */
-class Table {
-  readonly list: string[] = [];
-  private readonly ids = new Map<string, number>();
-  id(s: string): number {
-    let i = this.ids.get(s);
-    if (i === undefined) this.ids.set(s, (i = this.list.push(s) - 1));
-    return i;
-  }
-  /** The id of `s`, or -1 when it was never interned. */
-  find(s: string): number {
-    return this.ids.get(s) ?? -1;
-  }
-}
-
 const KIND_ID = new Map<string, number>(MARK_KINDS.map((k, i) => [k, i]));
 
-/** A run's timeline, built by one streaming pass (it aggregates races on the way). */
+/** A run's timeline, built by one streaming pass; its race pairs are placed from race verdicts (`placeRaces`). */
 export class Timeline implements RunVisitor {
   readonly lanes: Lane[] = [];
   readonly cols = new Columns();
@@ -96,12 +78,14 @@ export class Timeline implements RunVisitor {
   readonly sites = new Table();
   readonly tests: TestSpan[] = [];
   races: RaceLink[] = [];
+  /** False until `placeRaces` ran (race analysis can follow the first drawing). */
+  racesPlaced = false;
   /** Unix ms of time zero (the first process's start). */
   base = Infinity;
   end = 0;
-  // Only the race analysis of the aggregate: the timeline needs no values or sites per key.
-  private readonly raceCollector = new RaceCollector();
   private readonly laneIds = new Map<string, number>();
+  private readonly siteIds = new Map<object, number>();
+  private readonly lanesByPid = new Map<number, Map<number, number>>();
   /** Per pid: unix ms minus monotonic ms (known from its first event). */
   private readonly offsets = new Map<number, number>();
   private readonly testStarts = new Map<string, { mono: number }>();
@@ -117,14 +101,12 @@ export class Timeline implements RunVisitor {
     this.put(p.pid, -1, 'end', p.end);
   }
 
-  goroutine(pid: number, g: number, pg: number, start?: number): void {
-    this.raceCollector.goroutine(pid, g, pg, start);
+  goroutine(pid: number, g: number, _pg: number, start?: number): void {
     if (start !== undefined) this.testStarts.set(`${pid}:${g}`, { mono: start });
   }
 
   /** A recorder mark (test end, t.Parallel, goroutine exit), in monotonic ns. */
   mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
-    this.raceCollector.mark(pid, g, kind, at);
     if (kind === 'TE') this.testEnds.push({ pid, g, mono: at });
   }
 
@@ -135,29 +117,38 @@ export class Timeline implements RunVisitor {
   }
 
   event(e: RunEvent, p: ProcessInfo): void {
-    this.raceCollector.add(e);
     if (!this.offsets.has(e.pid)) this.offsets.set(e.pid, e.time - e.t0 / 1e6);
     const lane = this.laneOf(e.pid, e.goroutine);
     if (e.test !== undefined && this.lanes[lane].test === undefined) {
       this.lanes[lane].test = e.test;
       this.lanes[lane].label = `${e.test} (g${e.goroutine})`;
     }
-    const site = e.user ? `${e.user.file}:${e.user.line}` : '';
-    this.cols.push(e.time, lane, KIND_ID.get(e.op)!, e.key === undefined ? -1 : this.keys.id(e.key), this.sites.id(site));
+    this.cols.push(e.time, lane, KIND_ID.get(e.op)!, e.key === undefined ? -1 : this.keys.id(e.key), this.siteOf(e.user));
     this.end = Math.max(this.end, e.time, p.end);
   }
 
+  /** The site id of a first user frame; the reader hands the same object for every event of a stack. */
+  private siteOf(user: RunEvent['user']): number {
+    if (!user) return this.sites.id('');
+    let id = this.siteIds.get(user);
+    if (id === undefined) this.siteIds.set(user, (id = this.sites.id(`${user.file}:${user.line}`)));
+    return id;
+  }
+
   private laneOf(pid: number, g: number): number {
-    const id = `${pid}:${g}`;
-    let i = this.laneIds.get(id);
+    // Per pid, then goroutine: no string is built per event.
+    let byG = this.lanesByPid.get(pid);
+    if (!byG) this.lanesByPid.set(pid, (byG = new Map()));
+    let i = byG.get(g);
     if (i === undefined) {
-      this.laneIds.set(id, (i = this.lanes.length));
+      byG.set(g, (i = this.lanes.length));
+      this.laneIds.set(`${pid}:${g}`, i);
       this.lanes.push({ pid, goroutine: g, label: g < 0 ? `process ${pid}` : `g${g}` });
     }
     return i;
   }
 
-  /** After reading: times relative to the start (µs), lanes in process then goroutine order, tests and races placed. */
+  /** After reading: times relative to the start (µs), lanes in process then goroutine order, tests placed. */
   finish(): void {
     if (!Number.isFinite(this.base)) this.base = 0;
     const { cols } = this;
@@ -175,7 +166,6 @@ export class Timeline implements RunVisitor {
       if (lane === undefined || from == null || to === null) continue;
       this.tests.push({ lane, name: this.lanes[lane].test ?? `g${te.g}`, from, to });
     }
-    this.races = this.placeRaces();
   }
 
   /** Event indices in time order (computed once). */
@@ -184,7 +174,9 @@ export class Timeline implements RunVisitor {
     const { t, n } = this.cols;
     const idx = new Uint32Array(n);
     for (let i = 0; i < n; i++) idx[i] = i;
-    this.order = idx.sort((a, b) => t[a] - t[b]);
+    // Each process file is nearly in time order: an insertion sort costs little more than a
+    // copy then; when it has moved too much, a general sort finishes (both are stable).
+    this.order = nearlySorted(idx, t, 8 * n + 1024) ? idx : idx.sort((a, b) => t[a] - t[b] || a - b);
     return this.order;
   }
 
@@ -197,17 +189,22 @@ export class Timeline implements RunVisitor {
     });
   }
 
-  /** For each race, the first write and the first access of the other party on the key, joined. */
-  private placeRaces(): RaceLink[] {
+  /** Joins, for each race verdict, the first write and the first access of the other party on the key (after `finish`). */
+  placeRaces(verdicts: Map<string, ReportRace>): void {
+    this.races = this.raceLinks([...verdicts]);
+    this.racesPlaced = true;
+  }
+
+  private raceLinks(races: [string, ReportRace][]): RaceLink[] {
     const { cols } = this;
-    const races = [...this.raceCollector.races()];
     const raceKeys = new Set(races.map(([key]) => this.keys.find(key)).filter((k) => k >= 0));
-    // One pass: the first event of each (key, lane, kind) among the raced keys.
-    const firstOf = new Map<string, number>();
+    // One pass: the first event of each (key, lane, kind) among the raced keys, as one number.
+    const id = (key: number, lane: number, kind: number) => (key * this.lanes.length + lane) * MARK_KINDS.length + kind;
+    const firstOf = new Map<number, number>();
     for (let i = 0; i < cols.n; i++) {
       if (!raceKeys.has(cols.key[i])) continue;
-      const id = `${cols.key[i]}:${cols.lane[i]}:${cols.kind[i]}`;
-      if (!firstOf.has(id)) firstOf.set(id, i);
+      const at = id(cols.key[i], cols.lane[i], cols.kind[i]);
+      if (!firstOf.has(at)) firstOf.set(at, i);
     }
     const out: RaceLink[] = [];
     for (const [key, race] of races) {
@@ -215,7 +212,10 @@ export class Timeline implements RunVisitor {
       const w = race.writers[0];
       const r = race.readers.find((x) => x.pid !== w?.pid || x.goroutine !== w?.goroutine) ?? race.writers[1];
       if (!w || !r || k < 0) continue;
-      const find = (pid: number, g: number, op: Op) => firstOf.get(`${k}:${this.laneIds.get(`${pid}:${g}`)}:${KIND_ID.get(op)}`) ?? -1;
+      const find = (pid: number, g: number, op: Op) => {
+        const lane = this.laneIds.get(`${pid}:${g}`);
+        return lane === undefined ? -1 : (firstOf.get(id(k, lane, KIND_ID.get(op)!)) ?? -1);
+      };
       const a = find(w.pid, w.goroutine, w.op);
       const b = find(r.pid, r.goroutine, r.op);
       if (a < 0 || b < 0) continue;
@@ -226,11 +226,58 @@ export class Timeline implements RunVisitor {
   }
 }
 
-/** Reads a stored run into a timeline. */
+/** Insertion-sorts `idx` by `t`; gives up (false, `idx` a permutation still) after `budget` moves. */
+function nearlySorted(idx: Uint32Array, t: Float64Array, budget: number): boolean {
+  for (let i = 1; i < idx.length; i++) {
+    const x = idx[i];
+    const tx = t[x];
+    let j = i - 1;
+    while (j >= 0 && t[idx[j]] > tx) {
+      idx[j + 1] = idx[j];
+      j--;
+      if (--budget < 0) {
+        idx[j + 1] = x;
+        return false;
+      }
+    }
+    idx[j + 1] = x;
+  }
+  return true;
+}
+
+/** A visitor that feeds race analysis (the aggregate's, without values or sites per key). */
+export function raceVisitor(races: RaceCollector): RunVisitor {
+  return {
+    goroutine: (pid, g, pg, start) => races.goroutine(pid, g, pg, start),
+    mark: (pid, g, kind, at) => races.mark(pid, g, kind, at),
+    event: (e) => races.add(e),
+  };
+}
+
+/** Reads a stored run into a timeline, races placed (in the same pass). */
 export async function collectTimeline(run: StoredRun): Promise<{ timeline: Timeline; stats: ReadStats }> {
   const timeline = new Timeline();
-  const stats = await readRun(run.dir, timeline, readOptionsFor(run));
+  const races = new RaceCollector();
+  const analyse = raceVisitor(races);
+  const both: RunVisitor = {
+    process: (p) => timeline.process(p),
+    processEnd: (p) => timeline.processEnd(p),
+    goroutine: (pid, g, pg, start) => {
+      timeline.goroutine(pid, g, pg, start);
+      analyse.goroutine!(pid, g, pg, start);
+    },
+    mark: (pid, g, kind, at) => {
+      timeline.mark(pid, g, kind, at);
+      analyse.mark!(pid, g, kind, at);
+    },
+    event: (e, p) => {
+      timeline.event(e, p);
+      races.add(e);
+    },
+  };
+  const stats = await readRun(run.dir, both, readOptionsFor(run));
   timeline.finish();
+  timeline.placeRaces(races.races());
   return { timeline, stats };
 }
 

@@ -49,6 +49,8 @@ export interface TimelineWindow {
   key?: string;
   tests: (TestSpan & { row: number })[];
   races: (RaceLink & { rowA: number; rowB: number })[];
+  /** Race analysis has not finished: `races` is empty for now; ask again with `waitForRaces`. */
+  racesPending: boolean;
 }
 
 function lowerBound(t: Float64Array, order: Uint32Array, x: number): number {
@@ -110,6 +112,7 @@ export function timelineWindow(tl: Timeline, from?: number, to?: number, columns
     key,
     marks,
     density,
+    racesPending: !tl.racesPlaced,
     tests: tl.tests.filter((s) => inWindow(s.from, s.to)).map((s) => ({ ...s, row: rowOf[s.lane] })),
     races: tl.races.filter((r) => (key === undefined || r.key === key) && inWindow(Math.min(r.a.t, r.b.t), Math.max(r.a.t, r.b.t))).map((r) => ({ ...r, rowA: rowOf[r.a.lane], rowB: rowOf[r.b.lane] })),
   };
