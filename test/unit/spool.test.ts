@@ -6,16 +6,21 @@ import { TextSpool } from '../../server/src/runs/spool';
 
 const spoolDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('envtrace-spool-')).sort();
 
-test('a spool over its memory limit goes on in a temporary file, replays every character in order and removes the file', async () => {
-  const before = spoolDirs();
-  const spool = new TextSpool(10);
-  const parts = ['{"a":"é', 'ü€"}', ',\n  ', '{"k":"日本語 ✓"}', 'x'.repeat(100), '🙂'];
-  for (const p of parts) await spool.write(p);
-  assert.equal(spoolDirs().length, before.length + 1, 'the rest went to a file');
-  let text = '';
-  await spool.replay((t) => void (text += t));
-  assert.equal(text, parts.join(''));
-  assert.deepEqual(spoolDirs(), before, 'the file is gone');
+const PARTS = ['{"a":"é', 'ü€"}', ',\n  ', '{"k":"日本語 ✓"}', 'x'.repeat(100), '🙂'];
+
+test('a spool over its memory limit goes on in a temporary file, replays every character in order, as text or bytes, and leaves nothing behind', async () => {
+  for (const bytes of [false, true]) {
+    const before = spoolDirs();
+    const spool = new TextSpool(10);
+    for (const p of PARTS) await spool.write(p);
+    // The file is unlinked as soon as it is open (not on Windows): nothing to leave behind.
+    if (process.platform !== 'win32') assert.deepEqual(spoolDirs(), before, 'no file left to leave behind');
+    let text = '';
+    const pieces: Buffer[] = [];
+    await spool.replay(bytes ? { write: () => assert.fail('bytes go as bytes'), writeBytes: (b) => void pieces.push(Buffer.from(b)) } : { write: (t) => void (text += t) });
+    assert.equal(bytes ? Buffer.concat(pieces).toString('utf8') : text, PARTS.join(''));
+    assert.deepEqual(spoolDirs(), before, 'the file is gone');
+  }
 });
 
 test('a spool within its limit stays in memory; drop forgets it', async () => {
@@ -25,6 +30,6 @@ test('a spool within its limit stays in memory; drop forgets it', async () => {
   assert.deepEqual(spoolDirs(), before);
   await spool.drop();
   let text = '';
-  await spool.replay((t) => void (text += t));
+  await spool.replay({ write: (t) => void (text += t) });
   assert.equal(text, '');
 });

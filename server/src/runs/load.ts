@@ -105,6 +105,8 @@ function reportCounts(agg: RunAggregate): Report['counts'] {
 /** Where a streamed report goes. */
 export interface TextSink {
   write(text: string): Promise<void> | void;
+  /** UTF-8 bytes, when the sink takes them as they are (else they are decoded for `write`). */
+  writeBytes?(bytes: Uint8Array): Promise<void> | void;
 }
 
 /**
@@ -145,7 +147,7 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
     const { vars, counts, problems, ...first } = reportHead(run, agg, stats, goCommands);
     const open = JSON.stringify(first, null, 1);
     await sink.write(open.slice(0, -2) + ',\n "events": [');
-    await spool.replay((t) => sink.write(t));
+    await spool.replay(sink);
     await sink.write(`\n ],\n "vars": ${JSON.stringify(vars)},\n "counts": ${JSON.stringify(counts)},\n "problems": ${JSON.stringify(problems)}\n}\n`);
     return { agg, stats, goCommands };
   } finally {
