@@ -114,3 +114,15 @@ test('without --full-env a process keeps only what it read; with it, the whole (
   assert.equal(parent.proc.env.find((e: Rec) => e.k === 'DB_PASSWORD').v, undefined);
   assert.ok(!everyFile(full.runDir).includes('full-env-pw'));
 });
+
+test('a value that becomes a known secret is redacted in later reads of a key read before', async () => {
+  const value = 'neutral-then-secret-42';
+  const r = await traced('go', ['run', '.'], { cwd: fixture('secretlater'), env: { NEUTRAL: value } });
+  assert.equal(r.status, 0, r.stderr);
+  const [f] = readRun(r.runDir);
+  assertWellFormed(f);
+  const reads = f.events.filter((e) => e.op === 'getenv' && e.k === 'NEUTRAL');
+  assert.deepEqual(reads.map((e) => e.v), [value, value, value, undefined], 'clear until API_TOKEN holds it, then redacted');
+  assert.equal(reads[3].n, value.length);
+  assert.match(reads[3].h, /^[0-9a-f]{16}$/);
+});

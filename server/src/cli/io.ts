@@ -1,7 +1,8 @@
 /** Where the CLI writes and which directory it works in; injected so tests can capture output. */
 export interface Io {
-  out(text: string): void;
-  err(text: string): void;
+  /** Text, or UTF-8 bytes (a big report's events, held back as bytes, are written as they are). */
+  out(text: string | Uint8Array): void;
+  err(text: string | Uint8Array): void;
   cwd: string;
   env: NodeJS.ProcessEnv;
 }

@@ -29,7 +29,7 @@ export interface OutputOptions {
 export async function withSink(io: Io, output: string | undefined, fallback: 'out' | 'err', body: (sink: TextSink) => Promise<void>): Promise<void> {
   if (output === undefined || output === '-') {
     const write = output === '-' ? io.out : io[fallback];
-    await body({ write: (t) => write(t) });
+    await body({ write: (t) => write(t), writeBytes: (b) => write(b) });
     return;
   }
   const file = resolve(io.cwd, output);
@@ -40,12 +40,13 @@ export async function withSink(io: Io, output: string | undefined, fallback: 'ou
   const direct = st !== null && !st.isFile() && !st.isSymbolicLink();
   const tmp = direct ? file : join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const stream = createWriteStream(tmp, direct ? {} : { flags: 'wx', mode: 0o600 });
+  const written = (more: boolean) => (more ? undefined : new Promise<void>((res) => stream.once('drain', () => res())));
   const failed = new Promise<never>((_, reject) => stream.once('error', (e) => reject(new CliError(`cannot write ${file}: ${e.message}`))));
   failed.catch(() => undefined);
   try {
     await Promise.race([
       failed,
-      body({ write: (t) => (stream.write(t) ? undefined : new Promise<void>((res) => stream.once('drain', () => res()))) }),
+      body({ write: (t) => written(stream.write(t)), writeBytes: (b) => written(stream.write(b)) }),
     ]);
     await Promise.race([failed, new Promise<void>((res) => stream.end(() => res()))]);
   } catch (e) {

@@ -9,6 +9,7 @@ import type { StoredRun } from './store';
 import { JsonStrings, reportEventJson } from './eventJson';
 import { GoCommandCollector, splitGoCommands } from './goCommand';
 import { resolveGoCommands, type GoCommandConfig } from './goConfig';
+import { TextSpool } from './spool';
 
 /** Reader options for a stored run: module lookup from its cwd, GOROOT and module cache from run.json. */
 export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOptions {
@@ -25,9 +26,13 @@ export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Pro
   const agg = new RunAggregate();
   const go = new GoCommandCollector();
   const stats = await readRun(run.dir, splitGoCommands(agg, go), readOptionsFor(run, extra));
+  return { agg, stats, goCommands: goCommandsOf(go, run) };
+}
+
+/** The go commands a collector found, each with its resolved configuration. */
+function goCommandsOf(go: GoCommandCollector, run: StoredRun): GoCommands {
   const configs = resolveGoCommands(go, run.info);
-  const goCommands: GoCommands = new Map([...go.commands].map(([pid, c]) => [pid, { process: c.process, config: configs.get(pid)! }]));
-  return { agg, stats, goCommands };
+  return new Map([...go.commands].map(([pid, c]) => [pid, { process: c.process, config: configs.get(pid)! }]));
 }
 
 /** The go commands of a run (not in the aggregate's processes): each process and its resolved configuration. */
@@ -100,43 +105,52 @@ function reportCounts(agg: RunAggregate): Report['counts'] {
 /** Where a streamed report goes. */
 export interface TextSink {
   write(text: string): Promise<void> | void;
+  /** UTF-8 bytes, when the sink takes them as they are (else they are decoded for `write`). */
+  writeBytes?(bytes: Uint8Array): Promise<void> | void;
 }
 
 /**
- * Writes the JSON report of a run to `sink`, streaming the events; returns the aggregate
- * (for the summary). Events that appear between the two passes (a run still being
- * written) are left out, so ids and counts stay consistent.
+ * Writes the JSON report of a run to `sink` in one pass over its files; returns the aggregate
+ * (for the summary). The events' JSON is made as the reader hands them over and held back
+ * (spool.ts: in memory, then in a temporary file) until the aggregate has the processes and
+ * stacks that come before them in the report.
  */
 export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats; goCommands: GoCommands }> {
-  const { agg, stats, goCommands } = await aggregateRun(run, extra);
-  const head = reportHead(run, agg, stats, goCommands);
-  const { vars, counts, problems, ...first } = head;
-  const open = JSON.stringify(first, null, 1);
-  await sink.write(open.slice(0, -2) + ',\n "events": [');
-  const limit = new Map(agg.processes.map((p) => [p.index, p.events]));
-  const seen = new Map<number, number>();
-  let buf = '';
-  let n = 0;
-  const js = new JsonStrings();
-  await readRun(
-    run.dir,
-    {
-      event: (e, p) => {
-        if (goCommands.has(p.pid)) return; // described by processes[].goCommand, as in vars
-        const k = (seen.get(p.index) ?? 0) + 1;
-        seen.set(p.index, k);
-        if (k > (limit.get(p.index) ?? 0)) return;
-        if (e.stack !== null && !agg.stacks.has(e.stack)) e.stack = null;
-        buf += (n++ ? ',\n  ' : '\n  ') + reportEventJson(e, js);
-        if (buf.length < 1 << 20) return;
-        const chunk = buf;
-        buf = '';
-        return sink.write(chunk) ?? undefined;
+  const agg = new RunAggregate();
+  const go = new GoCommandCollector();
+  const split = splitGoCommands(agg, go);
+  const spool = new TextSpool();
+  try {
+    let buf = '';
+    let n = 0;
+    const js = new JsonStrings();
+    const stats = await readRun(
+      run.dir,
+      {
+        ...split,
+        event: (e, p) => {
+          split.event!(e, p);
+          if (go.commands.has(p.pid)) return; // described by processes[].goCommand, as in vars
+          // The reader hands a stack over before the events that use it: a stack the
+          // aggregate lacks would be a reader fault, kept out of the report as before.
+          buf += (n++ ? ',\n  ' : '\n  ') + reportEventJson(e.stack !== null && !agg.stacks.has(e.stack) ? { ...e, stack: null } : e, js);
+          if (buf.length < 1 << 20) return;
+          const chunk = buf;
+          buf = '';
+          return spool.write(chunk);
+        },
       },
-    },
-    readOptionsFor(run, extra),
-  );
-  await sink.write(buf);
-  await sink.write(`\n ],\n "vars": ${JSON.stringify(vars)},\n "counts": ${JSON.stringify(counts)},\n "problems": ${JSON.stringify(problems)}\n}\n`);
-  return { agg, stats, goCommands };
+      readOptionsFor(run, extra),
+    );
+    await spool.write(buf);
+    const goCommands = goCommandsOf(go, run);
+    const { vars, counts, problems, ...first } = reportHead(run, agg, stats, goCommands);
+    const open = JSON.stringify(first, null, 1);
+    await sink.write(open.slice(0, -2) + ',\n "events": [');
+    await spool.replay(sink);
+    await sink.write(`\n ],\n "vars": ${JSON.stringify(vars)},\n "counts": ${JSON.stringify(counts)},\n "problems": ${JSON.stringify(problems)}\n}\n`);
+    return { agg, stats, goCommands };
+  } finally {
+    await spool.drop();
+  }
 }

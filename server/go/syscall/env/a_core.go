@@ -61,6 +61,7 @@ type etKey struct {
 	gen      etatomic.Uint64
 	inflight etatomic.Int32
 	secret   bool
+	frag     etatomic.Pointer[etFrag] // the last getenv's encoded key and value (c_record.go)
 }
 
 const etPrefix = "ENVTRACE_"

@@ -70,6 +70,7 @@ func etGetenv(key string, rc *etRaceReq) (value string, found bool) {
 	e.t1 = envtraceNanotime()
 	e.wf = inf > 0 || ks.inflight.Load() > 0 || ks.gen.Load() != gen
 	e.op, e.key, e.hasKey, e.value, e.hasValue, e.found, e.secret, e.wg = "getenv", key, true, value, found, found, ks.secret, gen
+	e.ks = ks
 	etRecord(&e, rc)
 	return value, found
 }

@@ -18,6 +18,18 @@ type etEvent struct {
 	g, pg, wg, stack               uint64
 	t0, t1                         int64
 	cpid                           int
+	ks                             *etKey // getenv: the key's state, whose fragment cache it may use
+}
+
+// etFrag is the encoded ,"k":…,"ok":…,"v":… part of a getenv event for one value of a key:
+// a key read again with the same value (the usual case) reuses it instead of running the
+// secret rules, the keyed hash and the JSON escaping again. tab is the table of known
+// secrets it was made with: a secret noted since (a new table) may redact the value.
+type etFrag struct {
+	value string
+	found bool
+	tab   *etSecretTable
+	b     []byte
 }
 
 type etBuf struct{ b []byte }
@@ -54,17 +66,10 @@ func etEmit(e *etEvent) {
 		b = append(b, `,"api":`...)
 		b = etAppendStr(b, e.api)
 	}
-	if e.hasKey {
-		b = append(b, `,"k":`...)
-		b = etAppendStr(b, e.key)
-	}
-	b = append(b, `,"ok":`...)
-	b = etAppendBool(b, e.found)
-	if e.hasValue {
-		b = etAppendValue(b, "v", e.value, e.secret)
-		if e.secret && !etNoRedact {
-			b = etAppendStrength(b, e.value)
-		}
+	if e.ks != nil {
+		b = etAppendKeyValueCached(b, e)
+	} else {
+		b = etAppendKeyValue(b, e)
 	}
 	if e.err != "" {
 		b = append(b, `,"err":`...)
@@ -105,6 +110,37 @@ func etEmit(e *etEvent) {
 	}
 }
 
+// etAppendKeyValue appends the key (if any), ok and the value (if any) of e.
+func etAppendKeyValue(b []byte, e *etEvent) []byte {
+	if e.hasKey {
+		b = append(b, `,"k":`...)
+		b = etAppendStr(b, e.key)
+	}
+	b = append(b, `,"ok":`...)
+	b = etAppendBool(b, e.found)
+	if e.hasValue {
+		b = etAppendValue(b, "v", e.value, e.secret)
+		if e.secret && !etNoRedact {
+			b = etAppendStrength(b, e.value)
+		}
+	}
+	return b
+}
+
+// etAppendKeyValueCached is etAppendKeyValue through the key's fragment cache (getenv).
+func etAppendKeyValueCached(b []byte, e *etEvent) []byte {
+	tab := etSecretTab.Load() // before the rules run: a secret added meanwhile makes a new table
+	if f := e.ks.frag.Load(); f != nil && f.tab == tab && f.found == e.found && f.value == e.value {
+		return append(b, f.b...)
+	}
+	start := len(b)
+	b = etAppendKeyValue(b, e)
+	if len(b)-start <= 512 {
+		e.ks.frag.Store(&etFrag{value: e.value, found: e.found, tab: tab, b: append([]byte(nil), b[start:]...)})
+	}
+	return b
+}
+
 // etAppendValue appends ,"<field>":"value", or for a secret (a secret key, a value that looks
 // secret, a copy of a known secret) ,"h":"<keyed hash prefix>","n":<length> unless redaction is off.
 func etAppendValue(b []byte, field, v string, secretKey bool) []byte {
@@ -127,16 +163,27 @@ func etAppendBool(b []byte, v bool) []byte {
 	return append(b, "false"...)
 }
 
+const etDigitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// etAppendUint appends v in decimal, two digits per division (times are 14+ digits long).
 func etAppendUint(b []byte, v uint64) []byte {
 	var tmp [20]byte
 	i := len(tmp)
-	for {
+	for v >= 100 {
+		q := v / 100
+		r := (v - q*100) * 2
+		i -= 2
+		tmp[i], tmp[i+1] = etDigitPairs[r], etDigitPairs[r+1]
+		v = q
+	}
+	if v >= 10 {
+		i -= 2
+		tmp[i], tmp[i+1] = etDigitPairs[v*2], etDigitPairs[v*2+1]
+	} else {
 		i--
-		tmp[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
+		tmp[i] = byte('0' + v)
 	}
 	return append(b, tmp[i:]...)
 }

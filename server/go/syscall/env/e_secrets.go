@@ -50,6 +50,15 @@ func etNoteSecretValue(v string) {
 }
 
 func etAddSecret(h uint64, n int) {
+	// The length bit first, the table after: a reader that sees the new table sees the bit
+	// (the getenv fragment cache, c_record.go, keys its entries on the table).
+	w, bit := etLenBit(n)
+	for {
+		old := etSecretLenBits[w].Load()
+		if old&bit != 0 || etSecretLenBits[w].CompareAndSwap(old, old|bit) {
+			break
+		}
+	}
 	etSecretMu.Lock()
 	old := etSecretTab.Load()
 	if old == nil || old.set[h] == 0 {
@@ -71,13 +80,6 @@ func etAddSecret(h uint64, n int) {
 		etSecretTab.Store(t)
 	}
 	etSecretMu.Unlock()
-	w, bit := etLenBit(n)
-	for {
-		old := etSecretLenBits[w].Load()
-		if old&bit != 0 || etSecretLenBits[w].CompareAndSwap(old, old|bit) {
-			return
-		}
-	}
 }
 
 // etKnownSecret reports whether v is a value seen as a secret.

@@ -18,13 +18,21 @@ var etLive [etLiveShards]struct {
 	n  etatomic.Int32 // len(m), read without the lock by exits of goroutines without events
 	mu etsync.Mutex
 	m  map[uint64]struct{}
-	_  [36]byte // keeps shards on separate cache lines
+	// last is the goroutine of this shard noted last, 0 after it exits: a goroutine that
+	// reads again finds itself here without the lock (ids are never reused, and only g
+	// itself notes or removes g, so the value cannot go stale under it).
+	last etatomic.Uint64
+	_    [28]byte // keeps shards on separate cache lines
 }
 
 // etNoteLive remembers that goroutine g made an event (cheap when it already did).
 func etNoteLive(g uint64) {
 	s := &etLive[g%etLiveShards]
+	if s.last.Load() == g {
+		return
+	}
 	s.mu.Lock()
+	s.last.Store(g)
 	if _, ok := s.m[g]; !ok {
 		if s.m == nil {
 			s.m = make(map[uint64]struct{})
@@ -48,6 +56,7 @@ func etGoexit() {
 		delete(s.m, g)
 		s.n.Add(-1)
 	}
+	s.last.CompareAndSwap(g, 0)
 	s.mu.Unlock()
 	if ok {
 		etGoroutineRecord(`{"t":"GX","g":`, `,"t1":`)
