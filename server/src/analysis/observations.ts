@@ -198,7 +198,7 @@ export class RunObserver implements RunVisitor {
     if (userAccess(e.op, e.api, e.user) === null && e.key !== undefined) return;
     const stack = e.stack === null ? -1 : (this.localStacks.get(e.stack) ?? -1);
     const entry = this.entryFor(this.slotFor(stack, e), e, stack, p);
-    entry.count++;
+    entry.count += e.weight;
     if (p !== this.lastP) {
       this.lastP = p;
       this.lastProc = this.procIndex.get(p.index) ?? 0;

@@ -119,9 +119,9 @@ export class FlameCollector implements RunVisitor {
       byKey.set(key, c);
       this.list.push(c);
     }
-    c.count++;
-    this.total++;
-    if (e.op === 'getenv' && !e.found) c.unset++;
+    c.count += e.weight;
+    this.total += e.weight;
+    if (e.op === 'getenv' && !e.found) c.unset += e.weight;
   }
 
   /** The distinct paths, root first, heaviest first. */

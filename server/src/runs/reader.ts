@@ -125,7 +125,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       start: wall / 1e6,
       end: wall / 1e6,
       env: rec?.env ?? [],
-      ...(rec?.where && typeof rec.where === 'object' ? { where: rec.where } : {}),
+      ...(rec?.where ? { where: rec.where } : {}),
       events: 0,
       maxSeq: 0,
     };
@@ -194,6 +194,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       path: r.path,
       argv: r.argv,
       childPid: r.cpid,
+      weight: r.w ?? 1,
     };
     p.events++;
     stats.events++;
