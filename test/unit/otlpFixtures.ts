@@ -114,13 +114,14 @@ export function otlpLine(batches: { process: FleetProcess; accesses: FleetAccess
  * ("8080" on all but the last two pods, where it is unset) and one pod of `worker` reading
  * PORT "9090"; every access aggregated with a count of 3.
  */
-export function fleetLines(pods = 12): string[] {
+export function fleetLines(pods = 12, at: { file: string; line: number; fn?: string } = { file: '/src/app/main.go', line: 12 }): string[] {
   const lines: string[] = [];
+  const site = { file: at.file, line: at.line, fn: at.fn ?? 'main.main' };
   for (let i = 0; i < pods; i++) {
     const p: FleetProcess = { service: 'api', pod: `api-${i}`, host: `node-${i % 3}`, namespace: 'shop', pid: 1, start: 1_764_000_000_000 + i };
-    const port: FleetAccess = i >= pods - 2 ? { key: 'PORT', found: false, count: 3 } : { key: 'PORT', value: '8080', count: 3 };
+    const port: FleetAccess = i >= pods - 2 ? { key: 'PORT', found: false, count: 3, ...site } : { key: 'PORT', value: '8080', count: 3, ...site };
     lines.push(otlpLine([{ process: p, accesses: [port] }]));
   }
-  lines.push(otlpLine([{ process: { service: 'worker', pod: 'worker-0', host: 'node-0', namespace: 'shop', pid: 1 }, accesses: [{ key: 'PORT', value: '9090', count: 3 }] }]));
+  lines.push(otlpLine([{ process: { service: 'worker', pod: 'worker-0', host: 'node-0', namespace: 'shop', pid: 1 }, accesses: [{ key: 'PORT', value: '9090', count: 3, ...site }] }]));
   return lines;
 }

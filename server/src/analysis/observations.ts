@@ -7,7 +7,7 @@
 import { RaceCollector } from './races';
 import { type Frame, userAccess } from '../runs/frames';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from '../runs/reader';
-import type { EnvEntry, GoroutineMark, Op } from '../runs/records';
+import type { EnvEntry, GoroutineMark, Op, ProcessWhere } from '../runs/records';
 import type { ReportRace } from '../runs/report';
 
 /** Distinct values kept per (run, stack, op, key) before the rest is lumped into one entry. */
@@ -57,6 +57,8 @@ export interface ObservedProcess {
   goos: string;
   /** The starting environment (secrets redacted), for reads a library makes through Environ. */
   env: EnvEntry[];
+  /** Where it ran (host, pod, service…), when its recorder or the import said. */
+  where?: ProcessWhere;
 }
 
 /** Counts of one distinct (run, stack, op, key, found, value). */
@@ -167,7 +169,7 @@ export class RunObserver implements RunVisitor {
 
   process(p: ProcessInfo): void {
     this.procIndex.set(p.index, this.obs.processes.length);
-    this.obs.processes.push({ run: this.run.index, pid: p.pid, parent: p.parent, argv: p.argv, cwd: p.cwd, goos: p.goos, env: p.env });
+    this.obs.processes.push({ run: this.run.index, pid: p.pid, parent: p.parent, argv: p.argv, cwd: p.cwd, goos: p.goos, env: p.env, ...(p.where ? { where: p.where } : {}) });
     if (p.goos === 'windows') this.run.windows = true;
   }
 

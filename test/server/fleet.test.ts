@@ -1,0 +1,53 @@
+// A fleet run (OTLP JSON of 13 pods imported with the engine of `envtrace import`) in the real
+// language server over JSON-RPC: the lens says how PORT's values spread, the hover which pods
+// and services saw which value.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { importRuns } from '../../server/src/runs/import/importRuns';
+import { fleetLines } from '../unit/otlpFixtures';
+import { unescapeMarkdown } from './assertions';
+import { LspClient, removeDir } from './lspClient';
+import { Views } from './runtimeSupport';
+
+const MAIN = 'main.go';
+const SOURCE = 'package main\n\nimport "os"\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\t_ = port\n}\n';
+
+describe('language server with a fleet run', () => {
+  let app: string;
+  let client: LspClient;
+  let v: Views;
+
+  before(async () => {
+    app = join(mkdtempSync(join(tmpdir(), 'envtrace-fleet-')), 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'go.mod'), 'module example.com/app\n\ngo 1.21\n');
+    writeFileSync(join(app, MAIN), SOURCE);
+    const otlp = join(app, '..', 'collector.json');
+    writeFileSync(otlp, fleetLines(12, { file: join(app, MAIN), line: 6 }).join('\n') + '\n');
+    await importRuns([otlp], { store: join(app, '.envtrace'), label: 'prod' });
+    client = LspClient.start('server');
+    v = new Views(client, app);
+    await client.initialize(app);
+    await client.indexed();
+  });
+  after(async () => {
+    assert.equal(await client.stop(), 0);
+    removeDir(join(app, '..'));
+  });
+
+  test('the lens counts processes, pods and processes per value', async () => {
+    assert.equal(await v.lens(MAIN, 'port :='), 'PORT · 13 processes on 13 pods · "8080" ×10 · unset ×2 · "9090" ×1');
+  });
+
+  test('the hover lists which pods of which service saw each value', async () => {
+    const text = unescapeMarkdown(await v.hover(MAIN, 'os.Getenv("PORT")', 4));
+    assert.match(text, /\*\*Fleet\*\* — 13 processes on 13 pods, 2 services/);
+    assert.match(text, /^- "8080" — 10 processes: \*\*api\*\* on api-0, api-1, api-2, api-3, api-4, api-5, \+4 more$/m);
+    assert.match(text, /^- unset — 2 processes: \*\*api\*\* on api-10, api-11$/m);
+    assert.match(text, /^- "9090" — 1 process: \*\*worker\*\* on worker-0$/m);
+    assert.match(text, /\| "8080" \| 30 \| 10 \|/, 'the value table counts the aggregated reads');
+  });
+});
