@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { importRuns } from '../../server/src/runs/import/importRuns';
-import { PID_SPACE } from '../../server/src/runs/import/fleetWriter';
+import { PID_SPACE } from '../../server/src/runs/fleetGroups';
 import { aggregateRun, reportHead } from '../../server/src/runs/load';
 import type { StoredRun } from '../../server/src/runs/store';
 import { fleetLines, otlpLine, type FleetProcess } from './otlpFixtures';

@@ -3,6 +3,7 @@
  * and summaries of it. No `vscode` import: unit tests load this file.
  */
 import { isProgramRead, KeyCounter } from '../runs/keyCount';
+import type { ProcessWhere } from '../runs/records';
 
 export interface ReportValue {
   value?: string;
@@ -28,6 +29,8 @@ export interface ReportProcess {
   argv: string[];
   /** "go-command" for a go command envtrace traced (absent for programs). */
   kind?: 'go-command';
+  /** Where it ran (FORMATS section 2): a fleet run's processes are grouped by service and pod. */
+  where?: ProcessWhere;
 }
 
 export interface ReportEvent {

@@ -6,6 +6,7 @@
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { CallerFrame, LibraryCall, SiteObservation } from '../analysis/merge';
 import type { FleetSpread } from '../analysis/fleet';
+import { osPid } from '../runs/fleetGroups';
 import { earlierRunText, lensText, listKeys, quoteValue } from '../analysis/runtimeText';
 import type { ObservedFile } from '../workspace/observed';
 import { escapeMarkdown, lineLink, link } from './markdown';
@@ -149,7 +150,7 @@ function callersText(o: SiteObservation): string {
 }
 
 function processesText(o: SiteObservation): string {
-  const lines = o.processes.slice(0, MAX_PROCESS_LINES).map((p) => `- pid ${p.pid}: ${escapeMarkdown(escapeControls(p.argv.join(' ').slice(0, 200)))}`);
+  const lines = o.processes.slice(0, MAX_PROCESS_LINES).map((p) => `- pid ${osPid(p.pid)}: ${escapeMarkdown(escapeControls(p.argv.join(' ').slice(0, 200)))}`);
   if (o.processCount > lines.length) lines.push(`- … and ${o.processCount - lines.length} more`);
   return `Processes (${o.processCount}):\n\n${lines.join('\n')}`;
 }

@@ -13,9 +13,7 @@ import { sipHashHex } from '../../tracer/siphash';
 import { redactArgv } from '../../tracer/argv';
 import type { Frame } from '../frames';
 import type { GoroutineMark, Op, ProcessWhere } from '../records';
-
-/** Above Linux's highest pid_max (2^22): a pid taken by another process of the run moves up by this much. */
-export const PID_SPACE = 1 << 22;
+import { PID_SPACE } from '../fleetGroups';
 
 /** A process as a source describes it; `group` tells apart processes of different machines/runs. */
 export interface ImportProcess {
