@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, type Io } from './io';
 import { diffRuns, type DiffSites } from '../analysis/diff';
-import { renderDiffText } from '../analysis/diffText';
+import { renderDiffText, renderServicesText } from '../analysis/diffText';
+import { diffServices, loadServices, type ServiceDiff } from '../analysis/fleetDiff';
 import { addRun, RunSourceError } from '../analysis/loadObservations';
 import { ObservationsBuilder, type Observations } from '../analysis/observations';
 import { scanTree } from '../scan/index';
@@ -56,9 +57,16 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     const message = obs.runs[0]?.problems.message;
     if (message) io.err(`envtrace: ${name}: ${escapeControls(message)}\n`);
   }
-  const diff = diffRuns(a, b, await sitesFor(root ? resolve(io.cwd, root) : io.cwd, root !== undefined));
+  const sites = await sitesFor(root ? resolve(io.cwd, root) : io.cwd, root !== undefined);
+  const diff = diffRuns(a, b, sites);
   const goCommands = diffGoCommands(await goCommandsOf(a.runs[0]?.source), await goCommandsOf(b.runs[0]?.source));
-  io.out(format === 'json' ? JSON.stringify({ ...diff, goCommands }, null, 2) + '\n' : renderDiffText(diff) + goConfigDiffText(goCommands).map((l) => l + '\n').join(''));
+  // Fleets (issue 13): each service compared as well; absent when neither run is a fleet.
+  const services = await servicesOf(a.runs[0]?.source, b.runs[0]?.source, sites);
+  io.out(
+    format === 'json'
+      ? JSON.stringify({ ...diff, goCommands, ...(services ? { services } : {}) }, null, 2) + '\n'
+      : renderDiffText(diff) + goConfigDiffText(goCommands).map((l) => l + '\n').join('') + (services ? renderServicesText(services) : ''),
+  );
   return 0;
 }
 
@@ -91,6 +99,11 @@ async function sitesFor(root: string, explicit: boolean): Promise<DiffSites | un
   } catch {
     return undefined; // e.g. the parser's wasm is missing: places from frames instead
   }
+}
+
+async function servicesOf(a: string | undefined, b: string | undefined, sites: DiffSites | undefined): Promise<ServiceDiff[] | undefined> {
+  if (!a || !b) return undefined;
+  return diffServices(await loadServices(a), await loadServices(b), sites);
 }
 
 /** The go commands of a run directory or a JSON report (none when it cannot be read). */
