@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { importRuns } from '../../server/src/runs/import/importRuns';
+import { DiffRequest, type DiffResult } from '../../server/src/protocol';
 import { fleetLines } from '../unit/otlpFixtures';
 import { unescapeMarkdown } from './assertions';
 import { LspClient, removeDir } from './lspClient';
@@ -19,6 +20,7 @@ describe('language server with a fleet run', () => {
   let app: string;
   let client: LspClient;
   let v: Views;
+  let fleet: string;
 
   before(async () => {
     app = join(mkdtempSync(join(tmpdir(), 'envtrace-fleet-')), 'app');
@@ -27,7 +29,7 @@ describe('language server with a fleet run', () => {
     writeFileSync(join(app, MAIN), SOURCE);
     const otlp = join(app, '..', 'collector.json');
     writeFileSync(otlp, fleetLines(12, { file: join(app, MAIN), line: 6 }).join('\n') + '\n');
-    await importRuns([otlp], { store: join(app, '.envtrace'), label: 'prod' });
+    fleet = (await importRuns([otlp], { store: join(app, '.envtrace'), label: 'prod' })).run.dir;
     client = LspClient.start('server');
     v = new Views(client, app);
     await client.initialize(app);
@@ -40,6 +42,19 @@ describe('language server with a fleet run', () => {
 
   test('the lens counts processes, pods and processes per value', async () => {
     assert.equal(await v.lens(MAIN, 'port :='), 'PORT · 13 processes on 13 pods · "8080" ×10 · unset ×2 · "9090" ×1');
+  });
+
+  test('envtrace/diff of the fleet with a local report compares per service', async () => {
+    const local = join(app, '..', 'local.json');
+    writeFileSync(local, JSON.stringify({
+      version: 1, id: 'local-1', label: 'laptop', command: ['go', 'run', '.'], cwd: app, exitCode: 0, runDir: '', goVersion: null,
+      processes: [{ pid: 4242, ppid: 1, parent: null, argv: ['main'], cwd: app, start: 1, end: 2 }], stacks: { '1': [{ function: 'main.main', file: join(app, MAIN), line: 6 }] },
+      events: [{ seq: 1, pid: 4242, goroutine: 1, parentGoroutine: 0, time: 1.5, op: 'getenv', api: 'os.Getenv', key: 'PORT', found: true, value: '8080', redacted: false, file: join(app, MAIN), line: 6, function: 'main.main', stack: '1' }],
+      vars: [], counts: { keys: 1, unset: 0, races: 0, processes: 1 }, problems: { badLines: 0, lostEvents: 0, unreadableFiles: 0, notes: [] },
+    }));
+    const r = await client.request<DiffResult>(DiffRequest.method, { a: fleet, b: local });
+    assert.deepEqual(r.services?.map((s) => [s.service, s.a?.processes, s.b?.processes, s.keys.map((k) => k.key)]), [['api', 12, 1, []], ['worker', 1, 1, ['PORT']]]);
+    assert.match(r.text, /^\[worker\] A: 1 process · B: 1 process\n  ~ PORT  values changed: "9090" \(×3\) → "8080" \(×1\)$/m);
   });
 
   test('the hover lists which pods of which service saw each value', async () => {
