@@ -86,6 +86,10 @@ class ServiceSplit implements RunVisitor {
   event(e: RunEvent, p: ProcessInfo): void {
     this.byPid.get(p.pid)?.event(e, p);
   }
+
+  processEnd(p: ProcessInfo): void {
+    this.byPid.get(p.pid)?.processEnd(p);
+  }
 }
 
 /** Reads a run directory or JSON report once, split by service. */

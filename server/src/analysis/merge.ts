@@ -45,7 +45,7 @@ import { libraryReads } from './libraryReads';
 import { patternMatches } from './patterns';
 import { type ContextOptions, MergeContext } from './workspaceFrames';
 import { raceDetail } from './races';
-import { fleetKindOf, spreadOf, type FleetSpread, type PlaceKind } from './fleet';
+import { fleetIndexOf, spreadOf, type FleetSpread, type PlaceKind } from './fleet';
 
 export { MergeContext } from './workspaceFrames';
 
@@ -276,7 +276,7 @@ function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteOb
     slot.v.count += e.count;
     slot.entries.push(e);
   }
-  const fleet = procs.size ? fleetKindOf(obs.processes) : null;
+  const fleet = procs.size ? fleetIndexOf(obs.processes) : null;
   const valueList = [...values.values()].map(({ v, entries: es }) => {
     const p = new Set<number>();
     const t = new Set<string>();
@@ -284,7 +284,7 @@ function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteOb
       for (const x of e.processes) p.add(x);
       for (const x of e.tests) t.add(x);
     }
-    return { ...v, processes: p.size, goroutines: goroutineCount(es), tests: [...t].sort(), ...(fleet ? { fleet: spreadOf(obs.processes, p, fleet) } : {}) };
+    return { ...v, processes: p.size, goroutines: goroutineCount(es), tests: [...t].sort(), ...(fleet ? { fleet: spreadOf(fleet, p) } : {}) };
   });
   valueList.sort((a, b) => b.count - a.count);
   const callers = [...stacks]
@@ -311,7 +311,7 @@ function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteOb
     races: siteRaces(ctx, site, entries, [...stacks.keys()]),
     runs: [...runs].sort((a, b) => a - b).map((r) => obs.runs[r].id),
     environVars: site.kind === 'environ' ? Math.max(0, ...[...procs].map((i) => obs.processes[i].env.length)) : 0,
-    ...(fleet ? { fleet: { kind: fleet, ...spreadOf(obs.processes, procs, fleet) } } : {}),
+    ...(fleet ? { fleet: { kind: fleet.kind, ...spreadOf(fleet, procs) } } : {}),
   };
 }
 

@@ -188,6 +188,10 @@ export class RunObserver implements RunVisitor {
     this.races.goroutine(pid, g, pg, start);
   }
 
+  processEnd(p: ProcessInfo): void {
+    this.races.processEnd(p.pid);
+  }
+
   mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
     this.races.mark(pid, g, kind, at);
   }

@@ -131,6 +131,10 @@ export class RunAggregate implements RunVisitor {
     this.raceCollector.goroutine(pid, g, pg, start);
   }
 
+  processEnd(p: ProcessInfo): void {
+    this.raceCollector.processEnd(p.pid);
+  }
+
   mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
     this.raceCollector.mark(pid, g, kind, at);
   }

@@ -5,6 +5,8 @@
  */
 import type { ProcessWhere } from './records';
 
+const natural = new Intl.Collator('en', { numeric: true }).compare;
+
 /**
  * Above Linux's highest pid_max (2^22): in a fleet run a pid taken by another process (pid 1
  * runs in every container) moves up by a multiple of this, so pids stay unique in the run.
@@ -53,7 +55,6 @@ export function fleetGroups<P extends { pid: number; where?: ProcessWhere }>(pro
     if (!g) places.set(place, (g = { place, ...(p.where?.host && p.where.host !== place ? { host: p.where.host } : {}), processes: [] }));
     g.processes.push(p);
   }
-  const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
   const list = [...services]
     .sort((a, b) => (a[0] === '' ? 1 : b[0] === '' ? -1 : natural(a[0], b[0])))
     .map(([service, places]) => {
