@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, type Io } from './io';
+import { ArgCursor } from './argCursor';
 import { diffRuns, type DiffSites } from '../analysis/diff';
 import { renderDiffText, renderServicesText } from '../analysis/diffText';
 import { diffServices, loadServices, type ServiceDiff } from '../analysis/fleetDiff';
@@ -27,26 +28,20 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   let dir: string | undefined;
   let root: string | undefined;
   const runs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = () => {
-      if (eq > 0) return a.slice(eq + 1);
-      if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
-      return args[++i];
-    };
+  const cur = new ArgCursor(args);
+  for (let a = cur.next(); a !== undefined; a = cur.next()) {
+    const name = cur.name;
     if (a === '-h' || a === '--help') {
       io.out(USAGE + '\n');
       return 0;
     }
     if (name === '--format') {
-      const f = value();
+      const f = cur.value();
       if (f !== 'text' && f !== 'json') throw new CliError(`--format is text or json, not "${f}"`);
       format = f;
-    } else if (name === '--dir') dir = value();
-    else if (name === '--root') root = value();
-    else if (a === '--') runs.push(...args.splice(i + 1));
+    } else if (name === '--dir') dir = cur.value();
+    else if (name === '--root') root = cur.value();
+    else if (a === '--') runs.push(...cur.rest());
     else if (a.startsWith('-') && a !== '-') throw new CliError(`unknown flag ${name}`);
     else runs.push(a);
   }

@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { CliError, type Io } from './io';
+import { ArgCursor } from './argCursor';
 import { storeFor } from './storeDir';
 import { ImportError, importRuns } from '../runs/import/importRuns';
 import { escapeControls } from '../runs/text';
@@ -17,23 +18,17 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   let dir: string | undefined;
   let json = false;
   const sources: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = () => {
-      if (eq > 0) return a.slice(eq + 1);
-      if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
-      return args[++i];
-    };
+  const cur = new ArgCursor(args);
+  for (let a = cur.next(); a !== undefined; a = cur.next()) {
+    const name = cur.name;
     if (a === '-h' || a === '--help') {
       io.out(USAGE + '\n');
       return 0;
     }
-    if (name === '--label') label = value();
-    else if (name === '--dir') dir = value();
+    if (name === '--label') label = cur.value();
+    else if (name === '--dir') dir = cur.value();
     else if (a === '--json') json = true;
-    else if (a === '--') sources.push(...args.splice(i + 1));
+    else if (a === '--') sources.push(...cur.rest());
     else if (a.startsWith('-')) throw new CliError(`unknown flag ${name}`);
     else sources.push(a);
   }

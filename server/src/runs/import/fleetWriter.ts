@@ -12,7 +12,8 @@ import { isSecretKey, isSecretValue } from '../../tracer/secrets';
 import { sipHashHex } from '../../tracer/siphash';
 import { redactArgv } from '../../tracer/argv';
 import type { Frame } from '../frames';
-import type { GoroutineMark, Op, ProcessWhere } from '../records';
+import type { RunEvent } from '../readerTypes';
+import type { GoroutineMark, ProcessWhere } from '../records';
 import { PID_SPACE } from '../fleetGroups';
 
 /** A process as a source describes it; `group` tells apart processes of different machines/runs. */
@@ -33,31 +34,11 @@ export interface ImportProcess {
   where?: ProcessWhere;
 }
 
-/** One access (or an aggregate of `weight` alike accesses). */
-export interface ImportEvent {
-  goroutine: number;
-  parentGoroutine: number;
-  op: Op;
-  key?: string;
-  found: boolean;
-  value?: string;
-  redacted: boolean;
-  hash?: string;
-  length?: number;
-  error?: string;
-  /** Unix ms (fractional) of the (first) access. */
-  time: number;
-  api: string;
-  /** Innermost first; null when unknown. */
-  frames: Frame[] | null;
-  test?: string;
-  path?: string;
-  argv?: string[];
-  childPid?: number;
-  writeGen?: number;
-  writeInFlight?: boolean;
-  weight: number;
-}
+/** One access (or an aggregate of `weight` alike accesses), as the reader hands it, with its frames (innermost first; null when unknown). */
+export type ImportEvent = Pick<
+  RunEvent,
+  'goroutine' | 'parentGoroutine' | 'op' | 'key' | 'found' | 'value' | 'redacted' | 'hash' | 'length' | 'error' | 'time' | 'api' | 'test' | 'path' | 'argv' | 'childPid' | 'weight'
+> & { frames: Frame[] | null; writeGen?: number; writeInFlight?: boolean };
 
 interface Proc {
   desc: ImportProcess;
