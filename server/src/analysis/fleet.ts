@@ -42,11 +42,12 @@ export function fleetKind(processes: readonly ObservedProcess[], indexes: Iterab
 /** What the spread of any set of processes needs, computed once per loaded runs. */
 export interface FleetIndex {
   kind: PlaceKind;
-  /** Per process index: its place and service. */
-  place: string[];
-  service: string[];
-  /** Places in natural order (`api-2` before `api-10`). */
-  rank: Map<string, number>;
+  /** Per process index: its place's rank (index into `places`) and its service's index into `services`. */
+  place: Int32Array;
+  service: Int32Array;
+  /** Places in natural order (`api-2` before `api-10`); services by name. */
+  places: string[];
+  services: string[];
 }
 
 const indexes = new WeakMap<readonly ObservedProcess[], { n: number; index: FleetIndex | null }>();
@@ -62,10 +63,19 @@ export function fleetIndexOf(processes: readonly ObservedProcess[]): FleetIndex 
   const kind = fleetKind(processes, processes.keys());
   let index: FleetIndex | null = null;
   if (kind) {
-    const place = processes.map((p) => placeOf(p, kind) ?? `pid ${p.pid}`);
-    const service = processes.map((p) => p.where?.service ?? '');
-    const rank = new Map([...new Set(place)].sort(natural).map((x, i) => [x, i]));
-    index = { kind, place, service, rank };
+    const placeOfProc = processes.map((p) => placeOf(p, kind) ?? `pid ${p.pid}`);
+    const serviceOfProc = processes.map((p) => p.where?.service ?? '');
+    const places = [...new Set(placeOfProc)].sort(natural);
+    const services = [...new Set(serviceOfProc)].sort();
+    const placeRank = new Map(places.map((x, i) => [x, i]));
+    const serviceRank = new Map(services.map((x, i) => [x, i]));
+    index = {
+      kind,
+      place: Int32Array.from(placeOfProc, (x) => placeRank.get(x)!),
+      service: Int32Array.from(serviceOfProc, (x) => serviceRank.get(x)!),
+      places,
+      services,
+    };
   }
   indexes.set(processes, { n: processes.length, index });
   return index;
@@ -73,19 +83,31 @@ export function fleetIndexOf(processes: readonly ObservedProcess[]): FleetIndex 
 
 /** The spread of a set of processes (indexes into the loaded processes). */
 export function spreadOf(fleet: FleetIndex, procs: ReadonlySet<number>): FleetSpread {
-  const places = new Set<string>();
-  const byService = new Map<string, Set<string>>();
+  // NOTE: marks and arrays, not sets: this runs per value of every site a lens or hover shows.
+  const n = fleet.services.length;
+  const seenPlace = new Uint8Array(fleet.places.length);
+  const seenInService = new Uint8Array(fleet.places.length * n);
+  const byService: number[][] = [];
+  let places = 0;
   for (const i of procs) {
     const place = fleet.place[i];
-    places.add(place);
     const service = fleet.service[i];
-    let set = byService.get(service);
-    if (!set) byService.set(service, (set = new Set()));
-    set.add(place);
+    if (!seenPlace[place]) {
+      seenPlace[place] = 1;
+      places++;
+    }
+    if (seenInService[place * n + service]) continue;
+    seenInService[place * n + service] = 1;
+    (byService[service] ??= []).push(place);
   }
-  const byRank = (a: string, b: string) => fleet.rank.get(a)! - fleet.rank.get(b)!;
-  const services = [...byService]
-    .sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1))
-    .map(([service, set]) => ({ service, places: [...set].sort(byRank).slice(0, MAX_FLEET_PLACES), placeCount: set.size }));
-  return { processes: procs.size, places: places.size, services };
+  const services = byService
+    .map((list, service) => ({ service, list }))
+    .filter((x) => x.list !== undefined)
+    .sort((a, b) => b.list.length - a.list.length || a.service - b.service)
+    .map(({ service, list }) => ({
+      service: fleet.services[service],
+      places: list.sort((x, y) => x - y).slice(0, MAX_FLEET_PLACES).map((r) => fleet.places[r]),
+      placeCount: list.length,
+    }));
+  return { processes: procs.size, places, services };
 }
