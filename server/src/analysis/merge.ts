@@ -278,11 +278,14 @@ function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteOb
   }
   const fleet = procs.size ? fleetIndexOf(obs.processes) : null;
   const valueList = [...values.values()].map(({ v, entries: es }) => {
-    const p = new Set<number>();
-    const t = new Set<string>();
-    for (const e of es) {
-      for (const x of e.processes) p.add(x);
-      for (const x of e.tests) t.add(x);
+    // Most values come from one entry: its sets serve as they are (a fleet's hold hundreds of processes).
+    const p = es.length === 1 ? es[0].processes : new Set<number>();
+    const t = es.length === 1 ? es[0].tests : new Set<string>();
+    if (es.length > 1) {
+      for (const e of es) {
+        for (const x of e.processes) (p as Set<number>).add(x);
+        for (const x of e.tests) (t as Set<string>).add(x);
+      }
     }
     return { ...v, processes: p.size, goroutines: goroutineCount(es), tests: [...t].sort(), ...(fleet ? { fleet: spreadOf(fleet, p) } : {}) };
   });

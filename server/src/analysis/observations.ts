@@ -319,6 +319,8 @@ export class RunObserver implements RunVisitor {
 
 /** The number of distinct goroutines in a set of entries. */
 export function goroutineCount(entries: Iterable<Entry>): number {
+  const list = Array.isArray(entries) ? (entries as Entry[]) : null;
+  if (list?.length === 1) return list[0].goroutines.size;
   const all = new Set<number>();
   for (const e of entries) for (const g of e.goroutines) all.add(g);
   return all.size;
