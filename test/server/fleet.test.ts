@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { importRuns } from '../../server/src/runs/import/importRuns';
-import { DiffRequest, type DiffResult } from '../../server/src/protocol';
+import { DiffRequest, ImportRunRequest, type DiffResult } from '../../server/src/protocol';
 import { fleetLines } from '../unit/otlpFixtures';
 import { unescapeMarkdown } from './assertions';
 import { LspClient, removeDir } from './lspClient';
@@ -41,6 +41,11 @@ describe('language server with a fleet run', () => {
   });
 
   test('the lens counts processes, pods and processes per value', async () => {
+    assert.equal(await v.lens(MAIN, 'port :='), 'PORT · 13 processes on 13 pods · "8080" ×10 · unset ×2 · "9090" ×1');
+  });
+
+  test('importing the stored fleet run as well (as Import Run… does) loads it once', async () => {
+    await client.request(ImportRunRequest.method, { path: fleet });
     assert.equal(await v.lens(MAIN, 'port :='), 'PORT · 13 processes on 13 pods · "8080" ×10 · unset ×2 · "9090" ×1');
   });
 
