@@ -10,7 +10,11 @@
 // ratio shows whether the work per key stays constant (issue 10's scale trap).
 // The report row (issue 17): `envtrace report --format json` of the run, in a fresh process,
 // against reading the same run files (cat) in the same run; goal ≤ 1.5 s.
+// The fleet row (issue 13): a run of 200 processes × 5,000 events on 200 pods of 4 services, as
+// `envtrace import` stores one, loaded and queried like the run above in the same bench run
+// (figures and ratios against it; the per-file query includes building the lens texts).
 // Usage: node scripts/bench-server.mjs [--events N] [--keys N] [--keep DIR] [--many-keys-only] [--report-only]
+//        [--fleet-only] [--fleet-processes N] [--fleet-events N]
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +31,9 @@ const keep = flag('--keep', null);
 const KEYS = Number(flag('--keys', 100_000));
 const manyKeysOnly = args.includes('--many-keys-only');
 const reportOnly = args.includes('--report-only');
+const fleetOnly = args.includes('--fleet-only');
+const FLEET_PROCS = Number(flag('--fleet-processes', 200));
+const FLEET_EACH = Number(flag('--fleet-events', 5000));
 const PKGS = 10;
 const FILES = 10;
 const FUNCS = 10; // per file: 10 × 10 × 10 = 1,000 sites, plus one helper per package
@@ -83,60 +90,84 @@ for (let p = 0; p < PKGS; p++) {
 mkdirSync(runDir, { recursive: true });
 writeFileSync(join(ws, '.envtrace', '.gitignore'), '*\n');
 writeFileSync(join(runDir, 'run.json'), JSON.stringify({ version: 1, id: '20991231-235959-bench00', label: 'bench', command: ['go', 'test', './...'], cwd: ws, start: new Date().toISOString(), end: new Date().toISOString(), exitCode: 0, goVersion: 'go1.26.8', goos: 'linux', goarch: 'amd64', gitCommit: null, goroot: GOROOT, gomodcache: null, mode: 'run' }));
-const perProc = Math.ceil(EVENTS / PROCS);
-let written = 0;
-const mono0 = 1_000_000_000;
-for (let proc = 0; proc < PROCS; proc++) {
-  const pid = 5000 + proc;
-  const fd = openSync(join(runDir, `${pid}-${1_700_000_000_000_000_000 + proc}.jsonl`), 'w');
-  let buf = JSON.stringify({ t: 'P', v: 1, pid, ppid: 4999, parent: 0, run: 'bench', argv: [`/tmp/go-build/${pid}/svc.test`, '-test.v'], cwd: ws, go: 'go1.26.8', os: 'linux', arch: 'amd64', wall: 1_700_000_000_000_000_000 + proc, mono: mono0, depth: 16, env: [{ k: 'HOME', v: '/root' }] }) + '\n';
-  const stackOf = new Map();
-  for (let seq = 1; seq <= perProc && written < EVENTS; seq++, written++) {
-    const s = sites[rnd(sites.length)];
-    let id = stackOf.get(s.n);
-    if (id === undefined) {
-      id = stackOf.size + 1;
-      stackOf.set(s.n, id);
-      const frames = s.helper
-        ? [['os.LookupEnv', `${GOROOT}/src/os/env.go`, 114], [`example.com/bench/internal/${s.pkg}.getenv`, s.helperFile, 8], [s.fn, s.file, s.line]]
-        : [['os.Getenv', `${GOROOT}/src/os/env.go`, 103], [s.fn, s.file, s.line]];
-      frames.push([`example.com/bench/internal/${s.pkg}.Test${s.n}`, s.file.replace(/\.go$/, '_test.go'), 12], ['testing.tRunner', `${GOROOT}/src/testing/testing.go`, 2036], ['runtime.goexit', `${GOROOT}/src/runtime/asm_amd64.s`, 1771]);
-      buf += JSON.stringify({ t: 'S', id, f: frames }) + '\n';
+writeProcesses(runDir, PROCS, Math.ceil(EVENTS / PROCS), EVENTS, (proc) => ({ pid: 5000 + proc }));
+
+/**
+ * Writes `procs` process files of `perProc` events each (at most `total` in all) over the
+ * workspace's sites; `who(proc)` gives each process its pid and, for a fleet, its where.
+ */
+function writeProcesses(dir, procs, perProc, total, who) {
+  let written = 0;
+  const mono0 = 1_000_000_000;
+  for (let proc = 0; proc < procs; proc++) {
+    const { pid, where } = who(proc);
+    const wall = 1_700_000_000_000_000_000 + proc;
+    const fd = openSync(join(dir, `${pid}-${wall}.jsonl`), 'w');
+    let buf = JSON.stringify({ t: 'P', v: 1, pid, ppid: 4999, parent: 0, run: 'bench', argv: [`/tmp/go-build/${pid}/svc.test`, '-test.v'], cwd: ws, go: 'go1.26.8', os: 'linux', arch: 'amd64', wall, mono: mono0, depth: 16, env: [{ k: 'HOME', v: '/root' }], ...(where ? { where } : {}) }) + '\n';
+    const stackOf = new Map();
+    for (let seq = 1; seq <= perProc && written < total; seq++, written++) {
+      const s = sites[rnd(sites.length)];
+      let id = stackOf.get(s.n);
+      if (id === undefined) {
+        id = stackOf.size + 1;
+        stackOf.set(s.n, id);
+        const frames = s.helper
+          ? [['os.LookupEnv', `${GOROOT}/src/os/env.go`, 114], [`example.com/bench/internal/${s.pkg}.getenv`, s.helperFile, 8], [s.fn, s.file, s.line]]
+          : [['os.Getenv', `${GOROOT}/src/os/env.go`, 103], [s.fn, s.file, s.line]];
+        frames.push([`example.com/bench/internal/${s.pkg}.Test${s.n}`, s.file.replace(/\.go$/, '_test.go'), 12], ['testing.tRunner', `${GOROOT}/src/testing/testing.go`, 2036], ['runtime.goexit', `${GOROOT}/src/runtime/asm_amd64.s`, 1771]);
+        buf += JSON.stringify({ t: 'S', id, f: frames }) + '\n';
+      }
+      // A call site runs on a handful of goroutines (its request handlers, its test), not on all.
+      const g = 20 + (s.n % 61) + rnd(4);
+      const t0 = mono0 + seq * 900;
+      const e = { t: 'E', seq, g, pg: 1, op: 'getenv', k: s.key };
+      const r = rnd(100);
+      if (r < 5) e.ok = false;
+      else if (s.key.includes('SECRET')) Object.assign(e, { ok: true, h: (s.n * 2654435761 + (r % 2)).toString(16).padStart(16, '0').slice(-16), n: 24 });
+      else Object.assign(e, { ok: true, v: `value-${s.n}-${r % 3}` });
+      Object.assign(e, { t0, t1: t0 + 300, s: id, wg: 0, wf: false });
+      buf += JSON.stringify(e) + '\n';
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf);
+        buf = '';
+      }
     }
-    // A call site runs on a handful of goroutines (its request handlers, its test), not on all.
-    const g = 20 + (s.n % 61) + rnd(4);
-    const t0 = mono0 + seq * 900;
-    const e = { t: 'E', seq, g, pg: 1, op: 'getenv', k: s.key };
-    const r = rnd(100);
-    if (r < 5) e.ok = false;
-    else if (s.key.includes('SECRET')) Object.assign(e, { ok: true, h: (s.n * 2654435761 + (r % 2)).toString(16).padStart(16, '0').slice(-16), n: 24 });
-    else Object.assign(e, { ok: true, v: `value-${s.n}-${r % 3}` });
-    Object.assign(e, { t0, t1: t0 + 300, s: id, wg: 0, wf: false });
-    buf += JSON.stringify(e) + '\n';
-    if (buf.length > 1 << 20) {
-      writeSync(fd, buf);
-      buf = '';
-    }
+    writeSync(fd, buf);
+    closeSync(fd);
   }
-  writeSync(fd, buf);
-  closeSync(fd);
 }
 
 // 3. Measure in a fresh process (cold JIT, its own peak RSS), after the generated files are
 // flushed so that the disk writes of step 2 do not count as load time.
 spawnSync('sync');
+if (fleetOnly) {
+  fleetPhase(measure(runDir));
+  if (!keep) rmSync(base, { recursive: true, force: true });
+  process.exit(0);
+}
 reportPhase();
 if (reportOnly) {
   if (!keep) rmSync(base, { recursive: true, force: true });
   process.exit(0);
 }
-const child = `
+const m = measure(runDir);
+function mark(ok) {
+  return ok ? 'ok' : 'OVER GOAL';
+}
+
+/**
+ * In a fresh process: loads `dir` through the merge engine, scans the workspace, and times the
+ * per-file query of lenses and hovers (and, for a fleet, the lens texts); returns the figures.
+ */
+function measure(dir) {
+  const child = `
 const { loadObservations } = require(${JSON.stringify(join(out, 'analysis', 'loadObservations.js'))});
 const { mergeContext, observationsForFile } = require(${JSON.stringify(join(out, 'analysis', 'merge.js'))});
+const { lensText } = require(${JSON.stringify(join(out, 'analysis', 'runtimeText.js'))});
 const { scanTree } = require(${JSON.stringify(join(out, 'scan', 'index.js'))});
 (async () => {
   const t0 = performance.now();
-  const obs = await loadObservations([${JSON.stringify(runDir)}]);
+  const obs = await loadObservations([${JSON.stringify(dir)}]);
   const t1 = performance.now();
   const scan = await scanTree(${JSON.stringify(ws)});
   const t2 = performance.now();
@@ -146,31 +177,59 @@ const { scanTree } = require(${JSON.stringify(join(out, 'scan', 'index.js'))});
   const byFile = new Map(files.map((f) => [f, scan.sites.filter((s) => s.file === f)]));
   const times = [];
   let reached = 0;
+  let fleet = 0;
+  let example = '';
   for (let round = 0; round < 5; round++) {
     for (const f of files) {
       const s = performance.now();
       const res = observationsForFile(ctx, byFile.get(f));
+      const texts = res.map((o) => lensText(o));
       times.push(performance.now() - s);
       if (round === 0) reached += res.filter((o) => o.reached).length;
+      if (round === 0) fleet += res.filter((o) => o.fleet).length;
+      if (!example) example = texts.find((t, i) => res[i].fleet && res[i].values.length > 1) ?? '';
     }
   }
   times.sort((a, b) => a - b);
   const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
   console.log(JSON.stringify({
-    events: obs.runs[0].events, entries: obs.entries.length, stacks: obs.stacks.length,
-    sites: scan.sites.length, reached, loadS: (t1 - t0) / 1000, scanS: (t2 - t1) / 1000, contextMs: t3 - t2,
+    events: obs.runs[0].events, processes: obs.processes.length, entries: obs.entries.length, stacks: obs.stacks.length,
+    sites: scan.sites.length, reached, fleet, example, loadS: (t1 - t0) / 1000, scanS: (t2 - t1) / 1000, contextMs: t3 - t2,
     queryP50Ms: q(0.5), queryP95Ms: q(0.95), queryMaxMs: times[times.length - 1], queries: times.length,
     peakRssMB: process.resourceUsage().maxRSS / 1024, badLines: obs.runs[0].problems.badLines,
   }));
 })();`;
-const r = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8', maxBuffer: 1 << 24 });
-if (r.status !== 0) {
-  process.stderr.write(r.stderr);
-  process.exit(1);
+  const r = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr);
+    process.exit(1);
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop());
 }
-const m = JSON.parse(r.stdout.trim().split('\n').pop());
-function mark(ok) {
-  return ok ? 'ok' : 'OVER GOAL';
+
+/**
+ * Issue 13's fleet row: a run of FLEET_PROCS processes × FLEET_EACH events, each process on its
+ * own pod of one of four services (as `envtrace import` stores a fleet: where in each process
+ * record, pids made unique), loaded and queried like the baseline run, in the same bench run.
+ */
+function fleetPhase(baseline) {
+  const dir = join(ws, '.envtrace', 'runs', '20991231-235959-fleet0');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ version: 1, id: '20991231-235959-fleet0', label: 'fleet', command: [], cwd: ws, start: new Date().toISOString(), end: new Date().toISOString(), exitCode: null, goVersion: null, goos: null, goarch: null, gitCommit: null, mode: 'env' }));
+  const services = ['api', 'worker', 'billing', 'search'];
+  writeProcesses(dir, FLEET_PROCS, FLEET_EACH, FLEET_PROCS * FLEET_EACH, (proc) => {
+    const service = services[proc % services.length];
+    return { pid: 1 + proc * 4194304, where: { host: `node-${proc % 20}`, pod: `${service}-${proc}`, namespace: 'shop', service } };
+  });
+  spawnSync('sync');
+  const f = measure(dir);
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+  const x = (a, b) => (b > 0 ? `×${(a / b).toFixed(2)}` : '?');
+  console.log(`fleet: ${f.processes} processes × ${FLEET_EACH} events = ${f.events} events on ${FLEET_PROCS} pods (4 services) → ${f.entries} entries; ${f.fleet} sites with a fleet lens`);
+  console.log(`  load ${f.loadS.toFixed(2)} s (baseline ${baseline.processes} processes ${baseline.loadS.toFixed(2)} s, ${x(f.loadS, baseline.loadS)})   goal ≤ 2 s ${mark(f.loadS <= 2)}`);
+  console.log(`  peak RSS ${f.peakRssMB.toFixed(0)} MB (baseline ${baseline.peakRssMB.toFixed(0)} MB, ${x(f.peakRssMB, baseline.peakRssMB)})   goal ≤ 300 MB ${mark(f.peakRssMB <= 300)}`);
+  console.log(`  per-file query + lens texts p50 ${f.queryP50Ms.toFixed(2)} ms, p95 ${f.queryP95Ms.toFixed(2)} ms (baseline p95 ${baseline.queryP95Ms.toFixed(2)} ms, ${x(f.queryP95Ms, baseline.queryP95Ms)})   goal p95 ≤ 20 ms ${mark(f.queryP95Ms <= 20)}`);
+  console.log(`  e.g. ${f.example}`);
 }
 console.log(`run: ${m.events} events, ${m.stacks} stacks → ${m.entries} entries; workspace: ${m.sites} sites (${m.reached} reached)`);
 console.log(`load (stream + aggregate):  ${m.loadS.toFixed(2)} s   goal ≤ 2 s    ${mark(m.loadS <= 2)}`);
@@ -181,6 +240,7 @@ console.log(`(scan of the workspace ${m.scanS.toFixed(2)} s, merge context ${m.c
 // 4. The language server over a real stdio connection: code lens and hover on every file.
 await lspPhase();
 manyKeysPhase();
+fleetPhase(m);
 if (!keep) rmSync(base, { recursive: true, force: true });
 
 async function lspPhase() {

@@ -5,6 +5,7 @@
  */
 import { escapeHtml } from './htmlText';
 import type { DiffValue, KeyDiff, KeySide, RunDiff } from '../../server/src/analysis/diff';
+import type { ServiceDiff, ServiceSide } from '../../server/src/analysis/fleetDiff';
 
 const esc = escapeHtml;
 
@@ -38,8 +39,36 @@ function row(k: KeyDiff, siteLink: (site: string) => string | null): string {
   return `<tr data-key="${esc(k.key)}"><th scope="row">${esc(k.key)}</th>${cell(k.a, changed, k.unsetIn === 'a', k.sitesOnlyInA, siteLink)}${cell(k.b, changed, k.unsetIn === 'b', k.sitesOnlyInB, siteLink)}</tr>`;
 }
 
+/** A fleet's side of one service: `12 processes on 12 pods`, or `none`. */
+function sideText(s: ServiceSide | null): string {
+  return s ? `${s.processes} process${s.processes === 1 ? '' : 'es'}${s.places > 1 ? ` on ${s.places} ${s.kind}s` : ''}` : 'none';
+}
+
+/** One service's cell of a key: `A values → B values`, `same`, or what only one side did. */
+function serviceCell(sv: ServiceDiff, key: string): string {
+  if (!sv.a || !sv.b) return `<td class="absent">only in ${sv.a ? 'A' : 'B'}</td>`;
+  const k = sv.keys.find((x) => x.key === key);
+  if (!k) return '<td class="same">same</td>';
+  const vals = (side: KeySide | null, unset: boolean) => (!side ? 'not accessed' : unset || side.values.length === 0 ? 'unset' : side.values.slice(0, 3).map((v) => `${valueText(v)} ×${v.count}`).join(', '));
+  const changed = k.valuesChanged || k.readOnlyIn !== null || k.unsetIn !== null;
+  return `<td class="${changed ? 'changed' : ''}">${esc(vals(k.a, k.unsetIn === 'a'))} → ${esc(vals(k.b, k.unsetIn === 'b'))}</td>`;
+}
+
+/** The per-service table of a fleet comparison: keys down, a column per service. */
+export function servicesTableHtml(services: readonly ServiceDiff[]): string {
+  const keys = [...new Set(services.flatMap((s) => s.keys.map((k) => k.key)))].sort();
+  const head = services.map((s) => `<th scope="col" data-service="${esc(s.service)}">${esc(s.service || '(no service)')}<div class="sub">A: ${esc(sideText(s.a))} · B: ${esc(sideText(s.b))}</div></th>`).join('');
+  const rows = keys.map((k) => `<tr data-key="${esc(k)}"><th scope="row">${esc(k)}</th>${services.map((s) => serviceCell(s, k)).join('')}</tr>`).join('\n');
+  const summary = keys.length ? `per service: ${keys.length} ${keys.length === 1 ? 'key differs' : 'keys differ'} in at least one service` : 'per service: no differences';
+  return `<h3 id="services-summary">${esc(summary)}</h3>
+<table id="services"><thead><tr><th scope="col">key</th>${head}</tr></thead>
+<tbody>
+${rows}
+</tbody></table>`;
+}
+
 /** The table's HTML body for `diff`; `siteLink` turns a `file:line` into a link target (null: plain text). */
-export function compareTableHtml(diff: RunDiff, siteLink: (site: string) => string | null): string {
+export function compareTableHtml(diff: RunDiff, siteLink: (site: string) => string | null, services?: readonly ServiceDiff[]): string {
   const head = (label: string, r: RunDiff['a']) => `<th scope="col">${label}: ${esc(r.label ?? r.id)}<div class="sub">${esc(r.command.join(' '))} · exit ${r.exitCode ?? '?'}</div></th>`;
   const rows = diff.keys.map((k) => row(k, siteLink)).join('\n');
   const summary = diff.keys.length ? `${diff.keys.length} key${diff.keys.length === 1 ? '' : 's'} differ, ${diff.unchanged} unchanged` : `no differences (${diff.unchanged} keys the same)`;
@@ -47,7 +76,7 @@ export function compareTableHtml(diff: RunDiff, siteLink: (site: string) => stri
 <table id="compare"><thead><tr><th scope="col">key</th>${head('A', diff.a)}${head('B', diff.b)}</tr></thead>
 <tbody>
 ${rows}
-</tbody></table>`;
+</tbody></table>${services?.length ? '\n' + servicesTableHtml(services) : ''}`;
 }
 
 /** The table's stylesheet (theme colours only). */

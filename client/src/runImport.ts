@@ -1,9 +1,28 @@
-/** Importing a run: a JSON report or a run directory (e.g. a CI artifact) copied into the runs directory. No `vscode` import. */
+/**
+ * Importing runs: one JSON report or one run directory (e.g. a CI artifact) is kept as it is;
+ * anything else — several sources, OTLP JSON files, directories of pods' run files — becomes
+ * one fleet run through the engine's import (the code of `envtrace import`). No `vscode` import.
+ */
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ensureOwnDir, makeNewDir, writeNewFile } from '../../server/src/files/writeSafe';
 import { ensureStore } from '../../server/src/runs/store';
+import { importRuns, sourceKind } from '../../server/src/runs/import/importRuns';
+
+/**
+ * Imports `sources` into the store: a single report or run directory (with run.json) through
+ * importInto, kept as it is; otherwise one new fleet run (importRuns). Returns the new report
+ * file or run directory.
+ */
+export async function importSources(sources: readonly string[], store: string, label: string | null = null): Promise<string> {
+  if (sources.length === 1) {
+    const kind = await sourceKind(sources[0]);
+    const hasRunJson = kind === 'dir' && (await fs.stat(path.join(sources[0], 'run.json')).then(() => true, () => false));
+    if (kind === 'report' || hasRunJson) return importInto(sources[0], store);
+  }
+  return (await importRuns(sources, { store, label })).run.dir;
+}
 
 /** Checks that `data` looks like an envtrace JSON report; returns an error message or undefined. */
 export function reportProblem(data: unknown): string | undefined {

@@ -6,6 +6,7 @@ import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Location, Position, Range } from 'vscode-languageserver-protocol';
 import type { RunDiff } from './analysis/diff';
 import type { FlameFilter, FlameResult } from './runs/flame';
+import type { ServiceDiff } from './analysis/fleetDiff';
 import type { TimelineWindow } from './runs/timelineView';
 import type { SiteKind } from './scan/types';
 
@@ -217,6 +218,8 @@ export interface DiffResult {
   diff: RunDiff;
   /** The same as `envtrace diff --format text` prints it. */
   text: string;
+  /** When either run is a fleet: the comparison per service (FORMATS section 4, `services`). */
+  services?: ServiceDiff[];
 }
 
 /** The client (a "Compare runs" command) compares two runs per key; an error when a run cannot be read. */

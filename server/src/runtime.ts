@@ -16,7 +16,8 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver/node';
 import { diffRuns } from './analysis/diff';
-import { renderDiffText } from './analysis/diffText';
+import { diffServices, loadServices } from './analysis/fleetDiff';
+import { renderDiffText, renderServicesText } from './analysis/diffText';
 import { addRun, parseRunsShown, RunSourceError } from './analysis/loadObservations';
 import { ObservationsBuilder } from './analysis/observations';
 import { diagnostics } from './features/diagnostics';
@@ -178,9 +179,12 @@ export class Runtime {
     await this.ready();
     if (typeof p?.a !== 'string' || typeof p?.b !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'diff needs two runs, a and b');
     const f = this.first(p.folderUri);
-    const load = async (spec: string) => {
+    const pathOf = (spec: string) => {
       const byId = runPath(f, spec);
-      const path = existsSync(byId) ? byId : runPath(f, `./${spec}`);
+      return existsSync(byId) ? byId : runPath(f, `./${spec}`);
+    };
+    const load = async (spec: string) => {
+      const path = pathOf(spec);
       const builder = new ObservationsBuilder();
       try {
         await addRun(builder, path, {}, true);
@@ -193,7 +197,9 @@ export class Runtime {
     const [a, b] = [await load(p.a), await load(p.b)];
     const sites = this.host.workspace.entries(f.uri).map((e) => e.site);
     const diff = diffRuns(a, b, { root: f.root, sites });
-    return { diff, text: renderDiffText(diff) };
+    // Fleets (issue 13): per service too (a second read of each run, split by service).
+    const services = diffServices(await loadServices(pathOf(p.a)), await loadServices(pathOf(p.b)), { root: f.root, sites });
+    return { diff, text: renderDiffText(diff) + (services ? renderServicesText(services) : ''), ...(services ? { services } : {}) };
   }
 
   /** A folder's shown runs changed: tell the client, refresh lenses and hints, push diagnostics. */

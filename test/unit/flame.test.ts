@@ -129,7 +129,7 @@ test('flame tree: a frame reading thousands of keys keeps its heaviest leaves an
   const flame = new FlameCollector();
   flame.stack('s1', [{ function: 'os.Getenv', file: '/go/src/os/env.go', line: 101 }, { function: 'main.main', file: '/app/main.go', line: 9 }]);
   for (let k = 0; k < 1000; k++) {
-    for (let i = 0; i <= k % 3; i++) flame.event({ pid: 1, seq: 1, goroutine: 1, parentGoroutine: 0, op: 'getenv', key: `K${k}`, found: true, redacted: false, t0: 0, t1: 0, time: 0, api: 'os.Getenv', stack: 's1', user: null, writeGen: 0, writeInFlight: false });
+    for (let i = 0; i <= k % 3; i++) flame.event({ pid: 1, seq: 1, goroutine: 1, parentGoroutine: 0, op: 'getenv', key: `K${k}`, found: true, redacted: false, t0: 0, t1: 0, time: 0, api: 'os.Getenv', stack: 's1', user: null, writeGen: 0, writeInFlight: false, weight: 1 });
   }
   const tree = flame.tree();
   const getenv = tree.children[0].children[0];

@@ -35,7 +35,7 @@ function event(over: Partial<RunEvent>): RunEvent {
   return {
     pid: 123, seq: 7, goroutine: 1, parentGoroutine: 0, op: 'getenv', key: 'PORT', found: true, value: '8080', redacted: false, hash: undefined, length: undefined,
     entropyBits: undefined, error: undefined, t0: 0, t1: 0, time: 1500.25, api: 'os.Getenv', stack: '1', user: { function: 'main.main', file: '/app/main.go', line: 12 },
-    writeGen: 0, writeInFlight: false, test: undefined, path: undefined, argv: undefined, childPid: undefined, ...over,
+    writeGen: 0, writeInFlight: false, test: undefined, path: undefined, argv: undefined, childPid: undefined, weight: 1, ...over,
   };
 }
 

@@ -18,6 +18,7 @@ class Trace {
     const wg = this.gen.get(key) ?? 0;
     if (op === 'setenv') this.gen.set(key, wg + 1);
     const e: RunEvent = {
+      weight: 1,
       pid: 1, seq: ++this.seq, goroutine: g, parentGoroutine: pg, op, key, found: true, value: 'v', redacted: false,
       hash: undefined, length: undefined, error: undefined, t0: atMs * MS, t1: atMs * MS + 1000, time: 0,
       api: opts.api ?? (op === 'getenv' ? 'os.Getenv' : 'os.Setenv'), stack: null,

@@ -65,7 +65,7 @@ test('reads never race with reads, and a goroutine never races with itself', () 
   const c = new RaceCollector();
   const ev = (g: number, op: RunEvent['op'], t0: number, wg: number): RunEvent => ({
     pid: 1, seq: t0, goroutine: g, parentGoroutine: 0, op, key: 'K', found: true, redacted: false, t0, t1: t0 + 1,
-    time: 0, api: op === 'getenv' ? 'os.Getenv' : 'os.Setenv', stack: null, user: null, writeGen: wg, writeInFlight: false,
+    time: 0, api: op === 'getenv' ? 'os.Getenv' : 'os.Setenv', stack: null, user: null, writeGen: wg, writeInFlight: false, weight: 1,
   });
   c.add(ev(1, 'getenv', 10, 0));
   c.add(ev(2, 'getenv', 11, 0));

@@ -5,6 +5,7 @@ import { reportEvent } from '../../server/src/runs/load';
 import type { RunEvent } from '../../server/src/runs/reader';
 
 const base: RunEvent = {
+  weight: 1,
   pid: 7, seq: 1, goroutine: 3, parentGoroutine: 1, op: 'getenv', key: 'PORT', found: true, value: '8080', redacted: false, hash: undefined, length: undefined,
   error: undefined, t0: 10, t1: 12, time: 1700000000000.0009, api: 'os.Getenv', stack: '4', user: { function: 'main.main', file: '/app/main.go', line: 12 },
   writeGen: 0, writeInFlight: false, test: undefined, path: undefined, argv: undefined, childPid: undefined,

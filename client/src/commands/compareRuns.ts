@@ -10,6 +10,7 @@ import { compareMarkdown } from '../compareMarkdown';
 import { findRun, olderFirst, pickRun } from './pickRun';
 import { showComparePanel } from '../webviews/comparePanel';
 import type { RunDiff } from '../../../server/src/analysis/diff';
+import type { ServiceDiff } from '../../../server/src/analysis/fleetDiff';
 
 /**
  * Creates the handler; `a` and `b` (run ids or directories, in any order) skip the pickers.
@@ -31,7 +32,7 @@ export function compareRunsCommand(ctx: EnvtraceContext) {
     const second = b ? await findRun(ctx, b) : await pickRun(ctx, `Compare runs (2/2): compare ${first.label || first.id} with…`, rest, rest.find((r) => (r.start ?? 0) >= (first.start ?? 0)) ?? rest[0]);
     if (!second) return undefined;
     const [older, newer] = olderFirst(first, second);
-    const fromServer = await ctx.server.request<{ text?: string; diff?: RunDiff }>('envtrace/diff', { a: older.dir, b: newer.dir, folderUri: vscode.Uri.file(older.folder).toString() });
+    const fromServer = await ctx.server.request<{ text?: string; diff?: RunDiff; services?: ServiceDiff[] }>('envtrace/diff', { a: older.dir, b: newer.dir, folderUri: vscode.Uri.file(older.folder).toString() });
     const text = typeof fromServer?.text === 'string' ? fromServer.text : await cliDiffText(ctx, older.dir, newer.dir, older.folder);
     if (typeof text !== 'string') {
       void vscode.window.showErrorMessage(`envtrace: cannot compare: ${text.error}`);
@@ -40,7 +41,7 @@ export function compareRunsCommand(ctx: EnvtraceContext) {
     const doc = await ctx.documents.open(`/compare/${older.id} → ${newer.id}.md`, compareMarkdown(older, newer, text), older.folder);
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
     // The same comparison as a table beside it (when the server computed it).
-    if (fromServer?.diff) showComparePanel(ctx.extension.extensionUri, fromServer.diff, older.folder);
+    if (fromServer?.diff) showComparePanel(ctx.extension.extensionUri, fromServer.diff, older.folder, fromServer.services);
     return doc;
   };
 }

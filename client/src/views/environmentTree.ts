@@ -13,12 +13,15 @@ import { keysByProcess, processRead, showValue, type JsonReport, type ReportProc
 import type { RunInfo } from '../runStore';
 import { type GoCommandProcess, goCommandDescription, goCommandLabel, goCommandsOf, goSettingDescription, goSettings } from '../goCommandView';
 import type { GoConfigEntry } from '../../../server/src/runs/goConfig';
+import { fleetGroups, osPid, serviceName, type PlaceGroup, type ServiceGroup } from '../../../server/src/runs/fleetGroups';
 
 type Node =
   | { kind: 'group'; id: 'keys' | 'runs' | 'go' }
   | { kind: 'key'; key: string; sites: KeySite[]; observed?: ReportVar; matched?: ReportVar[]; folder: string; risk?: KeyRisk }
   | { kind: 'site'; site: KeySite; observed?: ReportVar; folder: string }
   | { kind: 'run'; run: RunInfo }
+  | { kind: 'service'; run: RunInfo; group: ServiceGroup<ReportProcess>; places: 'pod' | 'host'; keys: Map<number, string[]> }
+  | { kind: 'place'; run: RunInfo; group: PlaceGroup<ReportProcess>; keys: Map<number, string[]> }
   | { kind: 'process'; run: RunInfo; process: ReportProcess; keys: string[] }
   | { kind: 'processKey'; key: string; read?: { text: string; file?: string; line?: number } }
   | { kind: 'matched'; key: string; observed: ReportVar }
@@ -105,9 +108,26 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
         item.contextValue = 'envtraceRun';
         return item;
       }
+      case 'service': {
+        // A fleet run (issue 13): its processes by service, then by pod.
+        const item = new vscode.TreeItem(serviceName(n.group.service), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `service:${n.run.dir}:${n.group.service}`;
+        item.description = `${n.group.processes} process${n.group.processes === 1 ? '' : 'es'} on ${n.group.places.length} ${n.places}${n.group.places.length === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon('layers');
+        return item;
+      }
+      case 'place': {
+        const item = new vscode.TreeItem(n.group.place, vscode.TreeItemCollapsibleState.Collapsed);
+        const procs = n.group.processes.length;
+        item.description = [`${procs} process${procs === 1 ? '' : 'es'}`, n.group.host ? `on ${n.group.host}` : ''].filter(Boolean).join(' · ');
+        const w = n.group.processes[0]?.where;
+        item.tooltip = [w?.pod && `pod ${w.pod}`, w?.namespace && `namespace ${w.namespace}`, w?.host && `host ${w.host}`, w?.container && `container ${w.container.slice(0, 12)}`].filter(Boolean).join('\n');
+        item.iconPath = new vscode.ThemeIcon('vm');
+        return item;
+      }
       case 'process': {
         const item = new vscode.TreeItem(path.basename(n.process.argv[0] ?? `pid ${n.process.pid}`), vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = `pid ${n.process.pid} · ${n.keys.length} keys`;
+        item.description = `pid ${osPid(n.process.pid)} · ${n.keys.length} keys`;
         item.tooltip = n.process.argv.join(' ');
         item.iconPath = new vscode.ThemeIcon('server-process');
         return item;
@@ -195,8 +215,12 @@ export class EnvironmentTree implements vscode.TreeDataProvider<Node>, vscode.Di
       const keys = keysByProcess(report);
       // The programs; the go commands that built them are not programs (their configuration is in the "Go command" group).
       const programs = report.processes.filter((p) => p.kind !== 'go-command');
+      const fleet = fleetGroups(programs);
+      if (fleet) return fleet.services.map((group) => ({ kind: 'service', run: n.run, group, places: fleet.kind, keys }));
       return programs.map((p) => ({ kind: 'process', run: n.run, process: p, keys: keys.get(p.pid) ?? [] }));
     }
+    if (n.kind === 'service') return n.group.places.map((group) => ({ kind: 'place', run: n.run, group, keys: n.keys }));
+    if (n.kind === 'place') return n.group.processes.map((p) => ({ kind: 'process', run: n.run, process: p, keys: n.keys.get(p.pid) ?? [] }));
     if (n.kind === 'process') {
       const report = await this.ctx.reports.report(n.run);
       return n.keys.map((key) => ({ kind: 'processKey', key, read: typeof report === 'object' ? processRead(report, n.process.pid, key) : undefined }));

@@ -1,5 +1,6 @@
 /** The text form of a run diff (`envtrace diff --format text`): one line per key and difference. */
 import type { DiffValue, KeyDiff, RunDiff } from './diff';
+import type { ServiceDiff, ServiceSide } from './fleetDiff';
 import { escapeControls } from '../runs/text';
 
 const MAX_VALUE = 60;
@@ -45,5 +46,22 @@ export function renderDiffText(diff: RunDiff): string {
   for (const d of diff.keys) out.push(...keyLines(d, width));
   const n = diff.keys.length;
   out.push(n === 0 ? `no differences (${diff.unchanged} keys compared)` : `${n} key${n === 1 ? '' : 's'} differ, ${diff.unchanged} unchanged`);
+  return out.join('\n') + '\n';
+}
+
+/**
+ * The per-service part of a fleet diff: `per service:`, then per service a line
+ * `[api] A: 12 processes on 12 pods · B: 1 process` and its key lines (or `no differences`).
+ */
+export function renderServicesText(services: readonly ServiceDiff[]): string {
+  const side = (s: ServiceSide | null) => (s ? `${s.processes} process${s.processes === 1 ? '' : 'es'}${s.places > 1 ? ` on ${s.places} ${s.kind}s` : ''}` : 'none');
+  const out = ['per service:'];
+  for (const sv of services) {
+    out.push(`[${escapeControls(sv.service || '(no service)')}] A: ${side(sv.a)} · B: ${side(sv.b)}`);
+    if (!sv.a || !sv.b) continue;
+    const width = Math.min(32, Math.max(0, ...sv.keys.map((k) => escapeControls(k.key).length)));
+    for (const d of sv.keys) out.push(...keyLines(d, width).map((l) => '  ' + l));
+    if (!sv.keys.length) out.push(`  no differences (${sv.unchanged} keys compared)`);
+  }
   return out.join('\n') + '\n';
 }

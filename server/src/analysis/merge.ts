@@ -45,6 +45,7 @@ import { libraryReads } from './libraryReads';
 import { patternMatches } from './patterns';
 import { type ContextOptions, MergeContext } from './workspaceFrames';
 import { raceDetail } from './races';
+import { fleetIndexOf, spreadOf, type FleetSpread, type PlaceKind } from './fleet';
 
 export { MergeContext } from './workspaceFrames';
 
@@ -72,6 +73,8 @@ export interface ObservedValue {
   processes: number;
   goroutines: number;
   tests: string[];
+  /** In a fleet run: the pods (or hosts) and services whose processes saw it. */
+  fleet?: FleetSpread;
 }
 
 /** One frame of a caller stack, with a local path for workspace frames. */
@@ -138,6 +141,8 @@ export interface SiteObservation {
   runs: string[];
   /** Environ sites: the most variables a process that reached the site started with (0 when unknown). */
   environVars: number;
+  /** Shown runs with processes on several pods or hosts: how the site's processes spread. */
+  fleet?: FleetSpread & { kind: PlaceKind };
 }
 
 /** Reads through a library at one workspace line (e.g. `env.Parse(&cfg)`). */
@@ -271,14 +276,18 @@ function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteOb
     slot.v.count += e.count;
     slot.entries.push(e);
   }
+  const fleet = procs.size ? fleetIndexOf(obs.processes) : null;
   const valueList = [...values.values()].map(({ v, entries: es }) => {
-    const p = new Set<number>();
-    const t = new Set<string>();
-    for (const e of es) {
-      for (const x of e.processes) p.add(x);
-      for (const x of e.tests) t.add(x);
+    // Most values come from one entry: its sets serve as they are (a fleet's hold hundreds of processes).
+    const p = es.length === 1 ? es[0].processes : new Set<number>();
+    const t = es.length === 1 ? es[0].tests : new Set<string>();
+    if (es.length > 1) {
+      for (const e of es) {
+        for (const x of e.processes) (p as Set<number>).add(x);
+        for (const x of e.tests) (t as Set<string>).add(x);
+      }
     }
-    return { ...v, processes: p.size, goroutines: goroutineCount(es), tests: [...t].sort() };
+    return { ...v, processes: p.size, goroutines: goroutineCount(es), tests: [...t].sort(), ...(fleet ? { fleet: spreadOf(fleet, p) } : {}) };
   });
   valueList.sort((a, b) => b.count - a.count);
   const callers = [...stacks]
@@ -305,6 +314,7 @@ function observeSite(ctx: MergeContext, site: Site, entries: Set<Entry>): SiteOb
     races: siteRaces(ctx, site, entries, [...stacks.keys()]),
     runs: [...runs].sort((a, b) => a - b).map((r) => obs.runs[r].id),
     environVars: site.kind === 'environ' ? Math.max(0, ...[...procs].map((i) => obs.processes[i].env.length)) : 0,
+    ...(fleet ? { fleet: { kind: fleet.kind, ...spreadOf(fleet, procs) } } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
 import { RaceCollector } from './races';
 import { type Frame, userAccess } from '../runs/frames';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from '../runs/reader';
-import type { EnvEntry, GoroutineMark, Op } from '../runs/records';
+import type { EnvEntry, GoroutineMark, Op, ProcessWhere } from '../runs/records';
 import type { ReportRace } from '../runs/report';
 import type { GoCommandConfig } from '../runs/goConfig';
 
@@ -72,6 +72,8 @@ export interface ObservedProcess {
   goos: string;
   /** The starting environment (secrets redacted), for reads a library makes through Environ. */
   env: EnvEntry[];
+  /** Where it ran (host, pod, service…), when its recorder or the import said. */
+  where?: ProcessWhere;
 }
 
 /** Counts of one distinct (run, stack, op, key, found, value). */
@@ -182,7 +184,7 @@ export class RunObserver implements RunVisitor {
 
   process(p: ProcessInfo): void {
     this.procIndex.set(p.index, this.obs.processes.length);
-    this.obs.processes.push({ run: this.run.index, pid: p.pid, parent: p.parent, argv: p.argv, cwd: p.cwd, goos: p.goos, env: p.env });
+    this.obs.processes.push({ run: this.run.index, pid: p.pid, parent: p.parent, argv: p.argv, cwd: p.cwd, goos: p.goos, env: p.env, ...(p.where ? { where: p.where } : {}) });
     if (p.goos === 'windows') this.run.windows = true;
   }
 
@@ -201,6 +203,10 @@ export class RunObserver implements RunVisitor {
     this.races.goroutine(pid, g, pg, start);
   }
 
+  processEnd(p: ProcessInfo): void {
+    this.races.processEnd(p.pid);
+  }
+
   mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
     this.races.mark(pid, g, kind, at);
   }
@@ -213,7 +219,7 @@ export class RunObserver implements RunVisitor {
     if (userAccess(e.op, e.api, e.user) === null && e.key !== undefined) return;
     const stack = e.stack === null ? -1 : (this.localStacks.get(e.stack) ?? -1);
     const entry = this.entryFor(this.slotFor(stack, e), e, stack, p);
-    entry.count++;
+    entry.count += e.weight;
     if (p !== this.lastP) {
       this.lastP = p;
       this.lastProc = this.procIndex.get(p.index) ?? 0;
@@ -328,6 +334,8 @@ export class RunObserver implements RunVisitor {
 
 /** The number of distinct goroutines in a set of entries. */
 export function goroutineCount(entries: Iterable<Entry>): number {
+  const list = Array.isArray(entries) ? (entries as Entry[]) : null;
+  if (list?.length === 1) return list[0].goroutines.size;
   const all = new Set<number>();
   for (const e of entries) for (const g of e.goroutines) all.add(g);
   return all.size;

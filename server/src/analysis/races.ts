@@ -84,6 +84,8 @@ export class RaceCollector {
   private lastKey: string | undefined;
   private lastKeyPid = -1;
   private lastKp: KeyInProcess | undefined;
+  /** Keys each process accessed, until its end (to forget those it only read). */
+  private readonly keysOfPid = new Map<number, string[]>();
 
   /** Records a goroutine's parent (and its start time when a test record gives it). */
   goroutine(pid: number, g: number, pg: number, start?: number): void {
@@ -105,7 +107,12 @@ export class RaceCollector {
       let byPid = this.keys.get(e.key);
       if (!byPid) this.keys.set(e.key, (byPid = new Map()));
       kp = byPid.get(e.pid);
-      if (!kp) byPid.set(e.pid, (kp = { writes: [], accessors: new Map() }));
+      if (!kp) {
+        byPid.set(e.pid, (kp = { writes: [], accessors: new Map() }));
+        const keys = this.keysOfPid.get(e.pid);
+        if (keys) keys.push(e.key);
+        else this.keysOfPid.set(e.pid, [e.key]);
+      }
       this.lastKey = e.key;
       this.lastKeyPid = e.pid;
       this.lastKp = kp;
@@ -135,6 +142,25 @@ export class RaceCollector {
       a.readApi = e.api;
       a.readFile = e.user?.file ?? null;
       a.readLine = e.user?.line ?? null;
+    }
+  }
+
+  /**
+   * A process's events are all in: forgets the keys it only read (a race needs a write in the
+   * same process). Keeps a fleet of hundreds of processes × thousands of keys small.
+   */
+  processEnd(pid: number): void {
+    for (const key of this.keysOfPid.get(pid) ?? []) {
+      const byPid = this.keys.get(key);
+      if (byPid?.get(pid)?.writes.length !== 0) continue;
+      byPid.delete(pid);
+      if (byPid.size === 0) this.keys.delete(key);
+    }
+    this.keysOfPid.delete(pid);
+    if (this.lastKeyPid === pid) {
+      this.lastKey = undefined;
+      this.lastKeyPid = -1;
+      this.lastKp = undefined;
     }
   }
 

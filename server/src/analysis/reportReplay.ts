@@ -6,7 +6,7 @@ import { openRegular } from '../files/readRegular';
 import { JsonObjectStream } from './jsonStream';
 import type { Frame } from '../runs/frames';
 import type { ProcessInfo, RunEvent, RunVisitor } from '../runs/reader';
-import type { Op } from '../runs/records';
+import { isWeight, whereOf, type Op } from '../runs/records';
 import type { ReportRace, ReportVar } from '../runs/report';
 import type { GoCommandConfig } from '../runs/goConfig';
 import type { ObservedGoCommand } from './observations';
@@ -208,6 +208,7 @@ class Replayer {
       start,
       end: num(p.end) ?? start,
       env: [],
+      ...(p.where !== undefined && whereOf(p.where) ? { where: whereOf(p.where) } : {}),
       events: 0,
       maxSeq: 0,
     });
@@ -308,6 +309,7 @@ function toEvent(o: unknown, stacks: Map<string, Frame[]>): RunEvent | null {
     user: file !== undefined && line !== undefined ? { function: str(r.function) ?? '', file, line } : null,
     writeGen: 0,
     writeInFlight: false,
+    weight: isWeight(r.count) ? r.count : 1,
   };
   const key = str(r.key);
   if (key !== undefined) e.key = key;

@@ -57,7 +57,9 @@ export function lensText(o: SiteObservation, runsShown = 1): string {
   const isRead = o.site.kind !== 'write' && o.site.kind !== 'unset' && o.site.kind !== 'clear' && o.site.kind !== 'environ';
   const what = isRead ? 'read' : o.site.kind === 'write' ? 'write' : o.site.kind === 'unset' ? 'unset' : 'call';
   const processes = plural(o.processCount, 'process', 'processes');
-  if (o.site.kind === 'environ') {
+  if (o.fleet && o.keys.length <= 1 && o.site.kind !== 'environ' && o.site.kind !== 'clear') {
+    parts.push(fleetLensText(o, name, o.fleet));
+  } else if (o.site.kind === 'environ') {
     parts.push(`reads the whole environment${o.environVars ? ` (${plural(o.environVars, 'variable')})` : ''} · ${plural(o.count, 'call')} · ${processes}`);
   } else if (o.keys.length > 1 && o.site.kind !== 'clear') {
     const each = o.keys.slice(0, MAX_LENS_KEYS).map((k) => keyValueText(o, k.key, isRead));
@@ -72,6 +74,18 @@ export function lensText(o: SiteObservation, runsShown = 1): string {
     parts.push(`${name} = ${valueText(top, LENS_VALUE_CHARS)}${more(found.length)} · ${plural(o.count, 'read')}${unset} · ${processes}`);
   }
   return parts.join(' · ');
+}
+
+/** Values a fleet lens names (by processes, most first); the rest are counted. */
+const MAX_FLEET_VALUES = 3;
+
+/** `PORT · 37 processes on 12 pods · "8080" ×35 · unset ×2`: each value with the processes that saw it. */
+function fleetLensText(o: SiteObservation, name: string, fleet: NonNullable<SiteObservation['fleet']>): string {
+  const places = plural(fleet.places, fleet.kind);
+  const byProcs = [...o.values].sort((a, b) => b.processes - a.processes || b.count - a.count);
+  const shown = byProcs.slice(0, MAX_FLEET_VALUES).map((v) => `${v.unset ? 'unset' : valueText(v, KEY_VALUE_CHARS)} ×${v.processes}`);
+  if (byProcs.length > MAX_FLEET_VALUES) shown.push(`+${plural(byProcs.length - MAX_FLEET_VALUES, 'other value')}`);
+  return [name, `${plural(fleet.processes, 'process', 'processes')} on ${places}`, ...shown].join(' · ');
 }
 
 /** One key of a multi-key site with its own most frequent value: `PORT = "9090"`, `WORKERS unset`. */

@@ -108,7 +108,9 @@ export class ShownRuns {
       const byId = new Map(runs.map((r) => [r.info.id, r]));
       picked = this.chosen.map((c) => byId.get(c) ?? resolve(c));
     } else picked = chooseRuns(runs.filter(complete), this.shown);
-    return [...picked, ...this.imports];
+    // An import that is a stored run shown anyway (a fleet run `envtrace import` made is the newest) is loaded once.
+    const dirs = new Set(picked.map((s) => resolve(typeof s === 'string' ? s : s.dir)));
+    return [...picked, ...this.imports.filter((i) => !dirs.has(i))];
   }
 }
 

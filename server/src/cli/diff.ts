@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, type Io } from './io';
+import { ArgCursor } from './argCursor';
 import { diffRuns, type DiffSites } from '../analysis/diff';
-import { renderDiffText } from '../analysis/diffText';
+import { renderDiffText, renderServicesText } from '../analysis/diffText';
+import { diffServices, loadServices, type ServiceDiff } from '../analysis/fleetDiff';
 import { addRun, RunSourceError } from '../analysis/loadObservations';
 import { ObservationsBuilder, type Observations } from '../analysis/observations';
 import { scanTree } from '../scan/index';
@@ -26,26 +28,20 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   let dir: string | undefined;
   let root: string | undefined;
   const runs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = () => {
-      if (eq > 0) return a.slice(eq + 1);
-      if (i + 1 >= args.length) throw new CliError(`${name} needs a value`);
-      return args[++i];
-    };
+  const cur = new ArgCursor(args);
+  for (let a = cur.next(); a !== undefined; a = cur.next()) {
+    const name = cur.name;
     if (a === '-h' || a === '--help') {
       io.out(USAGE + '\n');
       return 0;
     }
     if (name === '--format') {
-      const f = value();
+      const f = cur.value();
       if (f !== 'text' && f !== 'json') throw new CliError(`--format is text or json, not "${f}"`);
       format = f;
-    } else if (name === '--dir') dir = value();
-    else if (name === '--root') root = value();
-    else if (a === '--') runs.push(...args.splice(i + 1));
+    } else if (name === '--dir') dir = cur.value();
+    else if (name === '--root') root = cur.value();
+    else if (a === '--') runs.push(...cur.rest());
     else if (a.startsWith('-') && a !== '-') throw new CliError(`unknown flag ${name}`);
     else runs.push(a);
   }
@@ -56,9 +52,16 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     const message = obs.runs[0]?.problems.message;
     if (message) io.err(`envtrace: ${name}: ${escapeControls(message)}\n`);
   }
-  const diff = diffRuns(a, b, await sitesFor(root ? resolve(io.cwd, root) : io.cwd, root !== undefined));
+  const sites = await sitesFor(root ? resolve(io.cwd, root) : io.cwd, root !== undefined);
+  const diff = diffRuns(a, b, sites);
   const goCommands = diffGoCommands(await goCommandsOf(a.runs[0]?.source), await goCommandsOf(b.runs[0]?.source));
-  io.out(format === 'json' ? JSON.stringify({ ...diff, goCommands }, null, 2) + '\n' : renderDiffText(diff) + goConfigDiffText(goCommands).map((l) => l + '\n').join(''));
+  // Fleets (issue 13): each service compared as well; absent when neither run is a fleet.
+  const services = await servicesOf(a.runs[0]?.source, b.runs[0]?.source, sites);
+  io.out(
+    format === 'json'
+      ? JSON.stringify({ ...diff, goCommands, ...(services ? { services } : {}) }, null, 2) + '\n'
+      : renderDiffText(diff) + goConfigDiffText(goCommands).map((l) => l + '\n').join('') + (services ? renderServicesText(services) : ''),
+  );
   return 0;
 }
 
@@ -91,6 +94,11 @@ async function sitesFor(root: string, explicit: boolean): Promise<DiffSites | un
   } catch {
     return undefined; // e.g. the parser's wasm is missing: places from frames instead
   }
+}
+
+async function servicesOf(a: string | undefined, b: string | undefined, sites: DiffSites | undefined): Promise<ServiceDiff[] | undefined> {
+  if (!a || !b) return undefined;
+  return diffServices(await loadServices(a), await loadServices(b), sites);
 }
 
 /** The go commands of a run directory or a JSON report (none when it cannot be read). */

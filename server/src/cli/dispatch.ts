@@ -20,6 +20,7 @@ const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env a
                                                  render a stored run (folded, speedscope: flame graph data)
        envtrace runs                             list stored runs
        envtrace diff [--format text|json] A B    compare two runs
+       envtrace import [--label L] SOURCE...     JSON reports, OTLP JSON files, run directories → one stored (fleet) run
        envtrace check [PATH] [--run RUN...] [--baseline FILE|GIT-REF] [--format text|json|sarif|github] [--config FILE]
                                                  check env policy: exit 1 on an error-level finding
        envtrace docs [PATH] [--out FILE] [--env-example]

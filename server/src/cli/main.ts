@@ -19,6 +19,7 @@ const commands: Commands = {
   // NOTE: a bundle apart (scripts/build.mjs): the OpenTelemetry SDK stays out of cli-main.js.
   export: async () => (await import('./otlpCommands.js')).exportCommand,
   ship: async () => (await import('./otlpCommands.js')).shipCommand,
+  import: async () => (await import('./import.js')).importCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

@@ -36,7 +36,7 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
     const row = [
       r.id,
       r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-      r.exitCode !== null ? String(r.exitCode) : r.mode === 'env' ? 'env' : r.state === 'interrupted' ? 'interrupted' : 'running',
+      r.exitCode !== null ? String(r.exitCode) : r.imported ? 'import' : r.mode === 'env' ? 'env' : r.state === 'interrupted' ? 'interrupted' : 'running',
       String(r.processes),
       r.label ?? '',
       shellCommand(r.command),

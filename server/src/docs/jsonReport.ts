@@ -4,6 +4,7 @@
  */
 import { isProgramRead, KeyCounter } from '../runs/keyCount';
 import type { GoCommandConfig } from '../runs/goConfig';
+import type { ProcessWhere } from '../runs/records';
 
 export interface ReportValue {
   value?: string;
@@ -31,6 +32,8 @@ export interface ReportProcess {
   kind?: 'go-command';
   /** A go command's subcommand, arguments and resolved configuration. */
   goCommand?: GoCommandConfig;
+  /** Where it ran (FORMATS section 2): a fleet run's processes are grouped by service and pod. */
+  where?: ProcessWhere;
 }
 
 export interface ReportEvent {

@@ -5,6 +5,8 @@
  */
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { CallerFrame, LibraryCall, SiteObservation } from '../analysis/merge';
+import type { FleetSpread } from '../analysis/fleet';
+import { osPid } from '../runs/fleetGroups';
 import { earlierRunText, lensText, listKeys, quoteValue } from '../analysis/runtimeText';
 import type { ObservedFile } from '../workspace/observed';
 import { escapeMarkdown, lineLink, link } from './markdown';
@@ -63,6 +65,7 @@ export function runtimeHover(o: SiteObservation, file: ObservedFile): string[] {
   if (!o.reached) out.push(`Not reached in the shown run${file.runs.length === 1 ? '' : 's'}.`);
   else {
     out.push(valueTable(o));
+    if (o.fleet) out.push(fleetText(o, o.fleet));
     if (o.unset) out.push(`Unset: ${o.unset} read${o.unset === 1 ? '' : 's'} found it unset${o.site.default !== null ? ` (default ${escapeMarkdown(quoteValue(o.site.default, HOVER_VALUE_CHARS))})` : ''}.`);
     if (o.site.key === null && o.keys.length) out.push(`Keys observed: ${listKeys(o.keys, (k) => `${escapeMarkdown(k.key)} ×${k.count}`)}`);
     out.push(...racesText(o, file.root));
@@ -91,6 +94,30 @@ function valueTable(o: SiteObservation): string {
   const more = o.values.length > MAX_ROWS ? `\n\n… and ${o.values.length - MAX_ROWS} more values` : '';
   const total = `${o.count} event${o.count === 1 ? '' : 's'} · ${o.processCount} process${o.processCount === 1 ? '' : 'es'} · ${o.goroutines} goroutine${o.goroutines === 1 ? '' : 's'}${o.tests.length ? ` · ${o.tests.length} test${o.tests.length === 1 ? '' : 's'}` : ''}`;
   return `**Observed** — ${total}\n\n| ${head.join(' | ')} |\n|${align.join('|')}|\n${rows.join('\n')}${more}`;
+}
+
+/** Pods (or hosts) named per service and value in a hover; the rest are counted. */
+const MAX_HOVER_PLACES = 6;
+
+/** Which pods (or hosts) of which services saw each value: one line per value, most processes first. */
+function fleetText(o: SiteObservation, fleet: NonNullable<SiteObservation['fleet']>): string {
+  const text = (t: string) => escapeMarkdown(escapeControls(t));
+  const kinds = fleet.kind === 'pod' ? 'pods' : 'hosts';
+  const where = (s: FleetSpread['services'][number]) => {
+    const names = s.places.slice(0, MAX_HOVER_PLACES).map(text).join(', ');
+    const more = s.placeCount > MAX_HOVER_PLACES ? `, +${s.placeCount - MAX_HOVER_PLACES} more` : '';
+    return `${s.service ? `**${text(s.service)}** on ` : ''}${names}${more}`;
+  };
+  const values = [...o.values].filter((v) => v.fleet).sort((a, b) => b.processes - a.processes || b.count - a.count);
+  const lines = values.slice(0, MAX_ROWS).map((v) => {
+    const value = v.unset ? 'unset' : v.other ? '(other values)' : v.redacted ? `••• (${v.length ?? 0} chars)` : escapeMarkdown(quoteValue(v.value ?? '', HOVER_VALUE_CHARS));
+    const n = v.fleet!.processes;
+    return `- ${value} — ${n} process${n === 1 ? '' : 'es'}: ${v.fleet!.services.map(where).join('; ')}`;
+  });
+  if (values.length > MAX_ROWS) lines.push(`- … and ${values.length - MAX_ROWS} more values`);
+  const services = fleet.services.filter((s) => s.service).length;
+  const head = `**Fleet** — ${fleet.processes} process${fleet.processes === 1 ? '' : 'es'} on ${fleet.places} ${fleet.places === 1 ? fleet.kind : kinds}${services ? `, ${services} service${services === 1 ? '' : 's'}` : ''}`;
+  return `${head}\n\n${lines.join('\n')}`;
 }
 
 function frameLink(f: CallerFrame): string {
@@ -123,7 +150,7 @@ function callersText(o: SiteObservation): string {
 }
 
 function processesText(o: SiteObservation): string {
-  const lines = o.processes.slice(0, MAX_PROCESS_LINES).map((p) => `- pid ${p.pid}: ${escapeMarkdown(escapeControls(p.argv.join(' ').slice(0, 200)))}`);
+  const lines = o.processes.slice(0, MAX_PROCESS_LINES).map((p) => `- pid ${osPid(p.pid)}: ${escapeMarkdown(escapeControls(p.argv.join(' ').slice(0, 200)))}`);
   if (o.processCount > lines.length) lines.push(`- … and ${o.processCount - lines.length} more`);
   return `Processes (${o.processCount}):\n\n${lines.join('\n')}`;
 }

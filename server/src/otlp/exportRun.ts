@@ -89,9 +89,9 @@ export async function exportRun(run: StoredRun, sender: OtlpSender, eachEvent: b
         const byAccess = groups.get(p)!;
         const k = accessKey(e);
         const g = byAccess.get(k);
-        if (!g) byAccess.set(k, { first: e, count: 1, last: e.time, test: e.test });
+        if (!g) byAccess.set(k, { first: e, count: e.weight, last: e.time, test: e.test });
         else {
-          g.count++;
+          g.count += e.weight; // an imported aggregate stands for `weight` accesses
           if (e.time > g.last) g.last = e.time;
           if (g.test !== e.test) g.test = undefined;
         }

@@ -111,7 +111,7 @@ function accessAttributes(e: RunEvent, race: RaceLevel | undefined): OtlpAttribu
 /** One record for one event (`--each-event`, `ship`): id `<run id>/<process file>/<seq>`. */
 export function eventLog(runId: string, p: ProcessInfo, e: RunEvent, race?: RaceLevel): OtlpLog {
   const a = accessAttributes(e, race);
-  a['envtrace.count'] = 1;
+  a['envtrace.count'] = e.weight;
   a['envtrace.time.first'] = e.time;
   a['envtrace.time.last'] = e.time;
   a['envtrace.goroutine'] = e.goroutine;

@@ -131,6 +131,10 @@ export class RunAggregate implements RunVisitor {
     this.raceCollector.goroutine(pid, g, pg, start);
   }
 
+  processEnd(p: ProcessInfo): void {
+    this.raceCollector.processEnd(p.pid);
+  }
+
   mark(pid: number, g: number, kind: GoroutineMark, at: number): void {
     this.raceCollector.mark(pid, g, kind, at);
   }
@@ -139,6 +143,7 @@ export class RunAggregate implements RunVisitor {
     const order = this.events++;
     this.raceCache = null;
     this.raceCollector.add(e);
+    const w = e.weight;
     let v: VarAcc;
     if (e.key === undefined) v = this.keyless;
     else {
@@ -148,9 +153,9 @@ export class RunAggregate implements RunVisitor {
       this.keyCounter.add(e.key, e.op, e.api, e.found);
       const kind = userAccess(e.op, e.api, e.user);
       if (kind === 'read') {
-        v.reads++;
-        if (!e.found) v.unsetReads++;
-      } else if (kind === 'write') v.writes++;
+        v.reads += w;
+        if (!e.found) v.unsetReads += w;
+      } else if (kind === 'write') v.writes += w;
     }
     const cellId = e.stack === null ? e.op + '\0' + e.api : e.op + '\0' + e.stack;
     let cell = v.cells.get(cellId);
@@ -161,7 +166,7 @@ export class RunAggregate implements RunVisitor {
       };
       v.cells.set(cellId, cell);
     }
-    cell.count++;
+    cell.count += w;
     if (cell.lastPid !== e.pid || cell.lastG !== e.goroutine) {
       cell.lastPid = e.pid;
       cell.lastG = e.goroutine;
@@ -172,15 +177,15 @@ export class RunAggregate implements RunVisitor {
     const valueId = e.redacted ? '\0h' + e.hash : e.path !== undefined ? e.path : e.value !== undefined ? e.value : e.found ? '\0f' : '\0u';
     const known = cell.values.get(valueId);
     if (known) {
-      known.count++;
+      known.count += w;
       return;
     }
     if (cell.values.size >= MAX_LINE_VALUES * 50) {
-      if (cell.other) cell.other.count++;
-      else cell.other = { count: 1, first: order, found: e.found };
+      if (cell.other) cell.other.count += w;
+      else cell.other = { count: w, first: order, found: e.found };
       return;
     }
-    const vc: ValueCount = { count: 1, first: order, found: e.found };
+    const vc: ValueCount = { count: w, first: order, found: e.found };
     if (e.redacted) {
       vc.hash = e.hash;
       vc.length = e.length;

@@ -46,5 +46,6 @@ export function reportEventJson(e: RunEvent, js: JsonStrings): string {
   if (e.path !== undefined) s += `,"path":${js.q(e.path)}`;
   if (e.argv !== undefined) s += `,"argv":${JSON.stringify(e.argv)}`;
   if (e.childPid !== undefined) s += `,"childPid":${num(e.childPid)}`;
+  if (e.weight !== 1) s += `,"count":${num(e.weight)}`;
   return s + '}';
 }

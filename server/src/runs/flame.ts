@@ -102,7 +102,7 @@ export class FlameCollector implements RunVisitor {
     this.seen.pids.add(e.pid);
     if (e.test !== undefined) this.seen.tests.add(e.test);
     if (!this.accept(e)) return;
-    this.addCell(e.stack, e.api, e.op, e.key ?? '', 1, e.op === 'getenv' && !e.found ? 1 : 0);
+    this.addCell(e.stack, e.api, e.op, e.key ?? '', e.weight, e.op === 'getenv' && !e.found ? e.weight : 0);
   }
 
   /** The distinct paths, root first, heaviest first. */

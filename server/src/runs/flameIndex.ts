@@ -15,7 +15,8 @@ const OP_ID = new Map<string, number>(OPS.map((o, i) => [o, i]));
 const DENSE_CELLS = 1 << 22;
 
 interface Counts {
-  add(id: number, unset: number): void;
+  /** Adds `weight` accesses to cell `id`, `unset` (0 or 1) saying whether they found the key unset. */
+  add(id: number, unset: number, weight: number): void;
   forEach(f: (id: number, count: number, unset: number) => void): void;
   /** The ids counted, in no order. */
   ids(): Float64Array;
@@ -35,6 +36,7 @@ class DenseCounts implements Counts {
     if (this.counts[id]++ === 0) this.used.push(id);
     this.unsets[id] += unset;
   }
+  // Dense cells count one access per event: a run with weights (imported aggregates) counts in maps.
   forEach(f: (id: number, count: number, unset: number) => void): void {
     for (const id of this.used) f(id, this.counts[id], this.unsets[id]);
   }
@@ -52,9 +54,9 @@ class DenseCounts implements Counts {
 class SparseCounts implements Counts {
   private readonly counts = new Map<number, number>();
   private readonly unsets = new Map<number, number>();
-  add(id: number, unset: number): void {
-    this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
-    if (unset) this.unsets.set(id, (this.unsets.get(id) ?? 0) + 1);
+  add(id: number, unset: number, weight: number): void {
+    this.counts.set(id, (this.counts.get(id) ?? 0) + weight);
+    if (unset) this.unsets.set(id, (this.unsets.get(id) ?? 0) + weight);
   }
   forEach(f: (id: number, count: number, unset: number) => void): void {
     for (const [id, count] of this.counts) f(id, count, this.unsets.get(id) ?? 0);
@@ -84,6 +86,8 @@ export class FlameIndex {
   private test = new Int32Array(1024);
   /** 1 for a getenv that found nothing. */
   private unset = new Uint8Array(1024);
+  /** Accesses each event stands for; only once an event of an imported aggregate stands for more than one. */
+  private weight: Float64Array | null = null;
   private readonly wheres = new Table();
   private readonly whereOf: { stack: string | null; api: string }[] = [];
 
@@ -106,8 +110,11 @@ export class FlameIndex {
       this.pid = grown(this.pid);
       this.test = grown(this.test);
       this.unset = grown(this.unset);
+      if (this.weight) this.weight = grown(this.weight);
     }
     const i = this.n++;
+    if (e.weight !== 1 && !this.weight) this.weight = new Float64Array(this.where.length).fill(1);
+    if (this.weight) this.weight[i] = e.weight;
     const at = e.stack ?? '\0' + e.api;
     const w = this.wheres.id(at);
     if (w === this.whereOf.length) this.whereOf.push({ stack: e.stack, api: e.api });
@@ -198,15 +205,15 @@ export class FlameIndex {
     // In flat arrays while the space is small (the usual case, no hashing per event), else in maps.
     const width = this.keys.list.length + 1;
     const space = this.wheres.list.length * OPS.length * width;
-    const cells = space <= DENSE_CELLS ? new DenseCounts(space) : new SparseCounts();
-    const { where, op, key, pid, test, unset } = this;
+    const { where, op, key, pid, test, unset, weight } = this;
+    const cells = space <= DENSE_CELLS && !weight ? new DenseCounts(space) : new SparseCounts();
     for (let i = 0; i < this.n; i++) {
       const k = key[i];
       if (!opOk[op[i]] || (k < 0 ? !keyless : !keyOk[k])) continue;
       const t = test[i];
       if (t < 0 ? !outside : !testOk[t]) continue;
       if ((unsetOnly && !unset[i]) || (pids && !pids.has(pid[i]))) continue;
-      cells.add((where[i] * OPS.length + op[i]) * width + k + 1, unset[i]);
+      cells.add((where[i] * OPS.length + op[i]) * width + k + 1, unset[i], weight ? weight[i] : 1);
     }
     return { cells, width };
   }

@@ -66,6 +66,7 @@ export function reportEvent(e: RunEvent): ReportEvent {
   if (e.path !== undefined) r.path = e.path;
   if (e.argv !== undefined) r.argv = e.argv;
   if (e.childPid !== undefined) r.childPid = e.childPid;
+  if (e.weight !== 1) r.count = e.weight;
   return r;
 }
 

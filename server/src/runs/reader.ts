@@ -35,10 +35,13 @@ export async function processFiles(dir: string, fs: RunFs = nodeRunFs): Promise<
 class PathResolver {
   private readonly seen = new Set<string>();
   private modules: ModuleRoot[] = [];
+  /** Changes whenever the modules (and so the mapping of trimpath files) may change. */
+  generation = 0;
   constructor(private readonly base: Omit<PathContext, 'modules'>) {}
   addDirs(dirs: string[]): void {
     const fresh = dirs.filter((d) => d && !this.seen.has(d));
     if (!fresh.length) return;
+    this.generation++;
     fresh.forEach((d) => this.seen.add(d));
     const byDir = new Map(this.modules.map((m) => [m.dir, m]));
     for (const m of findModules(fresh)) byDir.set(m.dir, m);
@@ -59,12 +62,13 @@ export async function readRun(dir: string, visitor: RunVisitor, opts: ReadOption
   const paths = new PathResolver({ goroot: opts.goroot, gomodcache: opts.gomodcache });
   paths.addDirs(opts.cwds ?? []);
   const stackIds = new Map<string, string>();
+  const stackLines = new Map<string, LocalStack>();
   const strings = new StringTable();
   const files = await processFiles(dir, fs);
   for (let i = 0; i < files.length; i++) {
     stats.files++;
     try {
-      await readProcessFile(join(dir, files[i]), i, { dir, visitor, stats, paths, stackIds, fs, strings });
+      await readProcessFile(join(dir, files[i]), i, { dir, visitor, stats, paths, stackIds, fs, strings, stackLines });
     } catch (e) {
       // The file vanished or cannot be read (pruned, permissions, not a regular file): count it, keep the rest.
       if ((e as NodeJS.ErrnoException).code === undefined) throw e;
@@ -84,7 +88,17 @@ interface FileState {
   stackIds: Map<string, string>;
   fs: RunFs;
   strings: StringTable;
+  /**
+   * Stack lines already read, without their per-process id, with what they resolved to: the
+   * processes of a fleet run (hundreds of pods of one program) repeat the same stacks, which
+   * are then neither parsed nor mapped again (the facts are shared too).
+   */
+  stackLines: Map<string, LocalStack>;
 }
+
+/** Stack lines remembered per run (beyond it each is read as usual). */
+const MAX_STACK_LINES = 100_000;
+const STACK_LINE = /^\{"t":"S","id":(\d+),/;
 
 /** A stack known in one process: run-wide id and what it tells. */
 interface LocalStack {
@@ -125,7 +139,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       start: wall / 1e6,
       end: wall / 1e6,
       env: rec?.env ?? [],
-      ...(rec?.where && typeof rec.where === 'object' ? { where: rec.where } : {}),
+      ...(rec?.where ? { where: rec.where } : {}),
       events: 0,
       maxSeq: 0,
     };
@@ -194,6 +208,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       path: r.path,
       argv: r.argv,
       childPid: r.cpid,
+      weight: r.w ?? 1,
     };
     p.events++;
     stats.events++;
@@ -202,6 +217,15 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
     const end = (wall + (t1 - mono)) / 1e6;
     if (end > p.end) p.end = end;
     return visitor.event?.(e, p);
+  };
+
+  const addStack = async (localId: number, local: LocalStack) => {
+    stacks.set(localId, local);
+    const waiting = pending.get(localId);
+    if (waiting) {
+      pending.delete(localId);
+      for (const w of waiting) await emit(w);
+    }
   };
 
   const noteGoroutine = (g: number, pg: number, start?: number) => {
@@ -227,10 +251,20 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
         continue;
       }
       let rec: RecorderLine | null | undefined = chunk[at] === 123 ? fastEvent(chunk, at, size, st.strings, fast) : undefined;
+      let stackLine: string | undefined;
       if (rec === undefined) {
         fast.end = lineEnd(chunk, at, size);
         const line = chunk.toString('utf8', at, fast.end);
         if (line.trim() === '') continue;
+        const s = proc ? STACK_LINE.exec(line) : null;
+        if (s) {
+          stackLine = `${paths.generation}\0${line.slice(s[0].length)}`;
+          const known = st.stackLines.get(stackLine);
+          if (known) {
+            await addStack(Number(s[1]), known);
+            continue;
+          }
+        }
         rec = parseLine(line);
       }
       if (rec === null) {
@@ -262,12 +296,9 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
           st.stackIds.set(text, id);
           visitor.stack?.(id, frames);
         }
-        stacks.set(rec.id, { id, api: rec.api, frames, facts: new Map() });
-        const waiting = pending.get(rec.id);
-        if (waiting) {
-          pending.delete(rec.id);
-          for (const w of waiting) await emit(w);
-        }
+        const local: LocalStack = { id, api: rec.api, frames, facts: new Map() };
+        if (stackLine !== undefined && st.stackLines.size < MAX_STACK_LINES) st.stackLines.set(stackLine, local);
+        await addStack(rec.id, local);
       } else if (rec.t === 'V') {
         // Without --full-env the process record has no environment; the first os.Environ
         // call writes it. proc.env is shared with the process already handed to the visitor.

@@ -60,6 +60,8 @@ export interface RunEvent {
   path?: string;
   argv?: string[];
   childPid?: number;
+  /** Accesses this event stands for: 1, or an imported aggregate's count (records.ts `w`). */
+  weight: number;
 }
 
 /** Receives a run's content in file order. */

@@ -86,6 +86,11 @@ export interface EventRecord {
   path?: string;
   argv?: string[];
   cpid?: number;
+  /**
+   * Accesses this line stands for (absent: 1). Never written by the recorder: `envtrace import`
+   * writes one line with `w` for an aggregated OpenTelemetry record (docs/FORMATS.md section 8).
+   */
+  w?: number;
 }
 
 /** `{"t":"T",...}`: a test started by testing.tRunner. */
@@ -188,7 +193,8 @@ function validEvent(r: Record<string, unknown>): boolean {
     optStr(r.path) &&
     (r.argv === undefined || strArray(r.argv)) &&
     (r.ok === undefined || typeof r.ok === 'boolean') &&
-    (r.wf === undefined || typeof r.wf === 'boolean')
+    (r.wf === undefined || typeof r.wf === 'boolean') &&
+    (r.w === undefined || isWeight(r.w))
   );
 }
 
@@ -218,17 +224,39 @@ function normalizeProcess(r: Record<string, unknown>): ProcessRecord {
     mono: isNum(r.mono) ? r.mono : 0,
     depth: isNum(r.depth) ? r.depth : 0,
     env,
-    ...processWhere(r.where),
+    ...(r.where !== undefined ? whereField(r.where) : {}),
   };
 }
 
-/** The string fields of a process record's `where` (anything else is dropped), or nothing. */
-function processWhere(w: unknown): { where?: ProcessWhere } {
-  if (typeof w !== 'object' || w === null || Array.isArray(w)) return {};
-  const out: ProcessWhere = {};
-  for (const k of ['host', 'container', 'pod', 'namespace', 'service'] as const) {
-    const v = (w as Record<string, unknown>)[k];
-    if (isStr(v) && v !== '') out[k] = v;
+/** The most accesses one line may stand for (import weights; far above any real run). */
+export const MAX_WEIGHT = 1e12;
+
+/** A valid `w`: a whole number of accesses from 1 to MAX_WEIGHT. */
+export function isWeight(x: unknown): x is number {
+  return Number.isSafeInteger(x) && (x as number) >= 1 && (x as number) <= MAX_WEIGHT;
+}
+
+/** Longest `where` field kept (host names are at most 253 bytes; container ids 64 hex digits). */
+const MAX_WHERE = 256;
+const WHERE_FIELDS = ['host', 'container', 'pod', 'namespace', 'service'] as const;
+
+/**
+ * A process's `where` from untrusted input (a process file, a report, an OTLP resource): each
+ * field kept only when it is a non-empty string of at most 256 characters with no control
+ * character (a name shown in trees and hovers); undefined when no field is left.
+ */
+export function whereOf(x: unknown): ProcessWhere | undefined {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
+  const o = x as Record<string, unknown>;
+  const w: ProcessWhere = {};
+  for (const f of WHERE_FIELDS) {
+    const v = o[f];
+    if (typeof v === 'string' && v.length > 0 && v.length <= MAX_WHERE && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v)) w[f] = v;
   }
-  return Object.keys(out).length ? { where: out } : {};
+  return Object.keys(w).length ? w : undefined;
+}
+
+function whereField(x: unknown): { where?: ProcessWhere } {
+  const w = whereOf(x);
+  return w ? { where: w } : {};
 }

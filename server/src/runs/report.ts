@@ -63,6 +63,8 @@ export interface ReportEvent {
   path?: string;
   argv?: string[];
   childPid?: number;
+  /** Accesses this event stands for, when more than one (an imported aggregate: FORMATS section 8). */
+  count?: number;
 }
 
 /** One observed value of a key: the value in clear or its hash, and how often. */

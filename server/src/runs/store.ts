@@ -46,6 +46,8 @@ export interface RunInfo {
   goCommand?: { traced: boolean; note?: string };
   /** What envtrace put in the command's environment for the go command (analysis/goConfig.ts). */
   goEnv?: { inherited: string[]; set: string[]; addedGoFlags: string[] };
+  /** A run made by `envtrace import` (a fleet run): its sources, what was skipped, duplicates left out. */
+  imported?: { sources: string[]; notes: string[]; duplicates: number };
 }
 
 /** A stored run: its directory and run.json. */
@@ -170,6 +172,9 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
       : {}),
     ...(r.goEnv && Array.isArray(r.goEnv.inherited) && Array.isArray(r.goEnv.set) && Array.isArray(r.goEnv.addedGoFlags)
       ? { goEnv: { inherited: r.goEnv.inherited.map(String), set: r.goEnv.set.map(String), addedGoFlags: r.goEnv.addedGoFlags.map(String) } }
+      : {}),
+    ...(r.imported && typeof r.imported === 'object' && Array.isArray(r.imported.sources) && Array.isArray(r.imported.notes)
+      ? { imported: { sources: r.imported.sources.map(String), notes: r.imported.notes.map(String), duplicates: Number.isSafeInteger(r.imported.duplicates) ? r.imported.duplicates : 0 } }
       : {}),
   };
 }
