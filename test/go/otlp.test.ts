@@ -141,6 +141,47 @@ describe('OTLP logs into a real OpenTelemetry Collector', { timeout: 600_000 }, 
     assert.ok(!readFileSync(collector.out, 'utf8').includes(SECRET), 'the secret reached the collector in clear');
   });
 
+  test('round trip: a run exported twice through the collector, imported from its file: same counts, duplicates left out, no secret', async () => {
+    const dir = join(work, 'roundtrip');
+    mkdirSync(dir);
+    const own = await Collector.start(dir);
+    try {
+      const app = join(dir, 'app');
+      const store = join(dir, 'store');
+      cpSync(join(root, 'test', 'fixtures', 'otlp', 'app'), app, { recursive: true });
+      mkdirSync(store);
+      const rec = await envtrace(['--dir', store, '--no-go-command', '--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { PHASES: '1', PER: '40', API_TOKEN: SECRET } });
+      assert.equal(rec.code, 0, rec.stderr);
+      const [id] = runIds(store);
+      const before = await report(store, id, app);
+      // Exported twice: the second export resends every record with the same envtrace.record.id.
+      for (let i = 0; i < 2; i++) {
+        const r = await envtrace(['export', '--dir', store, '--otlp', own.url, id], { cwd: app });
+        assert.equal(r.code, 0, r.stderr);
+      }
+      const sent = () => logsIn(own.out).reduce((n, l) => n + (l.attributes['envtrace.count'] as number), 0);
+      await until(() => sent() === 2 * before.events.length);
+
+      const fleetStore = join(dir, 'fleet');
+      mkdirSync(fleetStore);
+      const imp = await envtrace(['import', '--dir', fleetStore, '--json', own.out], { cwd: app });
+      assert.equal(imp.code, 0, imp.stderr);
+      const summary = JSON.parse(imp.stdout) as { id: string; processes: number; duplicates: number };
+      assert.equal(summary.processes, 1);
+      assert.ok(summary.duplicates > 0, 'the second export was not recognised as duplicates');
+      const after = await report(fleetStore, summary.id, app);
+      const counts = (r: Report) => r.vars.map((v) => `${v.key} reads=${v.reads} writes=${v.writes} unset=${v.unsetReads}`);
+      assert.deepEqual(counts(after), counts(before));
+      assert.deepEqual(after.processes[0].where, before.processes[0].where);
+      const token = after.vars.find((v) => v.key === 'API_TOKEN')!;
+      assert.deepEqual(token.values.map((v) => v.value === undefined), [true]);
+      const everything = readdirSync(join(fleetStore, '.envtrace', 'runs', summary.id)).map((f) => readFileSync(join(fleetStore, '.envtrace', 'runs', summary.id, f), 'utf8')).join('');
+      assert.ok(!everything.includes(SECRET), 'the imported run holds the secret in clear');
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('export to a collector that is not there: exit 1 and one line naming the address', async () => {
     const store = join(work, 'export-store');
     const r = await envtrace(['export', '--dir', store, '--otlp', 'http://127.0.0.1:9', '--timeout', '1'], { cwd: work });
