@@ -25,6 +25,7 @@ const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env a
        envtrace docs [PATH] [--out FILE] [--env-example]
                                                  Markdown inventory of the environment, or a new .env.example
        envtrace env                              shell exports to trace a build by hand
+       envtrace build [go build flags] [packages] go build with the recorder compiled in (records when ENVTRACE_DIR is set)
        envtrace doctor                           check go, GOROOT and the overlay
        envtrace lsp --stdio                      serve the language server protocol`;
 

@@ -16,6 +16,7 @@ const commands: Commands = {
   lsp: async () => (await import('./lsp.js')).lspCommand,
   check: async () => (await import('./check.js')).checkCommand,
   docs: async () => (await import('./docs.js')).docsCommand,
+  build: async () => (await import('./build.js')).buildCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
