@@ -218,5 +218,19 @@ function normalizeProcess(r: Record<string, unknown>): ProcessRecord {
     mono: isNum(r.mono) ? r.mono : 0,
     depth: isNum(r.depth) ? r.depth : 0,
     env,
+    ...whereOf(r.where),
   };
+}
+
+const WHERE_FIELDS = ['host', 'container', 'pod', 'namespace', 'service'] as const;
+
+/** `{ where }` with the string fields of a record's "where" (a file is input: nothing else passes), or {}. */
+function whereOf(w: unknown): { where?: ProcessWhere } {
+  if (typeof w !== 'object' || w === null) return {};
+  const out: ProcessWhere = {};
+  for (const f of WHERE_FIELDS) {
+    const v = (w as Record<string, unknown>)[f];
+    if (isStr(v) && v !== '') out[f] = v;
+  }
+  return Object.keys(out).length ? { where: out } : {};
 }
