@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Report } from '../../server/src/runs/report';
 import { sipHashHex } from '../../server/src/tracer/siphash';
-import { envtrace } from './cliSupport';
+import { envtrace, root } from './cliSupport';
 import { assertWellFormed, fixture, HASH_KEY, readRun, traced, type ProcFile } from './recorderSupport';
 
 const SECRET = 'pw-Shipped-8f2c71d0';
@@ -162,4 +162,29 @@ test('traced runs record where too: host and the main module as service', async 
   const [f] = readRun(r.runDir);
   assert.deepEqual(f.proc.where, { host: hostname(), service: 'example.com/hello' });
   assert.ok(!existsSync(join(r.runDir, 'key')), 'a traced run has its workspace key: no key file');
+});
+
+test('the Dockerfile\'s build stage without docker: dist/ alone, copied elsewhere, builds examples/shop with CGO off', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'envtrace-stage-'));
+  try {
+    // As examples/containers/Dockerfile does: dist/ under /opt/envtrace, envtrace a symlink to cli.js.
+    const opt = join(work, 'opt', 'envtrace', 'dist');
+    cpSync(join(root, 'dist'), opt, { recursive: true });
+    mkdirSync(join(work, 'bin'));
+    symlinkSync(join(opt, 'cli.js'), join(work, 'bin', 'envtrace'));
+    const src = join(work, 'src');
+    cpSync(join(root, 'examples', 'shop'), src, { recursive: true });
+    const env = { ...process.env, CGO_ENABLED: '0', PATH: `${join(work, 'bin')}:${process.env.PATH}` };
+    const b = spawnSync('envtrace', ['build', '-trimpath', '-o', join(work, 'out', 'service'), '.'], { cwd: src, env, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+    const runDir = join(work, 'envtrace');
+    const r = spawnSync(join(work, 'out', 'service'), [], { cwd: work, env: { PATH: process.env.PATH, ENVTRACE_DIR: runDir, PORT: '9090' }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /shop listening on :9090/);
+    const [f] = readRun(runDir);
+    assert.equal(f.proc.where.service, 'example.com/shop');
+    assert.ok(f.events.some((e) => e.k === 'PORT' && e.v === '9090'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
