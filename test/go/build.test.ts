@@ -56,6 +56,20 @@ describe('envtrace build: a traced binary that ships', () => {
     assert.match(bad.stderr, /no-such-package/);
   });
 
+  test('a -overlay of the user\'s (on the command line) is merged with the recorder\'s', async () => {
+    const alt = join(work, 'alt-main.go');
+    writeFileSync(alt, readFileSync(join(app, 'main.go'), 'utf8').replace('fmt.Println("port"', 'fmt.Println("overlaid port"'));
+    const overlayFile = join(work, 'user-overlay.json');
+    writeFileSync(overlayFile, JSON.stringify({ Replace: { [join(app, 'main.go')]: alt } }));
+    const out = join(work, 'bin', 'overlaid');
+    const r = await envtrace(['build', '-overlay', overlayFile, '-o', out, '.'], { cwd: app });
+    assert.equal(r.code, 0, r.stderr);
+    const dir = emptyDir('runs-overlaid');
+    const run = spawnSync(out, [], { env: { PATH: process.env.PATH, ENVTRACE_DIR: dir, SHIP_CHILD: '1' }, encoding: 'utf8' });
+    assert.match(run.stdout, /^overlaid port /, 'the user\'s replacement is built');
+    assert.equal(readRun(dir).length, 1, 'and the recorder too');
+  });
+
   test('without ENVTRACE_DIR (or with it empty) the binary writes nothing anywhere', () => {
     for (const env of [{}, { ENVTRACE_DIR: '' }]) {
       const cwd = mkdtempSync(join(work, 'cwd-'));

@@ -17,7 +17,7 @@ package syscall
 // from .../containers/<id>/...) still do, in mountinfo's root field.
 func etContainerID(cgroup, mountinfo string) string {
 	id := ""
-	etEachLine(cgroup, func(line string) {
+	etEachPart(cgroup, '\n', func(line string) {
 		// hierarchy-ID:controllers:path
 		colons := 0
 		for i := 0; i < len(line); i++ {
@@ -35,14 +35,14 @@ func etContainerID(cgroup, mountinfo string) string {
 	if id != "" {
 		return id
 	}
-	etEachLine(mountinfo, func(line string) {
+	etEachPart(mountinfo, '\n', func(line string) {
 		if id != "" {
 			return
 		}
 		// mount-ID parent-ID major:minor root mount-point …: the root is the fourth field.
 		root := etField(line, 3)
 		prev := ""
-		etEachSegment(root, func(seg string) {
+		etEachPart(root, '/', func(seg string) {
 			if id == "" && (prev == "containers" || prev == "overlay-containers") && etIsHexID(seg) {
 				id = seg
 			}
@@ -56,7 +56,7 @@ func etContainerID(cgroup, mountinfo string) string {
 // one, or "".
 func etLastIDSegment(path string) string {
 	id := ""
-	etEachSegment(path, func(seg string) {
+	etEachPart(path, '/', func(seg string) {
 		if s := etScopeID(seg); s != "" {
 			id = s
 		}
@@ -98,7 +98,7 @@ func etIsHexID(s string) bool {
 // ("path\t…\nmod\t<path>\t<version>\t…"), or "" (no module: `go run file.go`, GOPATH mode).
 func etModulePath(modinfo string) string {
 	path := ""
-	etEachLine(modinfo, func(line string) {
+	etEachPart(modinfo, '\n', func(line string) {
 		if path == "" && len(line) > 4 && line[:4] == "mod\t" {
 			path = etField(line[4:], 0)
 		}
@@ -131,24 +131,13 @@ func etTrimSpace(s string) string {
 	return s
 }
 
-func etEachLine(text string, f func(line string)) {
+// etEachPart calls f with each non-empty part of text between sep bytes (lines, path segments).
+func etEachPart(text string, sep byte, f func(part string)) {
 	start := 0
 	for i := 0; i <= len(text); i++ {
-		if i == len(text) || text[i] == '\n' {
+		if i == len(text) || text[i] == sep {
 			if i > start {
 				f(text[start:i])
-			}
-			start = i + 1
-		}
-	}
-}
-
-func etEachSegment(path string, f func(seg string)) {
-	start := 0
-	for i := 0; i <= len(path); i++ {
-		if i == len(path) || path[i] == '/' {
-			if i > start {
-				f(path[start:i])
 			}
 			start = i + 1
 		}
