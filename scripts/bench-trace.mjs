@@ -3,7 +3,8 @@
 // the cost of a goroutine's exit record (GX) and of the exit hook for goroutines without
 // events; plus the extra seconds of the first traced build (fresh GOCACHE) of hello and of two
 // real modules from the module cache (gin, caarlos0/env: `go build ./...` and `go test ./...`,
-// untraced then traced). Prints figures, each row's ratio, and a summary line per goal of issue 17.
+// untraced then traced); a binary from `envtrace build`, inert and recording, and its build time
+// (scripts/bench/build.mjs). Prints figures, each row's ratio, and a summary line per goal of issue 17.
 // BENCH_MODULES=0 skips the real modules. Besides the caller's ns per read, the traced rows give
 // the CPU time (user+system, all threads of the process) per read: the kernel's work for the
 // mapped file is partly done on another thread (the next chunk is prefaulted), so the two differ.
@@ -242,6 +243,7 @@ const lines = [
   `first traced build (warm cache): ${f2(first)} s (+${f2(first - warm)} s, ×${f2(first / warm)}); later ${f2(again)} s (+${f2(again - warm)} s)`,
 ];
 lines.push(...(await (await import('./bench/gocmd.mjs')).benchGoCommand({ root, prepared, work, env, rounds: ROUNDS })));
+lines.push(...(await import('./bench/build.mjs')).benchBuild({ root, work, env, rounds: ROUNDS }));
 for (const m of modRows) {
   lines.push(
     `${m.name} go build ./...:  untraced ${f2(m.build)} s; first traced ${f2(m.tBuild)} s (+${f2(m.tBuild - m.build)} s, ×${f2(m.tBuild / m.build)}); later ${f2(m.tBuildAgain)} s (+${f2(m.tBuildAgain - m.build)} s)`,

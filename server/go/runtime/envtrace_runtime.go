@@ -107,3 +107,8 @@ var envtraceExitHook func()
 
 //go:linkname envtraceSetExitHook syscall.envtraceSetExitHook
 func envtraceSetExitHook(f func()) { envtraceExitHook = f }
+
+// envtraceModinfo is the build information the linker stored (the main module's path).
+//
+//go:linkname envtraceModinfo syscall.envtraceModinfo
+func envtraceModinfo() string { return modinfo }

@@ -30,6 +30,7 @@ const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env a
        envtrace ship --otlp URL --dir DIR [--state FILE]
                                                  follow a run directory and send each event as it comes
        envtrace env                              shell exports to trace a build by hand
+       envtrace build [go build flags] [packages] go build with the recorder compiled in (records when ENVTRACE_DIR is set)
        envtrace doctor                           check go, GOROOT and the overlay
        envtrace lsp --stdio                      serve the language server protocol`;
 

@@ -20,6 +20,7 @@ const commands: Commands = {
   export: async () => (await import('./otlpCommands.js')).exportCommand,
   ship: async () => (await import('./otlpCommands.js')).shipCommand,
   import: async () => (await import('./import.js')).importCommand,
+  build: async () => (await import('./build.js')).buildCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findGo, goEnv, GoToolchainError } from './goenv';
 import { cachedGoEnv } from './goenvCache';
-import { TOOLCHAIN_FILE, userOverlay } from './goflags';
+import { quoteGoFlag, TOOLCHAIN_FILE, userOverlay } from './goflags';
 import { applyPatch, PATCHES, PatchError } from './patches';
 
 export { traceEnv, traceSettings, traceGoFlags, type TraceEnvOptions } from './goflags';
@@ -26,6 +26,11 @@ export interface PrepareOverlayOptions {
   env?: NodeJS.ProcessEnv;
   /** Directory holding the recorder's Go fragments; default: found beside the bundle or in server/go. */
   goSourceDir?: string;
+  /**
+   * A user's overlay file given on the go command line (`envtrace build -overlay=FILE`): merged
+   * instead of one in GOFLAGS, which the command line's would override.
+   */
+  userOverlay?: string;
 }
 
 /** A generated overlay for one GOROOT + Go version. */
@@ -151,7 +156,8 @@ export async function prepareOverlay(opts: PrepareOverlayOptions): Promise<Prepa
   }
   const tcFile = join(dir, TOOLCHAIN_FILE);
   if (toolchain && !existsSync(tcFile)) writeFileSync(tcFile, JSON.stringify(toolchain));
-  const overlayPath = mergeUserOverlay(base, dir, cacheBase, ge.goflags, opts.cwd);
+  const userFlags = opts.userOverlay !== undefined ? quoteGoFlag(`-overlay=${opts.userOverlay}`) : ge.goflags;
+  const overlayPath = mergeUserOverlay(base, dir, cacheBase, userFlags, opts.cwd);
   return {
     overlayPath, go: ge.go, goroot: ge.goroot, goVersion: ge.goVersion, goos: ge.goos, goarch: ge.goarch,
     gomodcache: ge.gomodcache, goflags: ge.goflags, fresh, toolchain,

@@ -16,6 +16,12 @@ export const SETTINGS = {
   noRedact: 'ENVTRACE_NO_REDACT',
   /** Hex key for the keyed hash of redacted values (from the workspace's .envtrace/key). */
   hashKey: 'ENVTRACE_KEY',
+  /**
+   * A file holding that key (32 hex digits), read when ENVTRACE_KEY is not set: how a key reaches a
+   * container without being in its image or environment (a mounted secret). Without either, a
+   * process makes (or reuses) the file `key` in ENVTRACE_DIR.
+   */
+  hashKeyFile: 'ENVTRACE_KEY_FILE',
   /** "1": each process record holds the whole starting environment (otherwise only what the program reads). */
   fullEnv: 'ENVTRACE_FULL_ENV',
   /** Keyed hashes and lengths of secrets the parent has seen; set by the recorder for its children. */

@@ -89,6 +89,7 @@ func etStart() {
 	if !ok || dir == "" || etSys.open == nil {
 		return
 	}
+	dir = etRunDir(dir) // absolute, created when missing (j_where.go)
 	run, _ := envtraceOrigGetenv(etPrefix + "RUN")
 	if s, ok := envtraceOrigGetenv(etPrefix + "STACK"); ok {
 		if n, ok := etAtoi(s); ok && n > 0 {
@@ -107,7 +108,7 @@ func etStart() {
 	if s, _ := envtraceOrigGetenv(etPrefix + "RACE"); s == "1" {
 		etRaceMode = etRaceEnabled
 	}
-	hexKey, _ := envtraceOrigGetenv(etPrefix + "KEY")
+	hexKey := etRunKey(dir) // ENVTRACE_KEY, ENVTRACE_KEY_FILE or the directory's key file (j_where.go)
 	patterns, _ := envtraceOrigGetenv(etPrefix + "REDACT")
 	parent, _ := envtraceOrigGetenv(etPrefix + "PARENT")
 	etParent, _ = etAtoi(parent)
@@ -118,6 +119,9 @@ func etStart() {
 
 	all := envtraceOrigEnviron()
 	for _, kv := range all {
+		if etHasPrefixFold(kv, etPrefix+"DIR=") {
+			kv = etPrefix + "DIR=" + dir
+		}
 		if etIsSetting(kv) && !etHasPrefixFold(kv, etPrefix+"PARENT=") && !etHasPrefixFold(kv, etPrefix+"SECRETS=") {
 			etSettings = append(etSettings, kv)
 		}
@@ -163,6 +167,7 @@ func etStart() {
 	b = etAppendInt(b, mono)
 	b = append(b, `,"depth":`...)
 	b = etAppendInt(b, int64(etDepth))
+	b = etAppendWhere(b)
 	if etRaceMode {
 		b = append(b, `,"race":true`...)
 	}

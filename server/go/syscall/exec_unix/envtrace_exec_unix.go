@@ -32,6 +32,7 @@ func init() {
 		wd, _ := Getwd()
 		return wd
 	}
+	etUnixHost()
 	etStart()
 }
 

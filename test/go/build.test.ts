@@ -1,0 +1,204 @@
+// `envtrace build` for real: the fixture built with the recorder compiled in, then run as it
+// would be in a container: inert without ENVTRACE_DIR, recording with it (children, where, the
+// key file or a mounted key), read back by `envtrace report`; hostile ENVTRACE_DIR values.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Report } from '../../server/src/runs/report';
+import { sipHashHex } from '../../server/src/tracer/siphash';
+import { envtrace, root } from './cliSupport';
+import { assertWellFormed, fixture, HASH_KEY, readRun, traced, type ProcFile } from './recorderSupport';
+
+const SECRET = 'pw-Shipped-8f2c71d0';
+/** What the program's environment must not hold for these tests (the machine's own settings). */
+const NOT_INHERITED = /^(ENVTRACE_|OTEL_|KUBERNETES_|POD_|K8S_)/;
+
+describe('envtrace build: a traced binary that ships', () => {
+  let work: string;
+  let app: string;
+  let bin: string;
+
+  /** Runs the built binary in `cwd` with a clean environment plus `env`; TMPDIR and HOME are fresh. */
+  function runBin(cwd: string, env: NodeJS.ProcessEnv = {}) {
+    const base: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!NOT_INHERITED.test(k)) base[k] = v;
+    const tmp = mkdtempSync(join(work, 'tmp-'));
+    const home = mkdtempSync(join(work, 'home-'));
+    const r = spawnSync(bin, [], { cwd, env: { ...base, TMPDIR: tmp, HOME: home, SHIP_PORT: '8080', DB_PASSWORD: SECRET, ...env }, encoding: 'utf8' });
+    return { ...r, tmp, home };
+  }
+  const emptyDir = (name: string): string => {
+    const d = join(work, name);
+    mkdirSync(d);
+    return d;
+  };
+  const secretRead = (f: ProcFile) => f.events.find((e) => e.op === 'getenv' && e.k === 'DB_PASSWORD')!;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'envtrace-build-'));
+    app = join(work, 'app');
+    cpSync(fixture('shipped'), app, { recursive: true });
+    bin = join(work, 'bin', 'shipped');
+    const r = await envtrace(['build', '-o', bin, '.'], { cwd: app, env: { GOFLAGS: '-trimpath' } });
+    assert.equal(r.code, 0, r.stderr);
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  test('without -o the binary gets go build\'s name; build errors keep go build\'s status', async () => {
+    const r = await envtrace(['build'], { cwd: app });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(statSync(join(app, 'shipped')).isFile(), 'named after the module, in the current directory');
+    const bad = await envtrace(['build', './no-such-package'], { cwd: app });
+    assert.equal(bad.code, 1, 'go build\'s own exit status');
+    assert.match(bad.stderr, /no-such-package/);
+  });
+
+  test('a -overlay of the user\'s (on the command line) is merged with the recorder\'s', async () => {
+    const alt = join(work, 'alt-main.go');
+    writeFileSync(alt, readFileSync(join(app, 'main.go'), 'utf8').replace('fmt.Println("port"', 'fmt.Println("overlaid port"'));
+    const overlayFile = join(work, 'user-overlay.json');
+    writeFileSync(overlayFile, JSON.stringify({ Replace: { [join(app, 'main.go')]: alt } }));
+    const out = join(work, 'bin', 'overlaid');
+    const r = await envtrace(['build', '-overlay', overlayFile, '-o', out, '.'], { cwd: app });
+    assert.equal(r.code, 0, r.stderr);
+    const dir = emptyDir('runs-overlaid');
+    const run = spawnSync(out, [], { env: { PATH: process.env.PATH, ENVTRACE_DIR: dir, SHIP_CHILD: '1' }, encoding: 'utf8' });
+    assert.match(run.stdout, /^overlaid port /, 'the user\'s replacement is built');
+    assert.equal(readRun(dir).length, 1, 'and the recorder too');
+  });
+
+  test('without ENVTRACE_DIR (or with it empty) the binary writes nothing anywhere', () => {
+    for (const env of [{}, { ENVTRACE_DIR: '' }]) {
+      const cwd = mkdtempSync(join(work, 'cwd-'));
+      const r = runBin(cwd, env);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'port 8080 secret bytes 19 child \nport  secret bytes 19 child 1\n');
+      for (const d of [cwd, r.tmp, r.home]) assert.deepEqual(readdirSync(d), [], `${d} stays empty`);
+    }
+  });
+
+  test('with ENVTRACE_DIR: one file per process, children included, where, a key file made once', () => {
+    const dir = emptyDir('runs-a');
+    const r = runBin(emptyDir('cwd-a'), { ENVTRACE_DIR: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const files = readRun(dir);
+    assert.equal(files.length, 2, 'the program and its child');
+    files.forEach(assertWellFormed);
+    const parent = files.find((f) => f.proc.parent === 0)!;
+    const child = files.find((f) => f.proc.parent !== 0)!;
+    assert.equal(child.proc.parent, parent.proc.pid);
+    for (const f of files) assert.deepEqual(f.proc.where, { host: hostname(), service: 'example.com/shipped' });
+    assert.equal(parent.events.find((e) => e.k === 'SHIP_PORT')!.v, '8080');
+
+    const keyFile = join(dir, 'key');
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+    const key = readFileSync(keyFile, 'utf8');
+    assert.match(key, /^[0-9a-f]{32}\n$/);
+    // Redaction in the process with the directory's key: the same hash in both processes.
+    for (const f of files) assert.equal(secretRead(f).h, sipHashHex(key.trim(), SECRET));
+    for (const name of readdirSync(dir)) assert.ok(!readFileSync(join(dir, name), 'latin1').includes(SECRET), `${name} holds the secret`);
+
+    const inode = statSync(keyFile).ino;
+    assert.equal(runBin(emptyDir('cwd-b'), { ENVTRACE_DIR: dir }).status, 0);
+    assert.equal(readRun(dir).length, 4);
+    assert.equal(statSync(keyFile).ino, inode, 'the key file is made once');
+    assert.equal(readFileSync(keyFile, 'utf8'), key);
+    assert.deepEqual(readdirSync(dir).filter((n) => !n.endsWith('.jsonl')), ['key'], 'no temporary file left');
+  });
+
+  test('a relative ENVTRACE_DIR is created and shared by children; OTEL_SERVICE_NAME and Kubernetes settings per process', () => {
+    const cwd = emptyDir('cwd-k8s');
+    const r = runBin(cwd, { ENVTRACE_DIR: 'trace', OTEL_SERVICE_NAME: 'checkout', KUBERNETES_SERVICE_HOST: '10.0.0.1', POD_NAMESPACE: 'shop' });
+    assert.equal(r.status, 0, r.stderr);
+    const dir = join(cwd, 'trace');
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    const files = readRun(dir);
+    assert.equal(files.length, 2);
+    const parent = files.find((f) => f.proc.parent === 0)!;
+    const child = files.find((f) => f.proc.parent !== 0)!;
+    assert.deepEqual(parent.proc.where, { host: hostname(), pod: hostname(), namespace: 'shop', service: 'checkout' });
+    // The child's filtered environment has none of them: its own where says so.
+    assert.deepEqual(child.proc.where, { host: hostname(), service: 'example.com/shipped' });
+    const keys = files.flatMap((f) => f.events.map((e) => e.k));
+    for (const k of ['OTEL_SERVICE_NAME', 'KUBERNETES_SERVICE_HOST', 'POD_NAME', 'POD_NAMESPACE', 'K8S_POD_NAME', 'K8S_NAMESPACE']) {
+      assert.ok(!keys.includes(k), `the recorder's read of ${k} is not an event`);
+    }
+  });
+
+  test('ENVTRACE_KEY_FILE (a mounted secret, through a symlink as Kubernetes mounts them) is the key; no key file is made', () => {
+    const mount = emptyDir('secret-mount');
+    writeFileSync(join(mount, 'real-key'), HASH_KEY + '\n', { mode: 0o400 });
+    symlinkSync(join(mount, 'real-key'), join(mount, 'key'));
+    const dir = emptyDir('runs-keyfile');
+    const r = runBin(emptyDir('cwd-keyfile'), { ENVTRACE_DIR: dir, ENVTRACE_KEY_FILE: join(mount, 'key') });
+    assert.equal(r.status, 0, r.stderr);
+    const files = readRun(dir);
+    assert.equal(files.length, 2);
+    for (const f of files) assert.equal(secretRead(f).h, sipHashHex(HASH_KEY, SECRET));
+    assert.ok(!existsSync(join(dir, 'key')));
+    for (const name of readdirSync(dir)) assert.ok(!readFileSync(join(dir, name), 'latin1').includes(HASH_KEY), 'the key is not recorded');
+  });
+
+  test('envtrace report reads the directory (text and JSON with where)', async () => {
+    const dir = emptyDir('runs-report');
+    assert.equal(runBin(emptyDir('cwd-report'), { ENVTRACE_DIR: dir, OTEL_SERVICE_NAME: 'checkout' }).status, 0);
+    const text = await envtrace(['report', dir], { cwd: work });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /os\.Getenv\("SHIP_PORT"\) → value="8080"/);
+    assert.match(text.stdout, /2 processes/);
+    const json = await envtrace(['report', '--format', 'json', dir], { cwd: work });
+    assert.equal(json.code, 0, json.stderr);
+    const rep = JSON.parse(json.stdout) as Report;
+    assert.deepEqual(rep.processes.map((p) => p.where?.service).sort(), ['checkout', 'example.com/shipped']);
+    assert.ok(!(text.stdout + json.stdout).includes(SECRET));
+  });
+
+  test('hostile ENVTRACE_DIR (a file, beneath a file, unwritable): the program runs as usual and nothing is written', () => {
+    const file = join(emptyDir('hostile'), 'not-a-dir');
+    writeFileSync(file, 'x');
+    for (const [i, dir] of [file, join(file, 'sub'), '/proc', '/proc/envtrace-no-such-dir'].entries()) {
+      const r = runBin(emptyDir(`cwd-hostile-${i}`), { ENVTRACE_DIR: dir });
+      assert.equal(r.status, 0, `${dir}: ${r.stderr}`);
+      assert.equal(r.stdout, 'port 8080 secret bytes 19 child \nport  secret bytes 19 child 1\n', dir);
+      assert.equal(r.stderr, '', dir);
+    }
+    assert.deepEqual(readdirSync(join(work, 'hostile')), ['not-a-dir']);
+    assert.equal(readFileSync(file, 'utf8'), 'x');
+  });
+});
+
+test('traced runs record where too: host and the main module as service', async () => {
+  const r = await traced('go', ['run', '.'], { cwd: fixture('hello') });
+  assert.equal(r.status, 0, r.stderr);
+  const [f] = readRun(r.runDir);
+  assert.deepEqual(f.proc.where, { host: hostname(), service: 'example.com/hello' });
+  assert.ok(!existsSync(join(r.runDir, 'key')), 'a traced run has its workspace key: no key file');
+});
+
+test('the Dockerfile\'s build stage without docker: dist/ alone, copied elsewhere, builds examples/shop with CGO off', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'envtrace-stage-'));
+  try {
+    // As examples/containers/Dockerfile does: dist/ under /opt/envtrace, envtrace a symlink to cli.js.
+    const opt = join(work, 'opt', 'envtrace', 'dist');
+    cpSync(join(root, 'dist'), opt, { recursive: true });
+    mkdirSync(join(work, 'bin'));
+    symlinkSync(join(opt, 'cli.js'), join(work, 'bin', 'envtrace'));
+    const src = join(work, 'src');
+    cpSync(join(root, 'examples', 'shop'), src, { recursive: true });
+    const env = { ...process.env, CGO_ENABLED: '0', PATH: `${join(work, 'bin')}:${process.env.PATH}` };
+    const b = spawnSync('envtrace', ['build', '-trimpath', '-o', join(work, 'out', 'service'), '.'], { cwd: src, env, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+    const runDir = join(work, 'envtrace');
+    const r = spawnSync(join(work, 'out', 'service'), [], { cwd: work, env: { PATH: process.env.PATH, ENVTRACE_DIR: runDir, PORT: '9090' }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /shop listening on :9090/);
+    const [f] = readRun(runDir);
+    assert.equal(f.proc.where.service, 'example.com/shop');
+    assert.ok(f.events.some((e) => e.k === 'PORT' && e.v === '9090'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
