@@ -1,4 +1,5 @@
 /** The language client: how the envtrace server is started, traced, restarted and reported on. */
+import { withGraphLens } from './graphLens';
 import { withPictureLinks } from './pictureLinks';
 import * as vscode from 'vscode';
 import { readConfig } from './config';
@@ -32,7 +33,7 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     initializationOptions: {},
     // The lens and inlay hint settings hold whatever the server does with them.
     middleware: {
-      provideCodeLenses: (doc, token, next) => (setting(doc.uri)['codeLens.enabled'] ? next(doc, token) : []),
+      provideCodeLenses: async (doc, token, next) => (setting(doc.uri)['codeLens.enabled'] ? withGraphLens(doc, await next(doc, token)) : []),
       provideInlayHints: (doc, range, token, next) => (setting(doc.uri)['inlayHints.enabled'] ? next(doc, range, token) : []),
       provideHover: async (doc, pos, token, next) => withPictureLinks(await next(doc, pos, token)),
     },

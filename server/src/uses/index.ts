@@ -16,8 +16,8 @@ import type { KeyRisk, SiteFlow, Use } from './types';
 
 export type { KeyRisk, Role, RiskLevel, SinkKind, Use } from './types';
 export type { UsesSource } from './analyze';
-export { describeUse } from './risk';
-export { envGraph, type EnvGraph, type GraphEdge, type GraphNode } from './graph';
+export { describeUse, maxRisk } from './risk';
+export { envGraph, graphPackages, type EnvGraph, type GraphEdge, type GraphNode } from './graph';
 
 /** The uses of a set of sites and the role and risk of their keys. */
 export interface UsesReport {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { loadGoLanguage, loadTree, newGoParser, type Scanner, type WorkspaceIndex } from '../scan/index';
 import type { ScanNote, Site } from '../scan/types';
-import { usesOf, type UsesSource } from '../uses/index';
+import { envGraph, graphPackages, usesOf, type UsesSource } from '../uses/index';
 import type { FolderScan, FolderScanFactory, FolderUses } from './workspace';
 
 /** Makes folder scans that share one loaded scanner (tree-sitter is loaded once per server). */
@@ -72,7 +72,12 @@ class IndexedFolder implements FolderScan {
       const report = usesOf(parser, sources, sites);
       const id = (s: Site) => `${s.file}:${s.line}:${s.column}:${s.key ?? s.pattern}`;
       const bySite = new Map(sites.map((s, i) => [id(s), report.siteUses[i]]));
-      this.usesReport = { siteUses: (s) => bySite.get(id(s)) ?? null, key: (k) => report.keys[k] };
+      this.usesReport = {
+        siteUses: (s) => bySite.get(id(s)) ?? null,
+        key: (k) => report.keys[k],
+        graph: (dir) => envGraph(sites, report.siteUses, report.keys, dir),
+        packages: () => graphPackages(sites, report.siteUses),
+      };
     } finally {
       parser.delete();
     }
