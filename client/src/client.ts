@@ -81,6 +81,9 @@ export class ServerConnection implements vscode.Disposable {
   private readonly runsChangedEmitter = new vscode.EventEmitter<void>();
   /** Fires when the server's shown runs changed (its `envtrace/runsChanged` notification). */
   readonly onRunsChanged = this.runsChangedEmitter.event;
+  private readonly indexChangedEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the server's index changed: files were scanned or edited (its `envtrace/indexChanged` notification). */
+  readonly onIndexChanged = this.indexChangedEmitter.event;
 
   constructor(
     private readonly serverModule: string,
@@ -93,6 +96,7 @@ export class ServerConnection implements vscode.Disposable {
     try {
       await this.client.start();
       this.client.onNotification('envtrace/runsChanged', () => this.runsChangedEmitter.fire());
+      this.client.onNotification('envtrace/indexChanged', () => this.indexChangedEmitter.fire());
       this.log.info('language server started');
       return true;
     } catch (e) {
@@ -143,6 +147,7 @@ export class ServerConnection implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.runsChangedEmitter.dispose();
+    this.indexChangedEmitter.dispose();
   }
 
   private fail(what: string, e: unknown): void {

@@ -32,19 +32,27 @@ const SINK_WORDS: Record<string, string> = {
   output: 'output',
 };
 
+/** A colour without its alpha: `#rrggbbaa` → `#rrggbb`, `rgba(r, g, b, a)` → `rgb(r, g, b)`. */
+function opaque(c: string): string {
+  if (/^#[0-9a-f]{8}$/i.test(c)) return c.slice(0, 7);
+  const m = /^rgba\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*,[^)]*\)$/.exec(c);
+  return m ? `rgb(${m[1]}, ${m[2]}, ${m[3]})` : c;
+}
+
+/** The theme's colour for each risk, opaque: Dark Modern's orange is `rgba(234, 92, 0, 0.33)`, which would fade a node into the background. */
 function riskColors(): Record<Risk, string> {
   return {
-    critical: themeColor('charts-red', '#f14c4c'),
-    high: themeColor('charts-orange', '#d18616'),
-    medium: themeColor('charts-yellow', '#cca700'),
-    low: themeColor('charts-green', '#89d185'),
-    unknown: themeColor('descriptionForeground', '#9d9d9d'),
+    critical: opaque(themeColor('charts-red', '#f14c4c')),
+    high: opaque(themeColor('charts-orange', '#d18616')),
+    medium: opaque(themeColor('charts-yellow', '#cca700')),
+    low: opaque(themeColor('charts-green', '#89d185')),
+    unknown: opaque(themeColor('descriptionForeground', '#9d9d9d')),
   };
 }
 
-/** The text a node shows: sinks get their kind on a line above the call. */
+/** The text a node shows: sinks say their kind before the call. */
 function drawnLabel(n: GraphNodeInfo): string {
-  return n.kind === 'sink' ? `${SINK_WORDS[n.sink ?? ''] ?? n.sink}\n${n.label}` : n.label;
+  return n.kind === 'sink' ? `${SINK_WORDS[n.sink ?? ''] ?? n.sink} · ${n.label}` : n.label;
 }
 
 /** What is drawn: the graph, its nodes by id and each node's successors. */
@@ -52,14 +60,13 @@ let current: { g: GraphResult; byId: Map<string, GraphNodeInfo>; out: Map<string
 let cy: cytoscape.Core | null = null;
 const font = () => `${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
 const FONT_SIZE = 12;
-const LINE = 16;
+const HEIGHT = 26;
 
-/** Width and height of a node holding `text` (one or two lines). */
+/** Width and height of a node holding `text`. */
 function measure(text: string): { width: number; height: number } {
   const ctx = document.createElement('canvas').getContext('2d')!;
   ctx.font = `${FONT_SIZE}px ${font()}`;
-  const lines = text.split('\n');
-  return { width: Math.ceil(Math.max(...lines.map((l) => ctx.measureText(l).width))) + 20, height: lines.length * LINE + 10 };
+  return { width: Math.ceil(ctx.measureText(text).width) + 20, height: HEIGHT };
 }
 
 function where(n: GraphNodeInfo): string {
@@ -113,7 +120,6 @@ function draw(g: GraphResult): void {
           width: 'data(width)',
           height: 'data(height)',
           label: 'data(label)',
-          'text-wrap': 'wrap',
           'text-valign': 'center',
           'text-halign': 'center',
           'font-family': font(),
@@ -171,8 +177,10 @@ function fillList(nodes: GraphNodeInfo[], colors: Record<Risk, string>): void {
 }
 
 function fillLegend(nodes: GraphNodeInfo[], colors: Record<Risk, string>): void {
+  // The levels some key has (unknown only when some key has it).
+  const shown = RISKS.filter((r) => r !== 'unknown' || nodes.some((n) => n.kind === 'key' && n.risk === r));
   legend.replaceChildren(
-    ...RISKS.map((r) => {
+    ...shown.map((r) => {
       const item = document.createElement('span');
       item.className = 'risk';
       const chip = document.createElement('span');
@@ -195,7 +203,9 @@ list.addEventListener('change', () => {
   cy.nodes().unselect();
   const node = cy.getElementById(n.id);
   node.select();
-  cy.animate({ center: { eles: node } }, { duration: 150 });
+  // The chosen node comes to the middle of the drawing (where a click reaches it); the page says when.
+  delete chartEl.dataset.centred;
+  cy.animate({ center: { eles: node } }, { duration: 150, complete: () => (chartEl.dataset.centred = n.id) });
   details.textContent = detailsOf(n);
 });
 list.addEventListener('keydown', (ev) => {
@@ -224,8 +234,14 @@ window.addEventListener('message', (ev: MessageEvent) => {
   const m = ev.data as { type: string; graph?: GraphResult; scope?: { folderUri: string; dir: string } | null };
   if (m.type !== 'data' || !m.graph) return;
   fillScope(m.graph, m.scope ?? null);
+  // The same graph again (an edit that changed nothing here) keeps the zoom and the selection.
+  const text = JSON.stringify(m.graph);
+  if (text === last) return;
+  last = text;
   draw(m.graph);
 });
+
+let last = '';
 
 /** The scope picker: the whole workspace, then each package. */
 function fillScope(g: GraphResult, chosen: { folderUri: string; dir: string } | null): void {

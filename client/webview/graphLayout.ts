@@ -22,7 +22,7 @@ export interface Point {
 const COLUMNS = ['key', 'function', 'sink'] as const;
 /** Horizontal gap between columns and vertical gap between nodes, in pixels. */
 const COLUMN_GAP = 90;
-const ROW_GAP = 14;
+const ROW_GAP = 10;
 const SWEEPS = 4;
 
 /** Centre points of every node by id. */

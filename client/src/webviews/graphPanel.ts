@@ -15,10 +15,10 @@ const BODY = `
 <div class="bar" id="legend" aria-label="Risk colours"></div>
 <div id="chart" tabindex="0" aria-label="Dependency graph: keys, the functions that use them, and the calls their values reach, coloured by risk. The list below holds the same nodes."></div>
 <div id="details" aria-live="polite"></div>
-<label>Nodes (Enter opens the code):<br><select id="nodes" size="10" aria-label="Nodes of the graph"></select></label>`;
+<label>Nodes (Enter opens the code):<br><select id="nodes" size="6" aria-label="Nodes of the graph"></select></label>`;
 
 const CSS = `
-#chart { width: 100%; height: calc(100vh - 330px); min-height: 260px; border: 1px solid var(--vscode-panel-border, transparent); }
+#chart { width: 100%; height: calc(100vh - 260px); min-height: 260px; border: 1px solid var(--vscode-panel-border, transparent); }
 #nodes { width: 100%; }
 #legend .risk { display: inline-flex; align-items: center; gap: 4px; margin-right: 8px; }
 #legend .chip { display: inline-block; width: 12px; height: 12px; border-radius: 3px; }`;
@@ -29,12 +29,17 @@ function title(scope: GraphScope): string {
   return `Dependency graph: ${scope.dir || folder?.name || '.'}`;
 }
 
-/** Opens the dependency graph of `scope`; the panel's picker changes the scope. Returns the panel. */
+/** How long the panel waits after the last change of the index before it asks again. */
+const REFRESH_MS = 400;
+
+/** Opens the dependency graph of `scope`; the panel's picker changes the scope; edits redraw it. Returns the panel. */
 export function showGraphPanel(ctx: EnvtraceContext, scope: GraphScope): vscode.WebviewPanel {
   const ext = ctx.extension.extensionUri;
   const panel = vscode.window.createWebviewPanel('envtrace.graph', title(scope), vscode.ViewColumn.Active, webviewOptions(ext));
   panel.webview.html = webviewHtml(panel.webview, ext, 'envtrace dependency graph', BODY, ['graph.js'], [], CSS);
+  let shown = scope;
   const send = async (s: GraphScope) => {
+    shown = s;
     const graph = await ctx.server.request<GraphResult>('envtrace/graph', s ? { folderUri: s.folderUri, package: s.dir } : {});
     panel.title = title(s);
     if (graph) await panel.webview.postMessage({ type: 'data', graph, scope: s ?? null });
@@ -47,6 +52,21 @@ export function showGraphPanel(ctx: EnvtraceContext, scope: GraphScope): vscode.
       const pos = new vscode.Position(Math.max(0, m.line - 1), Math.max(0, (m.column ?? 1) - 1));
       await vscode.window.showTextDocument(vscode.Uri.parse(m.uri), { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
     }
+  });
+  // Edits and files appearing change the graph: ask again once they settle, and only when it is seen.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stale = false;
+  const refresh = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stale = !panel.visible;
+      if (!stale) void send(shown);
+    }, REFRESH_MS);
+  };
+  const subs = [ctx.server.onIndexChanged(refresh), panel.onDidChangeViewState(() => panel.visible && stale && refresh())];
+  panel.onDidDispose(() => {
+    clearTimeout(timer);
+    for (const s of subs) s.dispose();
   });
   return panel;
 }
