@@ -31,6 +31,16 @@ export interface UsesStats {
   failures: number;
 }
 
+/**
+ * What a site's flow read besides its own file: the packages (directories) whose files it
+ * searched for a name, and the names it looked up across packages (in every file holding the
+ * word). A change of a file outside these leaves the flow as it is (incremental.ts).
+ */
+export interface FlowDeps {
+  dirs: Set<string>;
+  words: Set<string>;
+}
+
 type Flow = SiteFlow & { escapes: Escape[] };
 
 function bytesOf(raw: string | Uint8Array): Buffer {
@@ -42,7 +52,7 @@ export class UsesAnalysis {
   private readonly trees: PartialTrees;
   private readonly texts = new Map<string, string | null>();
   private readonly byRel = new Map<string, UsesSource>();
-  private readonly flows = new Map<string, SiteFlow>();
+  private readonly flows = new Map<string, { flow: SiteFlow; deps: FlowDeps }>();
   private readonly byDir = new Map<string, UsesSource[]>();
   private words: Map<string, UsesSource[]> | null = null;
   readonly stats: UsesStats = { parsedFiles: 0, failures: 0 };
@@ -62,20 +72,28 @@ export class UsesAnalysis {
 
   /** The flow of one site (read sites only; others have none). */
   flowOf(site: Site): SiteFlow | null {
+    return this.flowAndDeps(site)?.flow ?? null;
+  }
+
+  /** The flow of one read site and what it depends on; null for other kinds. */
+  flowAndDeps(site: Site): { flow: SiteFlow; deps: FlowDeps } | null {
     if (site.kind !== 'read') return null;
     const id = `${site.file}:${site.line}:${site.column}`;
-    let flow = this.flows.get(id);
-    if (!flow) {
+    let entry = this.flows.get(id);
+    if (!entry) {
+      const deps: FlowDeps = { dirs: new Set(), words: new Set() };
+      let flow: SiteFlow;
       try {
-        flow = this.compute(site);
+        flow = this.compute(site, deps);
       } catch {
         // NOTE: one strange file costs that site its uses, nothing else.
         this.stats.failures++;
         flow = { uses: [], checked: false };
       }
-      this.flows.set(id, flow);
+      entry = { flow, deps };
+      this.flows.set(id, entry);
     }
-    return flow;
+    return entry;
   }
 
   delete(): void {
@@ -100,7 +118,7 @@ export class UsesAnalysis {
     return v;
   }
 
-  private compute(site: Site): SiteFlow {
+  private compute(site: Site, deps: FlowDeps): SiteFlow {
     const flow: Flow = { uses: [], checked: false, escapes: [] };
     const text = this.text(site.file);
     if (text === null) return flow;
@@ -120,7 +138,7 @@ export class UsesAnalysis {
         const id = `${e.t}:${e.dir}:${e.name}:${e.t === 'param' ? e.index : ''}`;
         if (done.has(id)) continue;
         done.add(id);
-        for (const [v, starts] of this.targets(e)) new Follower(v, flow).run(starts.map((n) => ({ node: n, part: e.part })));
+        for (const [v, starts] of this.targets(e, deps)) new Follower(v, flow).run(starts.map((n) => ({ node: n, part: e.part })));
       }
     }
     return { uses: dedupe(flow.uses), checked: flow.checked };
@@ -148,10 +166,12 @@ export class UsesAnalysis {
     return (this.words = words);
   }
 
-  /** The nodes, per file, where an escaped value is read again. */
-  private targets(e: Escape): Map<FileView, Node[]> {
+  /** The nodes, per file, where an escaped value is read again (noting in `deps` where they were looked for). */
+  private targets(e: Escape, deps: FlowDeps): Map<FileView, Node[]> {
     const out = new Map<FileView, Node[]>();
     const samePkg = !/^[A-Z]/.test(e.name) || (e.t !== 'field' && e.t !== 'result');
+    if (samePkg) deps.dirs.add(e.dir);
+    else deps.words.add(e.name);
     const needle = e.t === 'field' ? `.${e.name}` : e.name;
     // Within the package: its files; across packages: the files holding the word (an index
     // built once, on the first such escape), whose text has `.Name`.

@@ -71,7 +71,30 @@ export function viewOf(tree: Tree, rel: string, text: string): FileView {
 export function importOf(view: FileView, ident: Node): string | null {
   if (ident.type !== 'identifier') return null;
   const path = view.imports.get(ident.text);
-  return path && !findLocalDecl(ident, ident.text) ? path : null;
+  return path && !(mayDeclare(view, ident) && findLocalDecl(ident, ident.text)) ? path : null;
+}
+
+/** Per view: `<function start>:<name>` → whether the function's text may declare the name. */
+const declaring = new WeakMap<FileView, Map<string, boolean>>();
+
+/**
+ * Whether the function around `ident` may declare a local of its name. A local that hides an
+ * import appears in the text as the name not followed by `.` (`log :=`, `func(log string)`);
+ * where every mention is `log.…`, nothing hides the import, and findLocalDecl (a walk over the
+ * statements before the call, slow in a long function) is not needed.
+ */
+function mayDeclare(view: FileView, ident: Node): boolean {
+  const fn = outerFunction(ident);
+  if (!fn) return false;
+  let memo = declaring.get(view);
+  if (!memo) declaring.set(view, (memo = new Map()));
+  const id = `${fn.startIndex}:${ident.text}`;
+  let may = memo.get(id);
+  if (may === undefined) {
+    may = new RegExp(`\\b${escapeRe(ident.text)}\\b(?!\\s*\\.)`).test(view.text.slice(fn.startIndex, fn.endIndex));
+    memo.set(id, may);
+  }
+  return may;
 }
 
 /** The outermost function (declaration, method or package-level literal) around a node. */
