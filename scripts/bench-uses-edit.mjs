@@ -3,7 +3,7 @@
 // through the server's own FolderScan (workspace/folderScan.ts), against the first report of
 // the whole folder. Generates a service-like workspace (packages of config loaders whose
 // values go through DSNs, structs and helpers to sinks) unless a tree is given.
-// Usage: node scripts/bench-uses-edit.mjs [TREE] [--edits N]
+// Usage: npm run bench:uses [-- TREE] [--edits N]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,6 +82,7 @@ const given = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--edit
 const tree = given ?? mkdtempSync(join(tmpdir(), 'envtrace-bench-edit-'));
 if (!given) generate(tree);
 
+spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'server'], { cwd: root, stdio: 'inherit' });
 const out = join(root, 'out', 'server', 'src');
 const child = `
 const { readFileSync } = require('node:fs');

@@ -54,7 +54,7 @@ export class UsesAnalysis {
   private readonly byRel = new Map<string, UsesSource>();
   private readonly flows = new Map<string, { flow: SiteFlow; deps: FlowDeps }>();
   private readonly byDir = new Map<string, UsesSource[]>();
-  private words: Map<string, UsesSource[]> | null = null;
+  private selectors: Map<string, UsesSource[]> | null = null;
   readonly stats: UsesStats = { parsedFiles: 0, failures: 0 };
 
   constructor(
@@ -144,26 +144,30 @@ export class UsesAnalysis {
     return { uses: dedupe(flow.uses), checked: flow.checked };
   }
 
-  /** Exported identifiers → the files that mention them. */
-  private wordIndex(): Map<string, UsesSource[]> {
-    if (this.words) return this.words;
-    const words = new Map<string, UsesSource[]>();
+  /**
+   * Exported names read as selectors (`.Name`) → the files where that happens: where a field or
+   * a function of another package is used. Built once, on the first escape across packages;
+   * only `.Name` is indexed, which keeps it a fraction of a tokenisation of every file.
+   */
+  private selectorIndex(): Map<string, UsesSource[]> {
+    if (this.selectors) return this.selectors;
+    const index = new Map<string, UsesSource[]>();
     for (const s of this.sources) {
       const raw = s.get();
       if (raw === undefined) continue;
       const text = typeof raw === 'string' ? raw : bytesOf(raw).toString('latin1');
       const seen = new Set<string>();
-      WORD.lastIndex = 0;
-      for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
-        const w = m[0];
-        if (w.charCodeAt(0) > 90 || w.charCodeAt(0) < 65 || seen.has(w)) continue;
+      SELECTOR.lastIndex = 0;
+      for (let m = SELECTOR.exec(text); m; m = SELECTOR.exec(text)) {
+        const w = m[1];
+        if (seen.has(w)) continue;
         seen.add(w);
-        const list = words.get(w);
+        const list = index.get(w);
         if (list) list.push(s);
-        else words.set(w, [s]);
+        else index.set(w, [s]);
       }
     }
-    return (this.words = words);
+    return (this.selectors = index);
   }
 
   /** The nodes, per file, where an escaped value is read again (noting in `deps` where they were looked for). */
@@ -173,10 +177,11 @@ export class UsesAnalysis {
     if (samePkg) deps.dirs.add(e.dir);
     else deps.words.add(e.name);
     const needle = e.t === 'field' ? `.${e.name}` : e.name;
-    // Within the package: its files; across packages: the files holding the word (an index
-    // built once, on the first such escape), whose text has `.Name`.
-    const pool = samePkg ? (this.byDir.get(e.dir) ?? []) : (this.wordIndex().get(e.name) ?? []);
-    if (pool.length > MAX_ESCAPE_FILES * 4) return out;
+    // Within the package: its files. Across packages: the files that read `.Name` (an index),
+    // and for a function also its own package's files (calls there are bare `Name(…)`).
+    const dir = this.byDir.get(e.dir) ?? [];
+    const across = this.selectorIndex().get(e.name) ?? [];
+    const pool = samePkg ? dir : e.t === 'result' ? [...new Set([...across, ...dir])] : across;    if (pool.length > MAX_ESCAPE_FILES * 4) return out;
     const files = pool.filter((s) => mentions(s, needle));
     if (files.length > MAX_ESCAPE_FILES) return out;
     const word = new RegExp(`\\b${escapeRe(e.name)}\\b`, 'g');
@@ -192,7 +197,8 @@ export class UsesAnalysis {
   }
 }
 
-const WORD = /[A-Za-z_]\w*/g;
+/** `.Name` with an exported name (Go allows a line break after the dot). */
+const SELECTOR = /\.\s*([A-Z]\w*)/g;
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');

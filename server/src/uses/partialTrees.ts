@@ -16,7 +16,12 @@ interface Parsed {
   /** Indexes into `chunks` of the parsed declarations. */
   have: Set<number>;
   view: FileView | null;
+  /** Times this file was parsed. */
+  parses: number;
 }
+
+/** Parses of one file before the next one takes it whole: a question per field of a long test file would otherwise parse ever larger unions of its declarations. */
+const PARTIAL_PARSES = 2;
 
 export class PartialTrees {
   private readonly files = new Map<string, Parsed>();
@@ -43,8 +48,12 @@ export class PartialTrees {
     e.view?.tree.delete();
     const wanted = [...e.have].sort((a, b) => a - b).map((i) => e.chunks[i]);
     const size = wanted.reduce((n, c) => n + c.end - c.start, 0);
+    const whole = size > 0.8 * text.length || e.parses >= PARTIAL_PARSES;
     const ranges: Range[] = wanted.map((c) => ({ startIndex: c.start, endIndex: c.end, startPosition: pointAt(e.starts, c.start), endPosition: pointAt(e.starts, c.end) }));
-    const tree = size > 0.8 * text.length ? this.parser.parse(text) : this.parser.parse(text, null, { includedRanges: ranges });
+    const tree = whole ? this.parser.parse(text) : this.parser.parse(text, null, { includedRanges: ranges });
+    // A whole parse answers every later question about the file.
+    if (whole) e.chunks.forEach((_, i) => e.have.add(i));
+    e.parses++;
     this.parses++;
     e.view = tree ? viewOf(tree, rel, text) : null;
     return e.view;
@@ -58,7 +67,7 @@ export class PartialTrees {
   private entry(rel: string, text: string): Parsed {
     let e = this.files.get(rel);
     if (!e) {
-      e = { text, chunks: topLevelChunks(text), starts: lineStarts(text), have: new Set(), view: null };
+      e = { text, chunks: topLevelChunks(text), starts: lineStarts(text), have: new Set(), view: null, parses: 0 };
       this.files.set(rel, e);
     }
     return e;
