@@ -16,12 +16,9 @@ interface Parsed {
   /** Indexes into `chunks` of the parsed declarations. */
   have: Set<number>;
   view: FileView | null;
-  /** Times this file was parsed. */
-  parses: number;
+  /** Characters the last parse of this file covered (0: not parsed yet). */
+  parsed: number;
 }
-
-/** Parses of one file before the next one takes it whole: a question per field of a long test file would otherwise parse ever larger unions of its declarations. */
-const PARTIAL_PARSES = 2;
 
 export class PartialTrees {
   private readonly files = new Map<string, Parsed>();
@@ -46,14 +43,21 @@ export class PartialTrees {
     for (const i of need) e.have.add(i);
     e.chunks.forEach((c, i) => (c.kind === 'package' || c.kind === 'import') && e.have.add(i));
     e.view?.tree.delete();
+    const len = (i: number) => e.chunks[i].end - e.chunks[i].start;
+    let size = [...e.have].reduce((n, i) => n + len(i), 0);
+    // A parse after the first covers at least twice what the last one did (the declarations
+    // beside those asked about come along): a file asked about one declaration after another
+    // (each field of a long test file) is parsed a few times, not once per question.
+    for (let lo = Math.min(...need), hi = Math.max(...need); size < 2 * e.parsed && (lo > 0 || hi < e.chunks.length - 1); ) {
+      for (const i of [--lo, ++hi]) if (i >= 0 && i < e.chunks.length && !e.have.has(i)) (e.have.add(i), (size += len(i)));
+    }
+    const whole = size > 0.8 * text.length;
     const wanted = [...e.have].sort((a, b) => a - b).map((i) => e.chunks[i]);
-    const size = wanted.reduce((n, c) => n + c.end - c.start, 0);
-    const whole = size > 0.8 * text.length || e.parses >= PARTIAL_PARSES;
     const ranges: Range[] = wanted.map((c) => ({ startIndex: c.start, endIndex: c.end, startPosition: pointAt(e.starts, c.start), endPosition: pointAt(e.starts, c.end) }));
     const tree = whole ? this.parser.parse(text) : this.parser.parse(text, null, { includedRanges: ranges });
     // A whole parse answers every later question about the file.
     if (whole) e.chunks.forEach((_, i) => e.have.add(i));
-    e.parses++;
+    e.parsed = whole ? text.length : size;
     this.parses++;
     e.view = tree ? viewOf(tree, rel, text) : null;
     return e.view;
@@ -67,7 +71,7 @@ export class PartialTrees {
   private entry(rel: string, text: string): Parsed {
     let e = this.files.get(rel);
     if (!e) {
-      e = { text, chunks: topLevelChunks(text), starts: lineStarts(text), have: new Set(), view: null, parses: 0 };
+      e = { text, chunks: topLevelChunks(text), starts: lineStarts(text), have: new Set(), view: null, parsed: 0 };
       this.files.set(rel, e);
     }
     return e;

@@ -27,7 +27,14 @@ export interface FileView {
  * the node at each hit), as the scanner does: walking every node of a file costs far more.
  */
 export function named(view: FileView, sort: 'names' | 'fields' | 'calls', name: string): Node[] {
+  // Many sites ask one file about one name (test structs share field names): answer once per view.
+  let memo = namedMemo.get(view);
+  if (!memo) namedMemo.set(view, (memo = new Map()));
+  const id = `${sort}:${name}`;
+  const known = memo.get(id);
+  if (known) return known;
   const out: Node[] = [];
+  memo.set(id, out);
   const re = new RegExp(`\\b${escapeRe(name)}\\b`, 'g');
   const root = view.tree.rootNode;
   for (let m = re.exec(view.text); m; m = re.exec(view.text)) {
@@ -48,6 +55,9 @@ export function named(view: FileView, sort: 'names' | 'fields' | 'calls', name: 
   }
   return out;
 }
+
+/** Per view (a parse of a file; a new parse is a new view): `<sort>:<name>` → the nodes `named` found. */
+const namedMemo = new WeakMap<FileView, Map<string, Node[]>>();
 
 /** Builds the view of a parsed file. */
 export function viewOf(tree: Tree, rel: string, text: string): FileView {
