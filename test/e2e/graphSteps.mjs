@@ -32,6 +32,15 @@ async function expectNode(view, id, risk, color, re) {
   if (!re.test(text ?? '')) throw new Error(`${id}: "${text}" does not match ${re}`);
 }
 
+/** Runs Show Dependency Graph from the palette, picks the row showing `scope`, and returns the drawn graph's frame. */
+async function showGraph(page, scope) {
+  await palette(page, 'envtrace: Show Dependency Graph');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: scope }).first();
+  await row.waitFor({ timeout: limit });
+  await row.click();
+  return pictureFrame(page, 'graph');
+}
+
 export const graphSteps = [
   {
     name: 'the package clause lens of a Go file opens the graph of its package: keys → function → sink, coloured by risk',
@@ -58,11 +67,7 @@ export const graphSteps = [
       await palette(page, 'View: Close All Editors');
       // The picture gets the whole window.
       await palette(page, 'View: Close Primary Side Bar');
-      await palette(page, 'envtrace: Show Dependency Graph');
-      const whole = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Whole workspace' }).first();
-      await whole.waitFor({ timeout: limit });
-      await whole.click();
-      const view = await pictureFrame(page, 'graph');
+      const view = await showGraph(page, 'Whole workspace');
       await expectNode(view, 'key:PAYMENT_API_TOKEN', 'critical', 'charts-red', /^key PAYMENT_API_TOKEN \(credential, critical risk\) → payments\.\(\*Client\)\.Charge, main\.main — orders\/payments\/client\.go:21$/);
       await expectNode(view, 'fn:orders:main.main', 'critical', 'charts-red', /→ .*log\.Printf/);
       await expectNode(view, 'key:WORKERS', 'medium', 'charts-yellow', /\(number, medium risk\) → main\.main/);
@@ -74,8 +79,9 @@ export const graphSteps = [
       if (!/critical \(1 key\)/.test(legend ?? '')) throw new Error(`legend: ${legend}`);
       await page.screenshot({ path: join(images, 'dependency-graph.png') });
       // A listed node comes to the middle of the drawing; a click there (on the canvas) opens its code.
-      await view.locator('#nodes').selectOption(await log.getAttribute('value'));
-      await view.locator('#chart[data-centred]').waitFor({ state: 'attached', timeout: limit });
+      const id = await log.getAttribute('value');
+      await view.locator('#nodes').selectOption(id);
+      await view.locator(`#chart[data-centred="${id}"]`).waitFor({ state: 'attached', timeout: limit });
       const box = await view.locator('#chart').boundingBox();
       await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
       await cursorAt(page, 'main.go', 34);
@@ -85,11 +91,7 @@ export const graphSteps = [
     name: 'Enter on a listed node of the graph opens its code',
     async run({ page }) {
       await palette(page, 'View: Close All Editors');
-      await palette(page, 'envtrace: Show Dependency Graph');
-      const pkg = page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders/payments' }).first();
-      await pkg.waitFor({ timeout: limit });
-      await pkg.click();
-      const view = await pictureFrame(page, 'graph');
+      const view = await showGraph(page, 'orders/payments');
       const auth = view.locator('#nodes option[data-kind="sink"]', { hasText: 'Header.Set' });
       await auth.waitFor({ state: 'attached', timeout: limit });
       await view.locator('#nodes').selectOption(await auth.getAttribute('value'));
