@@ -49,8 +49,11 @@ export function showGraphPanel(ctx: EnvtraceContext, scope: GraphScope): vscode.
     if (m.type === 'ready') await send(scope);
     else if (m.type === 'scope') await send(typeof m.folderUri === 'string' && typeof m.dir === 'string' ? { folderUri: m.folderUri, dir: m.dir } : undefined);
     else if (m.type === 'open' && typeof m.uri === 'string' && typeof m.line === 'number') {
+      // Only files: the page draws names taken from the code it shows.
+      const uri = vscode.Uri.parse(m.uri);
+      if (uri.scheme !== 'file') return;
       const pos = new vscode.Position(Math.max(0, m.line - 1), Math.max(0, (m.column ?? 1) - 1));
-      await vscode.window.showTextDocument(vscode.Uri.parse(m.uri), { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
     }
   });
   // Edits and files appearing change the graph: ask again once they settle, and only when it is seen.
