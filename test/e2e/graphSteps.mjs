@@ -7,7 +7,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../harness/codeServer.mjs';
 import { cursorAt, pictureFrame } from './pictureSteps.mjs';
-import { limit, openFile, palette } from './steps.mjs';
+import { limit, palette } from './steps.mjs';
 
 /** The listed node `id` once the graph lists it (the panel redraws as the server indexes the copied files). */
 async function listed(view, id) {
@@ -32,6 +32,28 @@ async function expectNode(view, id, risk, color, re) {
   if (!re.test(text ?? '')) throw new Error(`${id}: "${text}" does not match ${re}`);
 }
 
+/**
+ * Opens a file copied into the workspace during the session with Quick Open. Quick Open keeps
+ * the file list it read for earlier searches until the file watcher reports the new files, so
+ * it is asked again until it lists the file.
+ */
+async function openCopied(page, name) {
+  const end = Date.now() + limit;
+  for (;;) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: limit });
+    await input.fill(name);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    const listed = await row.waitFor({ timeout: 3000 }).then(() => true, () => false);
+    if (listed) break;
+    if (Date.now() > end) throw new Error(`Quick Open does not list ${name}`);
+  }
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor({ timeout: limit });
+}
+
 /** Runs Show Dependency Graph from the palette, picks the row showing `scope`, and returns the drawn graph's frame. */
 async function showGraph(page, scope) {
   await palette(page, 'envtrace: Show Dependency Graph');
@@ -47,7 +69,7 @@ export const graphSteps = [
     async run({ page, workspace }) {
       await palette(page, 'View: Close All Editors');
       cpSync(join(root, 'test', 'fixtures', 'client', 'orders'), join(workspace, 'orders'), { recursive: true });
-      await openFile(page, 'db.go');
+      await openCopied(page, 'db.go');
       const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'env dependency graph' }).first();
       await lens.waitFor({ timeout: limit });
       await lens.click();
