@@ -36,7 +36,7 @@ const { indexUses } = require(${JSON.stringify(uses)});
   const x = JSON.parse(r.stdout.trim().split('\n').pop());
   const s = (ms) => (ms / 1000).toFixed(3);
   console.log(`uses analysis   +${s(x.uses)} s after a scan of ${s(x.scan)} s (+${((100 * x.uses) / x.scan).toFixed(0)}%; cpu +${s(x.usesCpu)} s after ${s(x.scanCpu)} s): ${x.reads} read sites, ${x.found} uses, ` +
-    `${x.parsed} files parsed again, ${x.failures} failures; keys by risk ${JSON.stringify(x.risks)}`);
+    `${x.parsed} parses (partial or whole files), ${x.failures} failures; keys by risk ${JSON.stringify(x.risks)}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -38,7 +38,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/otlpCommands.ts'], outfile: 'dist/otlpCommands.js' }),
   // Parse worker threads of the scanner (loaded by server.js and cli.js from beside them).
   build({ ...common, entryPoints: ['server/src/scan/worker.ts'], outfile: 'dist/scan-worker.js' }),
-  // The webviews' scripts (flame graph, timeline), with their libraries bundled: no CDN.
+  // The webviews' scripts (flame graph, timeline, dependency graph), with their libraries bundled: no CDN.
   // d3-flame-graph imports its stylesheet, which esbuild writes beside as flame.css.
   build({
     ...common,
@@ -47,7 +47,7 @@ await Promise.all([
     format: 'iife',
     minify: true,
     sourcemap: false,
-    entryPoints: { flame: 'client/webview/flame.ts', timeline: 'client/webview/timeline.ts' },
+    entryPoints: { flame: 'client/webview/flame.ts', timeline: 'client/webview/timeline.ts', graph: 'client/webview/graph.ts' },
     outdir: 'dist/webview',
   }),
 ]);

@@ -1,4 +1,5 @@
 /** The language client: how the envtrace server is started, traced, restarted and reported on. */
+import { withGraphLens } from './graphLens';
 import { withPictureLinks } from './pictureLinks';
 import * as vscode from 'vscode';
 import { readConfig } from './config';
@@ -34,7 +35,7 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     initializationOptions: {},
     // The lens and inlay hint settings hold whatever the server does with them.
     middleware: {
-      provideCodeLenses: (doc, token, next) => (setting(doc.uri)['codeLens.enabled'] ? next(doc, token) : []),
+      provideCodeLenses: async (doc, token, next) => (setting(doc.uri)['codeLens.enabled'] ? withGraphLens(doc, await next(doc, token)) : []),
       provideInlayHints: (doc, range, token, next) => (setting(doc.uri)['inlayHints.enabled'] ? next(doc, range, token) : []),
       provideHover: async (doc, pos, token, next) => withPictureLinks(await next(doc, pos, token)),
     },
@@ -82,6 +83,9 @@ export class ServerConnection implements vscode.Disposable {
   private readonly runsChangedEmitter = new vscode.EventEmitter<void>();
   /** Fires when the server's shown runs changed (its `envtrace/runsChanged` notification). */
   readonly onRunsChanged = this.runsChangedEmitter.event;
+  private readonly indexChangedEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the server's index changed: files were scanned or edited (its `envtrace/indexChanged` notification). */
+  readonly onIndexChanged = this.indexChangedEmitter.event;
 
   constructor(
     private readonly serverModule: string,
@@ -94,6 +98,7 @@ export class ServerConnection implements vscode.Disposable {
     try {
       await this.client.start();
       this.client.onNotification('envtrace/runsChanged', () => this.runsChangedEmitter.fire());
+      this.client.onNotification('envtrace/indexChanged', () => this.indexChangedEmitter.fire());
       this.log.info('language server started');
       return true;
     } catch (e) {
@@ -144,6 +149,7 @@ export class ServerConnection implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.runsChangedEmitter.dispose();
+    this.indexChangedEmitter.dispose();
   }
 
   private fail(what: string, e: unknown): void {

@@ -16,6 +16,7 @@ export const commandIds = {
   openSite: 'envtrace.openSite',
   showFlameGraph: 'envtrace.showFlameGraph',
   showTimeline: 'envtrace.showTimeline',
+  showDependencyGraph: 'envtrace.showDependencyGraph',
 } as const;
 
 /** Commands that run something: refused in untrusted workspaces. */

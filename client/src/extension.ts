@@ -12,6 +12,7 @@ import { rerunCommand, stopCommand } from './commands/rerun';
 import { runCommand } from './commands/run';
 import { showRunsCommand } from './commands/showRuns';
 import { showFlameGraphCommand, showTimelineCommand } from './commands/showPictures';
+import { showGraphCommand } from './commands/showGraph';
 import { traceTestCommand } from './commands/traceTest';
 import { EnvtraceContext } from './context';
 import { announceRun } from './runAnnounce';
@@ -99,6 +100,7 @@ function register(context: vscode.ExtensionContext, ctx: EnvtraceContext, tree: 
   cmd(commandIds.openTrace, openTraceCommand(ctx));
   cmd(commandIds.showFlameGraph, showFlameGraphCommand(ctx));
   cmd(commandIds.showTimeline, showTimelineCommand(ctx));
+  cmd(commandIds.showDependencyGraph, showGraphCommand(ctx));
   cmd(commandIds.restartServer, async () => {
     const ok = await ctx.server.restart();
     if (ok) await ctx.announceImports();

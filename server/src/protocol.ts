@@ -9,6 +9,7 @@ import type { FlameFilter, FlameResult } from './runs/flame';
 import type { ServiceDiff } from './analysis/fleetDiff';
 import type { TimelineWindow } from './runs/timelineView';
 import type { SiteKind } from './scan/types';
+import type { GraphEdge, GraphNode } from './uses/graph';
 
 /** One static site as the custom messages carry it (LSP coordinates: 0-based, UTF-16). */
 export interface SiteInfo {
@@ -276,4 +277,38 @@ export interface TimelineParams {
 export namespace TimelineRequest {
   export const method = 'envtrace/timeline' as const;
   export const type = new RequestType<TimelineParams, TimelineWindow, void>(method);
+}
+
+/** Parameters of `envtrace/graph`: a folder (every folder when absent) and a package in it (folder-relative directory, '' the root; the whole folder when absent). */
+export interface GraphParams {
+  folderUri?: string;
+  package?: string;
+}
+
+/** A node of the dependency graph with the document to open (server/src/uses/graph.ts). */
+export type GraphNodeInfo = GraphNode & { uri: string };
+
+/** A package the graph can be limited to. */
+export interface GraphPackage {
+  folderUri: string;
+  /** Folder-relative directory, '' for the folder's root. */
+  dir: string;
+  /** `dir` (`.` for the root), prefixed with the folder's name when there are several folders. */
+  label: string;
+}
+
+/** Result of `envtrace/graph`. */
+export interface GraphResult {
+  nodes: GraphNodeInfo[];
+  edges: GraphEdge[];
+  /** Every package of the asked folders with something to draw (for a picker). */
+  packages: GraphPackage[];
+  /** True while an initial scan is still running (the graph may grow). */
+  indexing: boolean;
+}
+
+/** The client (the dependency graph view) asks for keys → functions → sinks, coloured by risk, per workspace or package. */
+export namespace GraphRequest {
+  export const method = 'envtrace/graph' as const;
+  export const type = new RequestType<GraphParams | undefined, GraphResult, void>(method);
 }

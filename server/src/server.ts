@@ -19,7 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CHECK_WATCHERS, CheckSupport } from './checkSupport';
 import { codeLenses } from './features/codeLens';
 import { hover } from './features/hover';
-import { usesAnnotator, withKeyRisks } from './usesSupport';
+import { dependencyGraph, usesAnnotator, withKeyRisks } from './usesSupport';
 import { inventory } from './features/inventory';
 import type { SiteAnnotator } from './features/model';
 import { references } from './features/references';
@@ -30,7 +30,7 @@ import { GoModSupport } from './goModSupport';
 import { isGoMod } from './features/goMod';
 import { Runtime } from './runtime';
 import { bindPictures } from './pictures';
-import { IndexChangedNotification, InventoryRequest, ReindexRequest, type InventoryParams } from './protocol';
+import { GraphRequest, IndexChangedNotification, InventoryRequest, ReindexRequest, type GraphParams, type InventoryParams } from './protocol';
 import { createScanner } from './scan/index';
 import { folderScanFactory } from './workspace/folderScan';
 import { indexFolders } from './workspace/indexing';
@@ -216,6 +216,10 @@ export function startServer(connection: Connection): void {
   });
   connection.onRequest(InventoryRequest.type, async (p: InventoryParams | undefined) => {
     return withKeyRisks(inventory(workspace.entries(p?.folderUri), workspace.fileCount(p?.folderUri), workspace.stats().indexing), workspace);
+  });
+  connection.onRequest(GraphRequest.type, async (p: GraphParams | undefined) => {
+    await workspace.ready();
+    return dependencyGraph(workspace, p);
   });
   connection.onRequest(ReindexRequest.type, async () => {
     await workspace.reindex();

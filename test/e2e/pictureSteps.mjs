@@ -13,7 +13,7 @@ import { root } from '../harness/codeServer.mjs';
  * VS Code nests each webview in two iframes and may keep a closed panel's iframes for a while, so
  * the frame is found by what its page says it is (the newest one), not by its place among the iframes.
  */
-async function pictureFrame(page, picture, timeout = limit) {
+export async function pictureFrame(page, picture, timeout = limit) {
   const end = Date.now() + timeout;
   for (;;) {
     let found;
@@ -38,7 +38,7 @@ async function openPicture(page, title, picture, run) {
 }
 
 /** Waits until the active editor is `name` with the cursor on `line`. */
-async function cursorAt(page, name, line) {
+export async function cursorAt(page, name, line) {
   await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor({ timeout: limit });
   await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col`) }).first().waitFor({ timeout: limit });
 }

@@ -18,6 +18,7 @@ import { packageInCopy } from '../harness/vsix.mjs';
 import { shopSteps } from './shopSteps.mjs';
 import { steps as devSteps } from './steps.mjs';
 import { pictureSteps } from './pictureSteps.mjs';
+import { graphSteps } from './graphSteps.mjs';
 
 if (!harnessInstalled()) {
   console.error('e2e: the harness is missing; run scripts/install-vscode-harness.sh');
@@ -32,7 +33,7 @@ const modes = {
   dev: {
     fixture: join(root, 'test', 'fixtures', 'client', 'app'),
     folder: 'app',
-    steps: [...devSteps, ...pictureSteps],
+    steps: [...devSteps, ...pictureSteps, ...graphSteps],
     // The traced program sees these: one plain value and one secret that must show redacted.
     // (Not PORT: code-server itself listens on $PORT.)
     env: { REGION: 'eu-west-1', DATABASE_URL: 'postgres://shop:hunter2-s3cret@db:5432/shop' },

@@ -32,6 +32,7 @@ const required = [
   'dist/webview/flame.js',
   'dist/webview/flame.css',
   'dist/webview/timeline.js',
+  'dist/webview/graph.js',
   'dist/web-tree-sitter.wasm',
   'dist/tree-sitter-go.wasm',
   'syntaxes/envtrace-trace.tmLanguage.json',

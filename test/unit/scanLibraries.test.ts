@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { before, describe as suite, test } from 'node:test';
 import { createScanner, type ScanResult, type Site } from '../../server/src/scan/index';
+import { libraryImports } from '../../server/src/scan/libraryFacts';
 import { caarlosTag, envconfigKey, splitWords, tagValue, toEnvName, viperEnvKey } from '../../server/src/scan/libraryKeys';
 import { describe, expectedSites, type ExpectedSite } from './scanMarkers';
 
@@ -80,6 +81,14 @@ suite('config library key rules', () => {
     assert.equal(tagValue('broken env:"A"', 'env'), null);
     assert.deepEqual(caarlosTag('env:"KEY,required, notEmpty"'), { key: 'KEY', options: ['required', 'notEmpty'] });
     assert.deepEqual(caarlosTag('env:",file"'), { key: '', options: ['file'] });
+  });
+
+  test('library imports on one line: `import "…"` is named by its path, not by the keyword', () => {
+    const names = (text: string) => [...libraryImports(text)].map(([n, l]) => `${n}=${l}`);
+    assert.deepEqual(names('package a\n\nimport "github.com/kelseyhightower/envconfig"\n'), ['envconfig=envconfig']);
+    assert.deepEqual(names('package a\nimport cfg "github.com/kelseyhightower/envconfig"\n'), ['cfg=envconfig']);
+    assert.deepEqual(names('package a\nimport "github.com/spf13/viper"; import env "github.com/caarlos0/env/v11"\n'), ['viper=viper', 'env=caarlos0']);
+    assert.deepEqual(names('package a\nimport (\n\t"github.com/kelseyhightower/envconfig"\n)\n'), ['envconfig=envconfig']);
   });
 
   test('envconfig names: split_words, the envconfig tag and its alternative', () => {

@@ -8,7 +8,7 @@ import { loadTree } from '../../server/src/scan/walk';
 import { scanWithUses, indexUses, type ScanJson } from '../../server/src/cli/scanUses';
 import { aroundVerb, dsnPart } from '../../server/src/uses/dsn';
 import { usesOf } from '../../server/src/uses/index';
-import { envGraph } from '../../server/src/uses/graph';
+import { envGraph, graphPackages } from '../../server/src/uses/graph';
 
 const repo = join(__dirname, '..', '..', '..');
 const fixture = join(repo, 'test', 'fixtures', 'uses');
@@ -133,12 +133,18 @@ test('the dependency graph: keys → functions → sinks, coloured by risk, per 
   const report = await indexUses(index, sites);
   const g = envGraph(sites, report.siteUses, report.keys, 'ginapi');
   const node = (id: string) => g.nodes.find((n) => n.id === id);
-  assert.deepEqual(node('key:DB_PASS'), { id: 'key:DB_PASS', kind: 'key', label: 'DB_PASS', risk: 'high', file: 'ginapi/main.go', line: 17, column: 10 });
-  assert.equal(node('fn:main.main')?.risk, 'critical');
+  assert.deepEqual({ ...node('key:DB_PASS'), reasons: undefined }, { id: 'key:DB_PASS', kind: 'key', label: 'DB_PASS', risk: 'high', role: 'credential', reasons: undefined, file: 'ginapi/main.go', line: 17, column: 10 });
+  assert.equal(node('fn:ginapi:main.main')?.risk, 'critical');
   const sink = g.nodes.find((n) => n.kind === 'sink' && n.label === 'log.Printf');
   assert.deepEqual([sink?.sink, sink?.risk, sink?.line], ['output', 'critical', 31]);
-  assert.ok(g.edges.some((e) => e.from === 'key:DB_PASS' && e.to === 'fn:main.main'));
+  assert.ok(g.edges.some((e) => e.from === 'key:DB_PASS' && e.to === 'fn:ginapi:main.main'));
   assert.ok(g.nodes.every((n) => n.file.startsWith('ginapi/')), 'only the ginapi package');
   const all = envGraph(sites, report.siteUses, report.keys);
   assert.ok(all.nodes.some((n) => n.id === 'key:LISTEN_ADDR') && all.nodes.length > g.nodes.length);
+  // Each package main has its main.main; edges carry the highest risk of the keys along them.
+  assert.ok(all.nodes.some((n) => n.id === 'fn:echoapi:main.main') && all.nodes.some((n) => n.id === 'fn:ginapi:main.main'));
+  assert.equal(all.edges.find((e) => e.from === 'fn:ginapi:main.main' && e.to === sink?.id)?.risk, 'critical');
+  const connect = g.nodes.find((n) => n.kind === 'sink' && n.label.startsWith('sqlx.Connect'));
+  assert.equal(connect?.label, 'sqlx.Connect (user, password, host)');
+  assert.deepEqual(graphPackages(sites, report.siteUses), ['echoapi', 'ginapi', 'stdapi', 'stdapi/config']);
 });

@@ -84,7 +84,9 @@ export interface LibraryHost {
 }
 
 const VIPER_METHODS = /^(?:(?:Must)?BindEnv|SetEnvPrefix|AutomaticEnv|SetEnvKeyReplacer|IsSet|Get(?:String|Bool|Int|Int32|Int64|Uint|Uint8|Uint16|Uint32|Uint64|Float64|Time|Duration|IntSlice|StringSlice|StringMap|StringMapString|StringMapStringSlice|SizeInBytes)?)$/;
-const IMPORT_RE = /(?:^|[\s(;])(?:([A-Za-z_]\w*|\.)\s+)?"(github\.com\/(?:caarlos0\/env(?:\/v\d+)?|kelseyhightower\/envconfig|spf13\/viper(?:\/v\d+)?|joho\/godotenv(?:\/autoload)?))"/g;
+// NOTE: the keyword is not a name: `import "github.com/kelseyhightower/envconfig"` on one line
+// imports it as envconfig, not as `import`.
+const IMPORT_RE = /(?:^|[\s(;])(?:(?!import\s)([A-Za-z_]\w*|\.)\s+)?"(github\.com\/(?:caarlos0\/env(?:\/v\d+)?|kelseyhightower\/envconfig|spf13\/viper(?:\/v\d+)?|joho\/godotenv(?:\/autoload)?))"/g;
 
 /** The library imports of a file's text by local name (no parse), e.g. env → caarlos0. */
 export function libraryImports(text: string): Map<string, Library> {

@@ -31,6 +31,16 @@ export interface UsesStats {
   failures: number;
 }
 
+/**
+ * What a site's flow read besides its own file: the packages (directories) whose files it
+ * searched for a name, and the names it looked up across packages (in every file holding the
+ * word). A change of a file outside these leaves the flow as it is (incremental.ts).
+ */
+export interface FlowDeps {
+  dirs: Set<string>;
+  words: Set<string>;
+}
+
 type Flow = SiteFlow & { escapes: Escape[] };
 
 function bytesOf(raw: string | Uint8Array): Buffer {
@@ -42,9 +52,9 @@ export class UsesAnalysis {
   private readonly trees: PartialTrees;
   private readonly texts = new Map<string, string | null>();
   private readonly byRel = new Map<string, UsesSource>();
-  private readonly flows = new Map<string, SiteFlow>();
+  private readonly flows = new Map<string, { flow: SiteFlow; deps: FlowDeps }>();
   private readonly byDir = new Map<string, UsesSource[]>();
-  private words: Map<string, UsesSource[]> | null = null;
+  private selectors: Map<string, UsesSource[]> | null = null;
   readonly stats: UsesStats = { parsedFiles: 0, failures: 0 };
 
   constructor(
@@ -62,20 +72,28 @@ export class UsesAnalysis {
 
   /** The flow of one site (read sites only; others have none). */
   flowOf(site: Site): SiteFlow | null {
+    return this.flowAndDeps(site)?.flow ?? null;
+  }
+
+  /** The flow of one read site and what it depends on; null for other kinds. */
+  flowAndDeps(site: Site): { flow: SiteFlow; deps: FlowDeps } | null {
     if (site.kind !== 'read') return null;
     const id = `${site.file}:${site.line}:${site.column}`;
-    let flow = this.flows.get(id);
-    if (!flow) {
+    let entry = this.flows.get(id);
+    if (!entry) {
+      const deps: FlowDeps = { dirs: new Set(), words: new Set() };
+      let flow: SiteFlow;
       try {
-        flow = this.compute(site);
+        flow = this.compute(site, deps);
       } catch {
         // NOTE: one strange file costs that site its uses, nothing else.
         this.stats.failures++;
         flow = { uses: [], checked: false };
       }
-      this.flows.set(id, flow);
+      entry = { flow, deps };
+      this.flows.set(id, entry);
     }
-    return flow;
+    return entry;
   }
 
   delete(): void {
@@ -100,7 +118,7 @@ export class UsesAnalysis {
     return v;
   }
 
-  private compute(site: Site): SiteFlow {
+  private compute(site: Site, deps: FlowDeps): SiteFlow {
     const flow: Flow = { uses: [], checked: false, escapes: [] };
     const text = this.text(site.file);
     if (text === null) return flow;
@@ -120,43 +138,50 @@ export class UsesAnalysis {
         const id = `${e.t}:${e.dir}:${e.name}:${e.t === 'param' ? e.index : ''}`;
         if (done.has(id)) continue;
         done.add(id);
-        for (const [v, starts] of this.targets(e)) new Follower(v, flow).run(starts.map((n) => ({ node: n, part: e.part })));
+        for (const [v, starts] of this.targets(e, deps)) new Follower(v, flow).run(starts.map((n) => ({ node: n, part: e.part })));
       }
     }
     return { uses: dedupe(flow.uses), checked: flow.checked };
   }
 
-  /** Exported identifiers → the files that mention them. */
-  private wordIndex(): Map<string, UsesSource[]> {
-    if (this.words) return this.words;
-    const words = new Map<string, UsesSource[]>();
+  /**
+   * Exported names read as selectors (`.Name`) → the files where that happens: where a field or
+   * a function of another package is used. Built once, on the first escape across packages;
+   * only `.Name` is indexed, which keeps it a fraction of a tokenisation of every file.
+   */
+  private selectorIndex(): Map<string, UsesSource[]> {
+    if (this.selectors) return this.selectors;
+    const index = new Map<string, UsesSource[]>();
     for (const s of this.sources) {
       const raw = s.get();
       if (raw === undefined) continue;
       const text = typeof raw === 'string' ? raw : bytesOf(raw).toString('latin1');
       const seen = new Set<string>();
-      WORD.lastIndex = 0;
-      for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
-        const w = m[0];
+      SELECTOR.lastIndex = 0;
+      for (let m = SELECTOR.exec(text); m; m = SELECTOR.exec(text)) {
+        const w = m[1];
         if (seen.has(w)) continue;
         seen.add(w);
-        const list = words.get(w);
+        const list = index.get(w);
         if (list) list.push(s);
-        else words.set(w, [s]);
+        else index.set(w, [s]);
       }
     }
-    return (this.words = words);
+    return (this.selectors = index);
   }
 
-  /** The nodes, per file, where an escaped value is read again. */
-  private targets(e: Escape): Map<FileView, Node[]> {
+  /** The nodes, per file, where an escaped value is read again (noting in `deps` where they were looked for). */
+  private targets(e: Escape, deps: FlowDeps): Map<FileView, Node[]> {
     const out = new Map<FileView, Node[]>();
     const samePkg = !/^[A-Z]/.test(e.name) || (e.t !== 'field' && e.t !== 'result');
+    if (samePkg) deps.dirs.add(e.dir);
+    else deps.words.add(e.name);
     const needle = e.t === 'field' ? `.${e.name}` : e.name;
-    // Within the package: its files; across packages: the files holding the word (an index
-    // built once, on the first such escape), whose text has `.Name`.
-    const pool = samePkg ? (this.byDir.get(e.dir) ?? []) : (this.wordIndex().get(e.name) ?? []);
-    if (pool.length > MAX_ESCAPE_FILES * 4) return out;
+    // Within the package: its files. Across packages: the files that read `.Name` (an index),
+    // and for a function also its own package's files (calls there are bare `Name(…)`).
+    const dir = this.byDir.get(e.dir) ?? [];
+    const across = this.selectorIndex().get(e.name) ?? [];
+    const pool = samePkg ? dir : e.t === 'result' ? [...new Set([...across, ...dir])] : across;    if (pool.length > MAX_ESCAPE_FILES * 4) return out;
     const files = pool.filter((s) => mentions(s, needle));
     if (files.length > MAX_ESCAPE_FILES) return out;
     const word = new RegExp(`\\b${escapeRe(e.name)}\\b`, 'g');
@@ -172,9 +197,8 @@ export class UsesAnalysis {
   }
 }
 
-// Exported words only: the identifiers `[A-Za-z_]\w*` would find (a digit does not end one:
-// `1E6` holds `E6`) that start with a capital, found without visiting the others (half the time).
-const WORD = /(?<![A-Za-z_]\w*)[A-Z]\w*/g;
+/** `.Name` with an exported name (Go allows a line break after the dot). */
+const SELECTOR = /\.\s*([A-Z]\w*)/g;
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');

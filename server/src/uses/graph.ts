@@ -5,7 +5,8 @@
  * webview with a graph library, `envtrace scan --json` readers) draws it; nothing here draws.
  */
 import type { Site } from '../scan/types';
-import type { KeyRisk, RiskLevel, SinkKind, Use } from './types';
+import { maxRisk } from './risk';
+import type { KeyRisk, RiskLevel, Role, SinkKind, Use } from './types';
 
 export interface GraphNode {
   id: string;
@@ -15,6 +16,9 @@ export interface GraphNode {
   risk: RiskLevel;
   /** Sinks: what kind. */
   sink?: SinkKind;
+  /** Keys: their role and the risk rules that fired (as `keys[KEY]` of scan --json). */
+  role?: Role;
+  reasons?: string[];
   /** Where clicking opens: a site, the first use in the function, the consuming call. */
   file: string;
   line: number;
@@ -24,6 +28,8 @@ export interface GraphNode {
 export interface GraphEdge {
   from: string;
   to: string;
+  /** The highest risk of the keys whose value goes along this edge. */
+  risk: RiskLevel;
 }
 
 export interface EnvGraph {
@@ -31,38 +37,60 @@ export interface EnvGraph {
   edges: GraphEdge[];
 }
 
-const ORDER: RiskLevel[] = ['unknown', 'low', 'medium', 'high', 'critical'];
 
 /** The graph of `sites` (with their uses, index for index) limited to package `dir` when given ('' is the root package). */
-export function envGraph(sites: Site[], siteUses: (Use[] | null)[], keys: Record<string, KeyRisk>, dir?: string): EnvGraph {
+export function envGraph(sites: Site[], siteUses: (readonly Use[] | null)[], keys: Record<string, KeyRisk>, dir?: string): EnvGraph {
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
-  const inDir = (file: string) => dir === undefined || file.slice(0, Math.max(0, file.lastIndexOf('/'))) === dir;
-  const raise = (n: GraphNode, r: RiskLevel) => {
-    if (ORDER.indexOf(r) > ORDER.indexOf(n.risk)) n.risk = r;
+  /** Sink id → the parts the values play there (`user`, `password`, `host` of one DSN). */
+  const parts = new Map<string, Set<string>>();
+  const inDir = (file: string) => dir === undefined || dirOf(file) === dir;
+  const raise = (n: { risk: RiskLevel }, r: RiskLevel) => (n.risk = maxRisk(n.risk, r));
+  const edge = (from: string, to: string, risk: RiskLevel) => {
+    const id = `${from}\u0000${to}`;
+    const e = edges.get(id);
+    if (!e) edges.set(id, { from, to, risk });
+    else raise(e, risk);
   };
-  const edge = (from: string, to: string) => edges.set(`${from}\u0000${to}`, { from, to });
+  const node = (n: GraphNode) => nodes.get(n.id) ?? (nodes.set(n.id, n), n);
   sites.forEach((s, i) => {
     const uses = siteUses[i];
     if (s.key === null || !uses?.length) return;
     const mine = uses.filter((u) => inDir(u.file) || inDir(s.file));
     if (!mine.length) return;
-    const risk = keys[s.key]?.risk ?? 'unknown';
+    const k = keys[s.key];
+    const risk = k?.risk ?? 'unknown';
     const keyId = `key:${s.key}`;
-    if (!nodes.has(keyId)) nodes.set(keyId, { id: keyId, kind: 'key', label: s.key, risk, file: s.file, line: s.line, column: s.column });
+    node({ id: keyId, kind: 'key', label: s.key, risk, ...(k ? { role: k.role, reasons: k.reasons } : {}), file: s.file, line: s.line, column: s.column });
     for (const u of mine) {
-      const fnId = `fn:${u.function ?? `${u.file} (package level)`}`;
-      const fn = nodes.get(fnId) ?? { id: fnId, kind: 'function' as const, label: u.function ?? `${u.file} (package level)`, risk: 'unknown' as RiskLevel, file: u.file, line: u.line, column: u.column };
-      nodes.set(fnId, fn);
+      // Two packages main (two commands of one folder) each have a main.main: the directory tells them apart.
+      const fnLabel = u.function ?? `${u.file} (package level)`;
+      const fn = node({ id: `fn:${dirOf(u.file)}:${fnLabel}`, kind: 'function', label: fnLabel, risk: 'unknown', file: u.file, line: u.line, column: u.column });
       raise(fn, risk);
-      const sinkId = `sink:${u.file}:${u.line}:${u.column}:${u.api}`;
-      const sink = nodes.get(sinkId) ?? { id: sinkId, kind: 'sink' as const, label: `${u.api}${u.part ? ` (${u.part})` : ''}`, risk: 'unknown' as RiskLevel, sink: u.kind, file: u.file, line: u.line, column: u.column };
-      nodes.set(sinkId, sink);
+      const sink = node({ id: `sink:${u.file}:${u.line}:${u.column}:${u.api}`, kind: 'sink', label: u.api, risk: 'unknown', sink: u.kind, file: u.file, line: u.line, column: u.column });
       raise(sink, risk);
-      edge(keyId, fnId);
-      edge(fnId, sinkId);
+      if (u.part) parts.set(sink.id, (parts.get(sink.id) ?? new Set()).add(u.part));
+      edge(keyId, fn.id, risk);
+      edge(fn.id, sink.id, risk);
     }
   });
+  for (const [id, p] of parts) nodes.get(id)!.label += ` (${[...p].join(', ')})`;
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return { nodes: [...nodes.values()].sort(byId), edges: [...edges.values()].sort((a, b) => byId({ id: a.from + a.to }, { id: b.from + b.to })) };
+}
+
+function dirOf(file: string): string {
+  return file.slice(0, Math.max(0, file.lastIndexOf('/')));
+}
+
+/** The packages (directories, '' for the root) that `envGraph` has something for: those of read sites with uses and of their uses. */
+export function graphPackages(sites: Site[], siteUses: (readonly Use[] | null)[]): string[] {
+  const dirs = new Set<string>();
+  sites.forEach((s, i) => {
+    const uses = siteUses[i];
+    if (s.key === null || !uses?.length) return;
+    dirs.add(dirOf(s.file));
+    for (const u of uses) dirs.add(dirOf(u.file));
+  });
+  return [...dirs].sort();
 }

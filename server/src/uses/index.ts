@@ -6,25 +6,20 @@
  *   report.keys[KEY]      // { role, risk, reasons }
  *
  * No IO and no editor: the CLI (scan --json, check), the language server (hover, the
- * Environment view, the graph) and bench:scan call it alike.
+ * Environment view, the graph) and bench:scan call it alike. The language server keeps flows
+ * between edits with IncrementalUses (incremental.ts), which gives the same report.
  */
 import type { Parser } from 'web-tree-sitter';
 import type { Site } from '../scan/types';
-import { UsesAnalysis, type UsesSource, type UsesStats } from './analyze';
-import { keyRisk } from './risk';
-import type { KeyRisk, SiteFlow, Use } from './types';
+import { UsesAnalysis, type UsesSource } from './analyze';
+import { assembleReport, type UsesReport } from './report';
 
 export type { KeyRisk, Role, RiskLevel, SinkKind, Use } from './types';
 export type { UsesSource } from './analyze';
-export { describeUse } from './risk';
-export { envGraph, type EnvGraph, type GraphEdge, type GraphNode } from './graph';
-
-/** The uses of a set of sites and the role and risk of their keys. */
-export interface UsesReport {
-  siteUses: (Use[] | null)[];
-  keys: Record<string, KeyRisk>;
-  stats: UsesStats & { ms: number };
-}
+export type { UsesReport } from './report';
+export { describeUse, maxRisk } from './risk';
+export { envGraph, graphPackages, type EnvGraph, type GraphEdge, type GraphNode } from './graph';
+export { IncrementalUses, type ChangedSource } from './incremental';
 
 /** Follows every read site's value (see analyze.ts) and labels every key read statically. */
 export function usesOf(parser: Parser, sources: UsesSource[], sites: Site[]): UsesReport {
@@ -32,17 +27,7 @@ export function usesOf(parser: Parser, sources: UsesSource[], sites: Site[]): Us
   const analysis = new UsesAnalysis(parser, sources);
   try {
     const flows = sites.map((s) => analysis.flowOf(s));
-    const byKey = new Map<string, { site: Site; flow: SiteFlow }[]>();
-    sites.forEach((site, i) => {
-      const flow = flows[i];
-      if (!flow || site.key === null) return;
-      const list = byKey.get(site.key) ?? [];
-      list.push({ site, flow });
-      byKey.set(site.key, list);
-    });
-    const keys: Record<string, KeyRisk> = {};
-    for (const key of [...byKey.keys()].sort()) keys[key] = keyRisk(key, byKey.get(key)!);
-    return { siteUses: flows.map((f) => f?.uses ?? null), keys, stats: { ...analysis.stats, ms: performance.now() - t0 } };
+    return assembleReport(sites, flows, { ...analysis.stats, ms: performance.now() - t0 });
   } finally {
     analysis.delete();
   }

@@ -16,6 +16,8 @@ interface Parsed {
   /** Indexes into `chunks` of the parsed declarations. */
   have: Set<number>;
   view: FileView | null;
+  /** Characters the last parse of this file covered (0: not parsed yet). */
+  parsed: number;
 }
 
 export class PartialTrees {
@@ -41,10 +43,21 @@ export class PartialTrees {
     for (const i of need) e.have.add(i);
     e.chunks.forEach((c, i) => (c.kind === 'package' || c.kind === 'import') && e.have.add(i));
     e.view?.tree.delete();
+    const len = (i: number) => e.chunks[i].end - e.chunks[i].start;
+    let size = [...e.have].reduce((n, i) => n + len(i), 0);
+    // A parse after the first covers at least twice what the last one did (the declarations
+    // beside those asked about come along): a file asked about one declaration after another
+    // (each field of a long test file) is parsed a few times, not once per question.
+    for (let lo = Math.min(...need), hi = Math.max(...need); size < 2 * e.parsed && (lo > 0 || hi < e.chunks.length - 1); ) {
+      for (const i of [--lo, ++hi]) if (i >= 0 && i < e.chunks.length && !e.have.has(i)) (e.have.add(i), (size += len(i)));
+    }
+    const whole = size > 0.8 * text.length;
     const wanted = [...e.have].sort((a, b) => a - b).map((i) => e.chunks[i]);
-    const size = wanted.reduce((n, c) => n + c.end - c.start, 0);
     const ranges: Range[] = wanted.map((c) => ({ startIndex: c.start, endIndex: c.end, startPosition: pointAt(e.starts, c.start), endPosition: pointAt(e.starts, c.end) }));
-    const tree = size > 0.8 * text.length ? this.parser.parse(text) : this.parser.parse(text, null, { includedRanges: ranges });
+    const tree = whole ? this.parser.parse(text) : this.parser.parse(text, null, { includedRanges: ranges });
+    // A whole parse answers every later question about the file.
+    if (whole) e.chunks.forEach((_, i) => e.have.add(i));
+    e.parsed = whole ? text.length : size;
     this.parses++;
     e.view = tree ? viewOf(tree, rel, text) : null;
     return e.view;
@@ -58,7 +71,7 @@ export class PartialTrees {
   private entry(rel: string, text: string): Parsed {
     let e = this.files.get(rel);
     if (!e) {
-      e = { text, chunks: topLevelChunks(text), starts: lineStarts(text), have: new Set(), view: null };
+      e = { text, chunks: topLevelChunks(text), starts: lineStarts(text), have: new Set(), view: null, parsed: 0 };
       this.files.set(rel, e);
     }
     return e;

@@ -24,6 +24,11 @@ import type { KeyRisk, RiskLevel, Role, SiteFlow, Use } from './types';
 
 const ORDER: RiskLevel[] = ['unknown', 'low', 'medium', 'high', 'critical'];
 
+/** The higher of two risk levels. */
+export function maxRisk(a: RiskLevel, b: RiskLevel): RiskLevel {
+  return ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a;
+}
+
 function where(u: Use): string {
   return `${u.api} (${u.file}:${u.line})`;
 }
@@ -57,7 +62,7 @@ export function keyRisk(key: string, sites: { site: Site; flow: SiteFlow }[]): K
   let risk: RiskLevel = 'low';
   const raise = (level: RiskLevel, reason: string) => {
     reasons.push(reason);
-    if (ORDER.indexOf(level) > ORDER.indexOf(risk)) risk = level;
+    risk = maxRisk(risk, level);
   };
   const secret = isSecretKey(key) || role === 'credential';
   for (const u of uses.filter((x) => x.kind === 'output')) {

@@ -27,7 +27,14 @@ export interface FileView {
  * the node at each hit), as the scanner does: walking every node of a file costs far more.
  */
 export function named(view: FileView, sort: 'names' | 'fields' | 'calls', name: string): Node[] {
+  // Many sites ask one file about one name (test structs share field names): answer once per view.
+  let memo = namedMemo.get(view);
+  if (!memo) namedMemo.set(view, (memo = new Map()));
+  const id = `${sort}:${name}`;
+  const known = memo.get(id);
+  if (known) return known;
   const out: Node[] = [];
+  memo.set(id, out);
   const re = new RegExp(`\\b${escapeRe(name)}\\b`, 'g');
   const root = view.tree.rootNode;
   for (let m = re.exec(view.text); m; m = re.exec(view.text)) {
@@ -48,6 +55,9 @@ export function named(view: FileView, sort: 'names' | 'fields' | 'calls', name: 
   }
   return out;
 }
+
+/** Per view (a parse of a file; a new parse is a new view): `<sort>:<name>` → the nodes `named` found. */
+const namedMemo = new WeakMap<FileView, Map<string, Node[]>>();
 
 /** Builds the view of a parsed file. */
 export function viewOf(tree: Tree, rel: string, text: string): FileView {
@@ -71,7 +81,30 @@ export function viewOf(tree: Tree, rel: string, text: string): FileView {
 export function importOf(view: FileView, ident: Node): string | null {
   if (ident.type !== 'identifier') return null;
   const path = view.imports.get(ident.text);
-  return path && !findLocalDecl(ident, ident.text) ? path : null;
+  return path && !(mayDeclare(view, ident) && findLocalDecl(ident, ident.text)) ? path : null;
+}
+
+/** Per view: `<function start>:<name>` → whether the function's text may declare the name. */
+const declaring = new WeakMap<FileView, Map<string, boolean>>();
+
+/**
+ * Whether the function around `ident` may declare a local of its name. A local that hides an
+ * import appears in the text as the name not followed by `.` (`log :=`, `func(log string)`);
+ * where every mention is `log.…`, nothing hides the import, and findLocalDecl (a walk over the
+ * statements before the call, slow in a long function) is not needed.
+ */
+function mayDeclare(view: FileView, ident: Node): boolean {
+  const fn = outerFunction(ident);
+  if (!fn) return false;
+  let memo = declaring.get(view);
+  if (!memo) declaring.set(view, (memo = new Map()));
+  const id = `${fn.startIndex}:${ident.text}`;
+  let may = memo.get(id);
+  if (may === undefined) {
+    may = new RegExp(`\\b${escapeRe(ident.text)}\\b(?!\\s*\\.)`).test(view.text.slice(fn.startIndex, fn.endIndex));
+    memo.set(id, may);
+  }
+  return may;
 }
 
 /** The outermost function (declaration, method or package-level literal) around a node. */

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { loadGoLanguage, loadTree, newGoParser, type Scanner, type WorkspaceIndex } from '../scan/index';
 import type { ScanNote, Site } from '../scan/types';
-import { usesOf, type UsesSource } from '../uses/index';
+import { envGraph, graphPackages, IncrementalUses, type ChangedSource, type UsesSource } from '../uses/index';
 import type { FolderScan, FolderScanFactory, FolderUses } from './workspace';
 
 /** Makes folder scans that share one loaded scanner (tree-sitter is loaded once per server). */
@@ -16,6 +16,8 @@ class IndexedFolder implements FolderScan {
   private language: Awaited<ReturnType<typeof loadGoLanguage>> | undefined;
   /** The uses report of the current sites; dropped on every change. */
   private usesReport: FolderUses | null = null;
+  /** Flows kept between reports: a change drops only those it may alter. */
+  private readonly flows = new IncrementalUses();
 
   constructor(
     private readonly scanner: Promise<Scanner>,
@@ -31,19 +33,28 @@ class IndexedFolder implements FolderScan {
     this.index = index;
     this.language = await loadGoLanguage();
     this.usesReport = null;
+    this.flows.clear();
   }
 
   update(changes: readonly (readonly [string, string | null])[]): Iterable<string> {
     const index = this.index;
     if (!index) return [];
-    // Opening a file sends its text unchanged: the uses report (a whole-folder analysis) stays.
-    const sourceChanged = changes.some(([rel, text]) => text === null || !sameSource(index.sourceOf(this.abs(rel)), text));
+    // Opening a file sends its text unchanged: the uses report stays.
+    const sources: ChangedSource[] = [];
+    for (const [rel, text] of changes) {
+      const before = index.sourceOf(this.abs(rel));
+      if (text !== null && sameSource(before, text)) continue;
+      sources.push({ rel, before, after: text ?? undefined });
+    }
     for (const [rel, text] of changes) {
       if (text === null) index.deleteFile(this.abs(rel));
       else index.setFile(this.abs(rel), text);
     }
     const changed = new Set(index.refresh().map((p) => index.relativePath(p)));
-    if (sourceChanged) this.usesReport = null;
+    if (sources.length) {
+      this.usesReport = null;
+      this.flows.changed(sources);
+    }
     for (const [rel] of changes) if (rel.endsWith('.go')) changed.add(rel);
     return changed;
   }
@@ -69,10 +80,15 @@ class IndexedFolder implements FolderScan {
     const sources: UsesSource[] = index.goFiles().map((p) => ({ rel: index.relativePath(p), get: () => index.sourceOf(p) }));
     const parser = newGoParser(this.language);
     try {
-      const report = usesOf(parser, sources, sites);
+      const report = this.flows.report(parser, sources, sites);
       const id = (s: Site) => `${s.file}:${s.line}:${s.column}:${s.key ?? s.pattern}`;
       const bySite = new Map(sites.map((s, i) => [id(s), report.siteUses[i]]));
-      this.usesReport = { siteUses: (s) => bySite.get(id(s)) ?? null, key: (k) => report.keys[k] };
+      this.usesReport = {
+        siteUses: (s) => bySite.get(id(s)) ?? null,
+        key: (k) => report.keys[k],
+        graph: (dir) => envGraph(sites, report.siteUses, report.keys, dir),
+        packages: () => graphPackages(sites, report.siteUses),
+      };
     } finally {
       parser.delete();
     }

@@ -4,7 +4,7 @@
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import type { ScanNote, Site } from '../scan/types';
-import type { KeyRisk, Use } from '../uses/index';
+import type { EnvGraph, KeyRisk, Use } from '../uses/index';
 import type { SiteEntry } from '../features/model';
 import { canonicalUri, findModuleRoot, goFilesUnder, isDirectory, isIndexedFile, pathToUri, readText, uriToPath } from './files';
 import { MutableSiteIndex } from './siteIndex';
@@ -31,6 +31,10 @@ export interface FolderScan {
 export interface FolderUses {
   siteUses(site: Site): readonly Use[] | null;
   key(key: string): KeyRisk | undefined;
+  /** The dependency graph of the folder, or of one package (folder-relative directory, '' the root). */
+  graph(dir?: string): EnvGraph;
+  /** The packages the graph has something for. */
+  packages(): string[];
 }
 
 /** Creates the scanner index of a folder at an absolute path. */
@@ -256,6 +260,11 @@ export class Workspace {
     const sites: Site[] = [];
     for (const rel of f.scan.files()) sites.push(...f.scan.sitesOf(rel));
     return { root: f.root, sites };
+  }
+
+  /** The folder whose URI is `folderUri`. */
+  folderAt(folderUri: string): Folder | undefined {
+    return this.folders.get(canonicalUri(folderUri));
   }
 
   /** URIs of the workspace folders. */
