@@ -94,12 +94,26 @@ export const pictureSteps = [
       await page.locator('.part.sidebar a.action-label[aria-label="Refresh"]').first().click();
       const item = page.locator('.monaco-list-row', { hasText: 'races fixture' }).first();
       await item.waitFor({ timeout: limit });
-      // From the run item's context menu in the Environment view.
-      await item.click({ button: 'right' });
-      // A context menu ignores a click that follows its opening too closely (the right button's
-      // own release must not pick an item): hover the entry, which focuses it, then press Enter.
-      await page.locator('.monaco-menu .action-label', { hasText: 'Show Timeline' }).first().hover();
-      await page.keyboard.press('Enter');
+      // From the run item's context menu in the Environment view. The view may still be
+      // redrawing after the refresh (a row can move under the pointer), so the menu is used only
+      // once the right-clicked row is the focused one.
+      for (let attempt = 1; ; attempt++) {
+        await item.click({ button: 'right' });
+        const menu = page.locator('.monaco-menu .action-label', { hasText: 'Show Timeline' }).first();
+        await menu.waitFor({ timeout: limit });
+        const focused = (await page.locator('.monaco-list-row.focused').first().textContent().catch(() => '')) ?? '';
+        if (focused.includes('races fixture')) {
+          // A context menu ignores a click that follows its opening too closely (the right button's
+          // own release must not pick an item): hover the entry, which focuses it, then press Enter.
+          await menu.hover();
+          await page.keyboard.press('Enter');
+          break;
+        }
+        if (attempt === 5) throw new Error(`the context menu belongs to "${focused}", not to the races fixture`);
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(500);
+      }
+      await page.locator('.tab.active[aria-label^="Timeline: races fixture"]').waitFor({ timeout: limit });
       const view = await pictureFrame(page, 'timeline');
       await view.locator('svg text', { hasText: 'process 200' }).first().waitFor({ timeout: limit });
       await view.locator('svg text', { hasText: 'TestE (g6)' }).first().waitFor({ timeout: limit });
