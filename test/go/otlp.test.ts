@@ -33,6 +33,18 @@ function runIds(store: string): string[] {
   return existsSync(dir) ? readdirSync(dir) : [];
 }
 
+/** Records the fixture app (one phase, a secret in API_TOKEN), copied to `<dir>/<name>`, into the store `<dir>/<storeName>`. */
+async function recordApp(dir: string, name: string, storeName: string): Promise<{ app: string; store: string; id: string; rep: Report }> {
+  const app = join(dir, name);
+  const store = join(dir, storeName);
+  cpSync(join(root, 'test', 'fixtures', 'otlp', 'app'), app, { recursive: true });
+  mkdirSync(store);
+  const rec = await envtrace(['--dir', store, '--no-go-command', '--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { PHASES: '1', PER: '40', API_TOKEN: SECRET } });
+  assert.equal(rec.code, 0, rec.stderr);
+  const [id] = runIds(store);
+  return { app, store, id, rep: await report(store, id, app) };
+}
+
 /** ship processes started, killed after the suite whatever happened. */
 const ships: ChildProcess[] = [];
 /** Traced runs waiting for their phase files, ended after the suite if a test failed. */
@@ -72,14 +84,7 @@ describe('OTLP logs into a real OpenTelemetry Collector', { timeout: 600_000 }, 
   });
 
   test('export: a recorded run, aggregated (protobuf) and each event (JSON), attributes, no secret in clear', async () => {
-    const app = join(work, 'export-app');
-    const store = join(work, 'export-store');
-    cpSync(join(root, 'test', 'fixtures', 'otlp', 'app'), app, { recursive: true });
-    mkdirSync(store);
-    const rec = await envtrace(['--dir', store, '--no-go-command', '--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { PHASES: '1', PER: '40', API_TOKEN: SECRET } });
-    assert.equal(rec.code, 0, rec.stderr);
-    const [id] = runIds(store);
-    const rep = await report(store, id, app);
+    const { app, store, id, rep } = await recordApp(work, 'export-app', 'export-store');
     const events = rep.events;
     assert.ok(events.length >= 42, `${events.length} events`);
 
@@ -146,14 +151,7 @@ describe('OTLP logs into a real OpenTelemetry Collector', { timeout: 600_000 }, 
     mkdirSync(dir);
     const own = await Collector.start(dir);
     try {
-      const app = join(dir, 'app');
-      const store = join(dir, 'store');
-      cpSync(join(root, 'test', 'fixtures', 'otlp', 'app'), app, { recursive: true });
-      mkdirSync(store);
-      const rec = await envtrace(['--dir', store, '--no-go-command', '--quiet', '--', 'go', 'run', '.'], { cwd: app, env: { PHASES: '1', PER: '40', API_TOKEN: SECRET } });
-      assert.equal(rec.code, 0, rec.stderr);
-      const [id] = runIds(store);
-      const before = await report(store, id, app);
+      const { app, store, id, rep: before } = await recordApp(dir, 'app', 'store');
       // Exported twice: the second export resends every record with the same envtrace.record.id.
       for (let i = 0; i < 2; i++) {
         const r = await envtrace(['export', '--dir', store, '--otlp', own.url, id], { cwd: app });
