@@ -12,12 +12,13 @@
 // on a loaded machine CPU time is the steadier figure. Not a test; prints figures.
 // Usage: node scripts/bench-pictures.mjs [--events N] [--repeat N] [--keep DIR] [--no-aggregate]
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { xorshift32 } from './bench/prng.mjs';
+import { writePictureRun } from './bench/pictureRun.mjs';
+import { browserMissing, openPictureBrowser } from './bench/pictureBrowser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,14 +26,12 @@ const flag = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1]
 const EVENTS = Number(flag('--events', 1_000_000));
 const keep = flag('--keep', null);
 const REPEAT = Number(flag('--repeat', 1));
-const PROCS = 4;
-const GOROUTINES = 32;
-const STACKS = 200;
-const KEYS = 1000;
+/** The baseline run of the browser half: the same pages with a run this small. */
+const SMALL = 1000;
 
-spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'server'], { cwd: root, stdio: 'inherit' });
+// The engine (server/) and the pages' builder (client/src/webviews/page.ts, picturePages.ts).
+spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'server', 'client'], { cwd: root, stdio: 'inherit' });
 const out = join(root, 'out', 'server', 'src');
-if (!existsSync(join(out, 'runs', 'flame.js'))) throw new Error('no compiled engine in out/');
 const require = createRequire(import.meta.url);
 const { readRun } = require(join(out, 'runs', 'reader.js'));
 const { readOptionsFor, aggregateRun } = require(join(out, 'runs', 'load.js'));
@@ -41,44 +40,21 @@ const { PictureCache } = require(join(out, 'runs', 'pictureIndex.js'));
 const { collectTimeline } = require(join(out, 'runs', 'timeline.js'));
 const { timelineWindow } = require(join(out, 'runs', 'timelineView.js'));
 const { readRunInfo } = require(join(out, 'runs', 'store.js'));
+const { diffRuns } = require(join(out, 'analysis', 'diff.js'));
+const { diffServices, loadServices } = require(join(out, 'analysis', 'fleetDiff.js'));
+const { renderDiffText } = require(join(out, 'analysis', 'diffText.js'));
+const { addRun } = require(join(out, 'analysis', 'loadObservations.js'));
+const { ObservationsBuilder } = require(join(out, 'analysis', 'observations.js'));
+const pages = require(join(root, 'out', 'client', 'src', 'webviews', 'picturePages.js'));
 
 const base = keep ?? mkdtempSync(join(tmpdir(), 'envtrace-bench-pictures-'));
-const runDir = join(base, '20991231-235959-pictur');
-mkdirSync(runDir, { recursive: true });
-writeFileSync(join(runDir, 'run.json'), JSON.stringify({ id: '20991231-235959-pictur', label: 'bench', command: ['bench'], cwd: base, start: 4102444799000, end: 4102444800000, exitCode: 0 }));
-
-const rnd = xorshift32();
 const t0 = Date.now();
-const perProc = Math.ceil(EVENTS / PROCS);
-const wall0 = 4102444799000000000n;
-for (let p = 0; p < PROCS; p++) {
-  const pid = 1000 + p;
-  const mono0 = 1e12 + p * 1e9;
-  const fd = openSync(join(runDir, `${pid}-${wall0 + BigInt(p) * 1000000000n}.jsonl`), 'w');
-  let buf = JSON.stringify({ t: 'P', v: 1, pid, ppid: 1, parent: 0, run: 'bench', argv: ['/bench/svc' + p], cwd: base, go: 'go1.26.8', os: 'linux', arch: 'amd64', wall: Number(wall0) + p * 1e9, mono: mono0, depth: 16 }) + '\n';
-  for (let s = 1; s <= STACKS; s++) {
-    const op = s % 10 === 0 ? 'os.Setenv' : 'os.Getenv';
-    const f = [[op, '/usr/local/go/src/os/env.go', 101], [`example.com/bench/svc${s % 10}.read${s}`, `/bench/svc${s % 10}/f${s}.go`, 10 + (s % 50)], [`example.com/bench/svc${s % 10}.Load`, `/bench/svc${s % 10}/load.go`, 5 + (s % 7)], ['main.main', '/bench/main.go', 12]];
-    buf += JSON.stringify({ t: 'S', id: s, f }) + '\n';
-  }
-  for (let g = 1; g <= GOROUTINES; g++) buf += JSON.stringify({ t: 'T', g: g + 10, pg: 1, name: `TestBench/${p}_${g}`, t0: mono0 + g }) + '\n';
-  for (let i = 1; i <= perProc; i++) {
-    const s = 1 + rnd(STACKS);
-    const g = 11 + rnd(GOROUTINES);
-    const t = mono0 + i * 2000;
-    const ev = s % 10 === 0 ? { t: 'E', seq: i, g, pg: 1, op: 'setenv', k: `KEY_${rnd(KEYS)}`, ok: true, v: 'x', t0: t, t1: t + 500, s } : { t: 'E', seq: i, g, pg: 1, op: 'getenv', k: `KEY_${rnd(KEYS)}`, ok: rnd(5) > 0, v: 'v', t0: t, t1: t + 500, s };
-    if (!ev.ok && ev.op === 'getenv') delete ev.v;
-    buf += JSON.stringify(ev) + '\n';
-    if (buf.length > 1 << 20) {
-      writeSync(fd, buf);
-      buf = '';
-    }
-  }
-  for (let g = 1; g <= GOROUTINES; g++) buf += JSON.stringify({ t: 'TE', g: g + 10, t1: mono0 + perProc * 2000 + g }) + '\n';
-  writeSync(fd, buf);
-  closeSync(fd);
-}
-console.log(`bench:pictures: wrote ${EVENTS.toLocaleString('en')} events in ${PROCS} processes (${Date.now() - t0} ms)`);
+const runDir = writePictureRun(base, '20991231-235959-pictur', { events: EVENTS });
+// Compare Runs: the same program again, other keys read at other times and other values written.
+const runDirB = writePictureRun(base, '20991231-235959-pictuB', { events: EVENTS, seed: 12345, value: 'y' });
+const smallDir = writePictureRun(base, '20991231-235959-smallA', { events: SMALL });
+const smallDirB = writePictureRun(base, '20991231-235959-smallB', { events: SMALL, seed: 12345, value: 'y' });
+console.log(`bench:pictures: wrote 2 runs of ${EVENTS.toLocaleString('en')} events and 2 of ${SMALL.toLocaleString('en')} (${Date.now() - t0} ms)`);
 
 const run = { dir: runDir, info: await readRunInfo(runDir) };
 const COLUMNS = 1200;
@@ -137,10 +113,12 @@ await row('open the timeline first (one pass, cut)', async () => {
   return message(timelineWindow((await cache.get(run)).timeline, undefined, undefined, COLUMNS));
 }, true);
 await row('then the flame graph (held: cut only)', async () => message((await cache.get(run)).flame.result({})), true);
+let raced;
 await row(
   "the timeline's race lines (race analysis, own pass)",
   async (pictures) => {
     await pictures.races();
+    raced = pictures;
     const w = timelineWindow(pictures.timeline, undefined, undefined, COLUMNS);
     return `${w.races.length} race lines, ${message(w)}`;
   },
@@ -154,7 +132,100 @@ await row('timeline zoomed to 2 ms (held)', async () => {
   return `${w.marks ? w.marks.length + ' marks' : w.density.length + ' cells'}, ${message(w)}`;
 });
 if (!args.includes('--no-aggregate')) await row("for scale: the report's aggregate (report --format json)", async () => void (await aggregateRun(run)));
+/** What `envtrace/diff` answers (server/src/runtime.ts): both runs read, compared, per service too. */
+async function diffOf(a, b) {
+  const load = async (dir) => {
+    const builder = new ObservationsBuilder();
+    await addRun(builder, dir, {}, true);
+    return builder.obs;
+  };
+  const diff = diffRuns(await load(a), await load(b), { root: base, sites: [] });
+  const services = diffServices(await loadServices(a), await loadServices(b), { root: base, sites: [] });
+  return { diff, text: renderDiffText(diff), ...(services ? { services } : {}) };
+}
+let compared;
+await row('Compare Runs: envtrace/diff of two such runs', async () => {
+  compared = await diffOf(runDir, runDirB);
+  return `${compared.diff.keys.length} keys differ, ${message(compared)}`;
+}, true);
 const over = rows.filter((r) => r.goal && r.wall >= 2000);
 const overCpu = rows.filter((r) => r.goal && r.cpu >= 2000);
-console.log(`bench:pictures: view openings over the 2 s goal: ${over.length} by wall time, ${overCpu.length} by CPU time (load average ${loadavg()[0].toFixed(1)})`);
+console.log(`bench:pictures: engine answers over the 2 s goal: ${over.length} by wall time, ${overCpu.length} by CPU time (load average ${loadavg()[0].toFixed(1)})`);
+
+// The browser half: each view's page drawing the message the extension posts, in Chromium.
+const serverMs = (label) => rows.find((r) => r.label === label);
+const missing = browserMissing();
+if (missing) console.log(`bench:pictures: browser half skipped: ${missing}; the figures above are the engine's only`);
+else await browserHalf();
+
+async function browserHalf() {
+  const stored = async (dir) => ({ dir, info: await readRunInfo(dir) });
+  const small = await new PictureCache().get(await stored(smallDir));
+  const smallRaced = await new PictureCache().get(await stored(smallDir));
+  await smallRaced.races();
+  const smallCompared = await diffOf(smallDir, smallDirB);
+  const held = await cache.get(run);
+  const flameText = (p) => JSON.stringify({ type: 'data', result: p.flame.result({}), filter: {} });
+  const windowText = (p, first) => JSON.stringify({ type: 'data', window: timelineWindow(p.timeline, first.from, first.to, first.columns) });
+  const siteLink = (site) => `command:envtrace.openSite?${encodeURIComponent(JSON.stringify(site.split(':')))}`;
+  const views = [
+    { name: 'flame graph', page: pages.FLAME_PAGE, server: serverMs('open the flame graph first (one pass, cut)'), count: () => document.querySelectorAll('#chart g.frame').length, unit: 'frames',
+      text: (big) => flameText(big ? held : small) },
+    { name: 'timeline', page: pages.TIMELINE_PAGE, server: serverMs('open the timeline first (one pass, cut)'), count: () => document.querySelectorAll('#chart svg path').length, unit: 'shapes', races: 'pending',
+      text: (big, first) => windowText(big ? held : small, first),
+      then: { name: 'timeline race lines', server: serverMs("the timeline's race lines (race analysis, own pass)"), races: 'placed', text: (big, first) => windowText(big ? raced : smallRaced, first) } },
+    { name: 'Compare Runs', page: (big) => pages.comparePage((big ? compared : smallCompared).diff, siteLink, (big ? compared : smallCompared).services), server: serverMs('Compare Runs: envtrace/diff of two such runs'), count: () => document.querySelectorAll('#compare tbody tr').length, unit: 'rows' },
+  ];
+  const browser = await openPictureBrowser();
+  // Warm-up: a browser's first tab and each page's first load pay for starting up.
+  for (const v of views) (await browser.load(typeof v.page === 'function' ? v.page(false) : v.page)).tab.close();
+  const summary = [];
+  console.log(`\nbrowser (Chromium, best of ${REPEAT}): page load, then the message${''.padEnd(6)} load ms  message   transfer ms  parse ms  draw+paint ms  main-thread ms  drawn`);
+  try {
+    for (const v of views) {
+      for (const big of [false, true]) {
+        const label = `${v.name}, ${(big ? EVENTS : SMALL).toLocaleString('en')} events${big ? '' : ' (baseline)'}`;
+        let best;
+        let bestThen;
+        for (let i = 0; i < REPEAT; i++) {
+          const page = typeof v.page === 'function' ? v.page(big) : v.page;
+          const { tab, cdp, loadMs, htmlBytes, first } = await browser.load(page);
+          let r = { loadMs, wall: 0, transfer: 0, parse: 0, draw: 0, paint: 0, cpu: await browser.taskMs(cdp), bytes: htmlBytes, drawn: await tab.evaluate(v.count) };
+          let then;
+          if (v.text) {
+            const text = v.text(big, first);
+            r = { loadMs, bytes: text.length, ...(await browser.post(tab, cdp, text, { races: v.races, count: v.count })) };
+            if (v.then) {
+              const more = v.then.text(big, first);
+              then = { loadMs: 0, bytes: more.length, ...(await browser.post(tab, cdp, more, { races: v.then.races, count: v.count })) };
+            }
+          }
+          await tab.close();
+          if (!best || r.loadMs + r.wall < best.loadMs + best.wall) [best, bestThen] = [r, then];
+        }
+        console.log(browserLine(label, best, v.unit));
+        if (bestThen) console.log(browserLine(`${v.then.name}, ${(big ? EVENTS : SMALL).toLocaleString('en')} events`, bestThen, v.unit));
+        if (big) summary.push({ v, r: best });
+        if (big && bestThen) summary.push({ v: v.then, r: bestThen, after: best.loadMs + v.server.wall });
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log('');
+  for (const { v, r, after } of summary) {
+    // The panel asks the server once the page has loaded; the user waits for all of it.
+    const total = r.loadMs + v.server.wall + r.transfer + r.wall;
+    const parts = `engine ${v.server.wall.toFixed(0)} (cpu ${v.server.cpu.toFixed(0)}) + transfer ${r.transfer.toFixed(0)} + parse and draw ${r.wall.toFixed(0)} ms`;
+    // Race analysis starts once the lanes' answer is out: its lines come that much later.
+    if (after !== undefined) console.log(`bench:pictures: ${v.name}: ${(after + total).toFixed(0)} ms after opening = page load and lanes' engine ${after.toFixed(0)} + race ${parts}; no goal: the lanes say "analysing races…" until then`);
+    else console.log(`bench:pictures: ${v.name}: ${total.toFixed(0)} ms = page load ${r.loadMs.toFixed(0)} + ${parts}; 2 s goal: ${total < 2000 ? 'ok' : 'OVER'}`);
+  }
+  console.log(`bench:pictures: (load average ${loadavg()[0].toFixed(1)}; engine wall times, CPU in brackets)`);
+}
+
+function browserLine(label, r, unit) {
+  const mb = `${(r.bytes / 1e6).toFixed(2)} MB`;
+  return `  ${label.padEnd(62)} ${r.loadMs.toFixed(0).padStart(7)} ${mb.padStart(8)} ${r.transfer.toFixed(0).padStart(12)} ${r.parse.toFixed(0).padStart(9)} ${(r.draw + r.paint).toFixed(0).padStart(14)} ${r.cpu.toFixed(0).padStart(15)}  ${r.drawn} ${unit}`;
+}
 if (!keep) rmSync(base, { recursive: true, force: true });
