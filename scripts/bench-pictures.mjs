@@ -43,6 +43,7 @@ const { readRunInfo } = require(join(out, 'runs', 'store.js'));
 const { diffRuns } = require(join(out, 'analysis', 'diff.js'));
 const { diffServices, loadServices } = require(join(out, 'analysis', 'fleetDiff.js'));
 const { renderDiffText } = require(join(out, 'analysis', 'diffText.js'));
+const { fleetGroups } = require(join(out, 'runs', 'fleetGroups.js'));
 const { addRun } = require(join(out, 'analysis', 'loadObservations.js'));
 const { ObservationsBuilder } = require(join(out, 'analysis', 'observations.js'));
 const pages = require(join(root, 'out', 'client', 'src', 'webviews', 'picturePages.js'));
@@ -139,8 +140,10 @@ async function diffOf(a, b) {
     await addRun(builder, dir, {}, true);
     return builder.obs;
   };
-  const diff = diffRuns(await load(a), await load(b), { root: base, sites: [] });
-  const services = diffServices(await loadServices(a), await loadServices(b), { root: base, sites: [] });
+  const [obsA, obsB] = [await load(a), await load(b)];
+  const diff = diffRuns(obsA, obsB, { root: base, sites: [] });
+  const fleet = fleetGroups(obsA.processes) !== null || fleetGroups(obsB.processes) !== null;
+  const services = fleet ? diffServices(await loadServices(a), await loadServices(b), { root: base, sites: [] }) : undefined;
   return { diff, text: renderDiffText(diff), ...(services ? { services } : {}) };
 }
 let compared;
