@@ -174,7 +174,7 @@ async function browserHalf() {
   const views = [
     { name: 'flame graph', page: pages.FLAME_PAGE, server: serverMs('open the flame graph first (one pass, cut)'), count: () => document.querySelectorAll('#chart g.frame').length, unit: 'frames',
       text: (big) => flameText(big ? held : small) },
-    { name: 'timeline', page: pages.TIMELINE_PAGE, server: serverMs('open the timeline first (one pass, cut)'), count: () => document.querySelectorAll('#chart svg path').length, unit: 'shapes', races: 'pending',
+    { name: 'timeline', page: pages.TIMELINE_PAGE, server: serverMs('open the timeline first (one pass, cut)'), cut: serverMs('then the timeline (held: cut only)'), count: () => document.querySelectorAll('#chart svg path').length, unit: 'shapes', races: 'pending',
       text: (big, first) => windowText(big ? held : small, first),
       then: { name: 'timeline race lines', server: serverMs("the timeline's race lines (race analysis, own pass)"), races: 'placed', text: (big, first) => windowText(big ? raced : smallRaced, first) } },
     { name: 'Compare Runs', page: (big) => pages.comparePage((big ? compared : smallCompared).diff, siteLink, (big ? compared : smallCompared).services), server: serverMs('Compare Runs: envtrace/diff of two such runs'), count: () => document.querySelectorAll('#compare tbody tr').length, unit: 'rows' },
@@ -209,7 +209,7 @@ async function browserHalf() {
         console.log(browserLine(label, best, v.unit));
         if (bestThen) console.log(browserLine(`${v.then.name}, ${(big ? EVENTS : SMALL).toLocaleString('en')} events`, bestThen, v.unit));
         if (big) summary.push({ v, r: best });
-        if (big && bestThen) summary.push({ v: v.then, r: bestThen, after: best.loadMs + v.server.wall });
+        if (big && bestThen) summary.push({ v: v.then, r: bestThen, after: v.server.wall });
       }
     }
   } finally {
@@ -217,12 +217,16 @@ async function browserHalf() {
   }
   console.log('');
   for (const { v, r, after } of summary) {
-    // The panel asks the server once the page has loaded; the user waits for all of it.
-    const total = r.loadMs + v.server.wall + r.transfer + r.wall;
-    const parts = `engine ${v.server.wall.toFixed(0)} (cpu ${v.server.cpu.toFixed(0)}) + transfer ${r.transfer.toFixed(0)} + parse and draw ${r.wall.toFixed(0)} ms`;
+    // The panel asks the server as it opens: the run is read while the page loads. The
+    // timeline's page then asks for a window of its width: a cut of what was read.
+    const engine = v.server.wall;
+    const cut = v.cut ? v.cut.wall : 0;
+    const total = Math.max(r.loadMs, engine) + cut + r.transfer + r.wall;
+    const parts = `engine ${engine.toFixed(0)} (cpu ${v.server.cpu.toFixed(0)})${v.cut ? ` + the page's window ${cut.toFixed(0)}` : ''} + transfer ${r.transfer.toFixed(0)} + parse and draw ${r.wall.toFixed(0)} ms`;
     // Race analysis starts once the lanes' answer is out: its lines come that much later.
-    if (after !== undefined) console.log(`bench:pictures: ${v.name}: ${(after + total).toFixed(0)} ms after opening = page load and lanes' engine ${after.toFixed(0)} + race ${parts}; no goal: the lanes say "analysing races…" until then`);
-    else console.log(`bench:pictures: ${v.name}: ${total.toFixed(0)} ms = page load ${r.loadMs.toFixed(0)} + ${parts}; 2 s goal: ${total < 2000 ? 'ok' : 'OVER'}`);
+    if (after !== undefined) console.log(`bench:pictures: ${v.name}: ${(after + engine + r.transfer + r.wall).toFixed(0)} ms after opening = the lanes' engine ${after.toFixed(0)} + race ${parts}; no goal: the lanes say "analysing races…" until then`);
+    else if (!v.text) console.log(`bench:pictures: ${v.name}: ${(engine + r.loadMs).toFixed(0)} ms = engine ${engine.toFixed(0)} (cpu ${v.server.cpu.toFixed(0)}) + the page's load and draw ${r.loadMs.toFixed(0)} ms (${(r.bytes / 1e6).toFixed(2)} MB of HTML); 2 s goal: ${engine + r.loadMs < 2000 ? 'ok' : 'OVER'}`);
+    else console.log(`bench:pictures: ${v.name}: ${total.toFixed(0)} ms = the larger of page load ${r.loadMs.toFixed(0)} and ${parts}; 2 s goal: ${total < 2000 ? 'ok' : 'OVER'}`);
   }
   console.log(`bench:pictures: (load average ${loadavg()[0].toFixed(1)}; engine wall times, CPU in brackets)`);
 }

@@ -12,13 +12,20 @@ export function showFlamePanel(ctx: EnvtraceContext, run: RunInfo, key?: string)
   const ext = ctx.extension.extensionUri;
   const panel = vscode.window.createWebviewPanel('envtrace.flame', `Flame graph: ${run.label || run.id}${key ? ` · ${key}` : ''}`, vscode.ViewColumn.Active, webviewOptions(ext));
   panel.webview.html = webviewPageHtml(panel.webview, ext, FLAME_PAGE);
-  const send = async (filter: FlameFilter) => {
-    const result = await ctx.server.request<FlameResult>('envtrace/flame', { run: run.dir, filter });
+  const ask = (filter: FlameFilter) => ctx.server.request<FlameResult>('envtrace/flame', { run: run.dir, filter });
+  const send = async (filter: FlameFilter, answer = ask(filter)) => {
+    const result = await answer;
     if (result) await panel.webview.postMessage({ type: 'data', result, filter });
     else void vscode.window.showErrorMessage('envtrace: the flame graph needs the language server (see the envtrace log).');
   };
+  // Asked at once: the server reads the run while the page loads (a 1M-event run's read is most of the opening).
+  const initial: FlameFilter = key === undefined ? {} : { keys: [key] };
+  let early: ReturnType<typeof ask> | undefined = ask(initial);
   panel.webview.onDidReceiveMessage((m: { type: string; filter?: FlameFilter; file?: string; line?: number }) => {
-    if (m.type === 'ready') void send(key === undefined ? {} : { keys: [key] });
+    if (m.type === 'ready') {
+      void send(initial, early);
+      early = undefined;
+    }
     else if (m.type === 'filter') void send(m.filter ?? {});
     else if (m.type === 'open' && typeof m.file === 'string' && typeof m.line === 'number') void openFileLine(m.file, m.line);
   });

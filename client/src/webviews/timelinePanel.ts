@@ -15,6 +15,9 @@ export function showTimelinePanel(ctx: EnvtraceContext, run: RunInfo, key?: stri
   let latest = 0;
   const ask = (m: { from?: number; to?: number; columns?: number }, waitForRaces: boolean) =>
     ctx.server.request<TimelineWindow>('envtrace/timeline', { run: run.dir, from: m.from, to: m.to, columns: m.columns, key, waitForRaces });
+  // Asked at once, the answer unused: the server reads the run (and starts race analysis) while
+  // the page loads; the page's own request, sized to its width, then only cuts a window.
+  void ask({ columns: 2 }, false);
   panel.webview.onDidReceiveMessage(async (m: { type: string; from?: number; to?: number; columns?: number; file?: string; line?: number }) => {
     if (m.type === 'window') {
       const mine = ++latest;
