@@ -198,7 +198,7 @@ async function browserHalf() {
   ];
   const browser = await openPictureBrowser();
   // Warm-up: a browser's first tab and each page's first load pay for starting up.
-  for (const v of views) (await browser.load(typeof v.page === 'function' ? v.page(false) : v.page)).tab.close();
+  for (const v of views) await (await browser.load(typeof v.page === 'function' ? v.page(false) : v.page)).tab.close();
   const summary = [];
   console.log(`\nbrowser (Chromium, best of ${REPEAT}): page load, then the message${''.padEnd(6)} load ms  message   transfer ms  parse ms  draw+paint ms  main-thread ms  drawn`);
   try {
