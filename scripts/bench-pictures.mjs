@@ -16,13 +16,16 @@
 // load and the engine, plus the transfer and the drawing; by CPU, the engine's CPU time plus
 // the page's main-thread time. Goal: each view opens in under 2 s; race lines have none (the
 // lanes say "analysing races…" until they come).
-// Figures (2-core machine shared by several jobs, load average 5-18, so by CPU; 1M events):
-// - flame graph: engine 2.1-2.4 s CPU (1.54 s wall on an idle machine), the page 0.3-0.8 s
-//   of main thread for 612 frames (0.68 MB message). About 2 s: at the goal, not under it.
+// Figures (2-core machine shared by several jobs, load average 5-18, so by CPU; 1M events;
+// before = the first run of this script, at 567faa4):
+// - flame graph: engine 2.1-2.4 s CPU (1.54 s wall on an idle machine, measured before), the
+//   page 0.3-0.8 s of main thread for 612 frames (0.68 MB message); by CPU 2.5-2.8 s in all
+//   on the busy machine. On an idle one about 2 s: at the goal, not clearly under it.
 // - timeline: engine 1.4-1.7 s CPU (1.40 s wall idle); the page's main thread 1.44 s for
-//   11,080 density cells before they were merged, 0.33-0.56 s for 1,115 cells since; race
-//   lines 4.1-4.9 s CPU of race analysis after the lanes, then 0.6-0.8 s to draw (2.1 s before).
-// - Compare Runs of two such runs: 37.6 s CPU before, 23-25 s since each run is read once
+//   11,080 density cells before they were merged, 0.27-0.56 s for 1,115 cells since; by CPU
+//   1.9-2.0 s in all. Race lines: 4.1-4.9 s CPU of race analysis after the lanes, then
+//   0.6-0.85 s to draw (2.1 s before).
+// - Compare Runs of two such runs: 37.6 s CPU before, 23-27 s since each run is read once
 //   (the per-service read only for fleets); the table itself 0.2-0.3 s. Far over: reading a
 //   run into observations (310,000 distinct stack/key/value entries here) and its race
 //   analysis cost ~12 s CPU per run; the pictures' own pass does not build them.
