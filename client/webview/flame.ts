@@ -31,18 +31,22 @@ function label(d: Node): string {
   return `${n.name}\n${n.value} access${n.value === 1 ? '' : 'es'}${n.unset ? `, ${n.unset} unset` : ''}\nkeys: ${keys}${where}`;
 }
 
-function color(d: Node): string {
-  const ops = opColors();
+/** The theme's colours for frames, read once per drawing (each read is a style computation). */
+function palette() {
+  return { ops: opColors(), unset: themeColor('charts-red', '#f14c4c'), other: themeColor('charts-foreground', '#cccccc'), module: themeColor('charts-green', '#89d185'), std: themeColor('charts-yellow', '#cca700') };
+}
+
+function color(d: Node, colors: ReturnType<typeof palette>): string {
   const n = d.data;
   if (!n.file) {
-    if (n.unset && n.unset === n.value) return themeColor('charts-red', '#f14c4c');
+    if (n.unset && n.unset === n.value) return colors.unset;
     const op = n.name.split(' ')[0];
-    return ops[op] ?? themeColor('charts-foreground', '#cccccc');
+    return colors.ops[op] ?? colors.other;
   }
   // Module code stands out from the standard library's frames.
   // The package is the name up to the first dot after the last slash (`example.com/app/cfg.Load` → `example.com/app/cfg`).
   const pkg = n.name.slice(0, n.name.indexOf('.', n.name.lastIndexOf('/', n.name.indexOf('(') >= 0 ? n.name.indexOf('(') : n.name.length) + 1));
-  return pkg === 'main' || pkg.split('/')[0].includes('.') ? themeColor('charts-green', '#89d185') : themeColor('charts-yellow', '#cca700');
+  return pkg === 'main' || pkg.split('/')[0].includes('.') ? colors.module : colors.std;
 }
 
 let chart: ReturnType<typeof flamegraph<FlameNode>> | null = null;
@@ -50,6 +54,7 @@ let chart: ReturnType<typeof flamegraph<FlameNode>> | null = null;
 function draw(result: FlameResult): void {
   chart?.destroy();
   chartEl.replaceChildren();
+  const colors = palette();
   summary.textContent = `${result.total} access${result.total === 1 ? '' : 'es'}`;
   chart = flamegraph<FlameNode>()
     .width(Math.max(300, chartEl.clientWidth))
@@ -60,7 +65,7 @@ function draw(result: FlameResult): void {
     .inverted(false)
     .sort(true)
     .setLabelHandler(label)
-    .setColorMapper((d) => color(d))
+    .setColorMapper((d) => color(d, colors))
     .setDetailsElement(details)
     .onClick((d) => {
       if (d.data.file) openSite(`${d.data.file}:${d.data.line}`);

@@ -51,7 +51,6 @@ function draw(w: TimelineWindow): void {
   const fg = themeColor('foreground', '#cccccc');
   const marks = w.marks ?? [];
   const density = w.density ?? [];
-  const maxCount = density.reduce((m, c) => Math.max(m, c.count), 1);
   const renderMark: Item = (p, api) => {
     const m = marks[p.dataIndex];
     const [x, y] = api.coord([m.t, m.row]);
@@ -60,7 +59,7 @@ function draw(w: TimelineWindow): void {
   };
   const renderDensity: Item = (p, api) => {
     const c: DensityCell = density[p.dataIndex];
-    return { type: 'rect', shape: laneBox(api, c.from, c.to, c.row, 0.7), style: { fill: colors[c.kind], opacity: 0.25 + 0.75 * (Math.log1p(c.count) / Math.log1p(maxCount)) }, name: 'density' };
+    return { type: 'rect', shape: laneBox(api, c.from, c.to, c.row, 0.7), style: { fill: colors[c.kind], opacity: 0.25 + 0.75 * c.level }, name: 'density' };
   };
   const renderTest: Item = (p, api) => {
     const s = w.tests[p.dataIndex];

@@ -17,6 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { diffRuns } from './analysis/diff';
 import { diffServices, loadServices } from './analysis/fleetDiff';
+import { fleetGroups } from './runs/fleetGroups';
 import { renderDiffText, renderServicesText } from './analysis/diffText';
 import { addRun, parseRunsShown, RunSourceError } from './analysis/loadObservations';
 import { ObservationsBuilder } from './analysis/observations';
@@ -197,8 +198,10 @@ export class Runtime {
     const [a, b] = [await load(p.a), await load(p.b)];
     const sites = this.host.workspace.entries(f.uri).map((e) => e.site);
     const diff = diffRuns(a, b, { root: f.root, sites });
-    // Fleets (issue 13): per service too (a second read of each run, split by service).
-    const services = diffServices(await loadServices(pathOf(p.a)), await loadServices(pathOf(p.b)), { root: f.root, sites });
+    // Fleets (issue 13): per service too (a second read of each run, split by service); not
+    // read when neither run's processes span hosts or pods.
+    const fleet = fleetGroups(a.processes) !== null || fleetGroups(b.processes) !== null;
+    const services = fleet ? diffServices(await loadServices(pathOf(p.a)), await loadServices(pathOf(p.b)), { root: f.root, sites }) : undefined;
     return { diff, text: renderDiffText(diff) + (services ? renderServicesText(services) : ''), ...(services ? { services } : {}) };
   }
 

@@ -59,3 +59,27 @@ test('timeline: a window zoomed in keeps only its marks; more than MAX_MARKS in 
   assert.equal(dense.density!.reduce((n, c) => n + c.count, 0), dense.count);
   assert.ok(dense.density!.length <= dense.lanes.length * 100);
 });
+
+test('timeline: density cells of a lane do not overlap, and alike neighbouring columns are one cell', async () => {
+  const tl = await timelineOf('races');
+  // Lane 1 busy at an even pace over [0, 1000) µs, then lane 2 busier at its own pace.
+  for (let i = 0; i < MAX_MARKS; i++) tl.cols.push(i * (1000 / MAX_MARKS), 1, 0, 0, 0);
+  for (let i = 0; i < 3 * MAX_MARKS; i++) tl.cols.push(i * (1000 / (3 * MAX_MARKS)), 2, 0, 0, 0);
+  (tl as unknown as { order: null }).order = null;
+  const dense = timelineWindow(tl, 0, 1000, 400);
+  const byRow = new Map<number, typeof dense.density>();
+  for (const c of dense.density!) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
+  for (const cells of byRow.values()) {
+    const sorted = [...cells!].sort((a, b) => a.from - b.from);
+    for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].from >= sorted[i - 1].to - 1e-9, 'cells of one lane overlap');
+    for (const c of sorted) assert.ok(c.level > 0 && c.level <= 1, `level ${c.level}`);
+  }
+  // The even lanes are drawn as a cell or two each, not as 200 columns; the busier one is the darker.
+  const rowOf = (lane: number) => dense.lanes.indexOf(tl.lanes[lane]);
+  const one = byRow.get(rowOf(1))!;
+  const two = byRow.get(rowOf(2))!;
+  assert.ok(one.length <= 3 && two.length <= 3, `${one.length} and ${two.length} cells`);
+  assert.equal(Math.max(...two.map((c) => c.level)), 1);
+  assert.ok(Math.max(...one.map((c) => c.level)) < 1);
+  assert.equal(dense.density!.reduce((n, c) => n + c.count, 0), dense.count);
+});

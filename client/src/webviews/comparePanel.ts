@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import type { RunDiff } from '../../../server/src/analysis/diff';
 import type { ServiceDiff } from '../../../server/src/analysis/fleetDiff';
 import { commandIds } from '../commandIds';
-import { COMPARE_CSS, compareTableHtml } from '../compareHtml';
-import { webviewHtml } from './html';
+import { webviewPageHtml } from './html';
+import { comparePage } from './picturePages';
 
 /** Opens the table of `diff` (and, for fleets, a column per service); relative sites resolve against `folder`. Returns the panel. */
 export function showComparePanel(extensionUri: vscode.Uri, diff: RunDiff, folder: string, services?: readonly ServiceDiff[]): vscode.WebviewPanel {
@@ -20,6 +20,6 @@ export function showComparePanel(extensionUri: vscode.Uri, diff: RunDiff, folder
     const file = path.isAbsolute(m[1]) ? m[1] : path.join(folder, m[1]);
     return `command:${commandIds.openSite}?${encodeURIComponent(JSON.stringify([vscode.Uri.file(file), Number(m[2])]))}`;
   };
-  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'envtrace compare runs', compareTableHtml(diff, siteLink, services), [], [], COMPARE_CSS);
+  panel.webview.html = webviewPageHtml(panel.webview, extensionUri, comparePage(diff, siteLink, services));
   return panel;
 }

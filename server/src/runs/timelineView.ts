@@ -22,7 +22,13 @@ export interface TimelineMark {
   site: string;
 }
 
-/** One density cell: `count` events of row `row` between `from` and `to`. */
+/** Above this many density cells, the window is binned coarser: each cell is a shape to draw. */
+export const MAX_CELLS = 4000;
+
+/** Steps of a cell's `level`: neighbouring columns of a lane on the same step are one cell. */
+const LEVELS = 8;
+
+/** One density cell: `count` events of row `row` between `from` and `to` (one or more neighbouring columns). */
 export interface DensityCell {
   row: number;
   from: number;
@@ -30,6 +36,8 @@ export interface DensityCell {
   count: number;
   /** The most frequent mark kind in the cell. */
   kind: MarkKind;
+  /** How busy its columns are, 1/8 to 1: log(events per column) against the window's busiest column. */
+  level: number;
 }
 
 /** What the webview draws for a window. */
@@ -99,7 +107,11 @@ export function timelineWindow(tl: Timeline, from?: number, to?: number, columns
       marks.push(m);
     }
   } else {
-    density = bin(tl, order, first, last, lo, hi, Math.max(1, Math.floor(columns / 2)), rowOf);
+    // A column is 2 px; fewer and wider while the lanes' runs of alike columns are too many to draw.
+    for (let bins = Math.max(1, Math.floor(columns / 2)); ; bins = Math.floor(bins / 2)) {
+      density = bin(tl, order, first, last, lo, hi, bins, rowOf);
+      if (density.length <= MAX_CELLS || bins < 16) break;
+    }
   }
   const inWindow = (a: number, b: number) => b >= lo && a <= hi;
   return {
@@ -132,17 +144,35 @@ function bin(tl: Timeline, order: Uint32Array, first: number, last: number, lo: 
     if (!c) cells.set(id, (c = new Uint32Array(kinds)));
     c[kind[i]]++;
   }
-  const out: DensityCell[] = [];
-  for (const [id, c] of cells) {
-    const row = Math.floor(id / bins);
-    const b = id % bins;
+  // Per lane, left to right: neighbouring columns with the same top kind and level make one cell.
+  const ids = Float64Array.from(cells.keys()).sort();
+  const totals = new Map<number, { count: number; top: number }>();
+  let busiest = 1;
+  for (const id of ids) {
+    const c = cells.get(id)!;
     let total = 0;
     let top = 0;
     for (let k = 0; k < kinds; k++) {
       total += c[k];
       if (c[k] > c[top]) top = k;
     }
-    out.push({ row, from: lo + b * width, to: lo + (b + 1) * width, count: total, kind: kindName(top) });
+    totals.set(id, { count: total, top });
+    if (total > busiest) busiest = total;
+  }
+  const out: DensityCell[] = [];
+  let prev: DensityCell | undefined;
+  let prevId = -2;
+  for (const id of ids) {
+    const { count, top } = totals.get(id)!;
+    const row = Math.floor(id / bins);
+    const b = id % bins;
+    const level = Math.max(1, Math.round((LEVELS * Math.log1p(count)) / Math.log1p(busiest))) / LEVELS;
+    const kindOf = kindName(top);
+    if (prev && id === prevId + 1 && b !== 0 && prev.kind === kindOf && prev.level === level) {
+      prev.to = lo + (b + 1) * width;
+      prev.count += count;
+    } else out.push((prev = { row, from: lo + b * width, to: lo + (b + 1) * width, count, kind: kindOf, level }));
+    prevId = id;
   }
   return out;
 }
