@@ -1,5 +1,8 @@
 // Starts code-server (the real VS Code workbench) and headless Chromium for the tests
 // inside VS Code: a free port on 127.0.0.1, a temp HOME, stopped by PID at the end.
+// The Go build and module caches stay the caller's (as a developer's editor has them), so the
+// first traced run compiles the patched standard library once per machine, not once per suite;
+// ENVTRACE_TEST_FRESH_GOCACHE=1 gives each code-server the empty caches of its temp HOME.
 // Used by test/integration/run-code-server.mjs and the e2e tests.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,15 @@ const codeServerBin = join(tools, 'code-server', 'bin', 'code-server');
 /** True when scripts/install-vscode-harness.sh has installed everything. */
 export function harnessInstalled() {
   return existsSync(codeServerBin) && existsSync(join(tools, 'pw', 'node_modules', 'playwright-core'));
+}
+
+/** The caller's GOCACHE and GOMODCACHE, unless ENVTRACE_TEST_FRESH_GOCACHE=1 or go is missing. */
+function goCaches() {
+  if (process.env.ENVTRACE_TEST_FRESH_GOCACHE === '1') return {};
+  const r = spawnSync('go', ['env', 'GOCACHE', 'GOMODCACHE'], { encoding: 'utf8' });
+  if (r.status !== 0) return {};
+  const [GOCACHE, GOMODCACHE] = r.stdout.trim().split('\n');
+  return GOCACHE && GOMODCACHE ? { GOCACHE, GOMODCACHE } : {};
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
@@ -67,7 +79,7 @@ export async function startCodeServer({ trust = true, settings = {}, env = {}, v
     '--disable-getting-started-override', ...profile, '--vscode-option', 'enable-smoke-test-driver',
   ];
   if (trust) args.push('--disable-workspace-trust');
-  const childEnv = { ...process.env, ...env };
+  const childEnv = { ...process.env, ...goCaches(), ...env };
   delete childEnv.PORT; // code-server would listen on $PORT instead of --bind-addr
   Object.assign(childEnv, {
     // No extension gallery: this machine reaches no marketplace, and the tests need none.
