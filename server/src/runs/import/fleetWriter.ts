@@ -37,7 +37,7 @@ export interface ImportProcess {
 /** One access (or an aggregate of `weight` alike accesses), as the reader hands it, with its frames (innermost first; null when unknown). */
 export type ImportEvent = Pick<
   RunEvent,
-  'goroutine' | 'parentGoroutine' | 'op' | 'key' | 'found' | 'value' | 'redacted' | 'hash' | 'length' | 'error' | 'time' | 'api' | 'test' | 'path' | 'argv' | 'childPid' | 'weight'
+  'goroutine' | 'parentGoroutine' | 'op' | 'key' | 'found' | 'value' | 'redacted' | 'hash' | 'length' | 'error' | 'time' | 'api' | 'test' | 'path' | 'argv' | 'childPid' | 'weight' | 'race'
 > & { frames: Frame[] | null; writeGen?: number; writeInFlight?: boolean };
 
 interface Proc {
@@ -130,6 +130,7 @@ export class FleetWriter {
     if (e.argv !== undefined) r.argv = redactArgv(e.argv, { hashKey: this.hashKey });
     if (e.childPid !== undefined) r.cpid = e.childPid;
     if (e.weight !== 1) r.w = e.weight;
+    if (e.race !== undefined) r.race = e.race;
     line += JSON.stringify(r) + '\n';
     this.events++;
     p.pending += line;

@@ -65,6 +65,7 @@ export class ForwardVisitor implements RunVisitor {
       ...(e.path !== undefined ? { path: e.path } : {}),
       ...(e.argv !== undefined ? { argv: e.argv } : {}),
       ...(e.childPid !== undefined ? { childPid: e.childPid } : {}),
+      ...(e.race !== undefined ? { race: e.race } : {}),
       writeGen: e.writeGen, writeInFlight: e.writeInFlight, weight: e.weight,
     });
   }
