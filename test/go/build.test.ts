@@ -3,7 +3,7 @@
 // key file or a mounted key), read back by `envtrace report`; hostile ENVTRACE_DIR values.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -140,6 +140,40 @@ describe('envtrace build: a traced binary that ships', () => {
     for (const f of files) assert.equal(secretRead(f).h, sipHashHex(HASH_KEY, SECRET));
     assert.ok(!existsSync(join(dir, 'key')));
     for (const name of readdirSync(dir)) assert.ok(!readFileSync(join(dir, name), 'latin1').includes(HASH_KEY), 'the key is not recorded');
+  });
+
+  test('a directory key file others could know (another owner, group/other permissions, a symlink, a FIFO, not a key) is not used: a warning, a key of the process\'s own', () => {
+    const planted = '0123456789abcdef0123456789abcdef';
+    const cases: [string, (f: string) => void, RegExp][] = [
+      ['group-writable', (f) => (writeFileSync(f, planted + '\n'), chmodSync(f, 0o620)), /is open to other users \(mode 620, not 600\)/],
+      ['world-readable', (f) => (writeFileSync(f, planted + '\n'), chmodSync(f, 0o644)), /is open to other users \(mode 644, not 600\)/],
+      ['a symlink', (f) => (writeFileSync(f + '-target', planted + '\n', { mode: 0o600 }), symlinkSync(f + '-target', f)), /is a symbolic link/],
+      ['a FIFO', (f) => spawnSync('mkfifo', ['-m', '600', f]), /is not a regular file/],
+      ['not a key', (f) => writeFileSync(f, 'hello\n', { mode: 0o600 }), /does not start with 32 hex digits/],
+    ];
+    if (process.getuid?.() === 0) cases.push(['owned by another user', (f) => (writeFileSync(f, planted + '\n', { mode: 0o600 }), chownSync(f, 4321, 4321)), /belongs to another user \(uid 4321\)/]);
+    for (const [name, plant, why] of cases) {
+      const dir = emptyDir(`runs-planted-${name.replace(/\W+/g, '-')}`);
+      const keyFile = join(dir, 'key');
+      plant(keyFile);
+      const r = runBin(emptyDir(`cwd-planted-${name.replace(/\W+/g, '-')}`), { ENVTRACE_DIR: dir });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      assert.equal(r.stdout, 'port 8080 secret bytes 19 child \nport  secret bytes 19 child 1\n', `${name}: the program runs as usual`);
+      // One warning per process (the program and its child), naming the file and the reason.
+      const warnings = r.stderr.split('\n').filter(Boolean);
+      assert.equal(warnings.length, 2, `${name}: ${r.stderr}`);
+      for (const w of warnings) {
+        assert.ok(w.startsWith(`envtrace: not using ${keyFile} as the redaction key: it `), w);
+        assert.match(w, why, name);
+        assert.match(w, /a key of its own .* Remove the file, or give a key with ENVTRACE_KEY_FILE$/, name);
+      }
+      const files = readRun(dir);
+      assert.equal(files.length, 2, `${name}: still recorded`);
+      const hashes = files.map((f) => secretRead(f).h);
+      assert.ok(hashes.every((h) => h !== sipHashHex(planted, SECRET)), `${name}: the planted key was used`);
+      assert.notEqual(hashes[0], hashes[1], `${name}: each process hashes under a key of its own`);
+      for (const f of files) assert.ok(!JSON.stringify(f).includes(SECRET), `${name}: the secret is redacted`);
+    }
   });
 
   test('envtrace report reads the directory (text and JSON with where)', async () => {
