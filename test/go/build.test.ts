@@ -3,9 +3,9 @@
 // key file or a mounted key), read back by `envtrace report`; hostile ENVTRACE_DIR values.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Report } from '../../server/src/runs/report';
 import { sipHashHex } from '../../server/src/tracer/siphash';
@@ -140,6 +140,73 @@ describe('envtrace build: a traced binary that ships', () => {
     for (const f of files) assert.equal(secretRead(f).h, sipHashHex(HASH_KEY, SECRET));
     assert.ok(!existsSync(join(dir, 'key')));
     for (const name of readdirSync(dir)) assert.ok(!readFileSync(join(dir, name), 'latin1').includes(HASH_KEY), 'the key is not recorded');
+  });
+
+  test('a directory key file others could know (another owner, group/other permissions, a symlink, a FIFO, not a key) is not used: a warning, a key of the process\'s own', () => {
+    const planted = '0123456789abcdef0123456789abcdef';
+    const cases: [string, (f: string) => void, RegExp][] = [
+      ['group-writable', (f) => (writeFileSync(f, planted + '\n'), chmodSync(f, 0o620)), /is open to other users \(mode 620, not 600\)/],
+      ['world-readable', (f) => (writeFileSync(f, planted + '\n'), chmodSync(f, 0o644)), /is open to other users \(mode 644, not 600\)/],
+      ['a symlink', (f) => (writeFileSync(f + '-target', planted + '\n', { mode: 0o600 }), symlinkSync(f + '-target', f)), /is a symbolic link/],
+      ['a FIFO', (f) => spawnSync('mkfifo', ['-m', '600', f]), /is not a regular file/],
+      ['not a key', (f) => writeFileSync(f, 'hello\n', { mode: 0o600 }), /does not start with 32 hex digits/],
+    ];
+    if (process.getuid?.() === 0) cases.push(['owned by another user', (f) => (writeFileSync(f, planted + '\n', { mode: 0o600 }), chownSync(f, 4321, 4321)), /belongs to another user \(uid 4321\)/]);
+    for (const [name, plant, why] of cases) {
+      const dir = emptyDir(`runs-planted-${name.replace(/\W+/g, '-')}`);
+      const keyFile = join(dir, 'key');
+      plant(keyFile);
+      const r = runBin(emptyDir(`cwd-planted-${name.replace(/\W+/g, '-')}`), { ENVTRACE_DIR: dir });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      assert.equal(r.stdout, 'port 8080 secret bytes 19 child \nport  secret bytes 19 child 1\n', `${name}: the program runs as usual`);
+      // One warning per process (the program and its child), naming the file and the reason.
+      const warnings = r.stderr.split('\n').filter(Boolean);
+      assert.equal(warnings.length, 2, `${name}: ${r.stderr}`);
+      for (const w of warnings) {
+        assert.ok(w.startsWith(`envtrace: not using ${keyFile} as the redaction key: it `), w);
+        assert.match(w, why, name);
+        assert.match(w, /a key of its own .* Remove the file, or give a key with ENVTRACE_KEY_FILE$/, name);
+      }
+      const files = readRun(dir);
+      assert.equal(files.length, 2, `${name}: still recorded`);
+      const hashes = files.map((f) => secretRead(f).h);
+      assert.ok(hashes.every((h) => h !== sipHashHex(planted, SECRET)), `${name}: the planted key was used`);
+      assert.notEqual(hashes[0], hashes[1], `${name}: each process hashes under a key of its own`);
+      for (const f of files) assert.ok(!JSON.stringify(f).includes(SECRET), `${name}: the secret is redacted`);
+    }
+  });
+
+  test('envtrace import of the directory redacts clear secrets with its key only when the key is the user\'s alone', async () => {
+    const dir = emptyDir('runs-import-key');
+    assert.equal(runBin(emptyDir('cwd-import-key-a'), { ENVTRACE_DIR: dir }).status, 0);
+    // The same binary with redaction off: its processes record the secret in clear.
+    assert.equal(runBin(emptyDir('cwd-import-key-b'), { ENVTRACE_DIR: dir, ENVTRACE_NO_REDACT: '1' }).status, 0);
+    const dirHash = sipHashHex(readFileSync(join(dir, 'key'), 'utf8').trim(), SECRET);
+    const importAndReport = async (name: string) => {
+      const store = emptyDir(name);
+      const imp = await envtrace(['import', '--dir', store, '--json', dir], { cwd: work });
+      assert.equal(imp.code, 0, imp.stderr);
+      const sum = JSON.parse(imp.stdout) as { id: string; redacted: number; notes: string[] };
+      const rep = await envtrace(['report', '--dir', store, '--format', 'json', sum.id], { cwd: work });
+      assert.equal(rep.code, 0, rep.stderr);
+      const everything = imp.stdout + imp.stderr + rep.stdout + readdirSync(join(store, '.envtrace', 'runs', sum.id)).map((f) => readFileSync(join(store, '.envtrace', 'runs', sum.id, f), 'latin1')).join('');
+      assert.ok(!everything.includes(SECRET), `${name}: the secret in clear`);
+      const values = (JSON.parse(rep.stdout) as Report).vars.find((v) => v.key === 'DB_PASSWORD')!.values;
+      return { sum, hashes: values.map((v) => [v.hash, v.count]) };
+    };
+    const trusted = await importAndReport('store-trusted');
+    assert.equal(trusted.sum.redacted, 2, 'the two clear reads redacted on import');
+    assert.deepEqual(trusted.hashes, [[dirHash, 4]], 'under the directory\'s key: one value, as the recorder hashed it');
+    assert.deepEqual(trusted.sum.notes, []);
+
+    chmodSync(join(dir, 'key'), 0o644);
+    const open = await importAndReport('store-open');
+    assert.equal(open.hashes.length, 2, 'the workspace key hashes the clear ones: two values');
+    assert.deepEqual(open.hashes.find(([h]) => h === dirHash), [dirHash, 2]);
+    assert.deepEqual(open.sum.notes, [`${basename(dir)}: its key file, not used (${join(dir, 'key')} is open to other users (mode 644)): values redacted on import are hashed with the workspace key`]);
+    const text = await envtrace(['import', '--dir', emptyDir('store-open-text'), dir], { cwd: work });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stderr, /^envtrace: skipped runs-import-key: its key file, not used \(.* is open to other users \(mode 644\)\)/m);
   });
 
   test('envtrace report reads the directory (text and JSON with where)', async () => {

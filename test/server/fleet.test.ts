@@ -59,7 +59,7 @@ describe('language server with a fleet run', () => {
     }));
     const r = await client.request<DiffResult>(DiffRequest.method, { a: fleet, b: local });
     assert.deepEqual(r.services?.map((s) => [s.service, s.a?.processes, s.b?.processes, s.keys.map((k) => k.key)]), [['api', 12, 1, []], ['worker', 1, 1, ['PORT']]]);
-    assert.match(r.text, /^\[worker\] A: 1 process · B: 1 process\n  ~ PORT  values changed: "9090" \(×3\) → "8080" \(×1\)$/m);
+    assert.match(r.text, /^\[worker\] A: 1 process on pod shop\/worker-0 · B: 1 process\n  ~ PORT  values changed: "9090" \(×3\) → "8080" \(×1\)$/m);
   });
 
   test('the hover lists which pods of which service saw each value', async () => {

@@ -58,9 +58,9 @@ test('compare table: keys down, runs across, redacted values as hash and length,
 test('compare table of a fleet: a column per service, each cell A → B or same, names escaped', () => {
   const port = diff.keys[1];
   const services = [
-    { service: 'api', a: { processes: 12, places: 12, kind: 'pod' as const }, b: { processes: 1, places: 1, kind: 'host' as const }, keys: [], unchanged: 2 },
-    { service: 'work<er>', a: { processes: 1, places: 1, kind: 'pod' as const }, b: { processes: 1, places: 1, kind: 'host' as const }, keys: [port], unchanged: 1 },
-    { service: 'batch', a: { processes: 2, places: 2, kind: 'pod' as const }, b: null, keys: [], unchanged: 0 },
+    { service: 'api', a: { processes: 12, places: 12, kind: 'pod' as const, names: [] }, b: { processes: 1, places: 1, kind: 'host' as const, names: [] }, keys: [], unchanged: 2 },
+    { service: 'work<er>', a: { processes: 1, places: 1, kind: 'pod' as const, names: [] }, b: { processes: 1, places: 1, kind: 'host' as const, names: [] }, keys: [port], unchanged: 1 },
+    { service: 'batch', a: { processes: 2, places: 2, kind: 'pod' as const, names: [] }, b: null, keys: [], unchanged: 0 },
   ];
   const html = compareTableHtml(diff, () => null, services);
   assert.match(html, /<table id="services"><thead><tr><th scope="col">key<\/th><th scope="col" data-service="api">api<div class="sub">A: 12 processes on 12 pods · B: 1 process<\/div><\/th><th scope="col" data-service="work&#60;er&#62;">work&#60;er&#62;/);

@@ -55,11 +55,11 @@ test('envtrace diff compares a fleet with a local run per service (text and json
   writeFileSync(join(dir, 'local.json'), JSON.stringify(local));
   const text = envtrace(['diff', id!, 'local.json'], dir);
   assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout, /^per service:\n\[api\] A: 4 processes on 4 pods · B: 1 process\n  no differences \(1 keys compared\)\n\[worker\] A: 1 process · B: 1 process\n  ~ PORT  values changed: "9090" \(×3\) → "8080" \(×1\)\n$/m);
+  assert.match(text.stdout, /^per service:\n\[api\] A: 4 processes on 4 pods \(shop\/api-0, shop\/api-1, shop\/api-2, \+1\) · B: 1 process\n  no differences \(1 keys compared\)\n\[worker\] A: 1 process on pod shop\/worker-0 · B: 1 process\n  ~ PORT  values changed: "9090" \(×3\) → "8080" \(×1\)\n$/m);
   const json = JSON.parse(envtrace(['diff', '--format', 'json', id!, 'local.json'], dir).stdout) as { services: { service: string; a: unknown; b: unknown; keys: { key: string; valuesChanged: boolean }[] }[] };
   assert.deepEqual(json.services.map((s) => [s.service, s.a, s.b, s.keys.map((k) => [k.key, k.valuesChanged])]), [
-    ['api', { processes: 4, places: 4, kind: 'pod' }, { processes: 1, places: 1, kind: 'host' }, []],
-    ['worker', { processes: 1, places: 1, kind: 'pod' }, { processes: 1, places: 1, kind: 'host' }, [['PORT', true]]],
+    ['api', { processes: 4, places: 4, kind: 'pod', names: ['shop/api-0', 'shop/api-1', 'shop/api-2', 'shop/api-3'] }, { processes: 1, places: 1, kind: 'host', names: [] }, []],
+    ['worker', { processes: 1, places: 1, kind: 'pod', names: ['shop/worker-0'] }, { processes: 1, places: 1, kind: 'host', names: [] }, [['PORT', true]]],
   ]);
   const plain = JSON.parse(envtrace(['diff', '--format', 'json', 'local.json', 'local.json'], dir).stdout) as { services?: unknown };
   assert.equal(plain.services, undefined, 'no services when neither run is a fleet');

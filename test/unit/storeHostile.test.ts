@@ -78,7 +78,7 @@ test('planted keys are refused with what to do: all zero, short, patterned, not 
     ['short', (f) => writeFileSync(f, 'a1b2c3d4e5f60718\n', { mode: 0o600 }), /too short \(16 hex digits, at least 32/],
     ['pattern', (f) => writeFileSync(f, '0123456789abcdef'.repeat(2) + '\n', { mode: 0o600 }), /repeated pattern/],
     ['not hex', (f) => writeFileSync(f, 'hunter2 hunter2 hunter2 hunter2 hunter2\n', { mode: 0o600 }), /not hex/],
-    ['mode 0644', (f) => { writeFileSync(f, 'c6f1d0a9e2b84357a1f09d3e6b7c2854\n'); chmodSync(f, 0o644); }, /readable by other users \(mode 644\): run chmod 600/],
+    ['mode 0644', (f) => { writeFileSync(f, 'c6f1d0a9e2b84357a1f09d3e6b7c2854\n'); chmodSync(f, 0o644); }, /open to other users \(mode 644\): run chmod 600/],
     ['a directory', (f) => mkdirSync(f), /not a regular file/],
   ];
   // Only root can give a file to another user; elsewhere the case cannot be built.

@@ -49,12 +49,23 @@ export function renderDiffText(diff: RunDiff): string {
   return out.join('\n') + '\n';
 }
 
+/** Where a side's processes ran: ` on 12 pods (a, b, c, +9)`, ` on host dev`, or nothing when unknown. */
+function placesText(s: ServiceSide): string {
+  const names = s.names.map(escapeControls);
+  if (s.places > 1) return ` on ${s.places} ${s.kind}s${names.length ? ` (${names.slice(0, PLACES_SHOWN).join(', ')}${names.length > PLACES_SHOWN ? `, +${names.length - PLACES_SHOWN}` : ''})` : ''}`;
+  return names.length === 1 ? ` on ${s.kind} ${names[0]}` : '';
+}
+
+/** Places named per side before `+N`. */
+const PLACES_SHOWN = 3;
+
 /**
  * The per-service part of a fleet diff: `per service:`, then per service a line
- * `[api] A: 12 processes on 12 pods · B: 1 process` and its key lines (or `no differences`).
+ * `[api] A: 12 processes on 12 pods (shop/api-0, shop/api-1, shop/api-2, +9) · B: 1 process on
+ * host dev` and its key lines (or `no differences`).
  */
 export function renderServicesText(services: readonly ServiceDiff[]): string {
-  const side = (s: ServiceSide | null) => (s ? `${s.processes} process${s.processes === 1 ? '' : 'es'}${s.places > 1 ? ` on ${s.places} ${s.kind}s` : ''}` : 'none');
+  const side = (s: ServiceSide | null) => (s ? `${s.processes} process${s.processes === 1 ? '' : 'es'}${placesText(s)}` : 'none');
   const out = ['per service:'];
   for (const sv of services) {
     out.push(`[${escapeControls(sv.service || '(no service)')}] A: ${side(sv.a)} · B: ${side(sv.b)}`);

@@ -16,7 +16,7 @@ import type { GoroutineMark } from '../runs/records';
 import { withoutGoCommands } from '../runs/goCommand';
 import { readOptionsFor } from '../runs/load';
 import { readRunInfo } from '../runs/store';
-import { fleetGroups, type FleetGroups } from '../runs/fleetGroups';
+import { fleetGroups, type FleetGroups, type ServiceGroup } from '../runs/fleetGroups';
 
 /** One run's processes of a service. */
 export interface ServiceSide {
@@ -24,6 +24,8 @@ export interface ServiceSide {
   /** Distinct pods (hosts when no pod is known: `kind`). */
   places: number;
   kind: 'pod' | 'host';
+  /** The places by name, in name order: pods as `<namespace>/<pod>` when the namespace is known, or hosts. */
+  names: string[];
 }
 
 /** The comparison of one service. */
@@ -119,7 +121,8 @@ export function diffServices(a: ServiceRuns, b: ServiceRuns, sites?: DiffSites):
     const obs = r.byService.get(service);
     if (!obs) return null;
     const group = r.fleet?.services.find((s) => s.service === service);
-    return { obs, side: { processes: obs.processes.length, places: group?.places.length ?? 1, kind: r.fleet?.kind ?? 'host' } };
+    const names = group ? placeNames([group]) : hostNames(obs);
+    return { obs, side: { processes: obs.processes.length, places: group?.places.length ?? 1, kind: r.fleet?.kind ?? 'host', names } };
   };
   return services.map((service) => {
     const sa = sideOf(a, service);
@@ -135,5 +138,22 @@ function whole(r: ServiceRuns): { obs: Observations; side: ServiceSide } | null 
   // Without named services there is one group ('').
   const obs = all[0];
   const places = r.fleet ? r.fleet.services.reduce((n, s) => n + s.places.length, 0) : 1;
-  return { obs, side: { processes: obs.processes.length, places, kind: r.fleet?.kind ?? 'host' } };
+  const names = r.fleet ? placeNames(r.fleet.services) : hostNames(obs);
+  return { obs, side: { processes: obs.processes.length, places, kind: r.fleet?.kind ?? 'host', names } };
 }
+
+/** The places of `groups` by name (`<namespace>/<pod>` when the namespace is known), distinct, in name order. */
+function placeNames(groups: readonly ServiceGroup<ProcessInfo>[]): string[] {
+  const names = groups.flatMap((g) => g.places.map((p) => {
+    const ns = p.processes[0]?.where?.pod === p.place ? p.processes[0].where.namespace : undefined;
+    return ns !== undefined ? `${ns}/${p.place}` : p.place;
+  }));
+  return [...new Set(names)].sort(natural);
+}
+
+/** The hosts a run's processes name (a run that is no fleet: one at most). */
+function hostNames(obs: Observations): string[] {
+  return [...new Set(obs.processes.map((p) => p.where?.host).filter((h): h is string => h !== undefined))].sort(natural);
+}
+
+const natural = new Intl.Collator('en', { numeric: true }).compare;

@@ -17,6 +17,7 @@ import type { RunEvent } from '../runs/reader';
 import type { GoroutineMark, Op } from '../runs/records';
 import { isTestSetenv } from '../runs/frames';
 import { Timeline } from './raceOrder';
+import { ImportedRaces } from './importedRaces';
 
 /** How close in time (ns) an unordered write and access must be to be "possible". */
 export const POSSIBLE_WINDOW_NS = 50_000_000;
@@ -86,6 +87,8 @@ export class RaceCollector {
   private lastKp: KeyInProcess | undefined;
   /** Keys each process accessed, until its end (to forget those it only read). */
   private readonly keysOfPid = new Map<number, string[]>();
+  /** Levels an imported run's source reported (importedRaces.ts). */
+  private readonly imported = new ImportedRaces();
 
   /** Records a goroutine's parent (and its start time when a test record gives it). */
   goroutine(pid: number, g: number, pg: number, start?: number): void {
@@ -100,6 +103,7 @@ export class RaceCollector {
   /** Adds one event; any event dates its goroutine's start, keyed reads and writes are analysed. */
   add(e: RunEvent): void {
     this.timeline.event(e.pid, e.goroutine, e.parentGoroutine, e.t0);
+    if (e.race !== undefined) this.imported.add(e);
     if (e.key === undefined || (e.op !== 'getenv' && e.op !== 'setenv' && e.op !== 'unsetenv') || isTestSetenv(e.api)) return;
     let kp: KeyInProcess | undefined;
     if (e.key === this.lastKey && e.pid === this.lastKeyPid) kp = this.lastKp!;
@@ -171,6 +175,7 @@ export class RaceCollector {
       const r = this.keyRace(key, byPid);
       if (r) out.set(key, r);
     }
+    this.imported.mergeInto(out, (key, race) => raceDetail(key, race, (f) => f));
     return out;
   }
 

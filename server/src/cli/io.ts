@@ -1,22 +1,60 @@
 /** Where the CLI writes and which directory it works in; injected so tests can capture output. */
 export interface Io {
-  /** Text, or UTF-8 bytes (a big report's events, held back as bytes, are written as they are). */
-  out(text: string | Uint8Array): void;
-  err(text: string | Uint8Array): void;
+  /**
+   * Text, or UTF-8 bytes (a big report's events, held back as bytes, are written as they are).
+   * A promise when the stream holds as much as it should buffer (a slow reader on a pipe):
+   * a writer of much output awaits it before writing more.
+   */
+  out(text: string | Uint8Array): void | Promise<void>;
+  err(text: string | Uint8Array): void | Promise<void>;
   cwd: string;
   env: NodeJS.ProcessEnv;
 }
 
-/** The process's own stdout, stderr, cwd and environment. */
-export function nodeIo(): Io {
-  // `envtrace report | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+/**
+ * A writer on `stream` that respects backpressure: `write` hands the text to the stream and,
+ * when the stream's buffer is past its high-water mark (a pipe whose reader is slower than
+ * envtrace), answers a promise that resolves on `drain`. A reader that went away (EPIPE:
+ * `envtrace report | head`) calls `gone` once; later writes are dropped. Other errors throw.
+ */
+export function streamWriter(stream: NodeJS.WritableStream, gone: () => void): (t: string | Uint8Array) => void | Promise<void> {
+  let closed = false;
+  let drained: { promise: Promise<void>; resolve: () => void } | null = null;
+  const release = () => {
+    const d = drained;
+    drained = null;
+    d?.resolve();
+  };
+  stream.on('drain', release);
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (closed) return; // what a destroyed stream says about later writes
     if (e.code !== 'EPIPE') throw e;
-    process.exit(process.exitCode ?? 0);
+    closed = true;
+    release();
+    gone();
   });
+  return (t) => {
+    if (closed || stream.write(t)) return;
+    // One promise per full buffer: every writer waiting on it resumes at the same drain.
+    if (!drained) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((res) => (resolve = res));
+      drained = { promise, resolve };
+    }
+    return drained.promise;
+  };
+}
+
+/**
+ * The process's own stdout, stderr, cwd and environment. When stdout's reader goes away the
+ * process ends quietly with the exit code so far, as `cat` or `grep` would stop; when stderr's
+ * does, envtrace drops its messages and carries on (a traced command still ends, and its run
+ * is still stored).
+ */
+export function nodeIo(): Io {
   return {
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
+    out: streamWriter(process.stdout, () => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)),
+    err: streamWriter(process.stderr, () => undefined),
     cwd: process.cwd(),
     env: process.env,
   };

@@ -4,6 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { lstat, rename, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { TraceLine } from '../runs/aggregate';
 import { aggregateRun, type TextSink, writeJsonReport } from '../runs/load';
@@ -14,6 +15,7 @@ import { runState } from '../runs/liveness';
 import { renderText, summaryText } from '../runs/text';
 import { CliError, type Io } from './io';
 import { goCommandText } from '../runs/goCommandText';
+import { processLines } from '../runs/whereText';
 
 /** Where and how to render. */
 export interface OutputOptions {
@@ -79,7 +81,13 @@ export async function emitRun(run: StoredRun, opts: OutputOptions, io: Io): Prom
     lines = agg.traceLines();
     lines = placeDeferredLines(lines, await deferSites(lines, [run.info.cwd, ...agg.processes.map((p) => p.cwd)]));
   }
-  const blocks = opts.quiet ? [] : [...goCommands.values()].sort((a, b) => a.process.index - b.process.index).flatMap((g) => goCommandText(g.process.pid, g.process.argv, g.config));
+  const blocks = opts.quiet
+    ? []
+    : [
+        ...[...goCommands.values()].sort((a, b) => a.process.index - b.process.index).flatMap((g) => goCommandText(g.process.pid, g.process.argv, g.config)),
+        // Where the processes ran, when that is not just this machine (a fleet, a container).
+        ...processLines(agg.processes, hostname()),
+      ];
   const text = blocks.map((l) => l + '\n').join('') + renderText(agg, stats, { ...where, goCommands: goCommands.size }, opts.quiet, lines);
   await withSink(io, opts.output, opts.textTo, async (sink) => {
     await sink.write(text);

@@ -5,6 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { ProcessInfo, RunEvent } from '../runs/readerTypes';
+import type { RaceLevel } from '../runs/records';
+
+/** A race level of a key in one process. */
+export type { RaceLevel };
 
 /** An attribute value as OTLP carries it here. */
 export type OtlpValue = string | number | boolean | string[];
@@ -19,9 +23,6 @@ export interface OtlpLog {
   body: string;
   attributes: OtlpAttributes;
 }
-
-/** A race level of a key in one process. */
-export type RaceLevel = 'definite' | 'likely' | 'possible';
 
 const fileNames = new WeakMap<object, string>();
 

@@ -46,7 +46,7 @@ export async function readKey(file: string): Promise<string | null> {
     if (!st.isFile()) throw new UnsafeWriteError(`${file} is not a regular file: ${fix}`);
     checkOwner(st, file, 'the key');
     if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw new UnsafeWriteError(`${file} is readable by other users (mode ${(st.mode & 0o777).toString(8)}): run chmod 600 ${file}, or ${fix}`);
+      throw new UnsafeWriteError(`${file} is open to other users (mode ${(st.mode & 0o777).toString(8)}): run chmod 600 ${file}, or ${fix}`);
     }
     if (st.size > KEY_MAX_BYTES) throw new UnsafeWriteError(`${file} is not an envtrace key (${st.size} bytes): ${fix}`);
     const text = (await h.readFile('utf8')).trim();

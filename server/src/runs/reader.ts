@@ -209,6 +209,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       argv: r.argv,
       childPid: r.cpid,
       weight: r.w ?? 1,
+      race: r.race,
     };
     p.events++;
     stats.events++;

@@ -1,6 +1,6 @@
 /** What the run reader hands its visitors: processes, resolved events, and its options and counts (reader.ts reads). */
 import type { Frame } from './frames';
-import type { GoroutineMark, Op, ProcessRecord } from './records';
+import type { GoroutineMark, Op, ProcessRecord, RaceLevel } from './records';
 import type { RunFs } from './lines';
 
 /** A traced process as read from its file, updated while its events stream by. */
@@ -62,6 +62,8 @@ export interface RunEvent {
   childPid?: number;
   /** Accesses this event stands for: 1, or an imported aggregate's count (records.ts `w`). */
   weight: number;
+  /** An imported run's race level for this access's key in its process, as its source reported it (records.ts `race`). */
+  race?: RaceLevel;
 }
 
 /** Receives a run's content in file order. */

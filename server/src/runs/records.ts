@@ -91,7 +91,18 @@ export interface EventRecord {
    * writes one line with `w` for an aggregated OpenTelemetry record (docs/FORMATS.md section 8).
    */
   w?: number;
+  /**
+   * A race level the source of an imported run reported for this access's key in its process
+   * (`envtrace.race.level`); never written by the recorder (docs/FORMATS.md section 8).
+   */
+  race?: RaceLevel;
 }
+
+/** How sure a race verdict is (docs/FORMATS.md section 3, "Races"). */
+export type RaceLevel = 'definite' | 'likely' | 'possible';
+
+/** The race levels, for validating untrusted input. */
+export const RACE_LEVELS: ReadonlySet<string> = new Set<RaceLevel>(['definite', 'likely', 'possible']);
 
 /** `{"t":"T",...}`: a test started by testing.tRunner. */
 export interface TestRecord {
@@ -194,7 +205,8 @@ function validEvent(r: Record<string, unknown>): boolean {
     (r.argv === undefined || strArray(r.argv)) &&
     (r.ok === undefined || typeof r.ok === 'boolean') &&
     (r.wf === undefined || typeof r.wf === 'boolean') &&
-    (r.w === undefined || isWeight(r.w))
+    (r.w === undefined || isWeight(r.w)) &&
+    (r.race === undefined || (typeof r.race === 'string' && RACE_LEVELS.has(r.race)))
   );
 }
 

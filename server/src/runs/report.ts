@@ -2,7 +2,7 @@
  * The JSON report (`envtrace report --format json`, `envtrace run --format=json`):
  * a stable format that tests and other tools read. docs/FORMATS.md section 3.
  */
-import type { Op, ProcessWhere } from './records';
+import type { Op, ProcessWhere, RaceLevel } from './records';
 import type { GoCommandConfig } from './goConfig';
 
 /** One traced process. Times are Unix milliseconds. */
@@ -95,7 +95,7 @@ export interface RaceParty {
 
 /** A race on one key. */
 export interface ReportRace {
-  level: 'definite' | 'likely' | 'possible';
+  level: RaceLevel;
   detail: string;
   writers: RaceParty[];
   readers: RaceParty[];

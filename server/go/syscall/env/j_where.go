@@ -24,6 +24,12 @@ var etHost struct {
 	// publish makes path hold data unless it already exists (atomically: a reader never
 	// sees it half written); false when neither it nor an existing path could be had.
 	publish func(path string, data []byte) bool
+	// ownFile reads up to max bytes of a file only this user may read or change: a regular
+	// file, not a symbolic link, owned by the effective user, no permission for group or
+	// others. nil and "" when it does not exist; else why it is not such a file.
+	ownFile func(path string, max int) ([]byte, string)
+	// warn writes one line to the process's standard error.
+	warn func(msg string)
 }
 
 // etRunDir returns ENVTRACE_DIR made absolute (children may run elsewhere) and creates its
@@ -54,6 +60,9 @@ const etKeyFile = "key"
 // ENVTRACE_KEY_FILE (a mounted secret); else the run directory's key file, made now with a
 // fresh random key when it does not exist yet, so every process recording into the
 // directory shares it; else "" (hashes then compare within this process only).
+// A key file that another user owns or may read or change (a shared directory: someone could
+// have planted a key they know, and test guesses of a secret against its hashes) is not used:
+// the process warns on stderr and hashes with a key of its own, which never leaves it.
 func etRunKey(dir string) string {
 	if k, _ := envtraceOrigGetenv(etPrefix + "KEY"); k != "" {
 		return k
@@ -67,14 +76,28 @@ func etRunKey(dir string) string {
 		}
 	}
 	path := dir + string(etPathSep()) + etKeyFile
-	if k := etKeyText(etHost.readFile(path, 4096, false)); k != "" {
-		return k
-	}
-	var raw [16]byte
-	if !etHost.random(raw[:]) || !etHost.publish(path, append(etAppendHexBytes(nil, raw[:]), '\n')) {
+	if etHost.ownFile == nil {
 		return ""
 	}
-	return etKeyText(etHost.readFile(path, 4096, false))
+	data, problem := etHost.ownFile(path, 4096)
+	if data == nil && problem == "" {
+		var raw [16]byte
+		if !etHost.random(raw[:]) || !etHost.publish(path, append(etAppendHexBytes(nil, raw[:]), '\n')) {
+			return ""
+		}
+		data, problem = etHost.ownFile(path, 4096) // ours, or the key of a process that was first
+	}
+	k := etKeyText(data)
+	if k == "" && problem == "" {
+		problem = "does not start with 32 hex digits"
+	}
+	if problem != "" {
+		etHost.warn("envtrace: not using " + path + " as the redaction key: it " + problem +
+			"; this process hashes secret values with a key of its own (its hashes compare with no other process's)." +
+			" Remove the file, or give a key with ENVTRACE_KEY_FILE\n")
+		return ""
+	}
+	return k
 }
 
 func etAppendHexBytes(b, raw []byte) []byte {

@@ -10,6 +10,36 @@ func etUnixHost() {
 	etHost.random = etUnixRandom
 	etHost.publish = etUnixPublish
 	etHost.mkdir = func(path string) { Mkdir(path, 0o700) }
+	etHost.ownFile = etUnixOwnFile
+	etHost.warn = func(msg string) { Write(2, []byte(msg)) }
+}
+
+// etUnixOwnFile reads up to max bytes of path when only this user may read or change it
+// (j_where.go etHost.ownFile): checked on the open descriptor, a link never followed.
+func etUnixOwnFile(path string, max int) ([]byte, string) {
+	var st Stat_t
+	if Lstat(path, &st) != nil {
+		// Missing (or its directory unusable, when making it fails as well): none yet.
+		return nil, ""
+	}
+	if st.Mode&S_IFMT == S_IFLNK {
+		return nil, "is a symbolic link"
+	}
+	fd, err := Open(path, O_RDONLY|O_CLOEXEC|O_NONBLOCK|O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, "cannot be read (" + err.Error() + ")"
+	}
+	defer Close(fd)
+	if Fstat(fd, &st) != nil || st.Mode&S_IFMT != S_IFREG {
+		return nil, "is not a regular file"
+	}
+	if int(st.Uid) != Geteuid() {
+		return nil, "belongs to another user (uid " + etItoa(int64(st.Uid)) + ")"
+	}
+	if perm := uint32(st.Mode) & 0o777; perm&0o077 != 0 {
+		return nil, "is open to other users (mode " + string([]byte{'0' + byte(perm>>6), '0' + byte(perm>>3&7), '0' + byte(perm&7)}) + ", not 600)"
+	}
+	return etUnixReadFd(fd, max), ""
 }
 
 // etUnixReadFile reads up to max bytes of a regular file. Non-blocking open: a FIFO put where
@@ -28,6 +58,11 @@ func etUnixReadFile(path string, max int, follow bool) []byte {
 	if Fstat(fd, &st) != nil || st.Mode&S_IFMT != S_IFREG {
 		return nil
 	}
+	return etUnixReadFd(fd, max)
+}
+
+// etUnixReadFd reads up to max bytes from fd.
+func etUnixReadFd(fd int, max int) []byte {
 	buf := make([]byte, 0, 4096)
 	for len(buf) < max {
 		if len(buf) == cap(buf) {

@@ -32,12 +32,14 @@ export interface ImportProcess {
   start: number;
   run: string;
   where?: ProcessWhere;
+  /** The key its own hashes are under, when the source has one (a run directory's `key`): values redacted here use it too. */
+  hashKey?: string;
 }
 
 /** One access (or an aggregate of `weight` alike accesses), as the reader hands it, with its frames (innermost first; null when unknown). */
 export type ImportEvent = Pick<
   RunEvent,
-  'goroutine' | 'parentGoroutine' | 'op' | 'key' | 'found' | 'value' | 'redacted' | 'hash' | 'length' | 'error' | 'time' | 'api' | 'test' | 'path' | 'argv' | 'childPid' | 'weight'
+  'goroutine' | 'parentGoroutine' | 'op' | 'key' | 'found' | 'value' | 'redacted' | 'hash' | 'length' | 'error' | 'time' | 'api' | 'test' | 'path' | 'argv' | 'childPid' | 'weight' | 'race'
 > & { frames: Frame[] | null; writeGen?: number; writeInFlight?: boolean };
 
 interface Proc {
@@ -67,7 +69,7 @@ export class FleetWriter {
   redacted = 0;
   events = 0;
 
-  /** `hashKey`: the workspace key (32 hex digits) that hashes values redacted here. */
+  /** `hashKey`: the workspace key (32 hex digits) that hashes values redacted here, unless a process brings its own. */
   constructor(private readonly hashKey: string) {}
 
   /** True when a process of this identity (group, pid, start) was added already. */
@@ -113,7 +115,7 @@ export class FleetWriter {
     const secret = !e.redacted && e.value !== undefined && (isSecretKey(e.key ?? '') || isSecretValue(e.value));
     if (secret) {
       this.redacted++;
-      r.h = sipHashHex(this.hashKey, e.value!);
+      r.h = sipHashHex(p.desc.hashKey ?? this.hashKey, e.value!);
       r.n = Buffer.byteLength(e.value!);
     } else if (e.redacted) {
       r.h = e.hash ?? '';
@@ -127,9 +129,10 @@ export class FleetWriter {
     r.wg = e.writeGen ?? 0;
     r.wf = e.writeInFlight ?? false;
     if (e.path !== undefined) r.path = e.path;
-    if (e.argv !== undefined) r.argv = redactArgv(e.argv, { hashKey: this.hashKey });
+    if (e.argv !== undefined) r.argv = redactArgv(e.argv, { hashKey: p.desc.hashKey ?? this.hashKey });
     if (e.childPid !== undefined) r.cpid = e.childPid;
     if (e.weight !== 1) r.w = e.weight;
+    if (e.race !== undefined) r.race = e.race;
     line += JSON.stringify(r) + '\n';
     this.events++;
     p.pending += line;
@@ -158,7 +161,7 @@ export class FleetWriter {
       const d = p.desc;
       const head = {
         t: 'P', v: 1, pid: p.pid, ppid: mapped(p, d.ppid) ?? d.ppid, parent: mapped(p, d.parent) ?? 0, run: d.run,
-        argv: redactArgv(d.argv, { hashKey: this.hashKey }), cwd: d.cwd, go: d.go, os: d.os, arch: d.arch,
+        argv: redactArgv(d.argv, { hashKey: d.hashKey ?? this.hashKey }), cwd: d.cwd, go: d.go, os: d.os, arch: d.arch,
         wall: p.wall, mono: p.wall, depth: 16, ...(d.where ? { where: d.where } : {}),
       };
       const file = join(dir, `${p.pid}-${p.wall}.jsonl`);

@@ -28,12 +28,15 @@ export class ForwardVisitor implements RunVisitor {
     /** Group of processes whose recorder did not say where they ran (one machine per source). */
     private readonly fallbackGroup: string,
     private readonly runId: string,
+    /** The key the source's hashes are under (a run directory's own `key`), if any. */
+    private readonly hashKey?: string,
   ) {}
 
   process(p: ProcessInfo): void {
     const d: ImportProcess = {
       group: groupOf(p.where, this.fallbackGroup), pid: p.pid, ppid: p.ppid, parent: p.parent, argv: p.argv, cwd: p.cwd,
       go: p.goVersion, os: p.goos, arch: p.goarch, start: p.start, run: this.runId, ...(p.where ? { where: p.where } : {}),
+      ...(this.hashKey ? { hashKey: this.hashKey } : {}),
     };
     if (this.writer.has(d)) {
       this.notes.duplicates++;
@@ -65,6 +68,7 @@ export class ForwardVisitor implements RunVisitor {
       ...(e.path !== undefined ? { path: e.path } : {}),
       ...(e.argv !== undefined ? { argv: e.argv } : {}),
       ...(e.childPid !== undefined ? { childPid: e.childPid } : {}),
+      ...(e.race !== undefined ? { race: e.race } : {}),
       writeGen: e.writeGen, writeInFlight: e.writeInFlight, weight: e.weight,
     });
   }

@@ -13,6 +13,8 @@ import { createRun, readRunInfo, workspaceKey, type StoredRun } from '../store';
 import { FleetWriter } from './fleetWriter';
 import { ForwardVisitor } from './forward';
 import { ImportNotes } from './notes';
+import { readKey } from '../key';
+import { UnsafeWriteError } from '../../files/writeSafe';
 import { importOtlpLine } from './otlp';
 
 /** What an import made. */
@@ -107,7 +109,7 @@ export async function importRuns(sources: readonly string[], o: ImportOptions): 
       for (const dir of await runDirs(path)) {
         const info = await readRunInfo(dir).catch(() => null);
         notes.source = basename(path) === basename(dir) ? basename(dir) : `${basename(path)}/${basename(dir)}`;
-        const forward = new ForwardVisitor(writer, notes, `dir\0${info?.id ?? dir}`, info?.id ?? basename(dir));
+        const forward = new ForwardVisitor(writer, notes, `dir\0${info?.id ?? dir}`, info?.id ?? basename(dir), await dirKey(dir, notes));
         const stats = await readRun(dir, forward, { cwds: info ? [info.cwd] : [], goroot: info?.goroot ?? undefined, gomodcache: info?.gomodcache ?? undefined });
         for (const n of stats.notes ?? []) notes.add(n);
         if (stats.badLines) notes.add(`${stats.badLines} unreadable line(s)`);
@@ -129,6 +131,23 @@ export async function importRuns(sources: readonly string[], o: ImportOptions): 
     throw e;
   }
   return { run, processes: writer.processes, events: writer.events, duplicates: notes.duplicates, redacted: writer.redacted, notes: imported.notes };
+}
+
+/**
+ * The key of a run directory that binaries of `envtrace build` recorded into without being
+ * given one (`<dir>/key`, docs/FORMATS.md section 2): its processes' hashes are under it, so
+ * values redacted on import use it too and compare with them. Trusted as the workspace key is
+ * (key.ts `readKey`: a regular file of this user's, mode 600, a random key); one that is not is
+ * left unused with a note, and the workspace key hashes instead.
+ */
+async function dirKey(dir: string, notes: ImportNotes): Promise<string | undefined> {
+  try {
+    return (await readKey(join(dir, 'key'))) ?? undefined;
+  } catch (e) {
+    if (!(e instanceof UnsafeWriteError)) throw e;
+    notes.add(`its key file, not used (${e.message.replace(/: (remove it|run chmod).*$/, '')}): values redacted on import are hashed with the workspace key`);
+    return undefined;
+  }
 }
 
 /** The `id` near the start of a JSON report (where envtrace writes it), or null. */

@@ -6,7 +6,7 @@
  * note; a line that is not JSON is counted; nothing throws.
  */
 import { validLine, type Frame } from '../frames';
-import { isWeight, whereOf, type Op, type ProcessWhere } from '../records';
+import { isWeight, RACE_LEVELS, whereOf, type Op, type ProcessWhere, type RaceLevel } from '../records';
 import type { FleetWriter, ImportEvent, ImportProcess } from './fleetWriter';
 import type { ImportNotes } from './notes';
 
@@ -136,6 +136,8 @@ function eventOf(attrs: Map<string, unknown>, timeUnixNano: unknown): ImportEven
   const frames: Frame[] | null = file !== undefined ? [{ function: fn ?? '', file, line: validLine(line) ? line : 0 }] : null;
   const nano = typeof timeUnixNano === 'string' && /^\d{1,20}$/.test(timeUnixNano) ? Number(timeUnixNano) / 1e6 : undefined;
   const g = optInt(attrs, 'envtrace.goroutine');
+  const race = name(attrs, 'envtrace.race.level');
+  if (race !== undefined && !RACE_LEVELS.has(race)) throw new Skip('envtrace.race.level is not a race level');
   return {
     goroutine: g !== undefined && g > 0 ? g : 1,
     parentGoroutine: 0,
@@ -151,6 +153,7 @@ function eventOf(attrs: Map<string, unknown>, timeUnixNano: unknown): ImportEven
     frames,
     ...(name(attrs, 'envtrace.test') !== undefined ? { test: name(attrs, 'envtrace.test') } : {}),
     weight,
+    ...(race !== undefined ? { race: race as RaceLevel } : {}),
   };
 }
 
