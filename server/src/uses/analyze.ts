@@ -184,16 +184,42 @@ export class UsesAnalysis {
     const pool = samePkg ? dir : e.t === 'result' ? [...new Set([...across, ...dir])] : across;    if (pool.length > MAX_ESCAPE_FILES * 4) return out;
     const files = pool.filter((s) => mentions(s, needle));
     if (files.length > MAX_ESCAPE_FILES) return out;
-    const word = new RegExp(`\\b${escapeRe(e.name)}\\b`, 'g');
+    const places = targetPlaces(e);
     for (const s of files) {
       const text = this.text(s.rel);
       if (text === null) continue;
-      const v = this.view(s.rel, [...text.matchAll(word)].map((m) => m.index));
+      // Only the declarations that can hold a target are parsed; a file with none is not.
+      const offsets = [...text.matchAll(places)].map((m) => m.index + m[0].length - e.name.length);
+      if (!offsets.length) continue;
+      const v = this.view(s.rel, offsets);
       if (!v) continue;
       const nodes = findTargets(v, e, samePkg || dirOf(s.rel) === e.dir);
       if (nodes.length) out.set(v, nodes);
     }
     return out;
+  }
+}
+
+/** Space or comments between two tokens (a line comment ends in a line break). */
+const GAP = String.raw`(?:\s|/\*[\s\S]*?\*/|//[^\n]*\n)*`;
+
+/**
+ * Where the text may hold a target of an escape, ending at the name: a selector `.Name` for a
+ * field, a call `name(` / `x.name(` for a result, `func name` for a parameter (findTargets
+ * looks only at these), every mention of a package-level variable. A superset of the targets:
+ * the declarations without one need no parse.
+ */
+function targetPlaces(e: Escape): RegExp {
+  const name = escapeRe(e.name);
+  switch (e.t) {
+    case 'field':
+      return new RegExp(String.raw`\.${GAP}${name}\b`, 'g');
+    case 'result':
+      return new RegExp(String.raw`\b${name}(?=${GAP}\()`, 'g');
+    case 'param':
+      return new RegExp(String.raw`\bfunc${GAP}${name}\b`, 'g');
+    case 'pkgvar':
+      return new RegExp(String.raw`\b${name}\b`, 'g');
   }
 }
 
