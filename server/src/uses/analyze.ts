@@ -10,6 +10,7 @@ import { findLocalDecl, parameters } from '../scan/scope';
 import type { Site } from '../scan/types';
 import { escapeRe } from '../scan/syntax';
 import { Follower, type Escape } from './follow';
+import { copyFlow, localFlow, type LocalFlow } from './siteFlows';
 import { PartialTrees } from './partialTrees';
 import type { SiteFlow, Use } from './types';
 import { isAssignedTo, named, outerFunction, referencesAfter, type FileView } from './view';
@@ -41,7 +42,8 @@ export interface FlowDeps {
   words: Set<string>;
 }
 
-type Flow = SiteFlow & { escapes: Escape[] };
+/** Looks up a site's local flow computed ahead (undefined: compute it). */
+export type KnownFlows = (site: Site) => LocalFlow | undefined;
 
 function bytesOf(raw: string | Uint8Array): Buffer {
   return typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -60,6 +62,8 @@ export class UsesAnalysis {
   constructor(
     parser: Parser,
     private readonly sources: UsesSource[],
+    /** A site's flow in its own file when already known (from the scanner's tree: siteFlows.ts). */
+    private readonly known?: KnownFlows,
   ) {
     this.trees = new PartialTrees(parser);
     for (const s of sources) {
@@ -119,18 +123,8 @@ export class UsesAnalysis {
   }
 
   private compute(site: Site, deps: FlowDeps): SiteFlow {
-    const flow: Flow = { uses: [], checked: false, escapes: [] };
-    const text = this.text(site.file);
-    if (text === null) return flow;
-    const view = this.view(site.file, [(this.trees.lineStarts(site.file, text)[site.line - 1] ?? 0) + site.column - 1]);
-    if (!view) return flow;
-    const at = { row: site.line - 1, column: site.column - 1 };
-    let node: Node | null = view.tree.rootNode.descendantForPosition(at);
-    while (node && !(node.startPosition.row === at.row && node.startPosition.column === at.column && (node.type === 'call_expression' || node.type === 'field_declaration'))) node = node.parent;
-    if (!node) return flow;
-    if (node.type === 'field_declaration') {
-      for (const n of node.childrenForFieldName('name')) if (n) flow.escapes.push({ t: 'field', dir: view.dir, name: n.text, part: null });
-    } else new Follower(view, flow).run([{ node, part: null }]);
+    const kept = this.known?.(site);
+    const flow = kept ? copyFlow(kept) : this.localFlow(site);
     const done = new Set<string>();
     for (let round = 0; round < MAX_ROUNDS && flow.escapes.length; round++) {
       const escapes = flow.escapes.splice(0);
@@ -142,6 +136,13 @@ export class UsesAnalysis {
       }
     }
     return { uses: dedupe(flow.uses), checked: flow.checked };
+  }
+
+  /** The site's flow in its own file, on this analysis' parse of it. */
+  private localFlow(site: Site): LocalFlow {
+    const text = this.text(site.file);
+    const view = text === null ? null : this.view(site.file, [(this.trees.lineStarts(site.file, text)[site.line - 1] ?? 0) + site.column - 1]);
+    return view ? localFlow(view, site.line, site.column) : { uses: [], checked: false, escapes: [] };
   }
 
   /**
