@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { createScanner } from '../../server/src/scan/index';
 import { loadTree } from '../../server/src/scan/walk';
 import { indexUses, keptFlows } from '../../server/src/cli/scanUses';
+import { selectorIndex } from '../../server/src/uses/selectors';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 
@@ -33,3 +34,14 @@ for (const dir of ['uses', 'libs', 'scan', 'check', 'workspaces']) {
     });
   }
 }
+
+test('the selector index reads bytes as a regex reads their latin1 text (spaces, line breaks, non-ASCII, lower case)', () => {
+  // A lone 0xA0 byte (not UTF-8) is a space to the regex over latin1.
+  const text = 'a.Name b. \n\tOther d.\u000bTab e.lower f.Na\u00efve g.\u00c9t h.X_1y i.Name.Next .';
+  const bytes = Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from([0x2e, 0xa0, 0x4e, 0x62])]);
+  const got = [...selectorIndex([{ get: () => bytes }]).keys()].sort();
+  const latin1 = bytes.toString('latin1');
+  const want = [...new Set([...latin1.matchAll(/\.\s*([A-Z]\w*)/g)].map((m) => m[1]))].sort();
+  assert.deepEqual(got, want);
+  assert.ok(want.includes('Nb') && want.includes('Na') && want.includes('Next') && want.includes('Tab'), want.join(' '));
+});

@@ -12,6 +12,7 @@ import { escapeRe } from '../scan/syntax';
 import { Follower, type Escape } from './follow';
 import { copyFlow, localFlow, type LocalFlow } from './siteFlows';
 import { PartialTrees } from './partialTrees';
+import { selectorIndex } from './selectors';
 import type { SiteFlow, Use } from './types';
 import { isAssignedTo, named, outerFunction, referencesAfter, type FileView } from './view';
 
@@ -56,6 +57,7 @@ export class UsesAnalysis {
   private readonly byRel = new Map<string, UsesSource>();
   private readonly flows = new Map<string, { flow: SiteFlow; deps: FlowDeps }>();
   private readonly byDir = new Map<string, UsesSource[]>();
+  /** Files that read `.Name`, for escapes across packages (selectors.ts; built on first use). */
   private selectors: Map<string, UsesSource[]> | null = null;
   readonly stats: UsesStats = { parsedFiles: 0, failures: 0 };
 
@@ -145,43 +147,17 @@ export class UsesAnalysis {
     return view ? localFlow(view, site.line, site.column) : { uses: [], checked: false, escapes: [] };
   }
 
-  /**
-   * Exported names read as selectors (`.Name`) → the files where that happens: where a field or
-   * a function of another package is used. Built once, on the first escape across packages;
-   * only `.Name` is indexed, which keeps it a fraction of a tokenisation of every file.
-   */
-  private selectorIndex(): Map<string, UsesSource[]> {
-    if (this.selectors) return this.selectors;
-    const index = new Map<string, UsesSource[]>();
-    for (const s of this.sources) {
-      const raw = s.get();
-      if (raw === undefined) continue;
-      const text = typeof raw === 'string' ? raw : bytesOf(raw).toString('latin1');
-      const seen = new Set<string>();
-      SELECTOR.lastIndex = 0;
-      for (let m = SELECTOR.exec(text); m; m = SELECTOR.exec(text)) {
-        const w = m[1];
-        if (seen.has(w)) continue;
-        seen.add(w);
-        const list = index.get(w);
-        if (list) list.push(s);
-        else index.set(w, [s]);
-      }
-    }
-    return (this.selectors = index);
-  }
-
   /** The nodes, per file, where an escaped value is read again (noting in `deps` where they were looked for). */
   private targets(e: Escape, deps: FlowDeps): Map<FileView, Node[]> {
     const out = new Map<FileView, Node[]>();
-    const samePkg = !/^[A-Z]/.test(e.name) || (e.t !== 'field' && e.t !== 'result');
+    const samePkg = !acrossPackages(e);
     if (samePkg) deps.dirs.add(e.dir);
     else deps.words.add(e.name);
     const needle = e.t === 'field' ? `.${e.name}` : e.name;
     // Within the package: its files. Across packages: the files that read `.Name` (an index),
     // and for a function also its own package's files (calls there are bare `Name(…)`).
     const dir = this.byDir.get(e.dir) ?? [];
-    const across = this.selectorIndex().get(e.name) ?? [];
+    const across = samePkg ? [] : ((this.selectors ??= selectorIndex(this.sources)).get(e.name) ?? []);
     const pool = samePkg ? dir : e.t === 'result' ? [...new Set([...across, ...dir])] : across;    if (pool.length > MAX_ESCAPE_FILES * 4) return out;
     const files = pool.filter((s) => mentions(s, needle));
     if (files.length > MAX_ESCAPE_FILES) return out;
@@ -190,7 +166,7 @@ export class UsesAnalysis {
       const text = this.text(s.rel);
       if (text === null) continue;
       // Only the declarations that can hold a target are parsed; a file with none is not.
-      const offsets = [...text.matchAll(places)].map((m) => m.index + m[0].length - e.name.length);
+      const offsets = [...text.matchAll(places)].map((m) => m.index);
       if (!offsets.length) continue;
       const v = this.view(s.rel, offsets);
       if (!v) continue;
@@ -205,27 +181,30 @@ export class UsesAnalysis {
 const GAP = String.raw`(?:\s|/\*[\s\S]*?\*/|//[^\n]*\n)*`;
 
 /**
- * Where the text may hold a target of an escape, ending at the name: a selector `.Name` for a
- * field, a call `name(` / `x.name(` for a result, `func name` for a parameter (findTargets
- * looks only at these), every mention of a package-level variable. A superset of the targets:
- * the declarations without one need no parse.
+ * Where the text may hold a target of an escape (matches are the name): a selector `.Name`
+ * for a field, a call `name(` / `x.name(` for a result, `func name` for a parameter
+ * (findTargets looks only at these), every mention of a package-level variable. A superset of
+ * the targets: the declarations without one need no parse. The name comes first in each
+ * pattern, so the search looks for it before it looks around it.
  */
 function targetPlaces(e: Escape): RegExp {
-  const name = escapeRe(e.name);
+  const name = String.raw`\b${escapeRe(e.name)}\b`;
   switch (e.t) {
     case 'field':
-      return new RegExp(String.raw`\.${GAP}${name}\b`, 'g');
+      return new RegExp(String.raw`${name}(?<=\.${GAP}${escapeRe(e.name)})`, 'g');
     case 'result':
-      return new RegExp(String.raw`\b${name}(?=${GAP}\()`, 'g');
+      return new RegExp(String.raw`${name}(?=${GAP}\()`, 'g');
     case 'param':
-      return new RegExp(String.raw`\bfunc${GAP}${name}\b`, 'g');
+      return new RegExp(String.raw`${name}(?<=\bfunc${GAP}${escapeRe(e.name)})`, 'g');
     case 'pkgvar':
-      return new RegExp(String.raw`\b${name}\b`, 'g');
+      return new RegExp(name, 'g');
   }
 }
 
-/** `.Name` with an exported name (Go allows a line break after the dot). */
-const SELECTOR = /\.\s*([A-Z]\w*)/g;
+/** Whether an escape is followed in other packages too: an exported field, or an exported function's result. */
+function acrossPackages(e: Escape): boolean {
+  return /^[A-Z]/.test(e.name) && (e.t === 'field' || e.t === 'result');
+}
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');
