@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createScanner } from '../../server/src/scan/index';
 import { loadTree } from '../../server/src/scan/walk';
-import { indexUses, keptFlows } from '../../server/src/cli/scanUses';
+import { indexUses } from '../../server/src/cli/scanUses';
+import { keptFlows } from '../../server/src/uses/index';
 import { selectorIndex } from '../../server/src/uses/selectors';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
@@ -28,7 +29,8 @@ for (const dir of ['uses', 'libs', 'scan', 'check', 'workspaces']) {
       assert.deepEqual(got.siteUses, expected.siteUses);
       assert.deepEqual(got.keys, expected.keys);
       const reads = sites.filter((s) => s.kind === 'read');
-      const known = reads.filter((s) => keptFlows(kept)(s) !== undefined);
+      const flowOf = keptFlows(kept)!;
+      const known = reads.filter((s) => flowOf(s) !== undefined);
       assert.ok(reads.length > 0 && known.length > 0, `${known.length} of ${reads.length} read sites start from a kept flow`);
       assert.ok(got.stats.parsedFiles < expected.stats.parsedFiles, `${got.stats.parsedFiles} parses with kept flows, ${expected.stats.parsedFiles} without`);
     });

@@ -16,7 +16,7 @@ import { assembleReport, type UsesReport } from './report';
 
 export type { KeyRisk, Role, RiskLevel, SinkKind, Use } from './types';
 export type { KnownFlows, UsesSource } from './analyze';
-export { localFlowsOf, type LocalFlows } from './siteFlows';
+export { keptFlows, localFlowsOf, type LocalFlows } from './siteFlows';
 export type { UsesReport } from './report';
 export { describeUse, maxRisk } from './risk';
 export { envGraph, graphPackages, type EnvGraph, type GraphEdge, type GraphNode } from './graph';

@@ -9,6 +9,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { TreeHook } from '../scan/extract';
 import type { FileFacts, Span } from '../scan/fileFacts';
 import type { FieldFact } from '../scan/libraryFacts';
+import type { Site } from '../scan/types';
 import { Follower, type Escape } from './follow';
 import type { SiteFlow } from './types';
 import { viewOf, type FileView } from './view';
@@ -72,5 +73,23 @@ export function copyFlow(f: LocalFlow): LocalFlow {
 export function localFlowsHook(rel: string): TreeHook {
   return (tree, text, facts) => {
     facts.flows = localFlowsOf(tree, rel, text, facts);
+  };
+}
+
+/** What keptFlows needs of a scanner index (scan/workspace.ts). */
+interface FlowKeeper {
+  keepLocalFlows: boolean;
+  goFiles(): string[];
+  relativePath(path: string): string;
+  localFlowAt(path: string, line: number, column: number): LocalFlow | undefined;
+}
+
+/** The local flows an index kept from its own parses (`keepLocalFlows`) by site, else undefined. */
+export function keptFlows(index: FlowKeeper): ((site: Site) => LocalFlow | undefined) | undefined {
+  if (!index.keepLocalFlows) return undefined;
+  const paths = new Map(index.goFiles().map((p) => [index.relativePath(p), p]));
+  return (site) => {
+    const path = paths.get(site.file);
+    return path === undefined ? undefined : index.localFlowAt(path, site.line, site.column);
   };
 }
