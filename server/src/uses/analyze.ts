@@ -1,6 +1,7 @@
 /**
- * The uses of every read site (issue 15): parses the files that hold sites (once each), follows
- * each site's value there (follow.ts) and, by name, into the files its value escapes to —
+ * The uses of every read site (issue 15): starts from the site's flow in its own file (kept from
+ * the scan's parse, else parsed here once per file: siteFlows.ts), then follows, by name, the
+ * value into the files it escapes to —
  * struct fields (caarlos0/env, envconfig, assignments), package-level variables, results of
  * the function it is returned from, parameters of the function it is passed to. No IO: the
  * caller hands over the sources; nothing here throws on bad Go.
