@@ -25,6 +25,11 @@ test('top-level chunks split at declarations, never inside strings, comments or 
   assert.deepEqual(kinds(src), ['head:', 'package:package p', 'import:import "os"', 'const:const s = `', 'func:func f() {', 'type:type T struct{ f func() }', "var:var r = '}'"]);
 });
 
+test('a keyword on the line of another declaration is part of it (a func type or literal in a var)', () => {
+  const src = ['package p', 'var load func(file, name string) ([]byte, error)', 'var f = func() string { return "" }', 'func g() {}; func h() {}', '/* doc */ func k() {}'].join('\n');
+  assert.deepEqual(kinds(src), ['head:', 'package:package p', 'var:var load func(file, name string) ([]byte, error)', 'var:var f = func() string { return "" }', 'func:func g() {};', 'func:func h() {}', 'func:func k() {}']);
+});
+
 test('after an unclosed brace the rest of a file stays one chunk (slower, never wrong)', () => {
   assert.deepEqual(kinds('package p\nfunc f() {\nfunc g() {}\n'), ['head:', 'package:package p', 'func:func f() {']);
 });

@@ -55,6 +55,8 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
 
   const scanner = await createScanner();
   const index = scanner.createIndex(root);
+  // The uses analysis starts from the trees the scan parses anyway (no second parse of those files).
+  index.keepLocalFlows = json;
   let files = 0;
   const onSkip = (path: string, reason: string) => io.err(`envtrace: skipped ${escapeControls(path)}: ${escapeControls(reason)}\n`);
   for (const t of new Set(targets)) {

@@ -3,7 +3,7 @@
  * (issue 15, docs/FORMATS.md): the scan result as it was, plus `sites[i].uses` and `keys`.
  */
 import { loadGoLanguage, newGoParser, type ScanResult, type WorkspaceIndex } from '../scan/index';
-import { usesOf, type KeyRisk, type UsesReport, type UsesSource, type Use } from '../uses/index';
+import { keptFlows, usesOf, type KeyRisk, type UsesReport, type UsesSource, type Use } from '../uses/index';
 
 /** The scan result as `scan --json` prints it. */
 export type ScanJson = Omit<ScanResult, 'sites'> & { sites: (ScanResult['sites'][number] & { uses?: Use[] })[]; keys: Record<string, KeyRisk> };
@@ -13,11 +13,11 @@ export function indexSources(index: WorkspaceIndex): UsesSource[] {
   return index.goFiles().sort().map((p) => ({ rel: index.relativePath(p), get: () => index.sourceOf(p) }));
 }
 
-/** The uses report of an index's current sites. */
+/** The uses report of an index's current sites (starting from the flows it kept, if any). */
 export async function indexUses(index: WorkspaceIndex, sites = index.allSites()): Promise<UsesReport> {
   const parser = newGoParser(await loadGoLanguage());
   try {
-    return usesOf(parser, indexSources(index), sites);
+    return usesOf(parser, indexSources(index), sites, keptFlows(index));
   } finally {
     parser.delete();
   }

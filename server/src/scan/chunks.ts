@@ -80,11 +80,25 @@ export function topLevelChunks(text: string): Chunk[] {
       while (i < n && isIdent(text.charCodeAt(i))) i++;
       if (i - s <= 7 && (s === 0 || !isIdent(text.charCodeAt(s - 1)))) {
         const kind = depth === 0 ? KEYWORDS[text.slice(s, i)] : undefined;
-        if (kind) startChunk(kind, s);
+        if (kind && declarationMayStart(text, s)) startChunk(kind, s);
       }
     } else i++;
   }
   return chunks;
+}
+
+/**
+ * Whether a declaration may start at `at`: first on its line, or after `;` or a comment. Go
+ * ends a declaration only with a semicolon (written, or put at a line break), so a keyword
+ * later on the line of another declaration is part of it: the `func` of `var f func()` or of
+ * `var f = func() {…}` is a type or a literal, not a function declaration.
+ */
+function declarationMayStart(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 13)) i--;
+  if (i < 0) return true;
+  const c = text.charCodeAt(i);
+  return c === 10 || c === 59 /* ; */ || c === 0xfeff || (c === 47 /* / */ && text.charCodeAt(i - 1) === 42 /* * */);
 }
 
 /** Offsets of line starts, for offset → (row, column) conversion. */

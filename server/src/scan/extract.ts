@@ -3,7 +3,7 @@
  * mention an env API or a helper name, plus package, imports and constants), parse only
  * those with tree-sitter's included ranges, and extract the facts. Never throws.
  */
-import type { Parser, Range } from 'web-tree-sitter';
+import type { Parser, Range, Tree } from 'web-tree-sitter';
 import { API_WORDS } from './apis';
 import { lineStarts, pointAt, topLevelChunks } from './chunks';
 import { FactExtractor } from './facts';
@@ -25,6 +25,9 @@ export function newStats(): ParseStats {
   return { parses: 0, parsedChars: 0, skippedChars: 0, parseMs: 0, failures: 0 };
 }
 
+/** More work on a parsed file's tree before it is freed (the uses analysis' local flows: workspace.ts). */
+export type TreeHook = (tree: Tree, text: string, facts: FileFacts) => void;
+
 /** The start of a caarlos0/env tag: `env:"` or `envPrefix:"`. */
 const ENV_TAG = /(?<!\w)env(?:Prefix)?:"/g;
 
@@ -41,9 +44,10 @@ export function wordsRegex(words: Iterable<string>): RegExp | null {
 /**
  * Parses what matters of `text` and returns its facts (null if even that failed).
  * `words`: helper names whose calls to record; `constOnly`: only package, imports, constants;
- * `withTypes`: also struct types and package-level variables.
+ * `withTypes`: also struct types and package-level variables; `onTree`: runs on the tree and the
+ * facts (not for `constOnly`); what it throws costs only its own work.
  */
-export function extractFacts(parser: Parser, text: string, words: Iterable<string>, constOnly: boolean, stats?: ParseStats, withTypes = false): FileFacts | null {
+export function extractFacts(parser: Parser, text: string, words: Iterable<string>, constOnly: boolean, stats?: ParseStats, withTypes = false, onTree?: TreeHook): FileFacts | null {
   const wordsRe = wordsRegex(words);
   // Files of config libraries (or with env tags) also need their types and package-level variables.
   // `withTypes`: a struct type some library call needs is declared here.
@@ -99,7 +103,15 @@ export function extractFacts(parser: Parser, text: string, words: Iterable<strin
     }
     if (!tree) return null;
     try {
-      return new FactExtractor(tree, text).run(searched, wordsRe, libRe);
+      const facts = new FactExtractor(tree, text).run(searched, wordsRe, libRe);
+      if (onTree && !constOnly) {
+        try {
+          onTree(tree, text, facts);
+        } catch {
+          // the hook's work is done again where it is needed
+        }
+      }
+      return facts;
     } finally {
       tree.delete();
     }

@@ -6,6 +6,8 @@ import type { Expr } from './expr';
 import type { DeferFact } from './deferred';
 import type { LibCallFact, StructFact, TypeRef } from './libraryFacts';
 import type { SiteKind } from './types';
+// A type only: the uses analysis' flows, which a parse may keep beside the facts (extract.ts).
+import type { LocalFlows } from '../uses/siteFlows';
 
 /** A 1-based source range (end column exclusive), as in Site. */
 export interface Span {
@@ -73,6 +75,8 @@ export interface FileFacts {
   lib?: LibraryFacts;
   /** What the extraction left out and why (syntax nested too deep); absent when nothing. */
   notes?: string[];
+  /** The uses analysis' flows of the file's calls, computed on the same tree when asked (LocalFlowsHook). */
+  flows?: LocalFlows;
 }
 
 /** Struct types, package-level variable types and config-library calls of a file. */

@@ -22,6 +22,10 @@
  * below the root in vendor/, testdata/, .git/, node_modules/ are ignored. Nothing here throws
  * on bad Go.
  *
+ * With `index.keepLocalFlows` set before loading, every parse (worker or not) also runs the uses
+ * analysis' first step on its tree (uses/siteFlows.ts) and keeps it in the file's facts
+ * (`localFlowAt`), so the uses report parses no file with sites a second time.
+ *
  * Runtime data can be attached to sites later through `siteId(site)` (file + range + key),
  * which stays stable while the text of the file does not change.
  *

@@ -33,10 +33,13 @@ export interface LoadedFile {
 
 type Header = { pkgName: string; imports: string[] };
 
+/** Parses one file's text (its path says which file, for the facts' local flows). */
+export type Parse = (text: string, path: string) => FileFacts | null;
+
 /** Sent to a worker: the files of the tree and the shared counter of the next one to take. */
 export interface LoadRequest {
   /** `within`: the root files must stay inside once symlinks are resolved. */
-  load: { paths: string[]; next: SharedArrayBuffer; within: string; walked?: boolean };
+  load: { paths: string[]; next: SharedArrayBuffer; within: string; walked?: boolean; localFlows?: boolean };
 }
 
 /** A worker's batch: for each file its index, byte length, and facts (when parsed). */
@@ -60,7 +63,7 @@ export function takeFiles(
   paths: string[],
   within: string,
   next: Int32Array,
-  parse: ((text: string) => FileFacts | null) | null,
+  parse: Parse | null,
   each: (f: LoadedFile) => void,
   pause: () => boolean = () => false,
   walked = false,
@@ -76,7 +79,7 @@ export function takeFiles(
     }
     const bytes: Uint8Array = read;
     const text = envText(bytes);
-    const facts = text !== null && parse ? parse(text) : undefined;
+    const facts = text !== null && parse ? parse(text, paths[i]) : undefined;
     each({ index: i, bytes, env: text !== null, text, facts, header: headerOfBytes(bytes, text) });
     if (pause()) return false;
   }
@@ -90,7 +93,7 @@ export function unreadable(f: LoadedFile): boolean {
 }
 
 /** Runs inside a worker: takes files and posts them back in batches. */
-export function serveLoad(req: LoadRequest['load'], parse: ((text: string) => FileFacts | null) | null, post: (msg: LoadBatch | LoadDone, transfer?: ArrayBuffer[]) => void): void {
+export function serveLoad(req: LoadRequest['load'], parse: Parse | null, post: (msg: LoadBatch | LoadDone, transfer?: ArrayBuffer[]) => void): void {
   const next = new Int32Array(req.next);
   let files: LoadedFile[] = [];
   const flush = (): void => {
@@ -142,9 +145,9 @@ export async function loadFiles(
   paths: string[],
   within: string,
   workers: number,
-  parse: (text: string) => FileFacts | null,
+  parse: Parse,
   each: (path: string, f: LoadedFile) => void,
-  options: { signal?: AbortSignal; onProgress?(done: number, total: number): void; onSkip?(path: string, reason: string): void; walked?: boolean } = {},
+  options: { signal?: AbortSignal; onProgress?(done: number, total: number): void; onSkip?(path: string, reason: string): void; walked?: boolean; localFlows?: boolean } = {},
 ): Promise<void> {
   const shared = new SharedArrayBuffer(4);
   const next = new Int32Array(shared);
@@ -186,7 +189,7 @@ export async function loadFiles(
         worker.on('exit', () => resolve());
       }),
     );
-    worker.postMessage({ load: { paths, next: shared, within, walked: options.walked } } satisfies LoadRequest);
+    worker.postMessage({ load: { paths, next: shared, within, walked: options.walked, localFlows: options.localFlows } } satisfies LoadRequest);
   }
   try {
     let sliceEnd = 0;
@@ -213,7 +216,7 @@ export async function loadFiles(
           continue;
         }
         const text = envText(bytes);
-        take({ index: i, bytes, env: text !== null, text, facts: text !== null ? parse(text) : undefined, header: headerOfBytes(bytes, text) });
+        take({ index: i, bytes, env: text !== null, text, facts: text !== null ? parse(text, paths[i]) : undefined, header: headerOfBytes(bytes, text) });
       }
       progress();
     }

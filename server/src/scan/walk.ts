@@ -105,7 +105,7 @@ export async function loadTree(index: WorkspaceIndex, options: LoadOptions = {})
     // the index gets the files in path order, as from a sequential read.
     const loaded: (LoadedFile | undefined)[] = new Array(goFiles.length);
     const walked = realInside(from, root);
-    await loadFiles(goFiles, root, options.workers, (text) => index.extract(text), (_, f) => (loaded[f.index] = f), { ...options, walked });
+    await loadFiles(goFiles, root, options.workers, (text, path) => index.extract(text, path), (_, f) => (loaded[f.index] = f), { ...options, walked, localFlows: index.keepLocalFlows });
     loaded.forEach((f, i) => {
       if (!f) return;
       index.setLoaded(goFiles[i], f.bytes, f.env, f.text, f.facts, f.header);

@@ -11,12 +11,14 @@
  */
 import type { Language, Parser } from 'web-tree-sitter';
 import { basename, dirname, relative, sep } from 'node:path';
-import { API_WORDS } from './apis';
-import { extractFacts, newStats, type ParseStats } from './extract';
+import { extractFacts, newStats, type ParseStats, type TreeHook } from './extract';
+import { localFlowsHook, type LocalFlow } from '../uses/siteFlows';
 import { constSignature, envOf, headOf, readHeader, sameSource, textOf, type Entry } from './entry';
 import type { FileFacts } from './fileFacts';
 import { ModuleMap, modulePath } from './modules';
+import { beyondApiWords, helperPatterns, helperWordsIn } from './helperWords';
 import { SKIPPED_DIRS } from './skipped';
+import { escapeRe } from './syntax';
 import { newGoParser } from './parser';
 import { Resolver, type ResolvedFile } from './resolve';
 import type { ScanNote, Site } from './types';
@@ -30,34 +32,6 @@ function hasSiteFacts(f: FileFacts | null): boolean {
 /** A skipped directory name as a whole segment of a path (either separator). */
 const SKIPPED_SEGMENT = new RegExp(`[\\\\/](?:${[...SKIPPED_DIRS].map((d) => d.replace('.', '\\.')).join('|')})[\\\\/]`);
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const API_WORD = new RegExp(`^(?:${API_WORDS.source})$`);
-
-/**
- * The helper names of a sorted, comma-joined list that are not env API words. Extraction
- * matches API words anyway, and a helper name equal to one finds the same positions, so only
- * these change what a parse yields.
- */
-function beyondApiWords(words: string): string {
-  return words === '' ? '' : words.split(',').filter((w) => !API_WORD.test(w)).join(',');
-}
-
-/** Helper names of one package, and where they can be called from. */
-interface HelperPattern {
-  pkgKey: string;
-  importPath: string | null;
-  names: string[];
-  re: RegExp;
-}
-
-/** Whether the UTF-8 bytes contain any of `names`. */
-function mentionsAny(raw: Uint8Array, names: string[]): boolean {
-  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  return names.some((n) => b.indexOf(n) >= 0);
-}
 
 /** All env sites of a set of Go files, kept up to date one file at a time. */
 export class WorkspaceIndex {
@@ -72,6 +46,11 @@ export class WorkspaceIndex {
   private added = false;
   /** Counters for benchmarks: how much was parsed, and how much of it was skipped. */
   readonly stats: ParseStats = newStats();
+  /**
+   * Keep the uses analysis' local flows in the facts of every parsed file (set before the first
+   * load when the uses report will be wanted: `localFlowAt`), computed on the scan's own trees.
+   */
+  keepLocalFlows = false;
 
   constructor(
     language: Language,
@@ -185,9 +164,18 @@ export class WorkspaceIndex {
     return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   }
 
-  /** Parses one text on this thread (what a loading worker does), counting it in `stats`. */
-  extract(text: string, words: string[] = [], constOnly = false): FileFacts | null {
-    return extractFacts(this.parser, text, words, constOnly, this.stats);
+  /** Parses the text of `path` on this thread (what a loading worker does), counting it in `stats`. */
+  extract(text: string, path: string): FileFacts | null {
+    return extractFacts(this.parser, text, [], false, this.stats, false, this.treeHook(path));
+  }
+
+  /** The local flow (siteFlows.ts) of the site at `line`:`column` of `path`, when its parse kept one. */
+  localFlowAt(path: string, line: number, column: number): LocalFlow | undefined {
+    return this.entries.get(path)?.facts?.flows?.[`${line}:${column}`];
+  }
+
+  private treeHook(path: string): TreeHook | undefined {
+    return this.keepLocalFlows ? localFlowsHook(this.relativePath(path)) : undefined;
   }
 
   /** Brings every site up to date; returns the .go files whose sites changed since the last refresh. */
@@ -242,9 +230,9 @@ export class WorkspaceIndex {
   /** Parses what mentions env APIs or helpers until the set of helpers stops growing. */
   private findHelpers(dirty: Entry[]): Resolver {
     // Parse changed files once, with the helper names known so far (an edit rarely changes them).
-    const known = this.helperPatterns(this.helperNames);
+    const known = helperPatterns(this.helperNames, (dir) => this.modules.importPathOf(dir));
     for (const e of dirty) {
-      const words = this.helperWordsIn(e, known);
+      const words = helperWordsIn(e, known);
       if (e.env || words.size) this.parse(e, words);
     }
     let resolver = this.resolver();
@@ -256,10 +244,10 @@ export class WorkspaceIndex {
       const candidates = sig !== this.helperSig || this.recheckAll ? [...this.entries.values()] : dirty;
       this.helperSig = sig;
       this.recheckAll = false;
-      const byPkg = this.helperPatterns(names);
+      const byPkg = helperPatterns(names, (dir) => this.modules.importPathOf(dir));
       let parsed = false;
       for (const e of candidates) {
-        const words = this.helperWordsIn(e, byPkg);
+        const words = helperWordsIn(e, byPkg);
         const w = [...words].sort().join(',');
         if (e.env || words.size) {
           if (!e.facts || e.constOnly || e.words !== w) {
@@ -275,30 +263,6 @@ export class WorkspaceIndex {
       resolver = this.resolver();
     }
     return resolver;
-  }
-
-  /** Per helper package: its import path (to find importing files) and a regex of its helper names. */
-  private helperPatterns(names: Map<string, Set<string>>): HelperPattern[] {
-    return [...names].map(([pkgKey, set]) => {
-      const dir = pkgKey.slice(0, pkgKey.indexOf('\0'));
-      const importPath = this.modules.importPathOf(dir);
-      return { pkgKey, importPath, names: [...set], re: new RegExp(`\\b(?:${[...set].map(escapeRe).join('|')})\\b`, 'g') };
-    });
-  }
-
-  /** The helper names a file's text mentions, counting only helpers of its own or an imported package. */
-  private helperWordsIn(e: Entry, byPkg: HelperPattern[]): Set<string> {
-    const words = new Set<string>();
-    const own = `${e.dir}\0${e.pkgName}`;
-    for (const p of byPkg) {
-      if (p.pkgKey !== own && !(p.importPath && e.imports.includes(p.importPath))) continue;
-      // Bytes not yet decoded: a name that is not among them is not in the text either.
-      if (typeof e.raw !== 'string' && e.decoded === undefined && !mentionsAny(e.raw, p.names)) continue;
-      p.re.lastIndex = 0;
-      const text = textOf(e);
-      for (let m = p.re.exec(text); m; m = p.re.exec(text)) words.add(m[0]);
-    }
-    return words;
   }
 
   /** Parses files declaring constants that resolution found missing; true if any was parsed. */
@@ -405,6 +369,6 @@ export class WorkspaceIndex {
       e.facts = pre.facts;
       return;
     }
-    e.facts = extractFacts(this.parser, textOf(e), words, constOnly, this.stats, withTypes);
+    e.facts = extractFacts(this.parser, textOf(e), words, constOnly, this.stats, withTypes, this.treeHook(e.path));
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The uses of every read site (issue 15): parses the files that hold sites (once each), follows
- * each site's value there (follow.ts) and, by name, into the files its value escapes to —
+ * The uses of every read site (issue 15): starts from the site's flow in its own file (kept from
+ * the scan's parse, else parsed here once per file: siteFlows.ts), then follows, by name, the
+ * value into the files it escapes to —
  * struct fields (caarlos0/env, envconfig, assignments), package-level variables, results of
  * the function it is returned from, parameters of the function it is passed to. No IO: the
  * caller hands over the sources; nothing here throws on bad Go.
@@ -10,7 +11,9 @@ import { findLocalDecl, parameters } from '../scan/scope';
 import type { Site } from '../scan/types';
 import { escapeRe } from '../scan/syntax';
 import { Follower, type Escape } from './follow';
+import { copyFlow, localFlow, type LocalFlow } from './siteFlows';
 import { PartialTrees } from './partialTrees';
+import { selectorIndex } from './selectors';
 import type { SiteFlow, Use } from './types';
 import { isAssignedTo, named, outerFunction, referencesAfter, type FileView } from './view';
 
@@ -41,7 +44,8 @@ export interface FlowDeps {
   words: Set<string>;
 }
 
-type Flow = SiteFlow & { escapes: Escape[] };
+/** Looks up a site's local flow computed ahead (undefined: compute it). */
+export type KnownFlows = (site: Site) => LocalFlow | undefined;
 
 function bytesOf(raw: string | Uint8Array): Buffer {
   return typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -54,12 +58,15 @@ export class UsesAnalysis {
   private readonly byRel = new Map<string, UsesSource>();
   private readonly flows = new Map<string, { flow: SiteFlow; deps: FlowDeps }>();
   private readonly byDir = new Map<string, UsesSource[]>();
+  /** Files that read `.Name`, for escapes across packages (selectors.ts; built on first use). */
   private selectors: Map<string, UsesSource[]> | null = null;
   readonly stats: UsesStats = { parsedFiles: 0, failures: 0 };
 
   constructor(
     parser: Parser,
     private readonly sources: UsesSource[],
+    /** A site's flow in its own file when already known (from the scanner's tree: siteFlows.ts). */
+    private readonly known?: KnownFlows,
   ) {
     this.trees = new PartialTrees(parser);
     for (const s of sources) {
@@ -119,18 +126,8 @@ export class UsesAnalysis {
   }
 
   private compute(site: Site, deps: FlowDeps): SiteFlow {
-    const flow: Flow = { uses: [], checked: false, escapes: [] };
-    const text = this.text(site.file);
-    if (text === null) return flow;
-    const view = this.view(site.file, [(this.trees.lineStarts(site.file, text)[site.line - 1] ?? 0) + site.column - 1]);
-    if (!view) return flow;
-    const at = { row: site.line - 1, column: site.column - 1 };
-    let node: Node | null = view.tree.rootNode.descendantForPosition(at);
-    while (node && !(node.startPosition.row === at.row && node.startPosition.column === at.column && (node.type === 'call_expression' || node.type === 'field_declaration'))) node = node.parent;
-    if (!node) return flow;
-    if (node.type === 'field_declaration') {
-      for (const n of node.childrenForFieldName('name')) if (n) flow.escapes.push({ t: 'field', dir: view.dir, name: n.text, part: null });
-    } else new Follower(view, flow).run([{ node, part: null }]);
+    const kept = this.known?.(site);
+    const flow = kept ? copyFlow(kept) : this.localFlow(site);
     const done = new Set<string>();
     for (let round = 0; round < MAX_ROUNDS && flow.escapes.length; round++) {
       const escapes = flow.escapes.splice(0);
@@ -144,51 +141,35 @@ export class UsesAnalysis {
     return { uses: dedupe(flow.uses), checked: flow.checked };
   }
 
-  /**
-   * Exported names read as selectors (`.Name`) → the files where that happens: where a field or
-   * a function of another package is used. Built once, on the first escape across packages;
-   * only `.Name` is indexed, which keeps it a fraction of a tokenisation of every file.
-   */
-  private selectorIndex(): Map<string, UsesSource[]> {
-    if (this.selectors) return this.selectors;
-    const index = new Map<string, UsesSource[]>();
-    for (const s of this.sources) {
-      const raw = s.get();
-      if (raw === undefined) continue;
-      const text = typeof raw === 'string' ? raw : bytesOf(raw).toString('latin1');
-      const seen = new Set<string>();
-      SELECTOR.lastIndex = 0;
-      for (let m = SELECTOR.exec(text); m; m = SELECTOR.exec(text)) {
-        const w = m[1];
-        if (seen.has(w)) continue;
-        seen.add(w);
-        const list = index.get(w);
-        if (list) list.push(s);
-        else index.set(w, [s]);
-      }
-    }
-    return (this.selectors = index);
+  /** The site's flow in its own file, on this analysis' parse of it. */
+  private localFlow(site: Site): LocalFlow {
+    const text = this.text(site.file);
+    const view = text === null ? null : this.view(site.file, [(this.trees.lineStarts(site.file, text)[site.line - 1] ?? 0) + site.column - 1]);
+    return view ? localFlow(view, site.line, site.column) : { uses: [], checked: false, escapes: [] };
   }
 
   /** The nodes, per file, where an escaped value is read again (noting in `deps` where they were looked for). */
   private targets(e: Escape, deps: FlowDeps): Map<FileView, Node[]> {
     const out = new Map<FileView, Node[]>();
-    const samePkg = !/^[A-Z]/.test(e.name) || (e.t !== 'field' && e.t !== 'result');
+    const samePkg = !acrossPackages(e);
     if (samePkg) deps.dirs.add(e.dir);
     else deps.words.add(e.name);
     const needle = e.t === 'field' ? `.${e.name}` : e.name;
     // Within the package: its files. Across packages: the files that read `.Name` (an index),
     // and for a function also its own package's files (calls there are bare `Name(…)`).
     const dir = this.byDir.get(e.dir) ?? [];
-    const across = this.selectorIndex().get(e.name) ?? [];
+    const across = samePkg ? [] : ((this.selectors ??= selectorIndex(this.sources)).get(e.name) ?? []);
     const pool = samePkg ? dir : e.t === 'result' ? [...new Set([...across, ...dir])] : across;    if (pool.length > MAX_ESCAPE_FILES * 4) return out;
     const files = pool.filter((s) => mentions(s, needle));
     if (files.length > MAX_ESCAPE_FILES) return out;
-    const word = new RegExp(`\\b${escapeRe(e.name)}\\b`, 'g');
+    const places = targetPlaces(e);
     for (const s of files) {
       const text = this.text(s.rel);
       if (text === null) continue;
-      const v = this.view(s.rel, [...text.matchAll(word)].map((m) => m.index));
+      // Only the declarations that can hold a target are parsed; a file with none is not.
+      const offsets = [...text.matchAll(places)].map((m) => m.index);
+      if (!offsets.length) continue;
+      const v = this.view(s.rel, offsets);
       if (!v) continue;
       const nodes = findTargets(v, e, samePkg || dirOf(s.rel) === e.dir);
       if (nodes.length) out.set(v, nodes);
@@ -197,8 +178,34 @@ export class UsesAnalysis {
   }
 }
 
-/** `.Name` with an exported name (Go allows a line break after the dot). */
-const SELECTOR = /\.\s*([A-Z]\w*)/g;
+/** Space or comments between two tokens (a line comment ends in a line break). */
+const GAP = String.raw`(?:\s|/\*[\s\S]*?\*/|//[^\n]*\n)*`;
+
+/**
+ * Where the text may hold a target of an escape (matches are the name): a selector `.Name`
+ * for a field, a call `name(` / `x.name(` for a result, `func name` for a parameter
+ * (findTargets looks only at these), every mention of a package-level variable. A superset of
+ * the targets: the declarations without one need no parse. The name comes first in each
+ * pattern, so the search looks for it before it looks around it.
+ */
+function targetPlaces(e: Escape): RegExp {
+  const name = String.raw`\b${escapeRe(e.name)}\b`;
+  switch (e.t) {
+    case 'field':
+      return new RegExp(String.raw`${name}(?<=\.${GAP}${escapeRe(e.name)})`, 'g');
+    case 'result':
+      return new RegExp(String.raw`${name}(?=${GAP}\()`, 'g');
+    case 'param':
+      return new RegExp(String.raw`${name}(?<=\bfunc${GAP}${escapeRe(e.name)})`, 'g');
+    case 'pkgvar':
+      return new RegExp(name, 'g');
+  }
+}
+
+/** Whether an escape is followed in other packages too: an exported field, or an exported function's result. */
+function acrossPackages(e: Escape): boolean {
+  return /^[A-Z]/.test(e.name) && (e.t === 'field' || e.t === 'result');
+}
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');

@@ -8,7 +8,7 @@
  */
 import type { Parser } from 'web-tree-sitter';
 import type { Site } from '../scan/types';
-import { UsesAnalysis, type FlowDeps, type UsesSource } from './analyze';
+import { UsesAnalysis, type FlowDeps, type KnownFlows, type UsesSource } from './analyze';
 import { assembleReport, type UsesReport } from './report';
 import type { SiteFlow } from './types';
 
@@ -50,14 +50,14 @@ export class IncrementalUses {
   /** Flows followed again by the last report (bench and tests). */
   lastComputed = 0;
 
-  /** The report of `sites` over `sources`, following only the flows not kept. */
-  report(parser: Parser, sources: UsesSource[], sites: Site[]): UsesReport {
+  /** The report of `sites` over `sources`, following only the flows not kept (`known`: as for usesOf). */
+  report(parser: Parser, sources: UsesSource[], sites: Site[], known?: KnownFlows): UsesReport {
     const t0 = performance.now();
     const missing = sites.filter((s) => !this.kept.has(siteId(s)));
     let analysis: UsesAnalysis | null = null;
     try {
       if (missing.length) {
-        analysis = new UsesAnalysis(parser, sources);
+        analysis = new UsesAnalysis(parser, sources, known);
         for (const s of missing) {
           const got = analysis.flowAndDeps(s);
           this.kept.set(siteId(s), { file: s.file, flow: got?.flow ?? null, deps: got?.deps ?? null });

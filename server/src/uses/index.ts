@@ -11,20 +11,24 @@
  */
 import type { Parser } from 'web-tree-sitter';
 import type { Site } from '../scan/types';
-import { UsesAnalysis, type UsesSource } from './analyze';
+import { UsesAnalysis, type KnownFlows, type UsesSource } from './analyze';
 import { assembleReport, type UsesReport } from './report';
 
 export type { KeyRisk, Role, RiskLevel, SinkKind, Use } from './types';
-export type { UsesSource } from './analyze';
+export type { KnownFlows, UsesSource } from './analyze';
+export { keptFlows, localFlowsOf, type LocalFlows } from './siteFlows';
 export type { UsesReport } from './report';
 export { describeUse, maxRisk } from './risk';
 export { envGraph, graphPackages, type EnvGraph, type GraphEdge, type GraphNode } from './graph';
 export { IncrementalUses, type ChangedSource } from './incremental';
 
-/** Follows every read site's value (see analyze.ts) and labels every key read statically. */
-export function usesOf(parser: Parser, sources: UsesSource[], sites: Site[]): UsesReport {
+/**
+ * Follows every read site's value (see analyze.ts) and labels every key read statically.
+ * `known`: the sites' flows in their own files where the scanner's trees gave them (siteFlows.ts).
+ */
+export function usesOf(parser: Parser, sources: UsesSource[], sites: Site[], known?: KnownFlows): UsesReport {
   const t0 = performance.now();
-  const analysis = new UsesAnalysis(parser, sources);
+  const analysis = new UsesAnalysis(parser, sources, known);
   try {
     const flows = sites.map((s) => analysis.flowOf(s));
     return assembleReport(sites, flows, { ...analysis.stats, ms: performance.now() - t0 });

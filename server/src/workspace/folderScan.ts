@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { loadGoLanguage, loadTree, newGoParser, type Scanner, type WorkspaceIndex } from '../scan/index';
 import type { ScanNote, Site } from '../scan/types';
-import { envGraph, graphPackages, IncrementalUses, type ChangedSource, type UsesSource } from '../uses/index';
+import { envGraph, graphPackages, IncrementalUses, keptFlows, type ChangedSource, type UsesSource } from '../uses/index';
 import type { FolderScan, FolderScanFactory, FolderUses } from './workspace';
 
 /** Makes folder scans that share one loaded scanner (tree-sitter is loaded once per server). */
@@ -27,6 +27,8 @@ class IndexedFolder implements FolderScan {
 
   async scanAll(progress: (done: number, total: number) => void): Promise<void> {
     const index = (await this.scanner).createIndex(this.root);
+    // The uses analysis (hover, graph) starts from flows found on the scan's own trees.
+    index.keepLocalFlows = true;
     // Parse workers pay off for the first load of a large tree; edits are parsed in-thread.
     await loadTree(index, { onProgress: progress, workers: this.workers });
     index.refresh();
@@ -80,7 +82,7 @@ class IndexedFolder implements FolderScan {
     const sources: UsesSource[] = index.goFiles().map((p) => ({ rel: index.relativePath(p), get: () => index.sourceOf(p) }));
     const parser = newGoParser(this.language);
     try {
-      const report = this.flows.report(parser, sources, sites);
+      const report = this.flows.report(parser, sources, sites, keptFlows(index));
       const id = (s: Site) => `${s.file}:${s.line}:${s.column}:${s.key ?? s.pattern}`;
       const bySite = new Map(sites.map((s, i) => [id(s), report.siteUses[i]]));
       this.usesReport = {
