@@ -213,7 +213,7 @@ export class RunObserver implements RunVisitor {
 
   event(e: RunEvent, p: ProcessInfo): void {
     this.run.events++;
-    this.races.add(e);
+    this.races.add(e, p.writtenKeys);
     // t.Setenv's lookup of the old value and its cleanup are no access of the program: not
     // shown at its site (as "unset") nor counted among the run's keys.
     if (userAccess(e.op, e.api, e.user) === null && e.key !== undefined) return;

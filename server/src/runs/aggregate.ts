@@ -139,10 +139,10 @@ export class RunAggregate implements RunVisitor {
     this.raceCollector.mark(pid, g, kind, at);
   }
 
-  event(e: RunEvent): void {
+  event(e: RunEvent, p?: ProcessInfo): void {
     const order = this.events++;
     this.raceCache = null;
-    this.raceCollector.add(e);
+    this.raceCollector.add(e, p?.writtenKeys);
     const w = e.weight;
     let v: VarAcc;
     if (e.key === undefined) v = this.keyless;

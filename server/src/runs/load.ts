@@ -25,7 +25,7 @@ export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOpt
 export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats; goCommands: GoCommands }> {
   const agg = new RunAggregate();
   const go = new GoCommandCollector();
-  const stats = await readRun(run.dir, splitGoCommands(agg, go), readOptionsFor(run, extra));
+  const stats = await readRun(run.dir, splitGoCommands(agg, go), readOptionsFor(run, { writtenKeys: true, ...extra }));
   return { agg, stats, goCommands: goCommandsOf(go, run) };
 }
 
@@ -141,7 +141,7 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
           return spool.write(chunk);
         },
       },
-      readOptionsFor(run, extra),
+      readOptionsFor(run, { writtenKeys: true, ...extra }),
     );
     await spool.write(buf);
     const goCommands = goCommandsOf(go, run);

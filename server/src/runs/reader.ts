@@ -9,6 +9,7 @@ import { absoluteFile, findModules, type ModuleRoot, type PathContext } from './
 import { type Frame, isTestSetenv, stackFacts, validCount, validLine } from './frames';
 import { type EventRecord, type Op, type ProcessRecord, type RecorderLine, parseLine, SUPPORTED_VERSION } from './records';
 import { fastEvent, StringTable } from './fastEvent';
+import { writtenKeysOf } from './writtenKeys';
 import { megabytes, UnreadableFile } from '../files/readRegular';
 import { MAX_LINE, nodeRunFs, type RunFs } from './lines';
 import type { ProcessInfo, ReadOptions, ReadStats, RunEvent, RunVisitor } from './readerTypes';
@@ -68,7 +69,7 @@ export async function readRun(dir: string, visitor: RunVisitor, opts: ReadOption
   for (let i = 0; i < files.length; i++) {
     stats.files++;
     try {
-      await readProcessFile(join(dir, files[i]), i, { dir, visitor, stats, paths, stackIds, fs, strings, stackLines });
+      await readProcessFile(join(dir, files[i]), i, { dir, visitor, stats, paths, stackIds, fs, strings, stackLines, writtenKeys: opts.writtenKeys ?? false });
     } catch (e) {
       // The file vanished or cannot be read (pruned, permissions, not a regular file): count it, keep the rest.
       if ((e as NodeJS.ErrnoException).code === undefined) throw e;
@@ -94,6 +95,8 @@ interface FileState {
    * are then neither parsed nor mapped again (the facts are shared too).
    */
   stackLines: Map<string, LocalStack>;
+  /** Scan the file for the keys it writes before reading it (ProcessInfo.writtenKeys). */
+  writtenKeys: boolean;
 }
 
 /** Stack lines remembered per run (beyond it each is read as usual). */
@@ -121,6 +124,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
   const tests = new Map<number, string>();
   const testOf = new Map<number, string | null>();
   const pending = new Map<number, EventRecord[]>();
+  const written = st.writtenKeys ? await writtenKeysOf(file, st.dir, st.fs) : undefined;
 
   const start = (rec: ProcessRecord | null) => {
     mono = rec?.mono ?? 0;
@@ -142,6 +146,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       ...(rec?.where ? { where: rec.where } : {}),
       events: 0,
       maxSeq: 0,
+      ...(written ? { writtenKeys: written } : {}),
     };
     paths.addDirs([proc.cwd]);
     visitor.process?.(proc);

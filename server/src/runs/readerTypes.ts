@@ -25,6 +25,12 @@ export interface ProcessInfo {
   where?: ProcessRecord['where'];
   events: number;
   maxSeq: number;
+  /**
+   * With ReadOptions.writtenKeys: every key the process's file may write (setenv, unsetenv),
+   * from a byte scan made before its events (runs/writtenKeys.ts; a superset). A key outside
+   * it is never written by the process.
+   */
+  writtenKeys?: ReadonlySet<string>;
 }
 
 /** One access, resolved. The object is not reused: visitors may keep it. */
@@ -96,4 +102,6 @@ export interface ReadOptions {
   cwds?: string[];
   goroot?: string;
   gomodcache?: string;
+  /** Scan each process file for the keys it writes first (ProcessInfo.writtenKeys; for race analysis). */
+  writtenKeys?: boolean;
 }
