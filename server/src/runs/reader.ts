@@ -109,8 +109,12 @@ interface LocalStack {
   /** The recorder's name for the API, when it gives one. */
   api: string | undefined;
   frames: Frame[];
-  facts: Map<Op, ReturnType<typeof stackFacts>>;
+  facts: Map<Op, StackFacts>;
+  lastOp: Op | undefined;
+  lastFacts: StackFacts | undefined;
 }
+
+type StackFacts = ReturnType<typeof stackFacts>;
 
 async function readProcessFile(file: string, index: number, st: FileState): Promise<void> {
   const { visitor, stats, paths } = st;
@@ -176,10 +180,16 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
   const emit = (r: EventRecord): void | Promise<void> => {
     const p = proc!;
     const local = r.s === undefined ? undefined : stacks.get(r.s);
-    let facts = local?.facts.get(r.op);
-    if (local && !facts) {
-      facts = stackFacts(local.frames, r.op, paths.modulePaths());
-      local.facts.set(r.op, facts);
+    let facts: StackFacts | undefined;
+    if (local) {
+      // A stack is nearly always used by one op: the last one's facts are kept at hand.
+      facts = local.lastOp === r.op ? local.lastFacts : local.facts.get(r.op);
+      if (!facts) {
+        facts = stackFacts(local.frames, r.op, paths.modulePaths());
+        local.facts.set(r.op, facts);
+      }
+      local.lastOp = r.op;
+      local.lastFacts = facts;
     }
     const redacted = r.v === undefined && r.h !== undefined;
     const t1 = r.t1 ?? r.t0;
@@ -301,7 +311,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
           st.stackIds.set(text, id);
           visitor.stack?.(id, frames);
         }
-        const local: LocalStack = { id, api: rec.api, frames, facts: new Map() };
+        const local: LocalStack = { id, api: rec.api, frames, facts: new Map(), lastOp: undefined, lastFacts: undefined };
         if (stackLine !== undefined && st.stackLines.size < MAX_STACK_LINES) st.stackLines.set(stackLine, local);
         await addStack(rec.id, local);
       } else if (rec.t === 'V') {
