@@ -153,9 +153,12 @@ export class EventBytes {
     this.room(n);
     const buf = this.buf;
     let at = this.at;
-    // NOTE: a loop beats a native copy for the short pieces an event is made of.
-    if (n < 64) for (let i = 0; i < n; i++) buf[at++] = b[i];
-    else at += b.copy(buf, at);
+    // NOTE: a loop beats a copy only for the shortest pieces (measured: from ~10 bytes on, set wins).
+    if (n <= 8) for (let i = 0; i < n; i++) buf[at++] = b[i];
+    else {
+      buf.set(b, at);
+      at += n;
+    }
     this.at = at;
   }
 
@@ -171,18 +174,20 @@ export class EventBytes {
 
   /** A number as JSON.stringify writes it (null when not finite). */
   private num(x: number): void {
-    if (Number.isInteger(x) && x >= 0 && x < 1e15) {
-      this.room(16);
+    if (x >= 0 && x <= 0x7fffffff && (x | 0) === x) {
+      // seq, pid, goroutine ids, lines: small integers (the 32-bit arithmetic is fast)
+      this.room(10);
       const buf = this.buf;
-      if (x < 10) {
-        buf[this.at++] = 48 + x;
-        return;
-      }
-      let digits = 0;
-      for (let y = x; y >= 1; y = Math.floor(y / 10)) digits++;
+      let y = x | 0;
+      let digits = 1;
+      for (let z = y; z >= 10; z = (z / 10) | 0) digits++;
       let at = this.at + digits;
       this.at = at;
-      for (let y = x; y >= 1; y = Math.floor(y / 10)) buf[--at] = 48 + (y % 10);
+      do {
+        const q = (y / 10) | 0;
+        buf[--at] = 48 + y - q * 10;
+        y = q;
+      } while (y > 0);
       return;
     }
     if (!Number.isFinite(x)) return this.put(T.null);
