@@ -44,3 +44,37 @@ test('race verdicts are the same with and without the written-keys scan', async 
   assert.deepEqual([...a.runs[0].races], [...b.runs[0].races]);
   assert.equal(a.runs[0].races.size, 5);
 });
+
+test('a write appended after the scan (a live run) is still analysed, with the reads after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'envtrace-written-live-'));
+  try {
+    const lines = [
+      '{"t":"P","v":1,"pid":9,"ppid":1,"parent":0,"argv":["app"],"cwd":"/work/app","wall":1764158400000000000,"mono":1000000000,"env":[]}',
+      '{"t":"S","id":1,"f":[["os.Getenv","/usr/lib/go/src/os/env.go",101],["main.read","/work/app/main.go",5]]}',
+      '{"t":"S","id":2,"f":[["os.Setenv","/usr/lib/go/src/os/env.go",120],["main.write","/work/app/main.go",9]]}',
+      '{"t":"E","seq":1,"g":2,"pg":1,"op":"getenv","k":"LIVE","ok":true,"v":"a","t0":1000000100,"t1":1000000110,"s":1,"wg":0}',
+    ];
+    const later = [
+      '{"t":"E","seq":2,"g":3,"pg":1,"op":"setenv","k":"LIVE","v":"b","t0":1000000200,"t1":1000000210,"s":2,"wg":0}',
+      '{"t":"E","seq":3,"g":2,"pg":1,"op":"getenv","k":"LIVE","ok":true,"v":"b","t0":1000000300,"t1":1000000310,"s":1,"wg":1}',
+    ];
+    writeFileSync(join(dir, '9-1764158400000000000.jsonl'), lines.join('\n') + '\n');
+    let reads = 0;
+    // The first read of the file (the scan) sees it before the program wrote the last lines.
+    const growing = {
+      ...nodeRunFs,
+      chunks: (file: string, within: string, skipped: (n: number) => void) => {
+        if (reads++ === 1) writeFileSync(file, [...lines, ...later].join('\n') + '\n');
+        return nodeRunFs.chunks(file, within, skipped);
+      },
+    };
+    const obs = await loadObservations([dir], { fs: growing });
+    assert.equal(reads, 2);
+    const race = obs.runs[0].races.get('LIVE');
+    assert.ok(race, 'the race on LIVE is found');
+    assert.equal(race.writers[0].goroutine, 3);
+    assert.equal(race.readers[0].goroutine, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -101,7 +101,9 @@ export class RaceCollector {
    * Adds one event; any event dates its goroutine's start, keyed reads and writes are analysed.
    * `written`: the keys the event's process may write (ProcessInfo.writtenKeys), when known:
    * the accesses of any other key are skipped (a race needs a write in the same process, and
-   * processEnd forgets them anyway).
+   * processEnd forgets them anyway). NOTE: in a file that grew after the reader's scan (a live
+   * run), reads of a key made before its first write past the scan are not analysed; the
+   * next load of the run sees them.
    */
   add(e: RunEvent, written?: ReadonlySet<string>): void {
     this.timeline.event(e.pid, e.goroutine, e.parentGoroutine, e.t0);

@@ -191,6 +191,8 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       local.lastOp = r.op;
       local.lastFacts = facts;
     }
+    // A write appended after the scan (the file still grows: a live run) is in the set from now on.
+    if (written !== undefined && r.k !== undefined && (r.op === 'setenv' || r.op === 'unsetenv')) written.add(r.k);
     const redacted = r.v === undefined && r.h !== undefined;
     const t1 = r.t1 ?? r.t0;
     // NOTE: every field is set, in one order, so all events share one hidden class

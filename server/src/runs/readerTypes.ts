@@ -27,8 +27,9 @@ export interface ProcessInfo {
   maxSeq: number;
   /**
    * With ReadOptions.writtenKeys: every key the process's file may write (setenv, unsetenv),
-   * from a byte scan made before its events (runs/writtenKeys.ts; a superset). A key outside
-   * it is never written by the process.
+   * from a byte scan made before its events (runs/writtenKeys.ts; a superset), and every key
+   * written by the events handed over so far (a file that grew after the scan). A key outside
+   * it is not written by the process (up to the current event).
    */
   writtenKeys?: ReadonlySet<string>;
 }
