@@ -167,8 +167,10 @@ const { lensText } = require(${JSON.stringify(join(out, 'analysis', 'runtimeText
 const { scanTree } = require(${JSON.stringify(join(out, 'scan', 'index.js'))});
 (async () => {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const obs = await loadObservations([${JSON.stringify(dir)}]);
   const t1 = performance.now();
+  const c1 = process.cpuUsage(c0);
   const scan = await scanTree(${JSON.stringify(ws)});
   const t2 = performance.now();
   const files = [...new Set(scan.sites.map((s) => s.file))];
@@ -194,7 +196,7 @@ const { scanTree } = require(${JSON.stringify(join(out, 'scan', 'index.js'))});
   const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
   console.log(JSON.stringify({
     events: obs.runs[0].events, processes: obs.processes.length, entries: obs.entries.length, stacks: obs.stacks.length,
-    sites: scan.sites.length, reached, fleet, example, loadS: (t1 - t0) / 1000, scanS: (t2 - t1) / 1000, contextMs: t3 - t2,
+    sites: scan.sites.length, reached, fleet, example, loadS: (t1 - t0) / 1000, loadCpuS: (c1.user + c1.system) / 1e6, scanS: (t2 - t1) / 1000, contextMs: t3 - t2,
     queryP50Ms: q(0.5), queryP95Ms: q(0.95), queryMaxMs: times[times.length - 1], queries: times.length,
     peakRssMB: process.resourceUsage().maxRSS / 1024, badLines: obs.runs[0].problems.badLines,
   }));
@@ -226,13 +228,13 @@ function fleetPhase(baseline) {
   if (!keep) rmSync(dir, { recursive: true, force: true });
   const x = (a, b) => (b > 0 ? `×${(a / b).toFixed(2)}` : '?');
   console.log(`fleet: ${f.processes} processes × ${FLEET_EACH} events = ${f.events} events on ${FLEET_PROCS} pods (4 services) → ${f.entries} entries; ${f.fleet} sites with a fleet lens`);
-  console.log(`  load ${f.loadS.toFixed(2)} s (baseline ${baseline.processes} processes ${baseline.loadS.toFixed(2)} s, ${x(f.loadS, baseline.loadS)})   goal ≤ 2 s ${mark(f.loadS <= 2)}`);
+  console.log(`  load ${f.loadS.toFixed(2)} s, CPU ${f.loadCpuS.toFixed(2)} s (baseline ${baseline.processes} processes ${baseline.loadS.toFixed(2)} s, CPU ${baseline.loadCpuS.toFixed(2)} s, ${x(f.loadS, baseline.loadS)})   goal ≤ 2 s ${mark(f.loadS <= 2)}`);
   console.log(`  peak RSS ${f.peakRssMB.toFixed(0)} MB (baseline ${baseline.peakRssMB.toFixed(0)} MB, ${x(f.peakRssMB, baseline.peakRssMB)})   goal ≤ 300 MB ${mark(f.peakRssMB <= 300)}`);
   console.log(`  per-file query + lens texts p50 ${f.queryP50Ms.toFixed(2)} ms, p95 ${f.queryP95Ms.toFixed(2)} ms (baseline p95 ${baseline.queryP95Ms.toFixed(2)} ms, ${x(f.queryP95Ms, baseline.queryP95Ms)})   goal p95 ≤ 20 ms ${mark(f.queryP95Ms <= 20)}`);
   console.log(`  e.g. ${f.example}`);
 }
 console.log(`run: ${m.events} events, ${m.stacks} stacks → ${m.entries} entries; workspace: ${m.sites} sites (${m.reached} reached)`);
-console.log(`load (stream + aggregate):  ${m.loadS.toFixed(2)} s   goal ≤ 2 s    ${mark(m.loadS <= 2)}`);
+console.log(`load (stream + aggregate):  ${m.loadS.toFixed(2)} s (CPU ${m.loadCpuS.toFixed(2)} s; on a shared machine wall time is an upper bound)   goal ≤ 2 s    ${mark(m.loadS <= 2)}`);
 console.log(`peak RSS:                   ${m.peakRssMB.toFixed(0)} MB   goal ≤ 300 MB ${mark(m.peakRssMB <= 300)}`);
 console.log(`per-file query (lens/hover data) p50 ${m.queryP50Ms.toFixed(2)} ms, p95 ${m.queryP95Ms.toFixed(2)} ms, max ${m.queryMaxMs.toFixed(2)} ms over ${m.queries} queries   goal p95 ≤ 20 ms ${mark(m.queryP95Ms <= 20)}`);
 console.log(`(scan of the workspace ${m.scanS.toFixed(2)} s, merge context ${m.contextMs.toFixed(1)} ms)`);

@@ -77,7 +77,7 @@ export async function addRun(builder: ObservationsBuilder, source: RunSource, ex
   const go = new GoCommandCollector();
   let stats: ReadStats;
   try {
-    stats = await readRun(run.dir, splitGoCommands(observer, go), readOptionsFor(run, extra));
+    stats = await readRun(run.dir, splitGoCommands(observer, go), readOptionsFor(run, { writtenKeys: true, ...extra }));
   } catch (e) {
     // e.g. the directory became unreadable: keep what was read, say why once
     if (strict) throw new RunSourceError(`${run.dir}: ${(e as Error).message}`);

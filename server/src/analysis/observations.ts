@@ -153,6 +153,7 @@ export class ObservationsBuilder {
 
 /** The entries of one (stack, op, key[, api]) of a run, by outcome. */
 interface Slot {
+  stack: number;
   op: Op;
   key: string | undefined;
   api: string;
@@ -172,6 +173,8 @@ export class RunObserver implements RunVisitor {
   private readonly procIndex = new Map<number, number>();
   /** Slots by stack, then op (plus api for stackless events), then key: a lookup per event, whatever the number of keys. */
   private readonly slots = new Map<number, Map<string, Map<string | undefined, Slot>>>();
+  /** The last slot of each reader stack id (with a stack: the slot is then keyed by op and key only). */
+  private readonly lastSlots = new Map<string, Slot>();
   private readonly races = new RaceCollector();
   private lastP: ProcessInfo | null = null;
   private lastProc = 0;
@@ -213,12 +216,18 @@ export class RunObserver implements RunVisitor {
 
   event(e: RunEvent, p: ProcessInfo): void {
     this.run.events++;
-    this.races.add(e);
+    this.races.add(e, p.writtenKeys);
     // t.Setenv's lookup of the old value and its cleanup are no access of the program: not
     // shown at its site (as "unset") nor counted among the run's keys.
     if (userAccess(e.op, e.api, e.user) === null && e.key !== undefined) return;
-    const stack = e.stack === null ? -1 : (this.localStacks.get(e.stack) ?? -1);
-    const entry = this.entryFor(this.slotFor(stack, e), e, stack, p);
+    // Nearly every stack makes one (op, key): its last slot is checked before the maps.
+    let slot = e.stack === null ? undefined : this.lastSlots.get(e.stack);
+    if (slot === undefined || slot.op !== e.op || slot.key !== e.key) {
+      const stack = e.stack === null ? -1 : (this.localStacks.get(e.stack) ?? -1);
+      slot = this.slotFor(stack, e);
+      if (stack >= 0) this.lastSlots.set(e.stack!, slot);
+    }
+    const entry = this.entryFor(slot, e, slot.stack, p);
     entry.count += e.weight;
     if (p !== this.lastP) {
       this.lastP = p;
@@ -246,7 +255,7 @@ export class RunObserver implements RunVisitor {
     if (!byKey) byOp.set(op, (byKey = new Map()));
     let s = byKey.get(e.key);
     if (!s) {
-      s = { op: e.op, key: e.key, api: e.api, size: 0, unset: undefined, bare: undefined, values: undefined, lastValue: undefined, hashes: undefined, other: undefined };
+      s = { stack, op: e.op, key: e.key, api: e.api, size: 0, unset: undefined, bare: undefined, values: undefined, lastValue: undefined, hashes: undefined, other: undefined };
       byKey.set(e.key, s);
     }
     return s;
@@ -328,6 +337,7 @@ export class RunObserver implements RunVisitor {
     this.run.problems.unreadableFiles += stats.unreadableFiles;
     this.run.races = races ?? this.races.races();
     this.slots.clear();
+    this.lastSlots.clear();
     return this.run;
   }
 }

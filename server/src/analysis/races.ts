@@ -100,11 +100,19 @@ export class RaceCollector {
     this.timeline.mark(pid, g, kind, at);
   }
 
-  /** Adds one event; any event dates its goroutine's start, keyed reads and writes are analysed. */
-  add(e: RunEvent): void {
+  /**
+   * Adds one event; any event dates its goroutine's start, keyed reads and writes are analysed.
+   * `written`: the keys the event's process may write (ProcessInfo.writtenKeys), when known:
+   * the accesses of any other key are skipped (a race needs a write in the same process, and
+   * processEnd forgets them anyway). NOTE: in a file that grew after the reader's scan (a live
+   * run), reads of a key made before its first write past the scan are not analysed; the
+   * next load of the run sees them.
+   */
+  add(e: RunEvent, written?: ReadonlySet<string>): void {
     this.timeline.event(e.pid, e.goroutine, e.parentGoroutine, e.t0);
     if (e.race !== undefined) this.imported.add(e);
     if (e.key === undefined || (e.op !== 'getenv' && e.op !== 'setenv' && e.op !== 'unsetenv') || isTestSetenv(e.api)) return;
+    if (written !== undefined && !written.has(e.key)) return;
     let kp: KeyInProcess | undefined;
     if (e.key === this.lastKey && e.pid === this.lastKeyPid) kp = this.lastKp!;
     else {

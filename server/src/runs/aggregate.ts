@@ -114,6 +114,8 @@ export class RunAggregate implements RunVisitor {
   private readonly vars = new Map<string, VarAcc>();
   /** Events without a key (environ, clearenv, spawn, exec). */
   private readonly keyless: VarAcc = { key: '', reads: 0, writes: 0, unsetReads: 0, cells: new Map() };
+  /** The last cell of each stack id (cells with a stack are keyed by key, op and stack). */
+  private readonly lastCells = new Map<string, Cell>();
   private readonly raceCollector = new RaceCollector();
   private readonly keyCounter = new KeyCounter();
   private raceCache: Map<string, ReportRace> | null = null;
@@ -139,10 +141,10 @@ export class RunAggregate implements RunVisitor {
     this.raceCollector.mark(pid, g, kind, at);
   }
 
-  event(e: RunEvent): void {
+  event(e: RunEvent, p?: ProcessInfo): void {
     const order = this.events++;
     this.raceCache = null;
-    this.raceCollector.add(e);
+    this.raceCollector.add(e, p?.writtenKeys);
     const w = e.weight;
     let v: VarAcc;
     if (e.key === undefined) v = this.keyless;
@@ -157,15 +159,9 @@ export class RunAggregate implements RunVisitor {
         if (!e.found) v.unsetReads += w;
       } else if (kind === 'write') v.writes += w;
     }
-    const cellId = e.stack === null ? e.op + '\0' + e.api : e.op + '\0' + e.stack;
-    let cell = v.cells.get(cellId);
-    if (!cell) {
-      cell = {
-        key: e.key ?? null, op: e.op, api: e.api, stack: e.stack, file: e.user?.file ?? null, line: e.user?.line ?? null, count: 0,
-        values: new Map(), other: null, pids: new Set(), goroutines: new Set(), tests: new Set(), lastPid: -1, lastG: -1,
-      };
-      v.cells.set(cellId, cell);
-    }
+    // Nearly every stack makes one (key, op): its last cell is checked before building an id.
+    let cell = e.stack === null ? undefined : this.lastCells.get(e.stack);
+    if (cell === undefined || cell.key !== (e.key ?? null) || cell.op !== e.op) cell = this.cellOf(v, e);
     cell.count += w;
     if (cell.lastPid !== e.pid || cell.lastG !== e.goroutine) {
       cell.lastPid = e.pid;
@@ -192,6 +188,21 @@ export class RunAggregate implements RunVisitor {
     } else if (e.value !== undefined) vc.value = e.value;
     if (e.path !== undefined) vc.path = e.path;
     cell.values.set(valueId, vc);
+  }
+
+  /** The cell of e's (key, stack, op) in v, made on first use. */
+  private cellOf(v: VarAcc, e: RunEvent): Cell {
+    const cellId = e.stack === null ? e.op + '\0' + e.api : e.op + '\0' + e.stack;
+    let cell = v.cells.get(cellId);
+    if (!cell) {
+      cell = {
+        key: e.key ?? null, op: e.op, api: e.api, stack: e.stack, file: e.user?.file ?? null, line: e.user?.line ?? null, count: 0,
+        values: new Map(), other: null, pids: new Set(), goroutines: new Set(), tests: new Set(), lastPid: -1, lastG: -1,
+      };
+      v.cells.set(cellId, cell);
+    }
+    if (e.stack !== null) this.lastCells.set(e.stack, cell);
+    return cell;
   }
 
   /** The text trace's lines in order of first appearance (cells of one site merged). */

@@ -6,7 +6,7 @@ import { RunAggregate } from './aggregate';
 import { readRun, type ProcessInfo, type ReadOptions, type ReadStats, type RunEvent } from './reader';
 import type { Report, ReportEvent, ReportProcess } from './report';
 import type { StoredRun } from './store';
-import { JsonStrings, reportEventJson } from './eventJson';
+import { EVENT_CHUNK, EventBytes } from './eventBytes';
 import { GoCommandCollector, splitGoCommands } from './goCommand';
 import { resolveGoCommands, type GoCommandConfig } from './goConfig';
 import { TextSpool } from './spool';
@@ -25,7 +25,7 @@ export function readOptionsFor(run: StoredRun, extra: ReadOptions = {}): ReadOpt
 export async function aggregateRun(run: StoredRun, extra: ReadOptions = {}): Promise<{ agg: RunAggregate; stats: ReadStats; goCommands: GoCommands }> {
   const agg = new RunAggregate();
   const go = new GoCommandCollector();
-  const stats = await readRun(run.dir, splitGoCommands(agg, go), readOptionsFor(run, extra));
+  const stats = await readRun(run.dir, splitGoCommands(agg, go), readOptionsFor(run, { writtenKeys: true, ...extra }));
   return { agg, stats, goCommands: goCommandsOf(go, run) };
 }
 
@@ -103,6 +103,9 @@ function reportCounts(agg: RunAggregate): Report['counts'] {
   return { keys: t.keysRead, unset: t.unsetKeys, races: t.races, processes: t.processes };
 }
 
+const FIRST_EVENT = Buffer.from('\n  ');
+const NEXT_EVENT = Buffer.from(',\n  ');
+
 /** Where a streamed report goes. */
 export interface TextSink {
   write(text: string): Promise<void> | void;
@@ -122,9 +125,8 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
   const split = splitGoCommands(agg, go);
   const spool = new TextSpool();
   try {
-    let buf = '';
     let n = 0;
-    const js = new JsonStrings();
+    const bytes = new EventBytes();
     const stats = await readRun(
       run.dir,
       {
@@ -134,16 +136,14 @@ export async function writeJsonReport(run: StoredRun, sink: TextSink, extra: Rea
           if (go.commands.has(p.pid)) return; // described by processes[].goCommand, as in vars
           // The reader hands a stack over before the events that use it: a stack the
           // aggregate lacks would be a reader fault, kept out of the report as before.
-          buf += (n++ ? ',\n  ' : '\n  ') + reportEventJson(e.stack !== null && !agg.stacks.has(e.stack) ? { ...e, stack: null } : e, js);
-          if (buf.length < 1 << 20) return;
-          const chunk = buf;
-          buf = '';
-          return spool.write(chunk);
+          bytes.event(e.stack !== null && !agg.stacks.has(e.stack) ? { ...e, stack: null } : e, n++ ? NEXT_EVENT : FIRST_EVENT);
+          if (bytes.size < EVENT_CHUNK) return;
+          return spool.writeBytes(bytes.take());
         },
       },
-      readOptionsFor(run, extra),
+      readOptionsFor(run, { writtenKeys: true, ...extra }),
     );
-    await spool.write(buf);
+    await spool.writeBytes(bytes.take());
     const goCommands = goCommandsOf(go, run);
     const { vars, counts, problems, ...first } = reportHead(run, agg, stats, goCommands);
     const open = JSON.stringify(first, null, 1);

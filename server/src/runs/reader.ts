@@ -9,6 +9,7 @@ import { absoluteFile, findModules, type ModuleRoot, type PathContext } from './
 import { type Frame, isTestSetenv, stackFacts, validCount, validLine } from './frames';
 import { type EventRecord, type Op, type ProcessRecord, type RecorderLine, parseLine, SUPPORTED_VERSION } from './records';
 import { fastEvent, StringTable } from './fastEvent';
+import { writtenKeysOf } from './writtenKeys';
 import { megabytes, UnreadableFile } from '../files/readRegular';
 import { MAX_LINE, nodeRunFs, type RunFs } from './lines';
 import type { ProcessInfo, ReadOptions, ReadStats, RunEvent, RunVisitor } from './readerTypes';
@@ -68,7 +69,7 @@ export async function readRun(dir: string, visitor: RunVisitor, opts: ReadOption
   for (let i = 0; i < files.length; i++) {
     stats.files++;
     try {
-      await readProcessFile(join(dir, files[i]), i, { dir, visitor, stats, paths, stackIds, fs, strings, stackLines });
+      await readProcessFile(join(dir, files[i]), i, { dir, visitor, stats, paths, stackIds, fs, strings, stackLines, writtenKeys: opts.writtenKeys ?? false });
     } catch (e) {
       // The file vanished or cannot be read (pruned, permissions, not a regular file): count it, keep the rest.
       if ((e as NodeJS.ErrnoException).code === undefined) throw e;
@@ -94,6 +95,8 @@ interface FileState {
    * are then neither parsed nor mapped again (the facts are shared too).
    */
   stackLines: Map<string, LocalStack>;
+  /** Scan the file for the keys it writes before reading it (ProcessInfo.writtenKeys). */
+  writtenKeys: boolean;
 }
 
 /** Stack lines remembered per run (beyond it each is read as usual). */
@@ -106,8 +109,12 @@ interface LocalStack {
   /** The recorder's name for the API, when it gives one. */
   api: string | undefined;
   frames: Frame[];
-  facts: Map<Op, ReturnType<typeof stackFacts>>;
+  facts: Map<Op, StackFacts>;
+  lastOp: Op | undefined;
+  lastFacts: StackFacts | undefined;
 }
+
+type StackFacts = ReturnType<typeof stackFacts>;
 
 async function readProcessFile(file: string, index: number, st: FileState): Promise<void> {
   const { visitor, stats, paths } = st;
@@ -121,6 +128,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
   const tests = new Map<number, string>();
   const testOf = new Map<number, string | null>();
   const pending = new Map<number, EventRecord[]>();
+  const written = st.writtenKeys ? await writtenKeysOf(file, st.dir, st.fs) : undefined;
 
   const start = (rec: ProcessRecord | null) => {
     mono = rec?.mono ?? 0;
@@ -142,6 +150,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       ...(rec?.where ? { where: rec.where } : {}),
       events: 0,
       maxSeq: 0,
+      ...(written ? { writtenKeys: written } : {}),
     };
     paths.addDirs([proc.cwd]);
     visitor.process?.(proc);
@@ -171,11 +180,19 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
   const emit = (r: EventRecord): void | Promise<void> => {
     const p = proc!;
     const local = r.s === undefined ? undefined : stacks.get(r.s);
-    let facts = local?.facts.get(r.op);
-    if (local && !facts) {
-      facts = stackFacts(local.frames, r.op, paths.modulePaths());
-      local.facts.set(r.op, facts);
+    let facts: StackFacts | undefined;
+    if (local) {
+      // A stack is nearly always used by one op: the last one's facts are kept at hand.
+      facts = local.lastOp === r.op ? local.lastFacts : local.facts.get(r.op);
+      if (!facts) {
+        facts = stackFacts(local.frames, r.op, paths.modulePaths());
+        local.facts.set(r.op, facts);
+      }
+      local.lastOp = r.op;
+      local.lastFacts = facts;
     }
+    // A write appended after the scan (the file still grows: a live run) is in the set from now on.
+    if (written !== undefined && r.k !== undefined && (r.op === 'setenv' || r.op === 'unsetenv')) written.add(r.k);
     const redacted = r.v === undefined && r.h !== undefined;
     const t1 = r.t1 ?? r.t0;
     // NOTE: every field is set, in one order, so all events share one hidden class
@@ -297,7 +314,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
           st.stackIds.set(text, id);
           visitor.stack?.(id, frames);
         }
-        const local: LocalStack = { id, api: rec.api, frames, facts: new Map() };
+        const local: LocalStack = { id, api: rec.api, frames, facts: new Map(), lastOp: undefined, lastFacts: undefined };
         if (stackLine !== undefined && st.stackLines.size < MAX_STACK_LINES) st.stackLines.set(stackLine, local);
         await addStack(rec.id, local);
       } else if (rec.t === 'V') {

@@ -25,6 +25,13 @@ export interface ProcessInfo {
   where?: ProcessRecord['where'];
   events: number;
   maxSeq: number;
+  /**
+   * With ReadOptions.writtenKeys: every key the process's file may write (setenv, unsetenv),
+   * from a byte scan made before its events (runs/writtenKeys.ts; a superset), and every key
+   * written by the events handed over so far (a file that grew after the scan). A key outside
+   * it is not written by the process (up to the current event).
+   */
+  writtenKeys?: ReadonlySet<string>;
 }
 
 /** One access, resolved. The object is not reused: visitors may keep it. */
@@ -98,4 +105,6 @@ export interface ReadOptions {
   cwds?: string[];
   goroot?: string;
   gomodcache?: string;
+  /** Scan each process file for the keys it writes first (ProcessInfo.writtenKeys; for race analysis). */
+  writtenKeys?: boolean;
 }

@@ -25,7 +25,11 @@ export class TextSpool {
 
   /** Appends text. */
   async write(text: string): Promise<void> {
-    const bytes = Buffer.from(text, 'utf8');
+    await this.writeBytes(Buffer.from(text, 'utf8'));
+  }
+
+  /** Appends UTF-8 bytes, whole characters only (kept: the caller hands the buffer over). */
+  async writeBytes(bytes: Buffer): Promise<void> {
     if (!this.file && this.held + bytes.length <= this.limit) {
       this.chunks.push(bytes);
       this.held += bytes.length;
