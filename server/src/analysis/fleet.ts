@@ -82,7 +82,7 @@ export function fleetIndexOf(processes: readonly ObservedProcess[]): FleetIndex 
 }
 
 /** The spread of a set of processes (indexes into the loaded processes). */
-export function spreadOf(fleet: FleetIndex, procs: ReadonlySet<number>): FleetSpread {
+export function spreadOf(fleet: FleetIndex, procs: Iterable<number> & { readonly size: number }): FleetSpread {
   // NOTE: marks and arrays, not sets: this runs per value of every site a lens or hover shows.
   const n = fleet.services.length;
   const seenPlace = new Uint8Array(fleet.places.length);

@@ -4,6 +4,7 @@
  * environment through `os.Environ`, as caarlos0/env does — the key's value in the calling
  * process's starting environment.
  */
+import { IdList } from './idList';
 import type { Entry } from './observations';
 import type { MergeContext } from './workspaceFrames';
 
@@ -51,8 +52,8 @@ function environReads(ctx: MergeContext, e: Entry, key: string): Entry[] {
       redacted: found !== undefined && found.v === undefined,
       windows: e.windows,
       count: single ? e.count : 1,
-      processes: new Set([proc]),
-      goroutines: new Set([...e.goroutines].filter((g) => single || (g & 1023) === (proc & 1023))),
+      processes: IdList.of([proc]),
+      goroutines: IdList.of([...e.goroutines].filter((g) => single || (g & 1023) === (proc & 1023))),
       tests: e.tests,
       lastProc: proc,
       lastG: -1,

@@ -4,6 +4,7 @@
  * interned stacks; the processes; per run its races and what could not be read.
  * A run of a million events becomes a few thousand entries, never a million objects.
  */
+import { IdList } from './idList';
 import { RaceCollector } from './races';
 import { type Frame, userAccess } from '../runs/frames';
 import type { ProcessInfo, ReadStats, RunEvent, RunVisitor } from '../runs/reader';
@@ -95,9 +96,9 @@ export interface Entry {
   windows: boolean;
   count: number;
   /** Indexes into `Observations.processes`. */
-  processes: Set<number>;
+  processes: IdList;
   /** goroutine id * 1024 + process index mod 1024 (at most MAX_GOROUTINES). */
-  goroutines: Set<number>;
+  goroutines: IdList;
   tests: Set<string>;
   /** The last process and goroutine added (skips repeated set insertions). */
   lastProc: number;
@@ -235,6 +236,15 @@ export class RunObserver implements RunVisitor {
     }
     const proc = this.lastProc;
     if (entry.lastProc !== proc) {
+      // The reader goes through processes one after another, in index order: a process above
+      // the entry's highest is new to it, and so are its goroutines (they carry its index).
+      if (proc > entry.processes.max()) {
+        entry.processes.group();
+        entry.goroutines.group();
+      } else {
+        entry.processes.ungroup();
+        entry.goroutines.ungroup();
+      }
       entry.processes.add(proc);
       entry.lastProc = proc;
     }
@@ -313,8 +323,8 @@ export class RunObserver implements RunVisitor {
       redacted: !other && e.redacted,
       windows: p.goos === 'windows',
       count: 0,
-      processes: new Set(),
-      goroutines: new Set(),
+      processes: new IdList(),
+      goroutines: new IdList(),
       tests: new Set(),
       lastProc: -1,
       lastG: -1,
