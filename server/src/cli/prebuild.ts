@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { devNull } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CliError, type Io } from './io';
 import { overlayFor } from './run';
 import { parseTraceFlags } from './traceFlags';
@@ -7,18 +9,23 @@ import { traceEnv } from '../tracer/overlay';
 import { markBuilt, runTraced, SpawnError } from '../tracer/run';
 
 /**
- * `envtrace prebuild [--all] [--go PATH]`: compiles and vets, with the recorder's overlay, what
+ * `envtrace prebuild [--all] [--if-needed] [--go PATH]`: compiles and vets, with the recorder's overlay, what
  * a traced `go test ./...` in the current directory needs (its packages, their tests and every
  * dependency), or with --all compiles the whole standard library, so that the first traced run
  * finds it all in the go command's build cache. The overlay is
  * per GOROOT and recorder version, not per project (one directory in envtrace's cache), so one
- * prebuild serves every workspace on that toolchain. Runs no test. Exits with the go command's status.
+ * prebuild serves every workspace on that toolchain. --if-needed returns at once when this
+ * project (same go.mod and go.sum) was prebuilt with this overlay before (the editor runs that at
+ * start-up). Says "prebuilding" on stderr before it starts the go command. Runs no test. Exits with the go command's status.
  */
 export async function prebuildCommand(args: string[], io: Io): Promise<number> {
   const all = args.includes('--all');
-  const { flags, command } = parseTraceFlags(args.filter((a) => a !== '--all'), new Set(['go', 'quiet']));
-  if (command.length) throw new CliError(`prebuild takes no command or package (got "${command[0]}"): envtrace prebuild [--all] [--go PATH]`);
+  const ifNeeded = args.includes('--if-needed');
+  const { flags, command } = parseTraceFlags(args.filter((a) => a !== '--all' && a !== '--if-needed'), new Set(['go', 'quiet']));
+  if (command.length) throw new CliError(`prebuild takes no command or package (got "${command[0]}"): envtrace prebuild [--all] [--if-needed] [--go PATH]`);
   const overlay = await overlayFor(flags, io);
+  const marker = join(dirname(overlay.overlayPath), 'prebuilt', projectStamp(io.cwd, all));
+  if (ifNeeded && existsSync(marker)) return 0;
   // The environment of a traced build, less the recorder's own settings: same GOFLAGS (the
   // user's, the overlay) and toolchain, so every compile has the action ID the traced one will.
   const env = traceEnv({ overlayPath: overlay.overlayPath, goflags: overlay.goflags, runDir: '', runId: '', toolchain: overlay.toolchain }, io.env);
@@ -37,6 +44,27 @@ export async function prebuildCommand(args: string[], io: Io): Promise<number> {
     if (e instanceof SpawnError) throw new CliError(e.message, 127);
     throw e;
   }
-  if (code === 0) markBuilt(overlay.overlayPath);
+  if (code === 0) {
+    markBuilt(overlay.overlayPath);
+    try {
+      mkdirSync(dirname(marker), { recursive: true });
+      writeFileSync(marker, `${io.cwd}\n`);
+    } catch {
+      // a read-only cache: --if-needed builds again (quickly, from the go command's cache)
+    }
+  }
   return code;
+}
+
+/** What a prebuild of `cwd` depends on besides the overlay: the directory and its go.mod and go.sum. */
+function projectStamp(cwd: string, all: boolean): string {
+  const stamp = (f: string): string => {
+    try {
+      const st = statSync(join(cwd, f));
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  };
+  return createHash('sha256').update(JSON.stringify([all ? '' : cwd, all, stamp('go.mod'), stamp('go.sum')])).digest('hex').slice(0, 24);
 }
