@@ -25,13 +25,25 @@ const common = {
   absWorkingDir: root,
 };
 
+/** Resolves the scanner's lazy import (cli/deferSites.ts) to dist/scanner.js, outside the bundle. */
+const scannerApart = {
+  name: 'scanner-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/scan\/index\.js$/ }, () => ({ path: './scanner.js', external: true }));
+  },
+};
+
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
   // The `envtrace` executable is a small loader (bin.ts) of one of two bundles: the run path
   // alone for `envtrace -- cmd` (its start-up, issue 17), or the whole CLI.
   build({ ...common, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['server/src/cli/mainRun.ts'], outfile: 'dist/cli-run.js' }),
+  // The scanner (web-tree-sitter and scan/, over half of the run path's code) is loaded by a
+  // traced run only to place deferred env calls, which few runs have: a bundle of its own
+  // (dist/scanner.js), so `envtrace -- cmd` does not parse it at start-up.
+  build({ ...common, entryPoints: ['server/src/cli/mainRun.ts'], outfile: 'dist/cli-run.js', plugins: [scannerApart] }),
+  build({ ...common, entryPoints: ['server/src/scan/index.ts'], outfile: 'dist/scanner.js' }),
   // `envtrace export --otlp` and `envtrace ship` load the OpenTelemetry SDK: a bundle of their
   // own, required by cli-main.js only when one of them runs.
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js', external: ['./otlpCommands.js'] }),

@@ -16,6 +16,7 @@ export interface EnvtraceConfig {
   'redact.patterns': string[];
   'runs.fullEnvironment': boolean;
   'runs.traceGoCommand': boolean;
+  prebuild: boolean;
   'codeLens.enabled': boolean;
   'inlayHints.enabled': boolean;
   'check.enabled': boolean;
@@ -33,6 +34,7 @@ export const configDefaults: Readonly<EnvtraceConfig> = Object.freeze({
   'redact.patterns': [],
   'runs.fullEnvironment': false,
   'runs.traceGoCommand': true,
+  prebuild: true,
   'codeLens.enabled': true,
   'inlayHints.enabled': true,
   'check.enabled': true,

@@ -15,6 +15,7 @@ import { showFlameGraphCommand, showTimelineCommand } from './commands/showPictu
 import { showGraphCommand } from './commands/showGraph';
 import { traceTestCommand } from './commands/traceTest';
 import { EnvtraceContext } from './context';
+import { startPrebuild } from './prebuild';
 import { announceRun } from './runAnnounce';
 import { Runner } from './runner';
 import { ReportCache } from './runStore';
@@ -66,6 +67,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Envtra
   void server.start().then(async (ok) => {
     if (ok) await ctx.announceImports();
   });
+  void startPrebuild(ctx, context.extensionPath, log);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void startPrebuild(ctx, context.extensionPath, log)));
   return {
     log,
     serverRunning: () => server.running,

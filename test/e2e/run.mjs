@@ -69,7 +69,7 @@ try {
   server = await startCodeServer({
     env: mode.env,
     vsix: packed?.vsix,
-    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false, ...mode.settings },
+    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false, 'envtrace.prebuild': false, ...mode.settings },
     log: verbose ? (t) => process.stderr.write(t) : undefined,
   });
   browser = await launchBrowser({ viewport: mode.viewport });

@@ -50,7 +50,7 @@ async function runSuite({ name, trust }) {
   let server;
   let browser;
   try {
-    server = await startCodeServer({ trust, settings: { 'envtrace.goPath': goBinary }, log: verbose ? (t) => process.stderr.write(t) : undefined });
+    server = await startCodeServer({ trust, settings: { 'envtrace.goPath': goBinary, 'envtrace.prebuild': false }, log: verbose ? (t) => process.stderr.write(t) : undefined });
     browser = await launchBrowser();
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     let settle;

@@ -54,6 +54,7 @@ describe('settings in untrusted workspaces', () => {
     'redact.patterns': false,
     'runs.fullEnvironment': false,
     'runs.traceGoCommand': false, // builds cmd/go from the user's own GOROOT, not from the workspace
+    prebuild: false, // runs only in a trusted workspace, and only the go command of goPath
     'codeLens.enabled': false,
     'inlayHints.enabled': false,
     'check.enabled': false,

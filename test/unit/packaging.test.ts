@@ -28,6 +28,7 @@ const required = [
   'dist/cli-run.js',
   'dist/cli-main.js',
   'dist/otlpCommands.js',
+  'dist/scanner.js',
   'dist/scan-worker.js',
   'dist/webview/flame.js',
   'dist/webview/flame.css',

@@ -31,6 +31,7 @@ const usage = `usage: envtrace [run] [flags] -- <command...>   trace every env a
                                                  follow a run directory and send each event as it comes
        envtrace env                              shell exports to trace a build by hand
        envtrace build [go build flags] [packages] go build with the recorder compiled in (records when ENVTRACE_DIR is set)
+       envtrace prebuild [--all] [--go PATH]     compile what traced builds here need, ahead of the first one
        envtrace doctor                           check go, GOROOT and the overlay
        envtrace lsp --stdio                      serve the language server protocol`;
 

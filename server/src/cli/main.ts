@@ -21,6 +21,7 @@ const commands: Commands = {
   ship: async () => (await import('./otlpCommands.js')).shipCommand,
   import: async () => (await import('./import.js')).importCommand,
   build: async () => (await import('./build.js')).buildCommand,
+  prebuild: async () => (await import('./prebuild.js')).prebuildCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

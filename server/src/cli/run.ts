@@ -6,6 +6,7 @@ import { emitRun } from './output';
 import { CliError, type Io } from './io';
 import { parseTraceFlags, type TraceFlags } from './traceFlags';
 import { declaredSecretPatterns } from './declaredSecrets';
+import { readGitHead } from './gitHead';
 import { checkRedactFlags } from './redactFlags';
 import { GoToolchainError, PatchError, prepareOverlay, type PreparedOverlay, traceEnv } from '../tracer/overlay';
 import { firstBuild, holdSignals, markBuilt, runTraced, signalStatus, SpawnError } from '../tracer/run';
@@ -40,8 +41,10 @@ export async function overlayFor(flags: TraceFlags, io: Io): Promise<PreparedOve
 /** Creates a run in the store (with run.json) and drops runs beyond --keep. */
 export async function registerRun(flags: TraceFlags, overlay: PreparedOverlay, command: string[], mode: 'run' | 'env', io: Io): Promise<{ run: StoredRun; key: string }> {
   const root = storeFor(flags.dir, io);
-  // git runs while the store is checked and its key read.
-  const git = capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env);
+  // The commit from the repository's files (no process); else git runs while the store is
+  // checked and its key read.
+  const head = io.env.GIT_DIR === undefined ? readGitHead(io.cwd) : undefined;
+  const git = head !== undefined ? Promise.resolve(head) : capture('git', ['rev-parse', 'HEAD'], io.cwd, io.env);
   const key = await workspaceKey(root);
   const gitCommit = await git;
   const run = await createRun(root, {
