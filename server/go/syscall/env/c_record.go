@@ -4,6 +4,7 @@
 package syscall
 
 import (
+	etbits "math/bits"
 	etsync "sync"
 	etutf8 "unicode/utf8"
 )
@@ -185,9 +186,15 @@ var etPow10 = [20]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1
 // division, the low eight digits of a long number (times are 14+ digits) apart from the rest
 // so that the two chains of divisions overlap in the CPU.
 func etAppendUint(b []byte, v uint64) []byte {
-	n := 1
-	for n < len(etPow10) && v >= etPow10[n] {
-		n++
+	if v < 10 {
+		return append(b, byte('0'+v))
+	}
+	// The digit count from the bit length (log10(2) ≈ 1233/4096), without a loop whose exit
+	// the CPU would mispredict for numbers of every length.
+	t := (etbits.Len64(v) * 1233) >> 12
+	n := t + 1
+	if v < etPow10[t] {
+		n = t
 	}
 	l := len(b)
 	if cap(b)-l < n {

@@ -61,12 +61,28 @@ const etSiteBits = 10
 var etSites [1 << etSiteBits]etatomic.Pointer[etSite]
 
 // etSiteHash is the hash of the caller's frame-pointer PCs, or 0 (no frame pointers: no
-// site cache, the stack is found by etStackID).
+// site cache, the stack is found by etStackID). Its frame is small for the default depth:
+// a fresh goroutine's first read must fit its initial stack (a stack growth costs about 2 µs).
 //
 //go:noinline
 func etSiteHash() uint64 {
+	if etDepth+etOwnDepth > etShallow {
+		return etSiteHashDeep()
+	}
+	var pcs [etShallow]uintptr
+	return etHashWalk(pcs[:etDepth+etOwnDepth])
+}
+
+const etShallow = 24
+
+//go:noinline
+func etSiteHashDeep() uint64 {
 	var pcs [etMaxDepth + etOwnDepth]uintptr
-	n := envtraceFPCallers(pcs[:etDepth+etOwnDepth])
+	return etHashWalk(pcs[:etDepth+etOwnDepth])
+}
+
+func etHashWalk(pcs []uintptr) uint64 {
+	n := envtraceFPCallers(pcs)
 	if n == 0 {
 		return 0
 	}
@@ -116,14 +132,14 @@ func etStackSpawns(id uint64) bool {
 	return etStackSpawn[id]
 }
 
+// etHashPCs hashes a stack: one xor and one multiply per PC (a bijection per step, so stacks
+// that differ in one PC never collide), and the high bits folded down once at the end.
 func etHashPCs(pcs []uintptr) uint64 {
 	h := uint64(14695981039346656037)
 	for _, pc := range pcs {
-		h ^= uint64(pc)
-		h *= 1099511628211
-		h ^= h >> 29
+		h = (h ^ uint64(pc)) * 0x100000001b3
 	}
-	return h
+	return h ^ h>>29
 }
 
 // etIntern assigns the stack (logical PCs, innermost first) an id, writing its record
