@@ -78,7 +78,7 @@ func etMapWrite(fd uintptr, b []byte) {
 		// The one record that crosses an eighth of a chunk has the next chunk made ready.
 		go etPrefault(last + 1)
 	}
-	if last >= etMaxChunks || etMapChunk(first) == nil || etMapChunk(last) == nil {
+	if last >= etMaxChunks || !etMapReady(first) || !etMapReady(last) {
 		// The reserved bytes stay zero (readers skip them); the record goes to the file's end.
 		etMapped.failed.Store(true)
 		etMapped.write(fd, b)
@@ -130,6 +130,12 @@ func etPrefault(i uint64) {
 }
 
 const etMadvPopulateWrite = 23
+
+// etMapReady reports whether chunk i is mapped, mapping it first if needed; the usual case
+// (mapped) costs one load, no call.
+func etMapReady(i uint64) bool {
+	return etMapped.chunks[i].Load() != nil || etMapChunk(i) != nil
+}
 
 // etMapChunk returns chunk i, allocating and mapping it first if needed; nil on failure.
 func etMapChunk(i uint64) *etChunkMem {
