@@ -74,9 +74,19 @@ func etMapWrite(fd uintptr, b []byte) {
 	end := etMapped.off.Add(n)
 	start := end - n
 	first, last := start/etChunk, (end-1)/etChunk
-	if mark := last*etChunk + etPrefaultAt; start <= mark && mark < end && last+1 < etMaxChunks && !etRaceMode {
-		// The one record that crosses an eighth of a chunk has the next chunk made ready.
-		go etPrefault(last + 1)
+	if mark := last*etChunk + etPrefaultAt; start <= mark && mark < end && last+2 < etMaxChunks && !etRaceMode {
+		// The one record that crosses an eighth of a chunk has a chunk ahead made ready: the
+		// next one while in chunk 0, from chunk 1 on the one after (a process that writes that
+		// much keeps two chunks of lead, so a busy machine that is slow to run the prefault
+		// seldom leaves the writers to fault the pages in themselves).
+		switch last {
+		case 0:
+			go etPrefault(1)
+		case 1:
+			go etPrefault(2, 3)
+		default:
+			go etPrefault(last + 2)
+		}
 	}
 	if last >= etMaxChunks || !etMapReady(first) || !etMapReady(last) {
 		// The reserved bytes stay zero (readers skip them); the record goes to the file's end.
@@ -116,16 +126,18 @@ const etPrefaultAt = etChunk / 8
 // 30 records, and most of it is done here instead, on another thread. The advice changes no byte.
 // Chunk 0, mapped at start, is not prefaulted: its first eighth is faulted in by the writers
 // and, when the process goes on, the rest here together with chunk 1.
-func etPrefault(i uint64) {
+func etPrefault(chunks ...uint64) {
 	// If the writers fill and unmap the chunk meanwhile, the advice fails or touches
 	// whatever is mapped there now, without changing it.
-	if i == 1 {
-		if c := etMapped.chunks[0].Load(); c != nil {
-			Madvise(c[etPrefaultAt:], etMadvPopulateWrite)
+	for _, i := range chunks {
+		if i == 1 {
+			if c := etMapped.chunks[0].Load(); c != nil {
+				Madvise(c[etPrefaultAt:], etMadvPopulateWrite)
+			}
 		}
-	}
-	if c := etMapChunk(i); c != nil {
-		Madvise(c[:], etMadvPopulateWrite)
+		if c := etMapChunk(i); c != nil {
+			Madvise(c[:], etMadvPopulateWrite)
+		}
 	}
 }
 
