@@ -107,7 +107,7 @@ export function readRun(runDir: string): ProcFile[] {
       const recs: Rec[] = [];
       for (const l of lines) {
         try {
-          recs.push(JSON.parse(l) as Rec);
+          recs.push(withDefaults(JSON.parse(l) as Rec));
         } catch {
           bad++;
         }
@@ -118,6 +118,14 @@ export function readRun(runDir: string): ProcFile[] {
       const proc = recs[0] && recs[0].env === undefined ? { ...recs[0], env: recs.find((r) => r.t === 'V')?.env } : recs[0];
       return { name, recs, bad, cut, proc, events: recs.filter((r) => r.t === 'E'), stacks };
     });
+}
+
+/** An event record with the fields the recorder leaves out at their default filled in (docs/FORMATS.md section 2). */
+function withDefaults(r: Rec): Rec {
+  if (r.t !== 'E') return r;
+  const t0 = r.t0 as number;
+  const found = r.ok ?? (r.v !== undefined || r.h !== undefined);
+  return { pg: 0, wf: false, ...(r.k !== undefined ? { wg: 0 } : {}), ...r, ok: found, t1: (r.t1 as number | undefined) ?? t0 + ((r.d as number | undefined) ?? 0) };
 }
 
 /** Asserts the file is whole: a process record first, seq 1..n without gaps, stacks before use. */

@@ -26,6 +26,9 @@ const SAME = [
   '{"t":"E","seq":2,"g":1,"pg":0,"op":"setenv","k":"ünï ☃ 𝄞","ok":true,"v":"é","t0":1,"t1":2}',
   '{"t":"E","seq":3,"g":1,"pg":0,"op":"unsetenv","k":"X","ok":false,"err":"invalid argument","t0":1}',
   '{"t":"E","seq":4,"g":1,"op":"environ","ok":true,"t0":1,"t1":2,"s":3}',
+  // Recorders since issue 17: defaults left out, the end as a duration.
+  '{"t":"E","seq":5,"g":3,"pg":1,"op":"getenv","k":"PORT","v":"8080","t0":1000,"s":2}',
+  '{"t":"E","seq":6,"g":3,"op":"setenv","k":"PORT","v":"9","t0":1000,"d":75,"s":2,"wg":1,"wf":true}',
 ];
 
 test('fastEvent reads the recorder’s plain event lines exactly as JSON.parse and its checks do', () => {
@@ -76,6 +79,32 @@ test('a run read through the fast path keeps corrupt lines counted and values in
     assert.equal(events[5000].key, 'Qé');
     assert.equal(events[5000].value, 'x y');
     assert.equal(events[5001].value?.length, 3 << 20); // longer than a read chunk
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('events of recorders since issue 17 read with their defaults: found when a value is present, t1 = t0 + d', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'envtrace-fast-'));
+  try {
+    const lines = [
+      '{"t":"P","v":1,"pid":7,"ppid":1,"parent":0,"run":"r","argv":["x"],"cwd":"/","go":"go1.26","os":"linux","arch":"amd64","wall":1,"mono":0,"depth":16}',
+      '{"t":"S","id":1,"api":"os.Getenv","f":[["main.main","/m.go",3]]}',
+      '{"t":"E","seq":1,"g":3,"pg":1,"op":"getenv","k":"PORT","v":"8080","t0":1000,"s":1}',
+      '{"t":"E","seq":2,"g":3,"op":"getenv","k":"DB_PASSWORD","h":"3f9a0c1d2e4b5a69","n":24,"t0":1100,"d":40,"s":1,"wg":2,"wf":true}',
+      '{"t":"E","seq":3,"g":3,"op":"getenv","k":"NOPE","ok":false,"t0":1200,"s":1}',
+      '{"t":"E","seq":4,"g":3,"op":"unsetenv","k":"PORT","ok":true,"t0":1300,"d":500,"s":1,"wg":1}',
+    ];
+    writeFileSync(join(dir, '7-1.jsonl'), lines.join('\n') + '\n');
+    const events: RunEvent[] = [];
+    await readRun(dir, { event: (e) => void events.push(e) });
+    const got = events.map((e) => [e.key, e.found, e.t0, e.t1, e.parentGoroutine, e.writeGen, e.writeInFlight]);
+    assert.deepEqual(got, [
+      ['PORT', true, 1000, 1000, 1, 0, false],
+      ['DB_PASSWORD', true, 1100, 1140, 0, 2, true],
+      ['NOPE', false, 1200, 1200, 0, 0, false],
+      ['PORT', true, 1300, 1800, 0, 1, false],
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -63,10 +63,10 @@ const PREFIX = '{"t":"E",';
 
 /** The fields of the fast path; their text is `"name":`. */
 const enum F {
-  None, seq, g, pg, op, k, ok, v, h, n, err, t0, t1, s, api, wg, wf, cpid,
+  None, seq, g, pg, op, k, ok, v, h, n, err, t0, t1, s, api, wg, wf, cpid, d,
 }
 
-const FIELD_TEXT = ['', '"seq":', '"g":', '"pg":', '"op":', '"k":', '"ok":', '"v":', '"h":', '"n":', '"err":', '"t0":', '"t1":', '"s":', '"api":', '"wg":', '"wf":', '"cpid":'];
+const FIELD_TEXT = ['', '"seq":', '"g":', '"pg":', '"op":', '"k":', '"ok":', '"v":', '"h":', '"n":', '"err":', '"t0":', '"t1":', '"s":', '"api":', '"wg":', '"wf":', '"cpid":', '"d":'];
 
 /** Which known field's `"name":` starts at `i` (F.None for anything else). */
 function fieldAt(b: Buffer, i: number, end: number): F {
@@ -112,6 +112,9 @@ function fieldAt(b: Buffer, i: number, end: number): F {
     case 99 /* c */:
       f = F.cpid;
       break;
+    case 100 /* d */:
+      f = F.d;
+      break;
     default:
       return F.None;
   }
@@ -137,7 +140,7 @@ function opOf(b: Buffer, from: number, to: number): Op | undefined {
 function blank(): EventRecord {
   return {
     t: 'E', seq: NaN, g: NaN, pg: undefined as unknown as number, op: undefined as unknown as Op, k: undefined, ok: undefined, v: undefined, h: undefined, n: undefined,
-    err: undefined, t0: NaN, t1: undefined as unknown as number, s: undefined, api: undefined, wg: undefined, wf: undefined, path: undefined, argv: undefined, cpid: undefined,
+    err: undefined, t0: NaN, t1: undefined as unknown as number, d: undefined, s: undefined, api: undefined, wg: undefined, wf: undefined, path: undefined, argv: undefined, cpid: undefined,
   };
 }
 
@@ -274,6 +277,10 @@ export function fastEvent(b: Buffer, start: number, limit: number, strings: Stri
       case F.cpid:
         if (!isNum) return undefined;
         r.cpid = num;
+        break;
+      case F.d:
+        if (!isNum) return undefined;
+        r.d = num;
         break;
       default:
         return undefined; // path (with argv), or a field this reader does not know

@@ -194,7 +194,7 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
     // A write appended after the scan (the file still grows: a live run) is in the set from now on.
     if (written !== undefined && r.k !== undefined && (r.op === 'setenv' || r.op === 'unsetenv')) written.add(r.k);
     const redacted = r.v === undefined && r.h !== undefined;
-    const t1 = r.t1 ?? r.t0;
+    const t1 = r.t1 ?? r.t0 + (r.d ?? 0);
     // NOTE: every field is set, in one order, so all events share one hidden class
     // (visitors read them a million times; optional fields added later make that slow).
     const e: RunEvent = {
@@ -204,7 +204,8 @@ async function readProcessFile(file: string, index: number, st: FileState): Prom
       parentGoroutine: r.pg ?? 0,
       op: r.op,
       key: r.k,
-      found: r.ok ?? false,
+      // Recorders since issue 17 leave out ok:true when a value (v, or h when redacted) is present.
+      found: r.ok ?? (r.v !== undefined || r.h !== undefined),
       value: r.v,
       redacted,
       hash: redacted ? r.h : undefined,

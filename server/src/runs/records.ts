@@ -78,7 +78,10 @@ export interface EventRecord {
   bits?: number;
   err?: string;
   t0: number;
+  /** End time; recorders since issue 17 write `d` instead, or neither when it equals t0. */
   t1: number;
+  /** Duration t1 - t0 in ns (absent: 0, or `t1` is given). */
+  d?: number;
   s?: number;
   api?: string;
   wg?: number;
@@ -197,6 +200,7 @@ function validEvent(r: Record<string, unknown>): boolean {
     optStr(r.err) &&
     isNum(r.t0) &&
     optNum(r.t1) &&
+    optNum(r.d) &&
     optNum(r.s) &&
     optStr(r.api) &&
     optNum(r.wg) &&

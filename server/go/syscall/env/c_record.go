@@ -4,6 +4,7 @@
 package syscall
 
 import (
+	etbits "math/bits"
 	etsync "sync"
 	etutf8 "unicode/utf8"
 )
@@ -46,7 +47,9 @@ func etRecord(e *etEvent, rc *etRaceReq) {
 		e.stack = etStackOf(rc.pcs[:rc.n])
 	} else {
 		e.g, e.pg = envtraceGoids()
-		e.stack = etStackID(e.op)
+		if e.stack == 0 { // a getenv whose call site was known has it already (etSiteOf)
+			e.stack = etStackID(e.op)
+		}
 	}
 	etEmit(e)
 }
@@ -57,8 +60,12 @@ func etEmit(e *etEvent) {
 	b = etAppendUint(b, etSeq.Add(1))
 	b = append(b, `,"g":`...)
 	b = etAppendUint(b, e.g)
-	b = append(b, `,"pg":`...)
-	b = etAppendUint(b, e.pg)
+	// Fields at their default are left out (readers take pg 0, d 0, wg 0, wf false, and ok
+	// true when v or h is present): fewer bytes to format, copy and store.
+	if e.pg != 0 {
+		b = append(b, `,"pg":`...)
+		b = etAppendUint(b, e.pg)
+	}
 	b = append(b, `,"op":"`...)
 	b = append(b, e.op...)
 	b = append(b, '"')
@@ -87,17 +94,20 @@ func etEmit(e *etEvent) {
 	}
 	b = append(b, `,"t0":`...)
 	b = etAppendInt(b, e.t0)
-	b = append(b, `,"t1":`...)
-	b = etAppendInt(b, e.t1)
+	if e.t1 > e.t0 { // the end as a duration: t1 = t0 + d
+		b = append(b, `,"d":`...)
+		b = etAppendInt(b, e.t1-e.t0)
+	}
 	if e.stack != 0 {
 		b = append(b, `,"s":`...)
 		b = etAppendUint(b, e.stack)
 	}
-	if e.hasKey {
+	if e.hasKey && e.wg != 0 {
 		b = append(b, `,"wg":`...)
 		b = etAppendUint(b, e.wg)
-		b = append(b, `,"wf":`...)
-		b = etAppendBool(b, e.wf)
+	}
+	if e.wf {
+		b = append(b, `,"wf":true`...)
 	}
 	b = append(b, "}\n"...)
 	etSys.write(etFd, b)
@@ -116,8 +126,10 @@ func etAppendKeyValue(b []byte, e *etEvent) []byte {
 		b = append(b, `,"k":`...)
 		b = etAppendStr(b, e.key)
 	}
-	b = append(b, `,"ok":`...)
-	b = etAppendBool(b, e.found)
+	if !e.found || !e.hasValue { // a value present means found (getenv) or done (setenv)
+		b = append(b, `,"ok":`...)
+		b = etAppendBool(b, e.found)
+	}
 	if e.hasValue {
 		b = etAppendValue(b, "v", e.value, e.secret)
 		if e.secret && !etNoRedact {
@@ -167,25 +179,53 @@ const etDigitPairs = "0001020304050607080910111213141516171819202122232425262728
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
 	"8081828384858687888990919293949596979899"
 
-// etAppendUint appends v in decimal, two digits per division (times are 14+ digits long).
+// etPow10[i] is 10^i.
+var etPow10 = [20]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+// etAppendUint appends v in decimal, in place (no copy from a scratch array), two digits per
+// division, the low eight digits of a long number (times are 14+ digits) apart from the rest
+// so that the two chains of divisions overlap in the CPU.
 func etAppendUint(b []byte, v uint64) []byte {
-	var tmp [20]byte
-	i := len(tmp)
+	if v < 10 {
+		return append(b, byte('0'+v))
+	}
+	// The digit count from the bit length (log10(2) ≈ 1233/4096), without a loop whose exit
+	// the CPU would mispredict for numbers of every length.
+	t := (etbits.Len64(v) * 1233) >> 12
+	n := t + 1
+	if v < etPow10[t] {
+		n = t
+	}
+	l := len(b)
+	if cap(b)-l < n {
+		b = append(b, make([]byte, n)...)
+	}
+	d := b[l : l+n]
+	i := n
+	if v >= 1e8 {
+		lo := uint32(v % 1e8)
+		v /= 1e8
+		for k := 0; k < 4; k++ {
+			q := lo / 100
+			r := (lo - q*100) * 2
+			i -= 2
+			d[i], d[i+1] = etDigitPairs[r], etDigitPairs[r+1]
+			lo = q
+		}
+	}
 	for v >= 100 {
 		q := v / 100
 		r := (v - q*100) * 2
 		i -= 2
-		tmp[i], tmp[i+1] = etDigitPairs[r], etDigitPairs[r+1]
+		d[i], d[i+1] = etDigitPairs[r], etDigitPairs[r+1]
 		v = q
 	}
 	if v >= 10 {
-		i -= 2
-		tmp[i], tmp[i+1] = etDigitPairs[v*2], etDigitPairs[v*2+1]
+		d[i-2], d[i-1] = etDigitPairs[v*2], etDigitPairs[v*2+1]
 	} else {
-		i--
-		tmp[i] = byte('0' + v)
+		d[i-1] = byte('0' + v)
 	}
-	return append(b, tmp[i:]...)
+	return b[:l+n]
 }
 
 func etAppendInt(b []byte, v int64) []byte {

@@ -6,6 +6,7 @@ package syscall
 
 import (
 	etruntime "runtime"
+	etatomic "sync/atomic"
 )
 
 //envtrace:begin
@@ -44,6 +45,74 @@ func etStackID(op string) uint64 {
 	return etIntern(h, logical[:m])
 }
 
+// etSite is what a getenv call site with one key resolves to: its stack id and the key's
+// state. A read finds it in etSites with one load, no lock and no map (a direct-mapped table
+// keyed on the hash of the frame-pointer PCs, the key's length and end bytes); a miss takes
+// the locked maps (etKeyState, etStackID) and then fills the slot, replacing what was there.
+type etSite struct {
+	h   uint64
+	key string
+	id  uint64
+	ks  *etKey
+}
+
+const etSiteBits = 10
+
+var etSites [1 << etSiteBits]etatomic.Pointer[etSite]
+
+// etSiteHash is the hash of the caller's frame-pointer PCs, or 0 (no frame pointers: no
+// site cache, the stack is found by etStackID). Its frame is small for the default depth:
+// a fresh goroutine's first read must fit its initial stack (a stack growth costs about 2 µs).
+//
+//go:noinline
+func etSiteHash() uint64 {
+	if etDepth+etOwnDepth > etShallow {
+		return etSiteHashDeep()
+	}
+	var pcs [etShallow]uintptr
+	return etHashWalk(pcs[:etDepth+etOwnDepth])
+}
+
+const etShallow = 24
+
+//go:noinline
+func etSiteHashDeep() uint64 {
+	var pcs [etMaxDepth + etOwnDepth]uintptr
+	return etHashWalk(pcs[:etDepth+etOwnDepth])
+}
+
+func etHashWalk(pcs []uintptr) uint64 {
+	n := envtraceFPCallers(pcs)
+	if n == 0 {
+		return 0
+	}
+	return etHashPCs(pcs[:n]) | 1
+}
+
+func etSiteSlot(h uint64, key string) *etatomic.Pointer[etSite] {
+	x := h ^ uint64(len(key))<<32
+	if len(key) > 0 {
+		x ^= uint64(key[0])<<40 ^ uint64(key[len(key)-1])<<48
+	}
+	return &etSites[(x*0x9E3779B97F4A7C15)>>(64-etSiteBits)]
+}
+
+// etSiteOf returns the site of hash h reading key, or nil when it is not in the table.
+func etSiteOf(h uint64, key string) *etSite {
+	if h == 0 {
+		return nil
+	}
+	if s := etSiteSlot(h, key).Load(); s != nil && s.h == h && s.key == key {
+		return s
+	}
+	return nil
+}
+
+// etSiteNote puts a site into the table once its stack id is known.
+func etSiteNote(h uint64, key string, id uint64, ks *etKey) {
+	etSiteSlot(h, key).Store(&etSite{h: h, key: key, id: id, ks: ks})
+}
+
 // etStackOf interns an exact logical stack taken on another goroutine (race mode).
 func etStackOf(pcs []uintptr) uint64 {
 	h := etHashPCs(pcs)
@@ -63,14 +132,14 @@ func etStackSpawns(id uint64) bool {
 	return etStackSpawn[id]
 }
 
+// etHashPCs hashes a stack: one xor and one multiply per PC (a bijection per step, so stacks
+// that differ in one PC never collide), and the high bits folded down once at the end.
 func etHashPCs(pcs []uintptr) uint64 {
 	h := uint64(14695981039346656037)
 	for _, pc := range pcs {
-		h ^= uint64(pc)
-		h *= 1099511628211
-		h ^= h >> 29
+		h = (h ^ uint64(pc)) * 0x100000001b3
 	}
-	return h
+	return h ^ h>>29
 }
 
 // etIntern assigns the stack (logical PCs, innermost first) an id, writing its record

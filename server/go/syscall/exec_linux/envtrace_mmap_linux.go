@@ -74,11 +74,21 @@ func etMapWrite(fd uintptr, b []byte) {
 	end := etMapped.off.Add(n)
 	start := end - n
 	first, last := start/etChunk, (end-1)/etChunk
-	if start%etChunk < etChunk/2 && (end-1)%etChunk >= etChunk/2 && last+1 < etMaxChunks && !etRaceMode {
-		// The one record that crosses the middle of a chunk has the next chunk made ready.
-		go etPrefault(last + 1)
+	if mark := last*etChunk + etPrefaultAt; start <= mark && mark < end && last+2 < etMaxChunks && !etRaceMode {
+		// The one record that crosses an eighth of a chunk has a chunk ahead made ready: the
+		// next one while in chunk 0, from chunk 1 on the one after (a process that writes that
+		// much keeps two chunks of lead, so a busy machine that is slow to run the prefault
+		// seldom leaves the writers to fault the pages in themselves).
+		switch last {
+		case 0:
+			go etPrefault(1)
+		case 1:
+			go etPrefault(2, 3)
+		default:
+			go etPrefault(last + 2)
+		}
 	}
-	if last >= etMaxChunks || etMapChunk(first) == nil || etMapChunk(last) == nil {
+	if last >= etMaxChunks || !etMapReady(first) || !etMapReady(last) {
 		// The reserved bytes stay zero (readers skip them); the record goes to the file's end.
 		etMapped.failed.Store(true)
 		etMapped.write(fd, b)
@@ -90,27 +100,54 @@ func etMapWrite(fd uintptr, b []byte) {
 		b = b[k:]
 		start += uint64(k)
 		if etMapped.filled[i].Add(uint32(k)) == etChunk {
-			// Every byte of the chunk is written: no reservation refers to it any more.
+			// Every byte of the chunk is written: no reservation refers to it any more. The
+			// unmap (about as costly as 500 records: page tables, TLB) runs on another thread.
 			etMapped.chunks[i].Store(nil)
-			Munmap(etMapped.mems[i])
+			m := etMapped.mems[i]
 			etMapped.mems[i] = nil
+			if etRaceMode {
+				Munmap(m)
+			} else {
+				go Munmap(m)
+			}
 		}
 	}
 }
+
+// etPrefaultAt is where in a chunk the record that crosses it has the next chunk prefaulted:
+// early enough that the prefault (about as long as writing a third of a chunk) is done before
+// the writers get there even on a busy machine, late enough that a process with a few hundred
+// events never makes a second chunk.
+const etPrefaultAt = etChunk / 8
 
 // etPrefault makes chunk i and has the kernel fault its pages in for writing
 // (MADV_POPULATE_WRITE, Linux 5.14+; older kernels refuse it and the writers take the faults),
 // away from the writers: a first write to a page of the file costs the kernel about as much as
 // 30 records, and most of it is done here instead, on another thread. The advice changes no byte.
-func etPrefault(i uint64) {
+// Chunk 0, mapped at start, is not prefaulted: its first eighth is faulted in by the writers
+// and, when the process goes on, the rest here together with chunk 1.
+func etPrefault(chunks ...uint64) {
 	// If the writers fill and unmap the chunk meanwhile, the advice fails or touches
 	// whatever is mapped there now, without changing it.
-	if c := etMapChunk(i); c != nil {
-		Madvise(c[:], etMadvPopulateWrite)
+	for _, i := range chunks {
+		if i == 1 {
+			if c := etMapped.chunks[0].Load(); c != nil {
+				Madvise(c[etPrefaultAt:], etMadvPopulateWrite)
+			}
+		}
+		if c := etMapChunk(i); c != nil {
+			Madvise(c[:], etMadvPopulateWrite)
+		}
 	}
 }
 
 const etMadvPopulateWrite = 23
+
+// etMapReady reports whether chunk i is mapped, mapping it first if needed; the usual case
+// (mapped) costs one load, no call.
+func etMapReady(i uint64) bool {
+	return etMapped.chunks[i].Load() != nil || etMapChunk(i) != nil
+}
 
 // etMapChunk returns chunk i, allocating and mapping it first if needed; nil on failure.
 func etMapChunk(i uint64) *etChunkMem {
