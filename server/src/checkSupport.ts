@@ -81,10 +81,15 @@ export class CheckSupport {
     }
   }
 
-  /** The stored runs a folder shows. */
+  /**
+   * The stored runs a folder shows, once the folder's runs are loaded: the run rules read each
+   * run again, and a big run's reading beside the load of the shown runs held back the lenses
+   * (1M events: shown after 8.6 s instead of 2 s).
+   */
   private async shownRuns(folderUri: string): Promise<StoredRun[]> {
     const f = this.host.runs.get(folderUri)[0];
     if (!f) return [];
+    await f.busy;
     const shown = new Set((await f.shown.list().catch(() => [])).filter((c) => c.shown).map((c) => c.id));
     return (await listRuns(f.storeDir).catch(() => [])).filter((r) => shown.has(r.info.id));
   }

@@ -10,6 +10,7 @@ import type { SiteAnnotator } from './features/model';
 import { DotenvFiles, isDotenvUri } from './workspace/dotenvFiles';
 import { uriToPath } from './workspace/files';
 import { FolderRuns } from './workspace/keyObservations';
+import type { RunsManager } from './workspace/runs';
 import type { Workspace } from './workspace/workspace';
 
 /** File watchers the `.env` side needs: the files, and the run store's run.json (a run completed). */
@@ -23,8 +24,9 @@ export class DotenvSupport {
   constructor(
     private readonly diagnostics: DiagnosticsPublisher,
     private readonly workspace: Workspace,
+    shownRuns: RunsManager,
   ) {
-    this.runs = new FolderRuns(workspace);
+    this.runs = new FolderRuns(workspace, shownRuns);
   }
 
   /** The hover annotator that lists a read's `.env` definitions. */
@@ -60,7 +62,7 @@ export class DotenvSupport {
     if (isDotenvUri(uri)) await this.files.close(uri);
   }
 
-  /** Files changed on disk: `.env` files are re-read, run stores refreshed. */
+  /** Files changed on disk: `.env` files are re-read (the runtime refreshes the runs). */
   async filesChanged(uris: readonly string[]): Promise<void> {
     await this.files.filesChanged(uris);
   }
@@ -68,14 +70,14 @@ export class DotenvSupport {
   /** Code lenses of a `.env` document (empty for other documents). */
   async lenses(uri: string): Promise<CodeLens[]> {
     if (!isDotenvUri(uri)) return [];
-    await this.runs.refresh();
+    await this.runs.settled();
     return dotenvLenses(this.files, this.workspace.index, uri, this.runs);
   }
 
   /** Hover on a `.env` key (null elsewhere). */
   async hover(uri: string, pos: Position): Promise<Hover | null> {
     if (!isDotenvUri(uri)) return null;
-    await this.runs.refresh();
+    await this.runs.settled();
     return dotenvHover(this.files, this.workspace.index, uri, pos, this.runs);
   }
 
@@ -92,7 +94,7 @@ export class DotenvSupport {
 
   /** Computes the `.env` diagnostics and hands them to the publisher (which clears URIs that no longer have any). */
   async publishDiagnostics(): Promise<void> {
-    await this.runs.refresh();
+    await this.runs.settled();
     this.diagnostics.replace('dotenv', dotenvDiagnostics(this.files, this.workspace.index, this.runs));
   }
 }

@@ -58,6 +58,7 @@ export function startServer(connection: Connection): void {
   const runtime = new Runtime({ connection, workspace, settings: () => settings, caps: () => caps, log, diagnostics: publisher, runsChanged: () => {
     check.schedule();
     goMod.schedule();
+    dotenvDiagnostics();
   } });
   const openText = (uri: string) => (documents.get(uri) ?? documents.all().find((d) => canonicalUri(d.uri) === uri))?.getText();
   // go.mod (issue 12): what the last traced go command resolved, from the shown runs.
@@ -72,7 +73,7 @@ export function startServer(connection: Connection): void {
   // Layers that add to lenses and hovers (the runtime observations of traced runs).
   const annotators: SiteAnnotator[] = [runtime.annotator];
   // `.env` files (issue 6): their lenses, hovers, definitions, references and diagnostics.
-  const dotenv = new DotenvSupport(publisher, workspace);
+  const dotenv = new DotenvSupport(publisher, workspace, runtime.runs);
   annotators.push(dotenv.annotator(), usesAnnotator(workspace));
   let diagnosticsQueued = false;
   const dotenvDiagnostics = () => {

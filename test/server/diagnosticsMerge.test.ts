@@ -1,6 +1,7 @@
 // One diagnostics publisher over real JSON-RPC: the runtime layer (unset reads of the shown run)
 // and the `.env` layer (a required key no .env file defines) both put diagnostics on the same Go
-// file; a publish by either layer keeps the other's. The run is recorded by the real CLI on
+// file; a publish by either layer keeps the other's; the `.env` hover shows the runs the editor
+// shows (the runtime's, one copy per server). The runs are recorded by the real CLI on
 // test/fixtures/libs (caarlos0/env from the module cache, see scripts/download-go-modules.sh).
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -8,8 +9,9 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { RunsChangedNotification, type RunsChangedParams } from '../../server/src/protocol';
+import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { RunsChangedNotification, type RunsChangedParams, type RunsResult } from '../../server/src/protocol';
+import { hoverMarkdown, unescapeMarkdown } from './assertions';
 import { LspClient, removeDir, repoRoot, uriOf } from './lspClient';
 
 const MAIN = 'caarlos/main.go';
@@ -78,5 +80,23 @@ describe('diagnostics of the runtime and .env layers on one Go file', () => {
       'envtrace/runsChanged with the second run',
     );
     await waitCodes(['13:envtrace.unset', '13:envtrace.requiredUnset'], 'API_TOKEN no longer unset, the required warning kept');
+  });
+
+  test('the .env hover shows the runs the editor shows: a new run, then an older one chosen', { timeout: 120_000 }, async () => {
+    const env = uriOf(join(app, '.env'));
+    const portHover = async () => unescapeMarkdown(hoverMarkdown(await client.request<Hover>('textDocument/hover', { textDocument: { uri: env }, position: { line: 0, character: 1 } })));
+    assert.equal(await record(app, 'third', { PORT: '7000', DB_HOST: 'db.local' }), 0);
+    await client.waitFor(
+      () => client.received.some((m) => m.method === RunsChangedNotification.method && (m.params as RunsChangedParams).shown.some((r) => r.label === 'third')),
+      'envtrace/runsChanged with the third run',
+    );
+    assert.match(await portHover(), /observed "7000"/);
+    const { runs } = await client.request<RunsResult>('envtrace/runs', {});
+    const first = runs.find((r) => r.label === 'first');
+    assert.ok(first, JSON.stringify(runs.map((r) => r.label)));
+    await client.request<RunsResult>('envtrace/showRuns', { ids: [first.id] });
+    const hover = await portHover();
+    assert.match(hover, /observed "9000"/);
+    assert.doesNotMatch(hover, /7000/);
   });
 });

@@ -76,7 +76,8 @@ class CheckVisitor extends RunAggregate {
 /** Runs `race` and `required-unset` over one stored run; locations relative to `root`. */
 export async function checkRun(run: StoredRun, root: string, required: Set<string>, raceLevel: RaceLevel, noDefault: Set<string> = new Set(), observers: RunObserver[] = []): Promise<RunCheck> {
   const v = new CheckVisitor(root, required, noDefault, observers);
-  await readRun(run.dir, withoutGoCommands(v), readOptionsFor(run));
+  // Only keys a process writes can race there: the written-keys scan spares the rest (runs/writtenKeys.ts).
+  await readRun(run.dir, withoutGoCommands(v), readOptionsFor(run, { writtenKeys: true }));
   const findings: RawFinding[] = [];
   const worst = RACE_LEVELS.indexOf(raceLevel);
   for (const [key, race] of v.races()) {

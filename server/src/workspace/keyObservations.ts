@@ -1,33 +1,29 @@
 /**
  * What the shown runs observed at given sites, for the `.env` features (issue 6): each
- * workspace folder's run store (`.envtrace/runs`, newest run) seen through the merge engine,
- * so reads that config libraries made land on their field and bind sites.
+ * workspace folder's shown runs seen through the merge engine, so reads that config libraries
+ * made land on their field and bind sites.
  */
 import { mergeContext, observationsForFile, type SiteObservation } from '../analysis/merge';
-import { ShownRuns } from '../analysis/shownRuns';
-import { storeRoot } from '../runs/store';
 import type { SiteEntry } from '../features/model';
 import type { KeyObservations } from '../features/dotenv';
 import type { Workspace } from './workspace';
 import { uriToPath } from './files';
+import type { RunsManager } from './runs';
 
-/** Runs of each workspace folder, refreshed before the features ask. */
+/**
+ * The runs the runtime shows for each folder (its RunsManager: the `envtrace.runs.show` setting
+ * and the user's choice apply), so a run is loaded once per server. The `.env` features kept a
+ * copy of their own before, which read a big run twice at start-up, side by side.
+ */
 export class FolderRuns implements KeyObservations {
-  private readonly runs = new Map<string, ShownRuns>();
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly runs: RunsManager,
+  ) {}
 
-  constructor(private readonly workspace: Workspace) {}
-
-  /** Re-reads each folder's store (cheap when nothing changed); true when any shown run changed. */
-  async refresh(): Promise<boolean> {
-    let changed = false;
-    for (const uri of this.workspace.folderUris()) {
-      const root = uriToPath(uri);
-      if (root === null) continue;
-      let r = this.runs.get(root);
-      if (!r) this.runs.set(root, (r = new ShownRuns(storeRoot(root))));
-      if (await r.refresh().catch(() => false)) changed = true;
-    }
-    return changed;
+  /** Resolves once the loads of shown runs under way are done (the runtime starts them). */
+  async settled(): Promise<void> {
+    await Promise.all(this.runs.get().map((f) => f.busy));
   }
 
   /** The observations of sites (in the order given), or null when no folder has a run loaded. */
@@ -36,14 +32,16 @@ export class FolderRuns implements KeyObservations {
     let any = false;
     const byFolder = new Map<string, number[]>();
     entries.forEach((e, i) => {
-      const root = uriToPath(this.workspace.folderOf(e.uri)?.uri ?? '');
-      if (root === null) return;
-      const list = byFolder.get(root) ?? [];
+      const uri = this.workspace.folderOf(e.uri)?.uri;
+      if (uri === undefined) return;
+      const list = byFolder.get(uri) ?? [];
       list.push(i);
-      byFolder.set(root, list);
+      byFolder.set(uri, list);
     });
-    for (const [root, list] of byFolder) {
-      const obs = this.runs.get(root)?.observations;
+    for (const [uri, list] of byFolder) {
+      const root = uriToPath(uri);
+      const obs = this.runs.observations(uri);
+      if (root === null) continue;
       if (!obs || obs.runs.length === 0) continue;
       any = true;
       const ctx = mergeContext(obs, root, { files: list.map((i) => entries[i].site.file) });
