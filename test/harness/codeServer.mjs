@@ -1,8 +1,10 @@
 // Starts code-server (the real VS Code workbench) and headless Chromium for the tests
 // inside VS Code: a free port on 127.0.0.1, a temp HOME, stopped by PID at the end.
-// The Go build and module caches stay the caller's (as a developer's editor has them), so the
-// first traced run compiles the patched standard library once per machine, not once per suite;
-// ENVTRACE_TEST_FRESH_GOCACHE=1 gives each code-server the empty caches of its temp HOME.
+// The Go build cache stays the caller's (as a developer's editor has it), so the first traced
+// run compiles the patched standard library once per machine, not once per suite;
+// ENVTRACE_TEST_FRESH_GOCACHE=1 gives each code-server the empty cache of its temp HOME. The
+// module cache stays the temp HOME's: a GOMODCACHE in the environment would show among the go
+// command's settings that the tests read.
 // Used by test/integration/run-code-server.mjs and the e2e tests.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,13 +24,12 @@ export function harnessInstalled() {
   return existsSync(codeServerBin) && existsSync(join(tools, 'pw', 'node_modules', 'playwright-core'));
 }
 
-/** The caller's GOCACHE and GOMODCACHE, unless ENVTRACE_TEST_FRESH_GOCACHE=1 or go is missing. */
-function goCaches() {
+/** The caller's GOCACHE, unless ENVTRACE_TEST_FRESH_GOCACHE=1 or go is missing. */
+function goCache() {
   if (process.env.ENVTRACE_TEST_FRESH_GOCACHE === '1') return {};
-  const r = spawnSync('go', ['env', 'GOCACHE', 'GOMODCACHE'], { encoding: 'utf8' });
-  if (r.status !== 0) return {};
-  const [GOCACHE, GOMODCACHE] = r.stdout.trim().split('\n');
-  return GOCACHE && GOMODCACHE ? { GOCACHE, GOMODCACHE } : {};
+  const r = spawnSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' });
+  const GOCACHE = r.status === 0 ? r.stdout.trim() : '';
+  return GOCACHE && GOCACHE !== 'off' ? { GOCACHE } : {};
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
@@ -79,7 +80,7 @@ export async function startCodeServer({ trust = true, settings = {}, env = {}, v
     '--disable-getting-started-override', ...profile, '--vscode-option', 'enable-smoke-test-driver',
   ];
   if (trust) args.push('--disable-workspace-trust');
-  const childEnv = { ...process.env, ...goCaches(), ...env };
+  const childEnv = { ...process.env, ...goCache(), ...env };
   delete childEnv.PORT; // code-server would listen on $PORT instead of --bind-addr
   Object.assign(childEnv, {
     // No extension gallery: this machine reaches no marketplace, and the tests need none.

@@ -14,7 +14,7 @@ describe('go.mod and the "Go command" group after a traced go command', () => {
   let goenv = '';
 
   before(async function () {
-    // The first traced run builds the overlay and the traced go command (the Go caches are the caller's: test/harness/codeServer.mjs).
+    // The first traced run builds the overlay and the traced go command (the Go build cache is the caller's: test/harness/codeServer.mjs).
     this.timeout(900_000);
     await activate();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'envtrace-it-goenv-'));
