@@ -67,8 +67,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Envtra
   void server.start().then(async (ok) => {
     if (ok) await ctx.announceImports();
   });
-  void startPrebuild(ctx, context.extensionPath, log);
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void startPrebuild(ctx, context.extensionPath, log)));
+  void startPrebuild(ctx, context, log);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void startPrebuild(ctx, context, log)));
   return {
     log,
     serverRunning: () => server.running,

@@ -11,19 +11,21 @@ import { cliPath, nodeEnv, pathWithGo } from './cli';
 import type { EnvtraceContext } from './context';
 
 /** Starts the pre-build of the first workspace folder holding a go.mod, once per session. */
-export async function startPrebuild(ctx: EnvtraceContext, extensionPath: string, log: vscode.LogOutputChannel): Promise<void> {
+export async function startPrebuild(ctx: EnvtraceContext, context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
   if (!vscode.workspace.isTrusted) return;
   const [goMod] = await vscode.workspace.findFiles('go.mod', undefined, 1).then((r) => (r.length ? r : vscode.workspace.findFiles('**/go.mod', '**/{vendor,testdata,node_modules}/**', 1)));
   if (!goMod || goMod.scheme !== 'file') return;
   const config = ctx.config(goMod);
   if (!config.prebuild) return;
   const cwd = path.dirname(goMod.fsPath);
-  const args = [cliPath(extensionPath), 'prebuild', '--if-needed', ...(config.goPath ? ['--go', config.goPath] : [])];
+  const args = [cliPath(context.extensionPath), 'prebuild', '--if-needed', ...(config.goPath ? ['--go', config.goPath] : [])];
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...nodeEnv(), PATH: pathWithGo(config.goPath) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // Closing the window stops a build still at work (the go command's cache keeps what is done).
+  context.subscriptions.push({ dispose: () => void child.kill() });
   const stderr: string[] = [];
   const ended = new Promise<number | null>((resolve) => {
     child.on('error', (e) => {
